@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "anxiao.accounts"
+    label = "accounts"
+    verbose_name = "账号与权限"
+
+    def ready(self) -> None:
+        from anxiao.core.navigation import MenuEntry, register
+
+        register(MenuEntry("账号授权", "accounts:grant_list", 80, needs="admin"))

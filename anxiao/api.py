@@ -1,0 +1,59 @@
+"""The JSON API at /api/v1/: every app's ``api.router`` is mounted here."""
+
+from __future__ import annotations
+
+import importlib
+
+from django.apps import apps
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+
+from anxiao.core.api import ErrorOut, install_error_handlers
+
+api = NinjaAPI(
+    title="安校 API",
+    version="1",
+    description="学校安全工作平台接口。先用 POST /api/v1/auth/token 取得令牌，再以 Authorization: Bearer <令牌> 调用。",
+    urls_namespace="api",
+)
+install_error_handlers(api)
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+    name: str = "api"
+
+
+class TokenOut(Schema):
+    token: str
+    token_type: str = "Bearer"
+
+
+@api.post("/auth/token", response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, auth=None, tags=["auth"],
+          operation_id="issue_token")
+def issue_token(request: HttpRequest, payload: TokenIn):  # type: ignore[no-untyped-def]
+    from anxiao.accounts.actions import LoginLocked
+    from anxiao.accounts.actions import issue_token as issue
+
+    try:
+        raw = issue(request, payload.username, payload.password, payload.name)
+    except LoginLocked as exc:
+        return 429, {"detail": str(exc)}
+    if raw is None:
+        return 401, {"detail": "用户名/手机号或密码不正确"}
+    return 200, {"token": raw}
+
+
+for app_config in apps.get_app_configs():
+    if not app_config.name.startswith("anxiao."):
+        continue
+    try:
+        module = importlib.import_module(f"{app_config.name}.api")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{app_config.name}.api":
+            raise
+        continue
+    router = getattr(module, "router", None)
+    if router is not None:
+        api.add_router("", router, tags=[app_config.label])

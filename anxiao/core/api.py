@@ -1,0 +1,150 @@
+# No "from __future__ import annotations": django-ninja reads these annotations at run time.
+"""Shared pieces of the JSON API: token auth, Chinese error bodies, and generic CRUD routes."""
+
+from collections.abc import Callable
+from typing import Any, Optional
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import HttpBearer, django_auth
+
+from .access import can_write, get_visible_or_404, user_scope
+from .context import Actor, _current
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from anxiao.accounts.actions import user_for_token
+
+        user = user_for_token(token)
+        if user is None:
+            return None
+        request.user = user
+        _current.set(Actor(user=user, ip=request.META.get("REMOTE_ADDR"), via="api"))
+        return user
+
+
+AUTH = [BearerToken(), django_auth]
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[dict[str, Any]] = []
+
+
+PYDANTIC_MESSAGES = {
+    "missing": "此字段为必填项",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "float_parsing": "应为数字",
+    "bool_parsing": "应为 true 或 false",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "datetime_parsing": "时间格式应为 ISO 8601",
+    "string_type": "应为文本",
+    "string_too_long": "内容过长",
+    "string_too_short": "内容过短",
+    "enum": "不是有效的选项",
+    "literal_error": "不是有效的选项",
+    "json_invalid": "请求内容不是有效的 JSON",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+}
+
+
+def install_error_handlers(api: Any) -> None:
+    @api.exception_handler(ValidationError)
+    def _django_validation(request: HttpRequest, exc: ValidationError) -> Any:
+        errors = []
+        if hasattr(exc, "error_dict"):
+            for field, errs in exc.error_dict.items():
+                for e in errs:
+                    errors.extend({"field": field, "message": m} for m in e.messages)
+        else:
+            errors = [{"field": None, "message": m} for m in exc.messages]
+        detail = "；".join((f"{e['field']}：" if e["field"] else "") + e["message"] for e in errors)
+        return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+    @api.exception_handler(NinjaValidationError)
+    def _request_validation(request: HttpRequest, exc: NinjaValidationError) -> Any:
+        errors = []
+        for err in exc.errors:
+            loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload", "filters")]
+            errors.append({"field": ".".join(loc) or None,
+                           "message": PYDANTIC_MESSAGES.get(err.get("type", ""), "格式不正确")})
+        detail = "；".join((f"{e['field']}：" if e["field"] else "") + e["message"] for e in errors)
+        return api.create_response(request, {"detail": detail or "请求格式不正确", "errors": errors}, status=422)
+
+    @api.exception_handler(PermissionDenied)
+    def _denied(request: HttpRequest, exc: PermissionDenied) -> Any:
+        return api.create_response(request, {"detail": str(exc) or "没有权限", "errors": []}, status=403)
+
+
+def _resolve_fks(model: Any, user: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """Turn ``<fk>_id`` inputs into visible objects; an invisible or unknown id is a field error."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        name = key[:-3] if key.endswith("_id") else key
+        try:
+            field = model._meta.get_field(name)
+        except Exception:
+            out[key] = value
+            continue
+        if field.is_relation and field.many_to_one:
+            if value is None:
+                out[name] = None
+                continue
+            related = field.related_model
+            qs = related.objects.visible_to(user) if hasattr(related.objects, "visible_to") else related.objects
+            obj = qs.filter(pk=value).first()
+            if obj is None:
+                raise ValidationError({name: [f"编号为 {value} 的{related._meta.verbose_name}不存在或不可见"]})
+            out[name] = obj
+        else:
+            out[name] = value
+    return out
+
+
+def crud_routes(
+    router: Router, path: str, model: Any, out: Any, create_in: Any, update_in: Any, filters: Any,
+    filter_fn: Callable[[Any, dict[str, Any]], Any], save: Callable[..., Any], select_related: tuple[str, ...] = (),
+) -> None:
+    """GET list (filtered, paginated), GET one, POST create, PATCH update — through the app's action."""
+    name = path.replace("/", "_").replace("-", "_")
+
+    def base(request: HttpRequest) -> Any:
+        qs = model.objects.visible_to(request.user)
+        return qs.select_related(*select_related) if select_related else qs
+
+    @router.get(f"/{path}", response=list[out], auth=AUTH, operation_id=f"{name}_list")
+    @paginate(LimitOffsetPagination)
+    def list_items(request: HttpRequest, filters: Query[filters]):  # type: ignore[valid-type]
+        return filter_fn(base(request), filters.dict(exclude_none=True))
+
+    @router.get(f"/{path}/{{int:pk}}", response={200: out, 404: ErrorOut}, auth=AUTH, operation_id=f"{name}_get")
+    def get_item(request: HttpRequest, pk: int):
+        return get_visible_or_404(base(request), request.user, pk=pk)
+
+    @router.post(f"/{path}", response={201: out, 403: ErrorOut, 422: ErrorOut}, auth=AUTH,
+                 operation_id=f"{name}_create")
+    def create_item(request: HttpRequest, payload: create_in):  # type: ignore[valid-type]
+        if user_scope(request.user, write=True).empty:
+            raise PermissionDenied("您没有新建记录的权限")
+        data = _resolve_fks(model, request.user, payload.dict())
+        return 201, save(request.user, None, **data)
+
+    @router.patch(f"/{path}/{{int:pk}}", response={200: out, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+                  auth=AUTH, operation_id=f"{name}_update")
+    def update_item(request: HttpRequest, pk: int, payload: update_in):  # type: ignore[valid-type]
+        obj = get_visible_or_404(base(request), request.user, pk=pk)
+        if not can_write(request.user, obj):
+            raise PermissionDenied("您只能查看该记录，不能修改")
+        data = _resolve_fks(model, request.user, payload.dict(exclude_unset=True))
+        return save(request.user, obj, **data)
+
+
+OptStr = Optional[str]
+OptInt = Optional[int]

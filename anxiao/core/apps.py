@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "anxiao.core"
+    label = "core"
+    verbose_name = "核心"
+
+    def ready(self) -> None:
+        from . import audit  # noqa: F401  (connects the change-log signal handlers)
+        from .navigation import MenuEntry, register
+
+        register(MenuEntry("首页", "core:home", 0), MenuEntry("变更记录", "core:audit_list", 90))

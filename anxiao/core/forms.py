@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class ScopedModelForm(forms.ModelForm):
+    """A ModelForm whose choice fields only offer records the user may see."""
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                qs = field.queryset
+                if qs is not None and hasattr(qs, "visible_to"):
+                    field.queryset = qs.visible_to(user)
+            css = "check" if isinstance(field.widget, forms.CheckboxInput) else "input"
+            field.widget.attrs.setdefault("class", css)
+
+    def apply_errors(self, exc: Any) -> None:
+        """Put a ValidationError raised by an action onto the fields it names."""
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                target = name if name in self.fields else None
+                for err in errors:
+                    self.add_error(target, err)
+        else:
+            for message in exc.messages:
+                self.add_error(None, message)

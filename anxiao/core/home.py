@@ -1,0 +1,33 @@
+"""The home page is made of sections that apps register ("my work", "my duties", dashboards…)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    order: int
+    template: str
+    context: Callable[[HttpRequest], dict[str, Any] | None]  # None hides the section
+
+
+_SECTIONS: list[HomeSection] = []
+
+
+def register_section(section: HomeSection) -> None:
+    if section not in _SECTIONS:
+        _SECTIONS.append(section)
+
+
+def home_sections(request: HttpRequest) -> list[dict[str, Any]]:
+    out = []
+    for section in sorted(_SECTIONS, key=lambda s: s.order):
+        ctx = section.context(request)
+        if ctx is not None:
+            out.append({"template": section.template, "ctx": ctx})
+    return out

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from .context import acting_as
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        via = "api" if request.path.startswith("/api/") else "web"
+        user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
+        with acting_as(user=user, ip=client_ip(request), via=via):
+            return self.get_response(request)

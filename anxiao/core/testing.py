@@ -1,0 +1,137 @@
+"""Test support shared by every app: a small two-county world with one account per role,
+and the permission-matrix machinery (each app lists its URLs in ``<app>/tests/matrix.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from anxiao.core.choices import PostKind, RegionLevel, Role, Stage, UnitKind
+
+PASSWORD = "Test-pass-2026"
+
+# role name -> (grant role, scope key in the world)
+ROLES = {
+    "sysadmin": (Role.SYSTEM_ADMIN, None),
+    "bureau_admin": (Role.BUREAU_ADMIN, "county_a"),
+    "bureau_viewer": (Role.BUREAU_VIEWER, "county_a"),
+    "school_admin": (Role.SCHOOL_ADMIN, "a1"),
+    "school_member": (Role.SCHOOL_MEMBER, "a1"),
+    "outsider": (Role.SCHOOL_ADMIN, "b1"),
+}
+
+# Where a target record lives -> which roles can see it / change it.
+VISIBLE = {
+    "a1": {"sysadmin", "bureau_admin", "bureau_viewer", "school_admin", "school_member"},
+    "a2": {"sysadmin", "bureau_admin", "bureau_viewer"},
+    "bureau_a": {"sysadmin", "bureau_admin", "bureau_viewer"},
+    "b1": {"sysadmin", "outsider"},
+    "any": set(ROLES),
+}
+NO_WRITE_SCOPE = {"bureau_viewer", "school_member"}
+WRITABLE = {
+    "a1": {"sysadmin", "bureau_admin", "school_admin"},
+    "a2": {"sysadmin", "bureau_admin"},
+    "bureau_a": {"sysadmin", "bureau_admin"},
+    "b1": {"sysadmin", "outsider"},
+    "any": {"sysadmin", "bureau_admin", "school_admin", "outsider"},
+}
+
+
+def make_world() -> SimpleNamespace:
+    from anxiao.accounts.models import Grant, User
+    from anxiao.org.models import Person, Post, Region, Unit
+
+    w = SimpleNamespace()
+    w.province = Region.objects.create(name="测试省", level=RegionLevel.PROVINCE)
+    w.city = Region.objects.create(name="测试市", level=RegionLevel.CITY, parent=w.province)
+    w.county_a = Region.objects.create(name="甲县", level=RegionLevel.COUNTY, parent=w.city)
+    w.county_b = Region.objects.create(name="乙县", level=RegionLevel.COUNTY, parent=w.city)
+    w.town_a = Region.objects.create(name="甲镇", level=RegionLevel.TOWN, parent=w.county_a)
+    w.town_b = Region.objects.create(name="乙镇", level=RegionLevel.TOWN, parent=w.county_b)
+    w.bureau_a = Unit.objects.create(name="甲县教育局", kind=UnitKind.BUREAU, region=w.county_a)
+    w.dept_a = Unit.objects.create(name="安全股", kind=UnitKind.BUREAU_DEPARTMENT, region=w.county_a, parent=w.bureau_a)
+    w.bureau_b = Unit.objects.create(name="乙县教育局", kind=UnitKind.BUREAU, region=w.county_b)
+    w.a1 = Unit.objects.create(name="新华中学", kind=UnitKind.SCHOOL, region=w.town_a, stage=Stage.JUNIOR,
+                               supervising_unit=w.bureau_a)
+    w.a2 = Unit.objects.create(name="甲镇幼儿园", kind=UnitKind.SCHOOL, region=w.town_a, stage=Stage.KINDERGARTEN,
+                               supervising_unit=w.bureau_a)
+    w.b1 = Unit.objects.create(name="乙镇小学", kind=UnitKind.SCHOOL, region=w.town_b, stage=Stage.PRIMARY,
+                               supervising_unit=w.bureau_b)
+    w.people = {}
+    w.posts = {}
+    for key, unit, kind, title in [
+        ("a1_principal", w.a1, PostKind.PRINCIPAL, "校长"),
+        ("a1_teacher", w.a1, PostKind.HOMEROOM_TEACHER, "班主任"),
+        ("a1_officer", w.a1, PostKind.SAFETY_OFFICER, "安全员"),
+        ("a2_principal", w.a2, PostKind.PRINCIPAL, "园长"),
+        ("b1_principal", w.b1, PostKind.PRINCIPAL, "校长"),
+        ("bureau_head", w.bureau_a, PostKind.BUREAU_PRINCIPAL, "局长"),
+        ("dept_head", w.dept_a, PostKind.BUREAU_DEPT_HEAD, "股长"),
+    ]:
+        person = Person.objects.create(name=f"{unit.name[:2]}{title}", unit=unit)
+        w.people[key] = person
+        w.posts[key] = Post.objects.create(unit=unit, kind=kind, title=title, holder=person)
+    from anxiao.org.models import Assignment, Group
+
+    w.group_a1 = Group.objects.create(unit=w.a1, name="新华中学安全工作领导小组")
+    w.assignment_a1 = Assignment.objects.create(holder_unit=w.dept_a, holder_post=w.posts["dept_head"], target_unit=w.a1)
+    w.users = {}
+    holders = {"school_admin": "a1_principal", "school_member": "a1_teacher", "bureau_admin": "dept_head",
+               "bureau_viewer": "bureau_head", "outsider": "b1_principal"}
+    for name, (role, scope) in ROLES.items():
+        person = w.people.get(holders.get(name, ""))
+        user = User.objects.create_user(username=name, password=PASSWORD, person=person,
+                                        is_superuser=False)
+        target = getattr(w, scope) if scope else None
+        Grant.objects.create(
+            user=user, role=role,
+            region=target if isinstance(target, Region) else None,
+            unit=target if isinstance(target, Unit) else None,
+        )
+        w.users[name] = user
+    return w
+
+
+@dataclass
+class Case:
+    """One URL or API operation in the permission matrix.
+
+    ``target`` says where the record behind the URL lives ("a1", "a2", "bureau_a", "b1"), or "any" for
+    a collection or a form anybody in some scope may open. ``kind`` is "read" or "write".
+    """
+
+    name: str
+    url: Callable[[Any], str]
+    target: str = "any"
+    kind: str = "read"
+    method: str = "get"
+    api: bool = False
+    data: Callable[[Any], dict[str, Any]] | None = None
+    ok: int = 200
+    # For collections: text that must appear for roles that see the record, and only for them.
+    markers: dict[str, Callable[[Any], str]] = field(default_factory=dict)
+    # Roles that are allowed although the generic rule says no (e.g. a member acknowledging their own duties).
+    also_allowed: set[str] = field(default_factory=set)
+    # Override who may write (e.g. regions: only region-level grants), instead of WRITABLE[target].
+    writers: set[str] | None = None
+    denied_status: int | None = None
+    hidden_status: int = 404  # what a role that cannot see the target gets (422 when it names it in a payload)
+
+    def expected(self, role: str | None) -> int:
+        if role is None:
+            return 401 if self.api else 302
+        if self.kind == "write" and self.method == "post" and role in NO_WRITE_SCOPE:
+            return self.denied_status or 403
+        visible = role in VISIBLE[self.target]
+        if not visible:
+            return self.hidden_status if self.target != "any" else (self.denied_status or 403)
+        writers = self.writers if self.writers is not None else WRITABLE[self.target]
+        allowed = role in (writers if self.kind == "write" else VISIBLE[self.target])
+        allowed = allowed or role in self.also_allowed
+        if allowed:
+            return self.ok
+        return self.denied_status or 403

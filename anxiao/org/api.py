@@ -1,0 +1,244 @@
+# No "from __future__ import annotations": django-ninja reads these annotations at run time.
+import datetime
+
+from ninja import Router, Schema
+
+from anxiao.core.api import crud_routes
+
+from . import actions, filters
+from .models import Assignment, Group, Person, Post, Region, Unit
+
+router = Router()
+
+
+class RegionOut(Schema):
+    id: int
+    name: str
+    code: str
+    level: str
+    parent_id: int | None
+    path: str
+
+
+class RegionIn(Schema):
+    name: str
+    code: str = ""
+    level: str
+    parent_id: int
+
+
+class RegionPatch(Schema):
+    name: str | None = None
+    code: str | None = None
+
+
+class RegionFilter(Schema):
+    q: str | None = None
+    level: str | None = None
+    parent: int | None = None
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    code: str
+    kind: str
+    region_id: int
+    parent_id: int | None
+    supervising_unit_id: int | None
+    stage: str
+    boarding: bool
+    campuses: int
+    address: str
+    phone: str
+    is_active: bool
+
+
+class UnitIn(Schema):
+    name: str
+    short_name: str = ""
+    code: str = ""
+    kind: str
+    region_id: int
+    parent_id: int | None = None
+    supervising_unit_id: int | None = None
+    stage: str = ""
+    boarding: bool = False
+    campuses: int = 1
+    address: str = ""
+    phone: str = ""
+
+
+class UnitPatch(Schema):
+    name: str | None = None
+    short_name: str | None = None
+    code: str | None = None
+    stage: str | None = None
+    boarding: bool | None = None
+    campuses: int | None = None
+    address: str | None = None
+    phone: str | None = None
+    is_active: bool | None = None
+    parent_id: int | None = None
+    supervising_unit_id: int | None = None
+
+
+class UnitFilter(Schema):
+    q: str | None = None
+    kind: str | None = None
+    stage: str | None = None
+    region: int | None = None
+    parent: int | None = None
+    boarding: bool | None = None
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+    gender: str
+    mobile: str | None
+    email: str
+    unit_id: int
+    is_active: bool
+
+
+class PersonIn(Schema):
+    name: str
+    gender: str = ""
+    mobile: str | None = None
+    email: str = ""
+    birth_date: datetime.date | None = None
+    unit_id: int
+
+
+class PersonPatch(Schema):
+    name: str | None = None
+    gender: str | None = None
+    mobile: str | None = None
+    email: str | None = None
+    unit_id: int | None = None
+    is_active: bool | None = None
+
+
+class PersonFilter(Schema):
+    q: str | None = None
+    unit: int | None = None
+    region: int | None = None
+    post_kind: str | None = None
+
+
+class PostOut(Schema):
+    id: int
+    unit_id: int
+    kind: str
+    title: str
+    holder_id: int | None
+    class_name: str
+    is_active: bool
+
+
+class PostIn(Schema):
+    unit_id: int
+    kind: str
+    title: str = ""
+    holder_id: int | None = None
+    class_name: str = ""
+
+
+class PostPatch(Schema):
+    title: str | None = None
+    holder_id: int | None = None
+    class_name: str | None = None
+    is_active: bool | None = None
+
+
+class PostFilter(Schema):
+    q: str | None = None
+    kind: str | None = None
+    unit: int | None = None
+    region: int | None = None
+    vacant: bool | None = None
+
+
+class GroupOut(Schema):
+    id: int
+    unit_id: int
+    name: str
+    office_unit_id: int | None
+    office_name: str
+    purpose: str
+    is_active: bool
+
+
+class GroupIn(Schema):
+    unit_id: int
+    name: str
+    office_unit_id: int | None = None
+    office_name: str = "安全办"
+    purpose: str = ""
+
+
+class GroupPatch(Schema):
+    name: str | None = None
+    office_unit_id: int | None = None
+    office_name: str | None = None
+    purpose: str | None = None
+    is_active: bool | None = None
+
+
+class GroupFilter(Schema):
+    q: str | None = None
+
+
+class AssignmentOut(Schema):
+    id: int
+    kind: str
+    holder_unit_id: int
+    holder_post_id: int | None
+    target_unit_id: int | None
+    target_region_id: int | None
+    started_on: datetime.date
+    ended_on: datetime.date | None
+    note: str
+
+
+class AssignmentIn(Schema):
+    kind: str = "baobao"
+    holder_unit_id: int
+    holder_post_id: int | None = None
+    target_unit_id: int | None = None
+    target_region_id: int | None = None
+    started_on: datetime.date | None = None
+    ended_on: datetime.date | None = None
+    note: str = ""
+
+
+class AssignmentPatch(Schema):
+    ended_on: datetime.date | None = None
+    note: str | None = None
+    holder_post_id: int | None = None
+
+
+class AssignmentFilter(Schema):
+    q: str | None = None
+    kind: str | None = None
+    target_unit: int | None = None
+
+
+def _save_assignment(actor, obj, **data):  # type: ignore[no-untyped-def]
+    if data.get("started_on") is None:
+        data.pop("started_on", None)
+    return actions.save_assignment(actor, obj, **data)
+
+
+crud_routes(router, "regions", Region, RegionOut, RegionIn, RegionPatch, RegionFilter, filters.filter_regions,
+            actions.save_region)
+crud_routes(router, "units", Unit, UnitOut, UnitIn, UnitPatch, UnitFilter, filters.filter_units, actions.save_unit)
+crud_routes(router, "people", Person, PersonOut, PersonIn, PersonPatch, PersonFilter, filters.filter_people,
+            actions.save_person)
+crud_routes(router, "posts", Post, PostOut, PostIn, PostPatch, PostFilter, filters.filter_posts, actions.save_post)
+crud_routes(router, "groups", Group, GroupOut, GroupIn, GroupPatch, GroupFilter, filters.filter_groups,
+            actions.save_group)
+crud_routes(router, "assignments", Assignment, AssignmentOut, AssignmentIn, AssignmentPatch, AssignmentFilter,
+            filters.filter_assignments, _save_assignment)

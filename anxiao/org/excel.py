@@ -1,0 +1,352 @@
+"""Excel import and export of units and of people with their posts (openpyxl).
+
+An import is all-or-nothing: every row is applied inside one transaction through the same
+actions the pages use; if any row fails, everything is rolled back and the result lists
+each error with its row and column, in Chinese.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from anxiao.core.choices import PostKind, Stage, UnitKind
+
+from . import actions
+from .models import Person, Post, Region, Unit
+
+MAX_ROWS = 20000
+
+# column header -> field name used by the actions
+UNIT_COLUMNS = [
+    ("单位名称", "name", True), ("简称", "short_name", False), ("单位代码", "code", False), ("类型", "kind", True),
+    ("所在区划", "region", True), ("上级单位", "parent", False), ("学段", "stage", False),
+    ("寄宿制", "boarding", False), ("校区数", "campuses", False), ("地址", "address", False),
+    ("联系电话", "phone", False),
+]
+PEOPLE_COLUMNS = [
+    ("姓名", "name", True), ("性别", "gender", False), ("手机号", "mobile", False), ("所属单位", "unit", True),
+    ("岗位类别", "post_kind", False), ("岗位名称", "post_title", False), ("岗位所在单位", "post_unit", False),
+    ("班级", "class_name", False),
+]
+COLUMNS = {"units": UNIT_COLUMNS, "people": PEOPLE_COLUMNS}
+FIELD_TO_HEADER = {f: h for cols in COLUMNS.values() for h, f, _r in cols} | {
+    "holder": "姓名", "title": "岗位名称", "post_unit": "岗位所在单位",
+}
+
+
+@dataclass
+class RowError:
+    row: int | None
+    column: str | None
+    message: str
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _choice(value: str, choices: Any, column: str) -> str:
+    text = str(value).strip()
+    for code, label in choices:
+        if text in (code, str(label)):
+            return code
+    names = "、".join(str(label) for _c, label in choices)
+    raise ValidationError({column: [f"“{text}”不是有效的选项，可选：{names}"]})
+
+
+def _yes_no(value: Any) -> bool:
+    text = str(value or "").strip()
+    if text in ("", "否", "0", "no", "false", "False"):
+        return False
+    if text in ("是", "1", "yes", "true", "True"):
+        return True
+    raise ValidationError({"boarding": [f"“{text}”应填写“是”或“否”"]})
+
+
+def _find_region(actor: Any, text: str) -> Region:
+    parts = [p for p in str(text).replace("／", "/").split("/") if p.strip()]
+    if not parts:
+        raise ValidationError({"region": ["请填写所在区划"]})
+    visible = Region.objects.visible_to(actor) if actor is not None else Region.objects.all()
+    by_code = visible.filter(code=parts[-1].strip()).first()
+    if by_code:
+        return by_code
+    candidates = list(visible.filter(name=parts[-1].strip()))
+    if len(parts) > 1:
+        candidates = [r for r in candidates if r.parent and r.parent.name == parts[-2].strip()]
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise ValidationError({"region": [f"找不到区划“{text}”（可填写区划代码，或“县/镇”形式的路径）"]})
+    raise ValidationError({"region": [f"区划“{text}”不唯一，请写成“上级/本级”或填写区划代码"]})
+
+
+def _find_unit(actor: Any, text: str, column: str) -> Unit:
+    text = str(text).strip()
+    visible = Unit.objects.visible_to(actor) if actor is not None else Unit.objects.all()
+    found = list(visible.filter(code=text)[:2]) or list(visible.filter(name=text)[:2])
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise ValidationError({column: [f"找不到单位“{text}”（填写单位全称或单位代码）"]})
+    raise ValidationError({column: [f"单位名称“{text}”不唯一，请填写单位代码"]})
+
+
+def _apply_unit(actor: Any, row: dict[str, Any], result: ImportResult) -> None:
+    data: dict[str, Any] = {
+        "name": str(row["name"]).strip(),
+        "short_name": str(row.get("short_name") or "").strip(),
+        "code": str(row.get("code") or "").strip(),
+        "kind": _choice(row["kind"], UnitKind.choices, "kind"),
+        "region": _find_region(actor, row["region"]),
+        "stage": _choice(row["stage"], Stage.choices, "stage") if row.get("stage") else "",
+        "boarding": _yes_no(row.get("boarding")),
+        "address": str(row.get("address") or "").strip(),
+        "phone": str(row.get("phone") or "").strip(),
+    }
+    if row.get("campuses") not in (None, ""):
+        try:
+            data["campuses"] = int(row["campuses"])
+        except (TypeError, ValueError):
+            raise ValidationError({"campuses": ["校区数应为正整数"]})
+        if data["campuses"] < 1:
+            raise ValidationError({"campuses": ["校区数应为正整数"]})
+    data["parent"] = _find_unit(actor, row["parent"], "parent") if row.get("parent") else None
+    existing = None
+    if data["code"]:
+        existing = Unit.objects.filter(code=data["code"]).first()
+    if existing is None:
+        existing = Unit.objects.filter(name=data["name"], region=data["region"]).first()
+    actions.save_unit(actor, existing, **data)
+    if existing is None:
+        result.created += 1
+    else:
+        result.updated += 1
+
+
+def _apply_person(actor: Any, row: dict[str, Any], result: ImportResult) -> None:
+    unit = _find_unit(actor, row["unit"], "unit")
+    mobile = str(row.get("mobile") or "").strip() or None
+    gender = ""
+    if row.get("gender"):
+        gender = _choice(row["gender"], Person.Gender.choices, "gender")
+    existing = Person.objects.filter(mobile=mobile).first() if mobile else None
+    if existing is None:
+        existing = Person.objects.filter(name=str(row["name"]).strip(), unit=unit).first()
+    person = actions.save_person(actor, existing, name=str(row["name"]).strip(), gender=gender, mobile=mobile,
+                                 unit=unit)
+    if existing is None:
+        result.created += 1
+    else:
+        result.updated += 1
+    if row.get("post_kind"):
+        kind = _choice(row["post_kind"], PostKind.choices, "post_kind")
+        post_unit = _find_unit(actor, row["post_unit"], "post_unit") if row.get("post_unit") else unit
+        title = str(row.get("post_title") or "").strip() or str(PostKind(kind).label)
+        class_name = str(row.get("class_name") or "").strip()
+        post = Post.objects.filter(unit=post_unit, kind=kind, title=title, class_name=class_name).first()
+        if post is not None and post.holder_id not in (None, person.pk):
+            post = None  # the same title held by someone else: a second post of that kind
+        if post is None:
+            actions.save_post(actor, None, unit=post_unit, kind=kind, title=title, class_name=class_name,
+                              holder=person)
+        elif post.holder_id is None:
+            actions.set_holder(actor, post, person)
+    elif row.get("post_title"):
+        raise ValidationError({"post_kind": ["填写了岗位名称时必须填写岗位类别"]})
+
+
+APPLY = {"units": _apply_unit, "people": _apply_person}
+
+
+def _errors_from(exc: ValidationError, row: int) -> list[RowError]:
+    out = []
+    if hasattr(exc, "error_dict"):
+        for fname, errs in exc.error_dict.items():
+            column = FIELD_TO_HEADER.get(fname)
+            for e in errs:
+                out.extend(RowError(row, column, m) for m in e.messages)
+    else:
+        out.extend(RowError(row, None, m) for m in exc.messages)
+    return out
+
+
+def import_file(actor: Any, kind: str, uploaded: Any) -> ImportResult:
+    result = ImportResult()
+    columns = COLUMNS[kind]
+    try:
+        wb = load_workbook(uploaded, read_only=True, data_only=True)
+    except Exception:
+        result.errors.append(RowError(None, None, "无法读取文件：请上传 Excel（.xlsx）文件"))
+        return result
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if header is None:
+        result.errors.append(RowError(None, None, "文件是空的"))
+        return result
+    names = [str(h).strip().rstrip("*") if h is not None else "" for h in header]
+    index: dict[str, int] = {}
+    for title, fname, required in columns:
+        if title in names:
+            index[fname] = names.index(title)
+        elif required:
+            result.errors.append(RowError(1, title, f"缺少必填列“{title}”"))
+    if result.errors:
+        return result
+    try:
+        with transaction.atomic():
+            count = 0
+            for number, values in enumerate(rows, start=2):
+                if values is None or all(v in (None, "") for v in values):
+                    continue
+                count += 1
+                if count > MAX_ROWS:
+                    result.errors.append(RowError(number, None, f"一次最多导入 {MAX_ROWS} 行"))
+                    break
+                row = {f: (values[i] if i < len(values) else None) for f, i in index.items()}
+                missing = [(t, f) for t, f, req in columns if req and row.get(f) in (None, "")]
+                if missing:
+                    result.errors.extend(RowError(number, t, f"“{t}”不能为空") for t, _f in missing)
+                    continue
+                try:
+                    with transaction.atomic():
+                        APPLY[kind](actor, row, result)
+                except ValidationError as exc:
+                    result.errors.extend(_errors_from(exc, number))
+                except PermissionDenied as exc:
+                    result.errors.append(RowError(number, None, str(exc) or "没有权限"))
+                except IntegrityError:
+                    result.errors.append(RowError(number, None, "与已有记录冲突（如手机号或名称重复）"))
+            if count == 0 and not result.errors:
+                result.errors.append(RowError(None, None, "文件中没有数据行"))
+            if result.errors:
+                raise _Rollback
+    except _Rollback:
+        result.created = result.updated = 0
+    return result
+
+
+# --- export -----------------------------------------------------------------------------------
+
+HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
+
+
+def _sheet(kind: str, write_only: bool = True) -> tuple[Workbook, Any]:
+    wb = Workbook(write_only=write_only)
+    ws = wb.create_sheet("单位" if kind == "units" else "人员") if write_only else wb.active
+    if not write_only:
+        ws.title = "单位" if kind == "units" else "人员"
+    for i, (title, _f, _r) in enumerate(COLUMNS[kind]):
+        ws.column_dimensions[chr(ord("A") + i)].width = 24 if i in (0, 3, 4, 5) else 14
+    return wb, ws
+
+
+def _header_cells(ws: Any, kind: str) -> list[Any]:
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for title, _f, required in COLUMNS[kind]:
+        cell = WriteOnlyCell(ws, value=title + ("*" if required else ""))
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center")
+        cells.append(cell)
+    return cells
+
+
+def _unit_row(u: Unit) -> list[Any]:
+    region = f"{u.region.parent.name}/{u.region.name}" if u.region.parent_id and u.region.parent else u.region.name
+    return [u.name, u.short_name, u.code, u.get_kind_display(), region, u.parent.name if u.parent else "",
+            u.get_stage_display() if u.stage else "", "是" if u.boarding else "否", u.campuses, u.address, u.phone]
+
+
+def _people_rows(p: Person) -> list[list[Any]]:
+    base = [p.name, p.get_gender_display(), p.mobile or "", p.unit.name]
+    posts = [post for post in p.posts.all() if post.is_active]
+    if not posts:
+        return [base + ["", "", "", ""]]
+    return [base + [post.get_kind_display(), post.title, post.unit.name, post.class_name] for post in posts]
+
+
+def build_export(kind: str, queryset: Any) -> bytes:
+    wb, ws = _sheet(kind)
+    ws.freeze_panes = "A2"
+    ws.append(_header_cells(ws, kind))
+    if kind == "units":
+        for u in queryset.select_related("region__parent", "parent").iterator(chunk_size=2000):
+            ws.append(_unit_row(u))
+    else:
+        qs = queryset.select_related("unit").prefetch_related("posts__unit")
+        for p in qs.iterator(chunk_size=2000):
+            for r in _people_rows(p):
+                ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, filename: str) -> HttpResponse:
+    from urllib.parse import quote
+
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def export_response(kind: str, queryset: Any) -> HttpResponse:
+    return _download(build_export(kind, queryset), "单位.xlsx" if kind == "units" else "人员.xlsx")
+
+
+def build_template(kind: str) -> bytes:
+    wb, ws = _sheet(kind, write_only=False)
+    for col, (title, _f, required) in enumerate(COLUMNS[kind], start=1):
+        cell = ws.cell(row=1, column=col, value=title + ("*" if required else ""))
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+    ws.freeze_panes = "A2"
+    if kind == "units":
+        ws.append(["示例：城关第一小学", "城关一小", "S0001", "学校/幼儿园", "示例县/城关镇", "", "小学", "否", 1, "", ""])
+        lists = {"D": [str(c.label) for c in UnitKind], "G": [str(c.label) for c in Stage], "H": ["是", "否"]}
+    else:
+        ws.append(["示例：张三", "男", "13800000000", "城关第一小学", "班主任", "班主任", "", "三年级(2)班"])
+        lists = {"B": ["男", "女"], "E": [str(c.label) for c in PostKind]}
+    for col, options in lists.items():
+        dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True)
+        dv.error = "请从下拉列表中选择"
+        ws.add_data_validation(dv)
+        dv.add(f"{col}2:{col}{MAX_ROWS}")
+    notes = wb.create_sheet("填写说明")
+    notes.append(["带 * 的列必填。删除示例行后再导入。"])
+    notes.append(["所在区划可写区划代码，或“县/镇”形式的路径；单位可写全称或单位代码。"])
+    notes.append(["整个文件全部导入或全部不导入：有任一错误时会列出每行每列的错误，不写入任何数据。"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def template_response(kind: str) -> HttpResponse:
+    return _download(build_template(kind), "单位导入模板.xlsx" if kind == "units" else "人员导入模板.xlsx")

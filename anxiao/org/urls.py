@@ -1,0 +1,22 @@
+from django.urls import path
+
+from anxiao.core.crud import urlpatterns_for
+
+from . import views
+
+app_name = "org"
+
+urlpatterns = [
+    path("units/import/", views.unit_import, name="unit_import"),
+    path("units/export.xlsx", views.unit_export, name="unit_export"),
+    path("units/template.xlsx", views.unit_template, name="unit_template"),
+    path("people/import/", views.person_import, name="person_import"),
+    path("people/export.xlsx", views.person_export, name="person_export"),
+    path("people/template.xlsx", views.person_template, name="person_template"),
+    *urlpatterns_for(views.REGIONS, "regions"),
+    *urlpatterns_for(views.UNITS, "units"),
+    *urlpatterns_for(views.PEOPLE, "people"),
+    *urlpatterns_for(views.POSTS, "posts"),
+    *urlpatterns_for(views.GROUPS, "groups"),
+    *urlpatterns_for(views.ASSIGNMENTS, "assignments"),
+]

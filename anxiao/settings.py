@@ -1,0 +1,205 @@
+"""Settings, read from environment variables and validated at start-up.
+
+Defaults give a working development set-up (SQLite under var/). Production sets
+ANXIAO_ENV=production, ANXIAO_SECRET_KEY, ANXIAO_ALLOWED_HOSTS and DATABASE_URL;
+`anxiao check --deploy` then passes without warnings.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("ANXIAO_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, got {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}")
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+import sys
+
+ANXIAO_ENV = os.environ.get("ANXIAO_ENV", "test" if "pytest" in Path(sys.argv[0]).name else "development")
+if ANXIAO_ENV not in {"development", "test", "production"}:
+    raise ImproperlyConfigured("ANXIAO_ENV must be development, test or production")
+PRODUCTION = ANXIAO_ENV == "production"
+
+DEBUG = env_bool("ANXIAO_DEBUG", not PRODUCTION)
+SECRET_KEY = os.environ.get("ANXIAO_SECRET_KEY", "")
+if not SECRET_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("ANXIAO_SECRET_KEY is required when ANXIAO_ENV=production")
+    SECRET_KEY = "dev-insecure-anxiao-key-not-for-production-use-0123456789abcdef"
+elif PRODUCTION and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured("ANXIAO_SECRET_KEY must be at least 50 characters")
+
+ALLOWED_HOSTS = env_list("ANXIAO_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ANXIAO_ALLOWED_HOSTS is required when ANXIAO_ENV=production")
+CSRF_TRUSTED_ORIGINS = env_list("ANXIAO_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "anxiao.core",
+    "anxiao.accounts",
+    "anxiao.org",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "anxiao.core.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "anxiao.urls"
+WSGI_APPLICATION = "anxiao.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "anxiao.core.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    try:
+        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("ANXIAO_DB_CONN_MAX_AGE", 60))}
+    except Exception as exc:  # dj_database_url raises several types for a malformed URL
+        raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}")
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("ANXIAO_SQLITE_PATH", str(VAR_DIR / "anxiao.sqlite3")),
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["anxiao.accounts.backends.UsernameOrMobileBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if ANXIAO_ENV == "test":
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Repeated failed log-ins for one account or from one address lock further attempts for a while.
+LOGIN_FAILURE_LIMIT = env_int("ANXIAO_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("ANXIAO_LOGIN_LOCKOUT_MINUTES", 15)
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "anxiao" / "locale"]
+TIME_ZONE = os.environ.get("ANXIAO_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+# Uploaded files are never served directly: downloads go through access-checked views.
+MEDIA_ROOT = Path(os.environ.get("ANXIAO_MEDIA_ROOT", VAR_DIR / "media"))
+MAX_UPLOAD_MB = env_int("ANXIAO_MAX_UPLOAD_MB", 20)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
+
+EMAIL_BACKEND = os.environ.get(
+    "ANXIAO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("ANXIAO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("ANXIAO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("ANXIAO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ANXIAO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("ANXIAO_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("ANXIAO_EMAIL_FROM", "anxiao@localhost")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("ANXIAO_SESSION_HOURS", 12) * 3600
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = env_bool("ANXIAO_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = env_bool("ANXIAO_SECURE_COOKIES", True)
+    SECURE_SSL_REDIRECT = env_bool("ANXIAO_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("ANXIAO_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("ANXIAO_HSTS_PRELOAD", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("ANXIAO_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50
+PAGE_SIZE = env_int("ANXIAO_PAGE_SIZE", 50)

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    from anxiao.core.testing import make_world
+
+    return make_world()
+
+
+@pytest.fixture
+def as_user(client, world):
+    """Log the test client in as one of the world's roles: ``as_user("school_admin")``."""
+
+    def login(role: str):
+        client.force_login(world.users[role])
+        return client
+
+    return login
