@@ -8,6 +8,7 @@ ANXIAO_ENV=production, ANXIAO_SECRET_KEY, ANXIAO_ALLOWED_HOSTS and DATABASE_URL;
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -46,8 +47,6 @@ def env_list(name: str, default: list[str]) -> list[str]:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
 
-
-import sys
 
 ANXIAO_ENV = os.environ.get("ANXIAO_ENV", "test" if "pytest" in Path(sys.argv[0]).name else "development")
 if ANXIAO_ENV not in {"development", "test", "production"}:

@@ -257,7 +257,7 @@ def _sheet(kind: str, write_only: bool = True) -> tuple[Workbook, Any]:
     ws = wb.create_sheet("单位" if kind == "units" else "人员") if write_only else wb.active
     if not write_only:
         ws.title = "单位" if kind == "units" else "人员"
-    for i, (title, _f, _r) in enumerate(COLUMNS[kind]):
+    for i, (_title, _f, _r) in enumerate(COLUMNS[kind]):
         ws.column_dimensions[chr(ord("A") + i)].width = 24 if i in (0, 3, 4, 5) else 14
     return wb, ws
 

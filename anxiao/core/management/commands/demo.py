@@ -55,6 +55,6 @@ class Command(BaseCommand):
                 for u in users:
                     self.stdout.write(f"  {u.username:<22} {u.first_name}")
             return
-        self.stdout.write("\n演示账号（密码均为 %s）：" % ctx.password)
+        self.stdout.write(f"\n演示账号（密码均为 {ctx.password}）：")
         for persona, username, sees in ctx.logins:
             self.stdout.write(f"  {username:<22} {persona}：{sees}")
