@@ -32,5 +32,6 @@ class AccountForm(ScopedModelForm):
         self.fields["person"] = forms.ModelChoiceField(
             label="人员", queryset=Person.objects.visible_to(self.user).filter(account__isnull=True)
         )
-        self.fields["role"].choices = [c for c in Role.choices if c[0] != Role.SYSTEM_ADMIN]
+        role_field: Any = self.fields["role"]
+        role_field.choices = [c for c in Role.choices if c[0] != Role.SYSTEM_ADMIN]
         self.order_fields(["person", "username", "password", "role", "region", "unit"])

@@ -58,24 +58,24 @@ PYDANTIC_MESSAGES = {
 def install_error_handlers(api: Any) -> None:
     @api.exception_handler(ValidationError)
     def _django_validation(request: HttpRequest, exc: ValidationError) -> Any:
-        errors = []
+        errors: list[dict[str, Any]] = []
         if hasattr(exc, "error_dict"):
             for field, errs in exc.error_dict.items():
                 for e in errs:
                     errors.extend({"field": field, "message": m} for m in e.messages)
         else:
             errors = [{"field": None, "message": m} for m in exc.messages]
-        detail = "；".join((f"{e['field']}：" if e["field"] else "") + e["message"] for e in errors)
+        detail = "；".join((f"{e['field']}：" if e["field"] else "") + str(e["message"]) for e in errors)
         return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
 
     @api.exception_handler(NinjaValidationError)
     def _request_validation(request: HttpRequest, exc: NinjaValidationError) -> Any:
-        errors = []
+        errors: list[dict[str, Any]] = []
         for err in exc.errors:
             loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "payload", "filters")]
             errors.append({"field": ".".join(loc) or None,
                            "message": PYDANTIC_MESSAGES.get(err.get("type", ""), "格式不正确")})
-        detail = "；".join((f"{e['field']}：" if e["field"] else "") + e["message"] for e in errors)
+        detail = "；".join((f"{e['field']}：" if e["field"] else "") + str(e["message"]) for e in errors)
         return api.create_response(request, {"detail": detail or "请求格式不正确", "errors": errors}, status=422)
 
     @api.exception_handler(PermissionDenied)

@@ -83,7 +83,9 @@ def _on_save(sender: type, instance: Any, created: bool, raw: bool = False, **kw
         action = AuditAction.VOID
     write_entry(instance, action, changes)
     # The saved state is the new baseline for a later save of the same instance.
-    instance._loaded_values = {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+    instance._loaded_values = {  # type: ignore[attr-defined]
+        f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields
+    }
 
 
 def _on_delete(sender: type, instance: Any, **kwargs: Any) -> None:

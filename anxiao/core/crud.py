@@ -33,7 +33,7 @@ class Crud:
     save: Callable[..., Any]
     columns: Sequence[Column]
     filter: Callable[[Any, Any], Any] = lambda qs, params: qs
-    filter_fields: Sequence[tuple[str, str, Sequence[tuple[str, str]]]] = ()  # (param, label, choices)
+    filter_fields: Sequence[tuple[str, str, Sequence[tuple[str, Any]]]] = ()  # (param, label, choices)
     select_related: Sequence[str] = ()
     detail_fields: Sequence[Column] = ()
     detail_template: str = ""

@@ -38,7 +38,7 @@ class AnxiaoModel(models.Model):
 
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Any:
-        instance = super().from_db(db, field_names, values)
+        instance: Any = super().from_db(db, field_names, values)
         instance._loaded_values = dict(zip(field_names, values, strict=True))
         return instance
 

@@ -46,7 +46,7 @@ def audit_object(request: HttpRequest, ct: int, pk: str) -> HttpResponse:
     except ContentType.DoesNotExist:
         raise Http404
     model = content_type.model_class()
-    if model is None or not hasattr(model.objects, "visible_to"):
+    if model is None or not hasattr(model.objects, "visible_to"):  # type: ignore[attr-defined]
         raise Http404
     obj = get_visible_or_404(model, request.user, pk=pk)
     qs = AuditLog.objects.filter(content_type=content_type, object_id=str(obj.pk))

@@ -107,7 +107,7 @@ def _bureau(ctx: DemoContext, county: Region) -> dict[str, Any]:
 
 
 def _school_list(towns: list[Region]) -> list[tuple[str, str, bool, Region, int]]:
-    schools = [(n, s, b, towns[t], size) for n, s, b, t, size in COUNTY_SCHOOLS]
+    schools: list[tuple[str, str, bool, Region, int]] = [(n, s, b, towns[t], size) for n, s, b, t, size in COUNTY_SCHOOLS]
     for i, town in enumerate(towns):
         base = town.name.replace("街道", "").replace("镇", "")
         schools += [
@@ -153,12 +153,13 @@ def _school(ctx: DemoContext, bureau: Unit, name: str, stage: str, boarding: boo
     guards = max(1, guards_needed - ctx.rng.choice([0, 0, 0, 1, 2]))
     posts["guards"] = [_post(ctx, school, PostKind.SECURITY_GUARD, "保安员", holder=_person(ctx, school, "m"))
                        for _ in range(min(guards, 6))]
-    grades = ["小班", "中班", "大班"] if kindergarten else {
+    grade_names: dict[str, list[str]] = {
         Stage.PRIMARY: ["一年级", "三年级", "五年级"], Stage.JUNIOR: ["七年级", "八年级", "九年级"],
         Stage.SENIOR: ["高一", "高二", "高三"], Stage.VOCATIONAL: ["2024级", "2025级", "2026级"],
         Stage.SPECIAL: ["启智一班", "启智二班"], Stage.NINE_YEAR: ["三年级", "六年级", "八年级"],
         Stage.TWELVE_YEAR: ["四年级", "八年级", "高二"],
-    }[stage]
+    }
+    grades = ["小班", "中班", "大班"] if kindergarten else grade_names[stage]
     classes = min(6, max(2, students // 250))
     homerooms = []
     for i in range(classes):

@@ -180,7 +180,7 @@ APPLY = {"units": _apply_unit, "people": _apply_person}
 
 
 def _errors_from(exc: ValidationError, row: int) -> list[RowError]:
-    out = []
+    out: list[RowError] = []
     if hasattr(exc, "error_dict"):
         for fname, errs in exc.error_dict.items():
             column = FIELD_TO_HEADER.get(fname)
@@ -328,17 +328,18 @@ def build_template(kind: str) -> bytes:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
     ws.freeze_panes = "A2"
+    lists: dict[str, list[str]]
     if kind == "units":
         ws.append(["示例：城关第一小学", "城关一小", "S0001", "学校/幼儿园", "示例县/城关镇", "", "小学", "否", 1, "", ""])
         lists = {"D": [str(c.label) for c in UnitKind], "G": [str(c.label) for c in Stage], "H": ["是", "否"]}
     else:
         ws.append(["示例：张三", "男", "13800000000", "城关第一小学", "班主任", "班主任", "", "三年级(2)班"])
         lists = {"B": ["男", "女"], "E": [str(c.label) for c in PostKind]}
-    for col, options in lists.items():
+    for letter, options in lists.items():
         dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True)
         dv.error = "请从下拉列表中选择"
         ws.add_data_validation(dv)
-        dv.add(f"{col}2:{col}{MAX_ROWS}")
+        dv.add(f"{letter}2:{letter}{MAX_ROWS}")
     notes = wb.create_sheet("填写说明")
     notes.append(["带 * 的列必填。删除示例行后再导入。"])
     notes.append(["所在区划可写区划代码，或“县/镇”形式的路径；单位可写全称或单位代码。"])

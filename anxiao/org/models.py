@@ -30,15 +30,16 @@ class TreePathMixin:
 
     def _sync_path(self) -> None:
         model: Any = type(self)
-        parent_path = model.objects.filter(pk=self.parent_id).values_list("path", flat=True).first() if self.parent_id else ""  # type: ignore[attr-defined]
-        expected = (parent_path or "/") + f"{self.pk}/"  # type: ignore[attr-defined]
-        old = self.path  # type: ignore[has-type]
+        me: Any = self
+        parent_path = model.objects.filter(pk=me.parent_id).values_list("path", flat=True).first() if me.parent_id else ""
+        expected = (parent_path or "/") + f"{me.pk}/"
+        old = me.path
         if old == expected:
             return
-        model.objects.filter(pk=self.pk).update(path=expected)  # type: ignore[attr-defined]
-        self.path = expected
+        model.objects.filter(pk=me.pk).update(path=expected)
+        me.path = expected
         if old:
-            _rewrite_prefix(model.objects.exclude(pk=self.pk), "path", old, expected)  # type: ignore[attr-defined]
+            _rewrite_prefix(model.objects.exclude(pk=me.pk), "path", old, expected)
             if model is Region:
                 _rewrite_prefix(Unit.objects.all(), "region_path", old, expected)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.urls import reverse
 
 from anxiao.core.testing import Case
@@ -32,7 +35,7 @@ def _web(name: str, plural: str, obj: str, target: str, writers: set[str] | None
     ]
 
 
-def _api(plural: str, obj: str, target: str, create: dict | None, writers: set[str] | None = None,
+def _api(plural: str, obj: str, target: str, create: Callable[[Any], dict[str, Any]] | None, writers: set[str] | None = None,
          create_target: str = "a1") -> list[Case]:
     def pk(w):  # type: ignore[no-untyped-def]
         return _obj(w, obj).pk
