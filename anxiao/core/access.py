@@ -131,7 +131,7 @@ def default_scope_q(model: type[models.Model], scope: Scope) -> Q:
 def get_visible_or_404(queryset_or_model: Any, user: Any, **lookup: Any) -> Any:
     qs: Any = queryset_or_model
     if isinstance(qs, type):
-        qs = qs._default_manager.all()
+        qs = qs._default_manager.all()  # type: ignore[attr-defined]
     try:
         return qs.visible_to(user).get(**lookup)
     except (qs.model.DoesNotExist, ValueError, TypeError):
