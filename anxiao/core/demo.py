@@ -73,7 +73,7 @@ def demo_modules() -> list[Any]:
     return modules
 
 
-def build_demo(ctx: DemoContext) -> DemoContext:
+def run_demo(ctx: DemoContext) -> DemoContext:
     from .context import audit_suppressed
 
     with audit_suppressed():
@@ -83,7 +83,7 @@ def build_demo(ctx: DemoContext) -> DemoContext:
     return ctx
 
 
-def build_scale(ctx: DemoContext) -> DemoContext:
+def run_scale(ctx: DemoContext) -> DemoContext:
     from .context import audit_suppressed
 
     with audit_suppressed():

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from anxiao.core.demo import DemoContext, build_demo, build_scale
+from anxiao.core.demo import DemoContext, run_demo, run_scale
 
 
 class Command(BaseCommand):
@@ -37,11 +37,11 @@ class Command(BaseCommand):
         ctx = DemoContext(password=opts["password"], seed=opts["seed"], scale=opts["scale"], out=self.stdout)
         started = time.monotonic()
         if opts["scale"]:
-            build_scale(ctx)
+            run_scale(ctx)
             self.stdout.write(f"省级数据集已生成：{opts['scale']} 所学校，用时 {time.monotonic() - started:.1f} 秒。")
             return
         with transaction.atomic():
-            build_demo(ctx)
+            run_demo(ctx)
         self.stdout.write(f"演示县已生成，用时 {time.monotonic() - started:.1f} 秒。")
         self._print_logins(ctx)
 
