@@ -7,7 +7,12 @@ class OrgConfig(AppConfig):
     verbose_name = "组织机构"
 
     def ready(self) -> None:
+        from anxiao.core.home import HomeSection, register_section
         from anxiao.core.navigation import MenuEntry, register
+
+        from .home import my_org
+
+        register_section(HomeSection(90, "org/_home.html", my_org))
 
         register(
             MenuEntry("行政区划", "org:region_list", 60),

@@ -111,3 +111,9 @@ def test_unit_model_rejects_school_without_stage_at_database_level(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         Unit.objects.create(name="坏数据", kind=UnitKind.SCHOOL, region=world.town_a, stage="")
     assert Stage.PRIMARY
+
+
+def test_home_shows_my_posts_and_schools_in_scope(as_user, world):
+    body = as_user("school_admin").get("/").content.decode()
+    assert "我的岗位" in body and "校长" in body
+    assert ">1<" in body.replace(" ", "")  # one school in scope
