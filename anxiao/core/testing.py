@@ -124,9 +124,11 @@ class Case:
     def expected(self, role: str | None) -> int:
         if role is None:
             return 401 if self.api else 302
+        visible = role in VISIBLE[self.target]
+        if visible and role in self.also_allowed:
+            return self.ok
         if self.kind == "write" and self.method == "post" and role in NO_WRITE_SCOPE:
             return self.denied_status or 403
-        visible = role in VISIBLE[self.target]
         if not visible:
             return self.hidden_status if self.target != "any" else (self.denied_status or 403)
         writers = self.writers if self.writers is not None else WRITABLE[self.target]

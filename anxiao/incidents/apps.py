@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    name = "anxiao.incidents"
+    label = "incidents"
+    verbose_name = "事故与突发事件"
+
+    def ready(self) -> None:
+        from anxiao.core.home import HomeSection, register_section
+        from anxiao.core.navigation import MenuEntry, register
+
+        from .views import home_section
+
+        register(MenuEntry("事故报告", "incidents:incident_list", 40))
+        register_section(HomeSection(10, "incidents/_home.html", home_section))

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from anxiao.core.access import get_visible_or_404, roles_over_unit
+from anxiao.core.choices import UnitKind
+from anxiao.org.models import Unit
+
+from . import actions, filters, forms
+from .models import Category, FollowUpAction, Incident, Status
+
+
+def home_section(request: HttpRequest) -> dict[str, Any] | None:
+    qs = Incident.objects.visible_to(request.user).filter(status=Status.OPEN, voided_at__isnull=True)
+    open_incidents = list(qs.select_related("unit")[:5])
+    if not open_incidents:
+        return None
+    return {"incidents": open_incidents, "late": qs.filter(filters.late_q()).count(), "open": qs.count()}
+
+
+@login_required
+def incident_list(request: HttpRequest) -> HttpResponse:
+    qs = filters.filter_incidents(Incident.objects.visible_to(request.user).select_related("unit"), request.GET)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    base = Incident.objects.visible_to(request.user).filter(voided_at__isnull=True)
+    summary = {"open": base.filter(status=Status.OPEN).count(), "late": base.filter(filters.late_q()).count()}
+    return render(request, "incidents/list.html", {"page": page, "params": request.GET, "summary": summary,
+                                                    "categories": Category.choices, "statuses": Status.choices})
+
+
+def _reporting_units(user: Any) -> Any:
+    units = Unit.objects.visible_to(user).filter(kind=UnitKind.SCHOOL, is_active=True)
+    allowed = [u.pk for u in units[:500] if roles_over_unit(user, u) & actions.REPORTERS]
+    return Unit.objects.filter(pk__in=allowed).order_by("name")
+
+
+@login_required
+def incident_create(request: HttpRequest) -> HttpResponse:
+    units = _reporting_units(request.user)
+    if not units.exists():
+        raise PermissionDenied("您没有可登记事件的单位")
+    form = forms.IncidentForm(request.POST or None, units=units, teams=forms.team_queryset(request.user))
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        unit, teams = d.pop("unit"), d.pop("teams")
+        try:
+            incident = actions.record(request.user, unit, teams=teams, **d)
+        except ValidationError as exc:
+            _apply(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "事件已登记，请在时限内完成电话和书面报告。")
+            return redirect("incidents:incident_detail", incident.pk)
+    return render(request, "incidents/form.html", {"form": form, "title": "登记事故/突发事件"})
+
+
+def _apply(form: Any, exc: ValidationError) -> None:
+    for name, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
+        for err in errors:
+            form.add_error(name if name in form.fields else None, err)
+
+
+@login_required
+def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = get_visible_or_404(Incident, request.user, pk=pk)
+    roles = roles_over_unit(request.user, incident.unit)
+    return render(request, "incidents/detail.html", {
+        "incident": incident,
+        "clocks": [incident.clock("phone"), incident.clock("written")],
+        "reports": incident.reports.select_related("made_by__person"),
+        "actions": incident.actions.select_related("responsible"),
+        "events": incident.events.select_related("actor__person"),
+        "can_report": bool(roles & actions.REPORTERS) and incident.status == Status.OPEN,
+        "can_manage": bool(roles & actions.MANAGERS) and incident.status == Status.OPEN,
+        "report_form": forms.ReportForm(), "action_form": forms.ActionForm(),
+    })
+
+
+@login_required
+def report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = get_visible_or_404(Incident, request.user, pk=pk)
+    form = forms.ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        try:
+            entry = actions.report(request.user, incident, **d)
+        except ValidationError as exc:
+            _apply(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已记录{entry.get_kind_display()}" + ("（迟报）" if entry.late else ""))
+            return redirect("incidents:incident_detail", incident.pk)
+    return render(request, "incidents/form.html", {"form": form, "title": f"报告：{incident.title}"})
+
+
+@login_required
+def action_create(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = get_visible_or_404(Incident, request.user, pk=pk)
+    form = forms.ActionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.add_action(request.user, incident, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("incidents:incident_detail", incident.pk)
+    return render(request, "incidents/form.html", {"form": form, "title": f"后续措施：{incident.title}"})
+
+
+@login_required
+def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_visible_or_404(FollowUpAction.objects.select_related("incident__unit"), request.user, pk=pk)
+    form = forms.CompleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.complete_action(request.user, action, form.cleaned_data["done_note"])
+        except ValidationError as exc:
+            _apply(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("incidents:incident_detail", action.incident_id)
+    return render(request, "incidents/form.html", {"form": form, "title": f"完成：{action.description}"})
+
+
+@login_required
+@require_POST
+def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
+    incident = get_visible_or_404(Incident, request.user, pk=pk)
+    try:
+        actions.close(request.user, incident)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        messages.success(request, "事件已结案")
+    return redirect("incidents:incident_detail", incident.pk)
