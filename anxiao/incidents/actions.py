@@ -207,6 +207,7 @@ def complete_action(actor: Any, action: FollowUpAction, note: str) -> FollowUpAc
 def close(actor: Any, incident: Incident) -> Incident:
     """结案: only once both reports are made and every follow-up action is done."""
     _require(actor, incident.unit, MANAGERS, "您不能结案")
+    incident = Incident.objects.get(pk=incident.pk)  # reports may have moved it on since it was loaded
     problems = []
     if incident.phone_reported_at is None:
         problems.append("尚未记录电话报告")
