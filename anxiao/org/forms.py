@@ -4,7 +4,7 @@ from django import forms
 
 from anxiao.core.forms import ScopedModelForm
 
-from .models import Assignment, Group, Person, Post, Region, Unit
+from .models import Assignment, Group, GroupMember, Person, Post, Region, Unit
 
 
 class RegionForm(ScopedModelForm):
@@ -47,6 +47,12 @@ class AssignmentForm(ScopedModelForm):
             "started_on": forms.DateInput(attrs={"type": "date"}),
             "ended_on": forms.DateInput(attrs={"type": "date"}),
         }
+
+
+class GroupMemberForm(ScopedModelForm):
+    class Meta:
+        model = GroupMember
+        fields = ["post", "role"]
 
 
 class ImportForm(forms.Form):

@@ -13,6 +13,8 @@ urlpatterns = [
     path("people/import/", views.person_import, name="person_import"),
     path("people/export.xlsx", views.person_export, name="person_export"),
     path("people/template.xlsx", views.person_template, name="person_template"),
+    path("groups/<int:pk>/members/", views.group_member_add, name="group_member_add"),
+    path("group-members/<int:pk>/remove/", views.group_member_remove, name="group_member_remove"),
     *urlpatterns_for(views.REGIONS, "regions"),
     *urlpatterns_for(views.UNITS, "units"),
     *urlpatterns_for(views.PEOPLE, "people"),

@@ -2,17 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from anxiao.core.access import user_scope
+from anxiao.core.access import get_visible_or_404, user_scope
 from anxiao.core.choices import PostKind, RegionLevel, Stage, UnitKind
 from anxiao.core.crud import Crud
 
 from . import actions, excel, filters, forms
-from .models import Assignment, AssignmentKind, Group, Person, Post, Region, Unit
+from .models import Assignment, AssignmentKind, Group, GroupMember, Person, Post, Region, Unit
 
 
 def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
@@ -38,7 +40,38 @@ def _post_context(request: HttpRequest, post: Post) -> dict[str, Any]:
 
 
 def _group_context(request: HttpRequest, group: Group) -> dict[str, Any]:
-    return {"members": group.members.select_related("post__holder", "post__unit").order_by("role")}
+    return {"members": group.members.select_related("post__holder", "post__unit").order_by("role"),
+            "member_form": forms.GroupMemberForm(user=request.user)}
+
+
+@login_required
+@require_POST
+def group_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    group = get_visible_or_404(Group, request.user, pk=pk)
+    form = forms.GroupMemberForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            actions.add_group_member(request.user, group, form.cleaned_data["post"], form.cleaned_data["role"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or "没有权限")
+        else:
+            messages.success(request, "已加入小组")
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("org:group_detail", group.pk)
+
+
+@login_required
+@require_POST
+def group_member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_visible_or_404(GroupMember.objects.select_related("group__unit"), request.user, pk=pk)
+    try:
+        actions.remove_group_member(request.user, member)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or "没有权限")
+    return redirect("org:group_detail", member.group_id)
 
 
 REGIONS = Crud(

@@ -21,6 +21,12 @@ def _obj(w, ref: str):  # type: ignore[no-untyped-def]
     return getattr(w, ref)
 
 
+def _member(w):  # type: ignore[no-untyped-def]
+    from anxiao.org.models import GroupMember
+
+    return GroupMember.objects.get_or_create(group=w.group_a1, post=w.posts["a1_principal"])[0].pk
+
+
 def _web(name: str, plural: str, obj: str, target: str, writers: set[str] | None = None) -> list[Case]:
     def pk(w):  # type: ignore[no-untyped-def]
         return _obj(w, obj).pk
@@ -62,6 +68,10 @@ CASES = [
     *_web("post", "posts", "post:a1_teacher", "a1"),
     *_web("group", "groups", "group_a1", "a1"),
     *_web("assignment", "assignments", "assignment_a1", "a1", writers=REGION_WRITERS),
+    Case("org:group_member_add", lambda w: reverse("org:group_member_add", args=[w.group_a1.pk]), target="a1",
+         method="post", data=lambda w: {"post": w.posts["a1_officer"].pk, "role": "member"}, ok=302),
+    Case("org:group_member_remove", lambda w: reverse("org:group_member_remove", args=[_member(w)]), target="a1",
+         method="post", data=lambda w: {}, ok=302),
     Case("org:unit_import", lambda w: reverse("org:unit_import"), kind="write"),
     Case("org:person_import", lambda w: reverse("org:person_import"), kind="write"),
     Case("org:unit_export", lambda w: reverse("org:unit_export")),

@@ -117,3 +117,16 @@ def test_home_shows_my_posts_and_schools_in_scope(as_user, world):
     body = as_user("school_admin").get("/").content.decode()
     assert "我的岗位" in body and "校长" in body
     assert ">1<" in body.replace(" ", "")  # one school in scope
+
+
+def test_group_members_are_added_and_removed_by_those_who_may_edit(as_user, world):
+    from anxiao.org.models import GroupMember
+
+    client = as_user("school_admin")
+    client.post(f"/org/groups/{world.group_a1.pk}/members/", {"post": world.posts["a1_principal"].pk, "role": "leader"})
+    member = GroupMember.objects.get(group=world.group_a1)
+    assert member.role == "leader"
+    as_user("school_member").post(f"/org/group-members/{member.pk}/remove/")
+    assert GroupMember.objects.filter(pk=member.pk).exists()
+    as_user("school_admin").post(f"/org/group-members/{member.pk}/remove/")
+    assert not GroupMember.objects.filter(pk=member.pk).exists()
