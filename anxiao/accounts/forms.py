@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from anxiao.core.choices import Role
 from anxiao.core.forms import ScopedModelForm
@@ -11,9 +12,9 @@ from .models import Grant
 
 
 class LoginForm(forms.Form):
-    login = forms.CharField(label="用户名或手机号", max_length=150,
+    login = forms.CharField(label=_("用户名或手机号"), max_length=150,
                             widget=forms.TextInput(attrs={"autocomplete": "username", "class": "input", "autofocus": True}))
-    password = forms.CharField(label="密码", strip=False,
+    password = forms.CharField(label=_("密码"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "class": "input"}))
 
 

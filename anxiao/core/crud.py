@@ -17,6 +17,7 @@ from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from .access import can_write, get_visible_or_404, user_scope
 
@@ -80,7 +81,7 @@ def list_view(request: HttpRequest, cfg: Crud) -> HttpResponse:
         "cfg": cfg,
         "page": page,
         "rows": rows,
-        "headers": [label for label, _fn in cfg.columns],
+        "headers": [gettext(label) for label, _fn in cfg.columns],
         "total": page.paginator.count,
         "query": params.urlencode(),
         "can_create": not user_scope(request.user, write=True).empty,
@@ -92,7 +93,7 @@ def list_view(request: HttpRequest, cfg: Crud) -> HttpResponse:
 
 def detail_view(request: HttpRequest, cfg: Crud, pk: int) -> HttpResponse:
     obj = get_visible_or_404(_queryset(cfg, request), request.user, pk=pk)
-    fields = [(label, fn(obj)) for label, fn in cfg.detail_fields]
+    fields = [(gettext(label), fn(obj)) for label, fn in cfg.detail_fields]
     ctx: dict[str, Any] = {"cfg": cfg, "obj": obj, "fields": fields, "can_edit": can_write(request.user, obj)}
     if cfg.detail_context:
         ctx.update(cfg.detail_context(request, obj))

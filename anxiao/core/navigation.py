@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
 
 
 @dataclass(frozen=True)
@@ -39,5 +40,5 @@ def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
         if entry.needs == "system" and not system:
             continue
         url = reverse(entry.url_name)
-        items.append({"label": entry.label, "url": url, "active": request.path.startswith(url) and url != "/"})
+        items.append({"label": gettext(entry.label), "url": url, "active": request.path.startswith(url) and url != "/"})
     return items
