@@ -23,7 +23,7 @@ class AnxiaoModel(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects: Any = ScopedQuerySet.as_manager()
 
     # Paths (``a__b``) to the Unit foreign keys that decide who may see a record; OR-ed.
     # An empty string means "this model is the Unit itself".
@@ -105,7 +105,7 @@ class AuditLog(models.Model):
     region_path = models.CharField(max_length=255, blank=True, db_index=True)
     changes = models.JSONField(_("变更"), default=dict)
 
-    objects = ScopedQuerySet.as_manager()
+    objects: Any = ScopedQuerySet.as_manager()
 
     @classmethod
     def scope_q(cls, scope: Scope, write: bool = False) -> Q:

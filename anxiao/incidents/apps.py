@@ -9,8 +9,12 @@ class IncidentsConfig(AppConfig):
     def ready(self) -> None:
         from anxiao.core.home import HomeSection, register_section
         from anxiao.core.navigation import MenuEntry, register
+        from anxiao.notifications.actions import register_job
 
+        from .actions import sweep_clocks
         from .views import home_section
+
+        register_job(sweep_clocks)
 
         register(MenuEntry("事故报告", "incidents:incident_list", 40))
         register_section(HomeSection(10, "incidents/_home.html", home_section))

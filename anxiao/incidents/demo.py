@@ -26,6 +26,7 @@ INCIDENTS: list[tuple[Any, ...]] = [
      {"minor_injuries": 9, "content": "续报：又有 3 名学生就医，均为轻症"}),
     (14, 120, "放学途中学生交通事故", "accident", "traffic", 52, 180, {"serious_injuries": 1}, None),
     (22, 45, "校外人员滋扰学生", "social_security", "intrusion", 15, 95, {}, None),
+    (17, 400, "学生周末校外溺水", "accident", "drowning", 95, 260, {"deaths": 1}, None),
     (8, 0, "课间学生追逐摔伤", "accident", "accidental_injury", None, None, {"minor_injuries": 1}, None),
 ]
 

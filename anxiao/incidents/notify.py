@@ -1,27 +1,27 @@
-"""Who hears about an incident's clocks: the school's principal and safety deputy for a reminder,
-the bureau's admins (安全办) as well for an escalation."""
+"""Who hears about an incident's clocks: the school's principal and safety deputy (and whoever recorded it)
+for a reminder; the bureau's safety office as well once a clock has run out."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from anxiao.core.choices import PostKind, Role
+from anxiao.notifications import actions as outbox
+from anxiao.org.models import Person
 
 
-def recipients(event: Any) -> list[Any]:
-    from anxiao.accounts.models import User
-
+def recipients(event: Any) -> list[Person]:
     incident = event.incident
-    people = {incident.recorded_by}
-    school_heads = User.objects.filter(person__posts__unit=incident.unit,
-                                       person__posts__kind__in=[PostKind.PRINCIPAL, PostKind.SAFETY_DEPUTY])
-    people.update(school_heads)
+    people = set(Person.objects.filter(posts__unit=incident.unit, posts__is_active=True,
+                                       posts__kind__in=[PostKind.PRINCIPAL, PostKind.SAFETY_DEPUTY]))
+    if incident.recorded_by.person_id:
+        people.add(incident.recorded_by.person)
     if event.kind == "escalated":
-        bureau = incident.unit.supervising_unit
-        if bureau is not None:
-            people.update(User.objects.filter(grants__role=Role.BUREAU_ADMIN, grants__revoked_at__isnull=True,
-                                              grants__region__path__in=_region_chain(incident.unit.region_path)))
-    return [u for u in people if u is not None and u.is_active]
+        chain = _region_chain(incident.unit.region_path)
+        people.update(Person.objects.filter(account__grants__role=Role.BUREAU_ADMIN,
+                                            account__grants__revoked_at__isnull=True,
+                                            account__grants__region__path__in=chain))
+    return sorted(people, key=lambda p: p.pk)
 
 
 def _region_chain(region_path: str) -> list[str]:
@@ -29,14 +29,8 @@ def _region_chain(region_path: str) -> list[str]:
     return ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
 
 
-def send(event: Any) -> None:
-    try:
-        from anxiao.notifications import actions as outbox
-    except ImportError:  # notifications app not installed: the event row is the record
-        return
-    enqueue = getattr(outbox, "notify_users", None)
-    if enqueue is None:
-        return
+def send(event: Any) -> int:
     incident = event.incident
-    enqueue(recipients(event), subject=f"【事件报告】{incident.unit}：{incident.title}", body=event.note,
-            link=f"/incidents/{incident.pk}/")
+    title = f"【{'超时上报' if event.kind == 'escalated' else '报告提醒'}】{incident.unit}：{incident.title}"
+    return outbox.notify(recipients(event), title, event.note, f"/incidents/{incident.pk}/",
+                         key=f"incident:{incident.pk}:{event.dedupe_key}")

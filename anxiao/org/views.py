@@ -59,7 +59,7 @@ def group_member_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "已加入小组")
     else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("org:group_detail", group.pk)
 
 

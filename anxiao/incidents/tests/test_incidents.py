@@ -136,7 +136,18 @@ def test_demo_has_a_late_report_and_an_open_incident(db):
     org_demo.build(ctx)
     incidents_demo.build(ctx)
     incidents = list(Incident.objects.all())
-    assert len(incidents) == 5
+    assert len(incidents) == 6
     assert sum(1 for i in incidents if i.reported_late) >= 1
     assert any(i.status == "open" for i in incidents)
     assert any(i.minor_injuries == 9 for i in incidents)
+
+
+def test_an_escalation_reaches_the_school_heads_and_the_bureau_safety_office(world):
+    from anxiao.notifications.models import Outbox
+
+    incident_in(world, minutes_ago=40)
+    actions.sweep_clocks()
+    titles = list(Outbox.objects.values_list("user__username", "title"))
+    users = {u for u, _t in titles}
+    assert {"school_admin", "bureau_admin"} <= users and "bureau_viewer" not in users
+    assert all("超时上报" in t for _u, t in titles)

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from anxiao.accountability import actions, dossier
+from anxiao.accountability.models import CaseStatus, Finding, Measure
+from anxiao.incidents.tests.factories import incident_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _case(world, **kw):  # type: ignore[no-untyped-def]
+    incident = incident_in(world, minutes_ago=90)
+    data = {"title": "摔伤事件迟报", "source_kind": "incident", "source": incident, "year": incident.learned_at.year,
+            "posts": [world.posts["a1_principal"], world.posts["a1_officer"]], **kw}
+    return actions.open_case(world.users["bureau_admin"], world.a1, **data)
+
+
+def test_the_dossier_is_assembled_from_real_records(world):
+    # given a late-reported incident at a1 and a case about it
+    case = _case(world)
+    # when the principal's dossier is assembled
+    sections = {s.title: s for s in dossier.assemble(world.posts["a1_principal"], case.year)}
+    # then it shows the post and the incident with its late report as a concern
+    assert "岗位与任职" in sections
+    assert any("迟报" in c for c in sections["事故与报告"].concerns)
+
+
+def test_a_decision_needs_a_finding_and_reasons(world):
+    case = _case(world)
+    with pytest.raises(ValidationError) as exc:
+        actions.decide(world.users["bureau_admin"], case, post=world.posts["a1_principal"], finding="",
+                       reasoning="", measures=[])
+    assert {"finding", "reasoning"} <= set(exc.value.error_dict)
+
+
+def test_dereliction_needs_a_measure_and_diligence_takes_none(world):
+    case = _case(world)
+    user = world.users["bureau_admin"]
+    with pytest.raises(ValidationError):
+        actions.decide(user, case, post=world.posts["a1_officer"], finding=Finding.DERELICT, reasoning="未报告",
+                       measures=[])
+    with pytest.raises(ValidationError):
+        actions.decide(user, case, post=world.posts["a1_principal"], finding=Finding.DILIGENT, reasoning="已履职",
+                       measures=[Measure.CRITICISM])
+    actions.decide(user, case, post=world.posts["a1_principal"], finding=Finding.DILIGENT, reasoning="已履职",
+                   measures=[])
+    actions.decide(user, case, post=world.posts["a1_officer"], finding=Finding.DERELICT, reasoning="未按时报告",
+                   measures=[Measure.VETO])
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DECIDED
+    assert [d.post for d in actions.veto_decisions(world.a1, case.year)] == [world.posts["a1_officer"]]
+
+
+def test_a_school_cannot_decide_on_itself(world):
+    case = _case(world)
+    with pytest.raises(PermissionDenied):
+        actions.decide(world.users["school_admin"], case, post=world.posts["a1_officer"], finding=Finding.DERELICT,
+                       reasoning="x", measures=[Measure.CRITICISM])
+
+
+def test_case_page_shows_dossier_and_decision_form(as_user, world):
+    case = _case(world)
+    body = as_user("bureau_admin").get(f"/accountability/{case.pk}/").content.decode()
+    assert "履职档案" in body and "事故与报告" in body and "作出决定" in body
+    body = as_user("school_admin").get(f"/accountability/{case.pk}/").content.decode()
+    assert "作出决定" not in body

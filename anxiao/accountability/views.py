@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anxiao.core.access import get_visible_or_404, roles_over_unit
+from anxiao.org.models import Post
+
+from . import actions, dossier
+from .forms import CaseForm, DecisionForm
+from .models import Case
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    qs = Case.objects.visible_to(request.user).filter(voided_at__isnull=True).select_related("unit")
+    if request.GET.get("year", "").isdigit():
+        qs = qs.filter(year=int(request.GET["year"]))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "accountability/list.html", {"page": page})
+
+
+@login_required
+def case_create(request: HttpRequest) -> HttpResponse:
+    initial: dict[str, Any] = {"year": timezone.localdate().year}
+    source = None
+    if request.GET.get("incident"):
+        from anxiao.incidents.models import Incident
+
+        source = get_visible_or_404(Incident, request.user, pk=request.GET["incident"])
+        initial.update(unit=source.unit, title=f"{source.title}责任追究", source_kind="incident",
+                       year=source.learned_at.year,
+                       posts=list(Post.objects.filter(unit=source.unit, kind__in=["principal", "safety_deputy"])))
+    form = CaseForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            case = actions.open_case(request.user, d["unit"], title=d["title"], source_kind=d["source_kind"],
+                                     year=d["year"], description=d["description"], posts=d["posts"], source=source)
+        except ValidationError as exc:
+            for name, errs in exc.error_dict.items():
+                for e in errs:
+                    form.add_error(name if name in form.fields else None, e)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("accountability:case_detail", case.pk)
+    return render(request, "accountability/form.html", {"form": form, "title": "立案"})
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_visible_or_404(Case.objects.select_related("unit"), request.user, pk=pk)
+    decisions = {d.post_id: d for d in case.decisions.select_related("decided_by__person")}
+    can_decide = bool(roles_over_unit(request.user, case.unit) & actions.DECIDERS)
+    posts = []
+    for post in case.posts.select_related("unit", "holder"):
+        posts.append({"post": post, "dossier": dossier.assemble(post, case.year), "decision": decisions.get(post.pk),
+                      "form": DecisionForm(prefix=f"p{post.pk}")})
+    return render(request, "accountability/detail.html", {"case": case, "posts": posts, "can_decide": can_decide})
+
+
+@login_required
+@require_POST
+def decision_create(request: HttpRequest, pk: int, post_id: int) -> HttpResponse:
+    case = get_visible_or_404(Case, request.user, pk=pk)
+    post = get_visible_or_404(Post, request.user, pk=post_id)
+    form = DecisionForm(request.POST, prefix=f"p{post.pk}")
+    form.is_valid()
+    d = form.cleaned_data
+    try:
+        actions.decide(request.user, case, post=post, finding=d.get("finding", ""), reasoning=d.get("reasoning", ""),
+                       measures=d.get("measures", []), decided_on=d.get("decided_on"),
+                       document_number=d.get("document_number", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "决定已记录")
+    return redirect("accountability:case_detail", case.pk)

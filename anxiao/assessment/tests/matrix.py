@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from anxiao.core.testing import Case
+
+OWNERS = {"sysadmin", "bureau_admin"}
+
+
+def _scheme(w, publish: bool = False):  # type: ignore[no-untyped-def]
+    from anxiao.assessment import actions
+
+    if getattr(w, "_scheme", None) is None:
+        w._scheme = actions.create_scheme(None, w.bureau_a, year=2025, name="测试考核")
+    if publish and w._scheme.status == "draft":
+        actions.publish(None, w._scheme)
+    return w._scheme
+
+
+def _onsite(w):  # type: ignore[no-untyped-def]
+    return _scheme(w, publish=True).indicators.get(method="assessed").pk
+
+
+CASES = [
+    Case("assessment:scheme_list", lambda w: reverse("assessment:scheme_list")),
+    Case("assessment:scheme_create", lambda w: reverse("assessment:scheme_create"), target="bureau_a",
+         method="post", data=lambda w: {"bureau": w.bureau_a.pk, "year": 2026}, ok=302),
+    Case("assessment:scheme_detail", lambda w: reverse("assessment:scheme_detail", args=[_scheme(w).pk]),
+         target="bureau_a"),
+    Case("assessment:scheme_publish", lambda w: reverse("assessment:scheme_publish", args=[_scheme(w).pk]),
+         target="bureau_a", method="post", data=lambda w: {}, ok=302),
+    Case("assessment:scheme_compute", lambda w: reverse("assessment:scheme_compute", args=[_scheme(w).pk]),
+         target="bureau_a", method="post", data=lambda w: {}, ok=302),
+    Case("assessment:bulletin", lambda w: reverse("assessment:bulletin", args=[_scheme(w).pk]), target="bureau_a"),
+    Case("assessment:score_create", lambda w: reverse("assessment:score_create", args=[_onsite(w)]),
+         target="bureau_a", method="post", data=lambda w: {"unit": w.a1.pk, "score": "8", "evidence": "x"}, ok=302),
+    Case("api:schemes_list", lambda w: "/api/v1/assessment/schemes", api=True),
+    Case("api:schemes_get", lambda w: f"/api/v1/assessment/schemes/{_scheme(w).pk}", api=True, target="bureau_a"),
+    Case("api:schemes_create", lambda w: "/api/v1/assessment/schemes", api=True, target="bureau_a", kind="write",
+         method="post", ok=201, data=lambda w: {"bureau_id": w.bureau_a.pk, "year": 2026}),
+    Case("api:schemes_add_indicator", lambda w: f"/api/v1/assessment/schemes/{_scheme(w).pk}/indicators",
+         api=True, target="bureau_a", kind="write", method="post", ok=201,
+         data=lambda w: {"name": "附加", "weight": "5", "method": "assessed"}),
+    Case("api:schemes_add_veto", lambda w: f"/api/v1/assessment/schemes/{_scheme(w).pk}/vetoes", api=True,
+         target="bureau_a", kind="write", method="post", ok=422,
+         data=lambda w: {"kind": "late_accident_report", "source": "seed 001"}),
+    Case("api:schemes_publish", lambda w: f"/api/v1/assessment/schemes/{_scheme(w).pk}/publish", api=True,
+         target="bureau_a", kind="write", method="post"),
+    Case("api:indicators_score", lambda w: f"/api/v1/assessment/indicators/{_onsite(w)}/scores", api=True,
+         target="bureau_a", kind="write", method="post", ok=201, writers=OWNERS, also_allowed={"bureau_viewer"},
+         data=lambda w: {"unit_id": w.a1.pk, "score": "8", "evidence": "现场检查"}),
+    Case("api:schemes_compute", lambda w: f"/api/v1/assessment/schemes/{_scheme(w, publish=True).pk}/compute",
+         api=True, target="bureau_a", kind="write", method="post"),
+    Case("api:schemes_results", lambda w: f"/api/v1/assessment/schemes/{_scheme(w).pk}/results", api=True,
+         target="bureau_a"),
+]

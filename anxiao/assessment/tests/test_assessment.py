@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from openpyxl import load_workbook
+
+from anxiao.accountability import actions as accountability
+from anxiao.accountability.models import Finding, Measure
+from anxiao.assessment import actions, exports
+from anxiao.assessment.models import Method
+from anxiao.incidents.tests.factories import incident_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _scheme(world, year=None):  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    return actions.create_scheme(world.users["bureau_admin"], world.bureau_a, year=year or timezone.localdate().year,
+                                 name="安全考核")
+
+
+def test_default_scheme_totals_100_and_publishes(world):
+    scheme = _scheme(world)
+    assert scheme.weight_total == Decimal("100")
+    assert actions.publish(world.users["bureau_admin"], scheme).status == "published"
+
+
+def test_it_refuses_to_publish_weights_that_do_not_total_100(world):
+    scheme = _scheme(world)
+    actions.add_indicator(world.users["bureau_admin"], scheme, name="额外指标", weight=Decimal(5),
+                          method=Method.ASSESSED)
+    with pytest.raises(ValidationError) as exc:
+        actions.publish(world.users["bureau_admin"], scheme)
+    assert "合计应为 100，当前为 105" in exc.value.error_dict["weight"][0].messages[0]
+
+
+def test_an_assessor_cannot_assess_their_own_unit(world):
+    scheme = _scheme(world)
+    actions.publish(world.users["bureau_admin"], scheme)
+    onsite = scheme.indicators.get(method=Method.ASSESSED)
+    with pytest.raises(ValidationError) as exc:
+        actions.score(world.users["bureau_admin"], onsite, world.dept_a, Decimal(5), "自评")
+    assert "本人所在单位" in str(exc.value)
+    row = actions.score(world.users["bureau_admin"], onsite, world.a1, Decimal(8), "台账齐全")
+    assert row.score == Decimal(8)
+
+
+def test_results_rank_schools_and_a_veto_zeroes_the_score(world):
+    # given a1 with a late incident report and a veto decision, a2 clean
+    incident = incident_in(world, minutes_ago=90)
+    case = accountability.open_case(world.users["bureau_admin"], world.a1, title="迟报", source_kind="incident",
+                                    source=incident, year=incident.learned_at.year, posts=[world.posts["a1_principal"]])
+    accountability.decide(world.users["bureau_admin"], case, post=world.posts["a1_principal"],
+                          finding=Finding.DERELICT, reasoning="迟报", measures=[Measure.VETO])
+    scheme = _scheme(world, incident.learned_at.year)
+    actions.publish(world.users["bureau_admin"], scheme)
+    onsite = scheme.indicators.get(method=Method.ASSESSED)
+    for unit in (world.a1, world.a2):
+        actions.score(world.users["bureau_admin"], onsite, unit, Decimal(8), "现场检查")
+    # when the results are computed
+    results = {r.unit: r for r in actions.compute(world.users["bureau_admin"], scheme)}
+    # then a2 ranks first and a1 is vetoed to zero with its reasons
+    assert results[world.a2].rank == 1 and not results[world.a2].vetoed
+    assert results[world.a1].vetoed and results[world.a1].score == 0 and results[world.a1].raw_score > 0
+    kinds = {v["kind"] for v in results[world.a1].vetoes}
+    assert {"late_accident_report", "accountability_veto"} <= kinds
+    # and the bulletin opens as a titled, landscape sheet
+    ws = load_workbook(io.BytesIO(exports.bulletin_xlsx(scheme))).active
+    assert "结果通报" in ws["A1"].value and ws["A3"].value == "排名"
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.cell(row=4, column=2).value == "甲镇幼儿园"
+
+
+def test_computing_a_draft_is_refused(world):
+    with pytest.raises(ValidationError):
+        actions.compute(world.users["bureau_admin"], _scheme(world))
+
+
+def test_demo_has_a_completed_assessment_with_one_veto(db):
+    from anxiao.accountability import demo as acc_demo
+    from anxiao.assessment import demo as ass_demo
+    from anxiao.assessment.models import Result
+    from anxiao.core.demo import DemoContext
+    from anxiao.incidents import demo as inc_demo
+    from anxiao.org import demo as org_demo
+
+    ctx = DemoContext()
+    for module in (org_demo, inc_demo, acc_demo, ass_demo):
+        module.build(ctx)
+    results = Result.objects.filter(scheme__year=ctx.today.year - 1)
+    assert results.count() == 44
+    assert results.filter(vetoed=True).count() == 1

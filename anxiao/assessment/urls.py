@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assessment"
+
+urlpatterns = [
+    path("", views.scheme_list, name="scheme_list"),
+    path("new/", views.scheme_create, name="scheme_create"),
+    path("<int:pk>/", views.scheme_detail, name="scheme_detail"),
+    path("<int:pk>/publish/", views.scheme_publish, name="scheme_publish"),
+    path("<int:pk>/compute/", views.scheme_compute, name="scheme_compute"),
+    path("<int:pk>/bulletin.xlsx", views.bulletin, name="bulletin"),
+    path("indicators/<int:pk>/scores/", views.score_create, name="score_create"),
+]
