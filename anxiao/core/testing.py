@@ -120,8 +120,9 @@ class Case:
     writers: set[str] | None = None
     denied_status: int | None = None
     hidden_status: int = 404  # what a role that cannot see the target gets (422 when it names it in a payload)
-    # The endpoint refuses a role without any write scope before it looks at the target (generic create).
-    write_scope_first: bool = False
+    # The endpoint refuses a role without any write scope before it looks at the target (the usual order);
+    # False where it looks the target up first (an object in the URL), so an invisible target answers 404.
+    write_scope_first: bool = True
 
     def expected(self, role: str | None) -> int:
         if role is None:

@@ -57,7 +57,7 @@ def _api(plural: str, obj: str, target: str, create: Callable[[Any], dict[str, A
     if create is not None:
         cases.append(Case(f"api:{name}_create", lambda w: f"/api/v1/{plural}", target=create_target, kind="write",
                           method="post", api=True, data=create, ok=201, hidden_status=422,
-                          writers=writers, write_scope_first=True))
+                          writers=writers))
     return cases
 
 
