@@ -5,8 +5,14 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+
+def _points(value: Any) -> str:
+    return f"{value.normalize():f}"
+
 
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -17,12 +23,13 @@ def bulletin_xlsx(scheme: Any) -> bytes:
     ws = wb.active
     ws.title = "考核结果"
     indicators = list(scheme.indicators.all())
-    headers = ["排名", "单位", *[f"{i.name}（{i.weight:g}）" for i in indicators], "否决前得分", "最终得分", "一票否决情形"]
+    headers = ["排名", "单位", *[f"{i.name}（{_points(i.weight)}）" for i in indicators], "否决前得分", "最终得分", "一票否决情形"]
     ws.append([f"{scheme.bureau.name}{scheme.name}结果通报"])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws["A1"].font = Font(size=16, bold=True)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([f"考核年度：{scheme.year}    计算时间：{scheme.computed_at:%Y-%m-%d %H:%M}" if scheme.computed_at else ""])
+    ws.append([f"考核年度：{scheme.year}    计算时间：{timezone.localtime(scheme.computed_at):%Y-%m-%d %H:%M}"
+               if scheme.computed_at else ""])
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(headers))
     ws.append(headers)
     for cell in ws[3]:
@@ -48,3 +55,21 @@ def bulletin_xlsx(scheme: Any) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def bulletin_pdf(scheme: Any) -> bytes:
+    from anxiao.core import pdf as docs
+
+    indicators = list(scheme.indicators.all())
+    doc = docs.document(landscape=True)
+    computed = f"    计算时间：{timezone.localtime(scheme.computed_at):%Y-%m-%d %H:%M}" if scheme.computed_at else ""
+    docs.title(doc, f"{scheme.bureau.name}{scheme.name}结果通报", f"考核年度：{scheme.year}{computed}")
+    headers = ["排名", "单位", *[f"{i.name}（{_points(i.weight)}）" for i in indicators], "最终得分", "一票否决情形"]
+    rows = []
+    for r in scheme.results.select_related("unit").order_by("rank"):
+        scores = {b["indicator"]: b["score"] for b in r.breakdown}
+        vetoes = "；".join(f"{v['label']}：{'、'.join(v['reasons'])}" for v in r.vetoes)
+        rows.append([r.rank, r.unit.name, *[scores.get(i.name, "") for i in indicators], r.score, vetoes])
+    widths = [10, 42, *[18] * len(indicators), 16, 60]
+    docs.table(doc, headers, rows, widths, font_size=8)
+    return docs.output(doc)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from .registry import indicator, veto
 
 
@@ -23,7 +25,8 @@ def incident_report_timeliness(unit: Any, year: int) -> float | None:
 
 @veto("late_accident_report", "事故迟报、瞒报")
 def late_accident_report(unit: Any, year: int) -> list[str]:
-    return [f"{i.title}（{i.learned_at:%Y-%m-%d}）迟报" for i in _incidents(unit, year) if i.reported_late]
+    return [f"{i.title}（{timezone.localtime(i.learned_at):%Y-%m-%d}）迟报" for i in _incidents(unit, year)
+            if i.reported_late]
 
 
 @veto("accountability_veto", "追责决定给予一票否决")

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<int:pk>/publish/", views.scheme_publish, name="scheme_publish"),
     path("<int:pk>/compute/", views.scheme_compute, name="scheme_compute"),
     path("<int:pk>/bulletin.xlsx", views.bulletin, name="bulletin"),
+    path("<int:pk>/bulletin.pdf", views.bulletin, {"fmt": "pdf"}, name="bulletin_pdf"),
     path("indicators/<int:pk>/scores/", views.score_create, name="score_create"),
 ]

@@ -93,9 +93,12 @@ def score_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def bulletin(request: HttpRequest, pk: int) -> HttpResponse:
+def bulletin(request: HttpRequest, pk: int, fmt: str = "xlsx") -> HttpResponse:
     scheme = get_visible_or_404(Scheme.objects.select_related("bureau"), request.user, pk=pk)
-    response = HttpResponse(exports.bulletin_xlsx(scheme),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(scheme.name + '结果通报.xlsx')}"
+    if fmt == "pdf":
+        response = HttpResponse(exports.bulletin_pdf(scheme), content_type="application/pdf")
+    else:
+        response = HttpResponse(exports.bulletin_xlsx(scheme),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(scheme.name + '结果通报.' + fmt)}"
     return response

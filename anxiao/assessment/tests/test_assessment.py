@@ -16,6 +16,15 @@ from anxiao.incidents.tests.factories import incident_in
 pytestmark = pytest.mark.django_db
 
 
+def keep_export(name: str, content: bytes) -> None:
+    """Exports are kept under var/exports for a person to look at (PDF → PNG with pdftoppm)."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[3] / "var" / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(content)
+
+
 def _scheme(world, year=None):  # type: ignore[no-untyped-def]
     from django.utils import timezone
 
@@ -73,6 +82,9 @@ def test_results_rank_schools_and_a_veto_zeroes_the_score(world):
     assert "结果通报" in ws["A1"].value and ws["A3"].value == "排名"
     assert ws.page_setup.orientation == "landscape"
     assert ws.cell(row=4, column=2).value == "甲镇幼儿园"
+    pdf = exports.bulletin_pdf(scheme)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+    keep_export("assessment_bulletin.pdf", pdf)
 
 
 def test_computing_a_draft_is_refused(world):
