@@ -17,3 +17,13 @@ def percent(value: Any, digits: int = 0) -> str:
     if value is None:
         return "—"
     return f"{float(value) * 100:.{digits}f}%"
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    if mapping is None:
+        return ""
+    try:
+        return mapping.get(key, "")
+    except AttributeError:
+        return ""

@@ -1,0 +1,105 @@
+# No "from __future__ import annotations": django-ninja reads these annotations at run time.
+import datetime
+from typing import Any, Optional
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from anxiao.core.access import get_visible_or_404
+from anxiao.core.api import AUTH, ErrorOut
+from anxiao.core.choices import UnitKind
+from anxiao.org.models import Unit
+
+from . import actions, exports
+from .models import MonthlyLedger
+
+router = Router()
+
+
+class LedgerOut(Schema):
+    id: int
+    unit_id: int
+    month: datetime.date
+    version: int
+    status: str
+    late: bool
+    due_on: datetime.date
+    submitted_at: Optional[datetime.datetime]
+    return_reason: str
+    summary: dict[str, Any]
+
+    @staticmethod
+    def resolve_summary(obj: MonthlyLedger) -> dict[str, Any]:
+        return obj.snapshot.get("summary", {})
+
+
+class LedgerFilter(Schema):
+    month: Optional[datetime.date] = None
+    unit: Optional[int] = None
+    status: Optional[str] = None
+
+
+class PrepareIn(Schema):
+    month: datetime.date
+    remarks: str = ""
+    correction_reason: str = ""
+
+
+class ReturnIn(Schema):
+    reason: str = ""
+
+
+@router.get("/reports/ledgers", response=list[LedgerOut], auth=AUTH, operation_id="ledgers_list")
+@paginate(LimitOffsetPagination)
+def list_ledgers(request: HttpRequest, filters: Query[LedgerFilter]):  # type: ignore[no-untyped-def]
+    qs = MonthlyLedger.objects.visible_to(request.user)
+    f = filters.dict(exclude_none=True)
+    if "month" in f:
+        qs = qs.filter(month=f["month"].replace(day=1))
+    if "unit" in f:
+        qs = qs.filter(unit_id=f["unit"])
+    if "status" in f:
+        qs = qs.filter(status=f["status"])
+    return qs
+
+
+@router.get("/reports/ledgers/{int:pk}", response={200: LedgerOut, 404: ErrorOut}, auth=AUTH,
+            operation_id="ledgers_get")
+def get_ledger(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return get_visible_or_404(MonthlyLedger, request.user, pk=pk)
+
+
+@router.post("/reports/schools/{int:unit_id}/ledgers",
+             response={201: LedgerOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=AUTH,
+             operation_id="ledgers_prepare")
+def prepare(request: HttpRequest, unit_id: int, payload: PrepareIn):  # type: ignore[no-untyped-def]
+    unit = get_visible_or_404(Unit, request.user, pk=unit_id, kind=UnitKind.SCHOOL)
+    return 201, actions.prepare(request.user, unit, payload.month, remarks=payload.remarks,
+                                correction_reason=payload.correction_reason)
+
+
+@router.post("/reports/ledgers/{int:pk}/submit", response={200: LedgerOut, 403: ErrorOut, 404: ErrorOut,
+                                                            422: ErrorOut}, auth=AUTH, operation_id="ledgers_submit")
+def submit(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return actions.approve(request.user, get_visible_or_404(MonthlyLedger, request.user, pk=pk))
+
+
+@router.post("/reports/ledgers/{int:pk}/return", response={200: LedgerOut, 403: ErrorOut, 404: ErrorOut,
+                                                            422: ErrorOut}, auth=AUTH, operation_id="ledgers_return")
+def return_ledger(request: HttpRequest, pk: int, payload: ReturnIn):  # type: ignore[no-untyped-def]
+    return actions.return_report(request.user, get_visible_or_404(MonthlyLedger, request.user, pk=pk),
+                                 payload.reason)
+
+
+@router.get("/reports/ledgers/{int:pk}/export", response={200: None, 404: ErrorOut, 422: ErrorOut}, auth=AUTH,
+            operation_id="ledgers_export")
+def export(request: HttpRequest, pk: int, format: str = "xlsx"):  # type: ignore[no-untyped-def]
+    report = get_visible_or_404(MonthlyLedger.objects.select_related("unit"), request.user, pk=pk)
+    if format == "pdf":
+        return HttpResponse(exports.ledger_pdf(report), content_type="application/pdf")
+    if format != "xlsx":
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"format": ["格式应为 xlsx 或 pdf"]})
+    return HttpResponse(exports.ledger_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "anxiao.reports"
+    label = "reports"
+    verbose_name = "台账报表"
+
+    def ready(self) -> None:
+        from anxiao.core.navigation import MenuEntry, register
+
+        register(MenuEntry("台账月报", "reports:ledger_list", 35))

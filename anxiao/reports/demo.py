@@ -1,0 +1,52 @@
+"""Demo: a year of monthly ledgers — most on time, some late, a few missing, two returned by the bureau."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from anxiao.core.demo import DemoContext
+
+from . import actions, ledger
+from .models import MonthlyLedger
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 30)))
+
+
+def build(ctx: DemoContext) -> None:
+    from anxiao.accounts.models import User
+
+    users = {u.person_id: u for u in User.objects.filter(person__isnull=False)}
+    system = User.objects.get(username="admin")
+    bureau = User.objects.get(username="anquanban")
+    this_month = ledger.first_of_month(ctx.today)
+    months = []
+    month = this_month
+    for _ in range(12):
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+        months.append(month)
+    returned = 0
+    for index, s in enumerate(ctx.data["schools"]):
+        school: Any = s["school"]
+        principal = users.get(s["principal"].holder_id, system)
+        deputy = users.get(s["safety_deputy"].holder_id, system)
+        careless = index % 7 == 3  # a few schools are often late or miss a month
+        for month in reversed(months):
+            roll = ctx.rng.random()
+            if careless and roll < 0.15:
+                continue  # never sent
+            late = (careless and roll < 0.5) or roll < 0.06
+            day = month.replace(day=28) + datetime.timedelta(days=ctx.rng.randint(1, 4)) if late else \
+                month.replace(day=ctx.rng.randint(20, 28))
+            report = actions.prepare(deputy, school, month, now=_at(day, 9))
+            actions.approve(principal, report, now=_at(day, 16), redraft=False)
+            if returned < 2 and month == months[0] and index in (4, 12):
+                actions.return_report(bureau, report, "部分隐患未写明整改责任人和整改时限，请补充后重新报送。",
+                                      now=_at(day + datetime.timedelta(days=1), 10))
+                returned += 1
+    ctx.say(f"台账月报：{MonthlyLedger.objects.count()} 份（其中迟报 {MonthlyLedger.objects.filter(late=True).count()} 份，"
+            f"退回 {returned} 份）。")

@@ -1,0 +1,60 @@
+"""Monthly hazard ledger report (《学校安全隐患排查整治台账》月报表, due by the 28th, seed 000 六.8).
+
+A report is drafted from live data; the deputy prepares it, the principal approves and submits it; the
+submitted content is frozen in ``snapshot``. A correction or a returned report is a new version.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from anxiao.core.models import AnxiaoModel
+
+
+class LedgerStatus(models.TextChoices):
+    PREPARED = "prepared", _("待校长审核")
+    SUBMITTED = "submitted", _("已报送")
+    RETURNED = "returned", _("已退回")
+    SUPERSEDED = "superseded", _("已被新版本替代")
+
+
+class MonthlyLedger(AnxiaoModel):
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="monthly_ledgers",
+                             verbose_name=_("学校"))
+    month = models.DateField(_("报告月份"), help_text=_("该月 1 日"))
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    status = models.CharField(_("状态"), max_length=12, choices=LedgerStatus.choices, default=LedgerStatus.PREPARED,
+                              db_index=True)
+    remarks = models.TextField(_("学校说明"), blank=True)
+    correction_reason = models.TextField(_("更正原因"), blank=True)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("填报人"))
+    prepared_at = models.DateTimeField(_("填报时间"))
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("审核人（校长）"))
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    due_on = models.DateField(_("报送期限"))
+    late = models.BooleanField(_("迟报"), default=False)
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("退回人"))
+    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回原因"), blank=True)
+    snapshot = models.JSONField(_("报表内容"), default=dict)
+
+    scope_unit_fields = ("unit",)
+
+    class Meta:
+        ordering = ["-month", "unit_id", "-version"]
+        verbose_name = _("台账月报")
+        verbose_name_plural = _("台账月报")
+        constraints = [models.UniqueConstraint(fields=["unit", "month", "version"], name="ledger_version_once")]
+        indexes = [models.Index(fields=["month", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.month:%Y年%m月} 台账月报（第{self.version}版）"
+
+    @property
+    def frozen(self) -> bool:
+        return self.status in (LedgerStatus.SUBMITTED, LedgerStatus.SUPERSEDED)

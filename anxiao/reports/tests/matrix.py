@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from anxiao.core.testing import Case
+
+EDITORS = {"sysadmin", "bureau_admin", "school_admin"}
+
+
+def _report(w, submitted: bool = False):  # type: ignore[no-untyped-def]
+    from anxiao.reports import actions
+
+    if getattr(w, "_ledger", None) is None:
+        w._ledger = actions.prepare(w.users["sysadmin"], w.a1, timezone.localdate().replace(day=1))
+    if submitted and w._ledger.status == "prepared":
+        w._ledger = actions.approve(w.users["sysadmin"], w._ledger)
+    return w._ledger
+
+
+def _month(w) -> str:  # type: ignore[no-untyped-def]
+    return timezone.localdate().strftime("%Y-%m")
+
+
+CASES = [
+    Case("reports:ledger_list", lambda w: reverse("reports:ledger_list")),
+    Case("reports:rollup_export", lambda w: reverse("reports:rollup_export", args=["xlsx"])),
+    Case("reports:rollup_export", lambda w: reverse("reports:rollup_export", args=["pdf"])),
+    Case("reports:ledger_school", lambda w: reverse("reports:ledger_school", args=[w.a1.pk]), target="a1"),
+    Case("reports:ledger_prepare", lambda w: reverse("reports:ledger_prepare", args=[w.a2.pk]), target="a2",
+         method="post", data=lambda w: {"month": _month(w)}, ok=302),
+    Case("reports:ledger_approve", lambda w: reverse("reports:ledger_approve", args=[_report(w).pk]), target="a1",
+         method="post", data=lambda w: {}, ok=302),
+    Case("reports:ledger_return", lambda w: reverse("reports:ledger_return", args=[_report(w, True).pk]),
+         target="a1", method="post", data=lambda w: {"reason": "请补充"}, ok=302),
+    Case("reports:ledger_export", lambda w: reverse("reports:ledger_export", args=[_report(w).pk, "xlsx"]),
+         target="a1"),
+    Case("api:ledgers_list", lambda w: "/api/v1/reports/ledgers", api=True),
+    Case("api:ledgers_get", lambda w: f"/api/v1/reports/ledgers/{_report(w).pk}", api=True, target="a1"),
+    Case("api:ledgers_prepare", lambda w: f"/api/v1/reports/schools/{w.a2.pk}/ledgers", api=True, target="a2",
+         kind="write", method="post", ok=201, write_scope_first=False,
+         data=lambda w: {"month": str(timezone.localdate().replace(day=1))}),
+    Case("api:ledgers_submit", lambda w: f"/api/v1/reports/ledgers/{_report(w).pk}/submit", api=True, target="a1",
+         kind="write", method="post", writers={"sysadmin", "school_admin"}),
+    Case("api:ledgers_return", lambda w: f"/api/v1/reports/ledgers/{_report(w, True).pk}/return", api=True,
+         target="a1", kind="write", method="post", data=lambda w: {"reason": "请补充"},
+         writers={"sysadmin", "bureau_admin"}),
+    Case("api:ledgers_export", lambda w: f"/api/v1/reports/ledgers/{_report(w).pk}/export", api=True, target="a1"),
+]
+_ = datetime

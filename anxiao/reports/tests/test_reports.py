@@ -1,0 +1,130 @@
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from anxiao.hazards import actions as hazards
+from anxiao.reports import actions, exports, ledger
+from anxiao.reports.models import LedgerStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def _month() -> datetime.date:
+    return ledger.first_of_month(timezone.localdate())
+
+
+def _hazard(world, days_ago: int = 1, **kw):  # type: ignore[no-untyped-def]
+    found = timezone.now() - datetime.timedelta(days=days_ago)
+    data = {"location": "教学楼东侧楼梯", "category": "XS", "description": "楼梯扶手松动", "found_at": found, **kw}
+    return hazards.report_hazard(world.users["school_admin"], unit=world.a1, **data)
+
+
+def test_the_draft_lists_new_and_open_hazards_and_sums_them(world):
+    # given a hazard found in the current period and one found long ago still open
+    start, end = ledger.period(_month())
+    today = timezone.localdate()
+    recent = _hazard(world, days_ago=max(0, (today - start).days // 2))
+    old = _hazard(world, days_ago=(today - start).days + 40, description="围墙开裂")
+    # when the ledger is drafted
+    snap = ledger.draft(world.a1, _month())
+    # then both rows appear and the summary counts carried-over and new
+    numbers = [r["number"] for r in snap["rows"]]
+    assert recent.number in numbers and old.number in numbers
+    assert snap["summary"]["carried"] == 1 and snap["summary"]["new"] == 1 and snap["summary"]["open"] == 2
+    assert snap["header"]["school"] == "新华中学" and snap["header"]["principal"]
+
+
+def test_deputy_prepares_principal_submits_and_the_snapshot_is_frozen(world):
+    _hazard(world)
+    report = actions.prepare(world.users["school_admin"], world.a1, _month(), remarks="本月无重大隐患")
+    with pytest.raises(PermissionDenied):
+        actions.approve(world.users["school_member"], report)
+    report = actions.approve(world.users["school_admin"], report)  # school_admin holds the principal post
+    assert report.status == LedgerStatus.SUBMITTED and report.submitted_at is not None
+    rows_before = len(report.snapshot["rows"])
+    _hazard(world, description="新发现：灭火器过期")
+    report.refresh_from_db()
+    assert len(report.snapshot["rows"]) == rows_before
+    with pytest.raises(ValidationError):
+        actions.approve(world.users["school_admin"], report)
+    with pytest.raises(ValidationError) as exc:
+        actions.prepare(world.users["school_admin"], world.a1, _month())
+    assert "更正原因" in str(exc.value)
+    corrected = actions.prepare(world.users["school_admin"], world.a1, _month(), correction_reason="补报遗漏隐患")
+    assert corrected.version == 2
+
+
+def test_the_submission_satisfies_the_monthly_reporting_activity(world):
+    from anxiao.obligations.models import Activity
+
+    report = actions.prepare(world.users["school_admin"], world.a1, _month())
+    actions.approve(world.users["school_admin"], report)
+    assert Activity.objects.filter(unit=world.a1, kind="report_submission").count() == 1
+
+
+def test_bureau_returns_with_a_reason_and_sees_status(world):
+    report = actions.approve(world.users["school_admin"], actions.prepare(world.users["school_admin"], world.a1, _month()))
+    with pytest.raises(PermissionDenied):
+        actions.return_report(world.users["school_admin"], report, "自己退回")
+    with pytest.raises(ValidationError):
+        actions.return_report(world.users["bureau_admin"], report, "")
+    actions.return_report(world.users["bureau_admin"], report, "隐患描述不具体")
+    states = {r["unit"]: r["state"] for r in actions.month_status([world.a1, world.a2], _month())}
+    assert states[world.a1] == "returned"
+    assert states[world.a2] in ("pending", "missing")
+    again = actions.prepare(world.users["school_admin"], world.a1, _month())
+    assert again.version == 2 and "隐患描述不具体" in again.correction_reason
+
+
+def test_a_future_month_is_refused(world):
+    future = (_month() + datetime.timedelta(days=40)).replace(day=1)
+    with pytest.raises(ValidationError) as exc:
+        actions.prepare(world.users["school_admin"], world.a1, future)
+    assert "未来月份" in str(exc.value)
+
+
+def test_late_submission_is_marked_late(world):
+    last_month = (_month() - datetime.timedelta(days=1)).replace(day=1)
+    report = actions.prepare(world.users["school_admin"], world.a1, last_month)
+    report = actions.approve(world.users["school_admin"], report)
+    assert report.late == (timezone.localdate() > last_month.replace(day=28))
+
+
+def test_exports_are_in_the_ledger_layout(world):
+    _hazard(world)
+    report = actions.approve(world.users["school_admin"], actions.prepare(world.users["school_admin"], world.a1, _month()))
+    ws = load_workbook(io.BytesIO(exports.ledger_xlsx(report))).active
+    assert "学校安全隐患排查整治台账" in ws["A1"].value
+    assert [c.value for c in ws[3]][:4] == ["序号", "隐患编号", "排查日期", "排查方式"]
+    assert ws.page_setup.orientation == "landscape" and "A1" in str(ws.merged_cells)
+    assert exports.ledger_pdf(report).startswith(b"%PDF")
+    rows = actions.month_status([world.a1, world.a2], _month())
+    roll = load_workbook(io.BytesIO(exports.rollup_xlsx("汇总", rows))).active
+    assert [c.value for c in roll[2]][:4] == ["学校", "镇街", "学段", "报送状态"]
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[3] / "var" / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "ledger.xlsx").write_bytes(exports.ledger_xlsx(report))
+    (folder / "ledger.pdf").write_bytes(exports.ledger_pdf(report))
+
+
+def test_another_units_report_is_not_found(as_user, world):
+    report = actions.prepare(world.users["sysadmin"], world.b1, _month())
+    assert as_user("school_admin").get(f"/reports/ledgers/{report.pk}/export.xlsx").status_code == 404
+
+
+def test_demo_has_a_year_of_reports_some_late_and_two_returned(db):
+    from anxiao.core.demo import DemoContext, run_demo
+    from anxiao.reports.models import MonthlyLedger
+
+    ctx = run_demo(DemoContext())
+    assert MonthlyLedger.objects.filter(status="returned").count() == 2
+    assert MonthlyLedger.objects.filter(late=True).exists()
+    assert MonthlyLedger.objects.values("month").distinct().count() == 12

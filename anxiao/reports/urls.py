@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.ledger_list, name="ledger_list"),
+    path("rollup.<str:fmt>", views.rollup_export, name="rollup_export"),
+    path("schools/<int:unit_id>/", views.ledger_school, name="ledger_school"),
+    path("schools/<int:unit_id>/prepare/", views.ledger_prepare, name="ledger_prepare"),
+    path("ledgers/<int:pk>/approve/", views.ledger_approve, name="ledger_approve"),
+    path("ledgers/<int:pk>/return/", views.ledger_return, name="ledger_return"),
+    path("ledgers/<int:pk>/export.<str:fmt>", views.ledger_export, name="ledger_export"),
+]

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anxiao.core.access import get_visible_or_404, roles_over_unit
+from anxiao.core.choices import UnitKind
+from anxiao.org.models import Unit
+
+from . import actions, exports, ledger
+from .models import MonthlyLedger
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _month(request: HttpRequest) -> datetime.date:
+    raw = request.GET.get("month") or request.POST.get("month") or ""
+    today = timezone.localdate()
+    if not raw:
+        return ledger.first_of_month(today)
+    try:
+        month = datetime.date.fromisoformat(f"{raw}-01" if len(raw) == 7 else raw).replace(day=1)
+    except ValueError:
+        raise Http404
+    return month
+
+
+def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def _schools(request: HttpRequest) -> Any:
+    return Unit.objects.visible_to(request.user).filter(kind=UnitKind.SCHOOL, is_active=True).select_related(
+        "region").order_by("region__name", "name")
+
+
+@login_required
+def ledger_list(request: HttpRequest) -> HttpResponse:
+    month = _month(request)
+    schools = list(_schools(request))
+    rows = actions.month_status(schools, month)
+    counts: dict[str, int] = defaultdict(int)
+    by_town: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_stage: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in rows:
+        counts[r["state"]] += 1
+        by_town[r["unit"].region.name][r["state"]] += 1
+        by_stage[r["unit"].get_stage_display()][r["state"]] += 1
+    return render(request, "reports/list.html", {
+        "month": month, "rows": rows, "counts": dict(counts), "labels": exports.STATE_LABELS,
+        "by_town": {k: dict(v) for k, v in by_town.items()}, "by_stage": {k: dict(v) for k, v in by_stage.items()},
+        "state": request.GET.get("state", ""), "months": [ledger.first_of_month(timezone.localdate()) -
+                                                          datetime.timedelta(days=31 * i) for i in range(0, 12)],
+    })
+
+
+@login_required
+def ledger_school(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = get_visible_or_404(Unit, request.user, pk=unit_id, kind=UnitKind.SCHOOL)
+    month = _month(request)
+    if month > ledger.first_of_month(timezone.localdate()):
+        messages.error(request, "不能填报未来月份的台账")
+        month = ledger.first_of_month(timezone.localdate())
+    report = actions.current(unit, month)
+    roles = roles_over_unit(request.user, unit)
+    snapshot = report.snapshot if report is not None else ledger.draft(unit, month)
+    return render(request, "reports/school.html", {
+        "unit": unit, "month": month, "report": report, "snap": snapshot, "columns": ledger.COLUMNS,
+        "summary_lines": exports.summary_lines(snapshot["summary"]),
+        "versions": MonthlyLedger.objects.filter(unit=unit, month=month).order_by("-version"),
+        "can_prepare": bool(roles & actions.SCHOOL_EDITORS), "can_approve": actions._is_principal(request.user, unit)
+        and report is not None and report.status == "prepared", "can_return": bool(roles & actions.BUREAU),
+    })
+
+
+def _act(request: HttpRequest, fn: Any, done: str) -> Any:
+    try:
+        result = fn()
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return None
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return None
+    messages.success(request, done)
+    return result
+
+
+@login_required
+@require_POST
+def ledger_prepare(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = get_visible_or_404(Unit, request.user, pk=unit_id, kind=UnitKind.SCHOOL)
+    month = _month(request)
+    _act(request, lambda: actions.prepare(request.user, unit, month, remarks=request.POST.get("remarks", ""),
+                                          correction_reason=request.POST.get("correction_reason", "")),
+         "台账已生成，待校长审核报送")
+    return redirect(f"/reports/schools/{unit.pk}/?month={month:%Y-%m}")
+
+
+@login_required
+@require_POST
+def ledger_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_visible_or_404(MonthlyLedger.objects.select_related("unit"), request.user, pk=pk)
+    _act(request, lambda: actions.approve(request.user, report), "台账已审核并报送教育局")
+    return redirect(f"/reports/schools/{report.unit_id}/?month={report.month:%Y-%m}")
+
+
+@login_required
+@require_POST
+def ledger_return(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_visible_or_404(MonthlyLedger.objects.select_related("unit"), request.user, pk=pk)
+    _act(request, lambda: actions.return_report(request.user, report, request.POST.get("reason", "")), "已退回学校")
+    return redirect(f"/reports/schools/{report.unit_id}/?month={report.month:%Y-%m}")
+
+
+@login_required
+def ledger_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    report = get_visible_or_404(MonthlyLedger.objects.select_related("unit", "prepared_by", "approved_by"),
+                                request.user, pk=pk)
+    name = f"{report.unit.name}_{report.month:%Y年%m月}台账_v{report.version}"
+    if fmt == "pdf":
+        return _download(exports.ledger_pdf(report), f"{name}.pdf", "application/pdf")
+    return _download(exports.ledger_xlsx(report), f"{name}.xlsx", XLSX)
+
+
+@login_required
+def rollup_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    month = _month(request)
+    rows = actions.month_status(list(_schools(request)), month)
+    title = f"学校安全隐患排查整治台账汇总（{month:%Y年%m月}）"
+    if fmt == "pdf":
+        return _download(exports.rollup_pdf(title, rows), f"{title}.pdf", "application/pdf")
+    if fmt == "zip":
+        reports = [r["report"] for r in rows if r["report"] is not None and r["report"].status != "prepared"]
+        return _download(exports.zip_of(reports), f"{title}.zip", "application/zip")
+    return _download(exports.rollup_xlsx(title, rows), f"{title}.xlsx", XLSX)
