@@ -6,6 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("", views.ledger_list, name="ledger_list"),
+    path("dashboard/", views.dashboard_view, name="dashboard"),
     path("rollup.<str:fmt>", views.rollup_export, name="rollup_export"),
     path("schools/<int:unit_id>/", views.ledger_school, name="ledger_school"),
     path("schools/<int:unit_id>/prepare/", views.ledger_prepare, name="ledger_prepare"),

@@ -146,3 +146,10 @@ def rollup_export(request: HttpRequest, fmt: str) -> HttpResponse:
         reports = [r["report"] for r in rows if r["report"] is not None and r["report"].status != "prepared"]
         return _download(exports.zip_of(reports), f"{title}.zip", "application/zip")
     return _download(exports.rollup_xlsx(title, rows), f"{title}.xlsx", XLSX)
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    from .dashboard import dashboard
+
+    return render(request, "reports/dashboard.html", {"d": dashboard(request.user), "labels": exports.STATE_LABELS})

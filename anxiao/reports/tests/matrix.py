@@ -26,6 +26,7 @@ def _month(w) -> str:  # type: ignore[no-untyped-def]
 
 CASES = [
     Case("reports:ledger_list", lambda w: reverse("reports:ledger_list")),
+    Case("reports:dashboard", lambda w: reverse("reports:dashboard")),
     Case("reports:rollup_export", lambda w: reverse("reports:rollup_export", args=["xlsx"])),
     Case("reports:rollup_export", lambda w: reverse("reports:rollup_export", args=["pdf"])),
     Case("reports:ledger_school", lambda w: reverse("reports:ledger_school", args=[w.a1.pk]), target="a1"),

@@ -128,3 +128,12 @@ def test_demo_has_a_year_of_reports_some_late_and_two_returned(db):
     assert MonthlyLedger.objects.filter(status="returned").count() == 2
     assert MonthlyLedger.objects.filter(late=True).exists()
     assert MonthlyLedger.objects.values("month").distinct().count() == 12
+
+
+def test_dashboard_figures_are_scoped_and_link_to_lists(as_user, world):
+    _hazard(world)
+    hazards.report_hazard(world.users["sysadmin"], unit=world.b1, location="乙镇小学大门", category="AB",
+                          description="门卫室无人值守")
+    body = as_user("school_admin").get("/reports/dashboard/").content.decode()
+    assert 'href="/hazards/?open=1"><div class="num">1<' in body.replace("\n", "")
+    assert "<svg" in body and "风险四色分布" in body
