@@ -124,7 +124,7 @@ def test_demo_has_a_year_of_reports_some_late_and_two_returned(db):
     from anxiao.core.demo import DemoContext, run_demo
     from anxiao.reports.models import MonthlyLedger
 
-    ctx = run_demo(DemoContext())
+    run_demo(DemoContext())
     assert MonthlyLedger.objects.filter(status="returned").count() == 2
     assert MonthlyLedger.objects.filter(late=True).exists()
     assert MonthlyLedger.objects.values("month").distinct().count() == 12
