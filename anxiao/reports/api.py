@@ -12,7 +12,7 @@ from anxiao.core.choices import UnitKind
 from anxiao.org.models import Unit
 
 from . import actions, exports
-from .models import MonthlyLedger
+from .models import MonthlyLedger, NoticeRecipient
 
 router = Router()
 
@@ -103,3 +103,61 @@ def export(request: HttpRequest, pk: int, format: str = "xlsx"):  # type: ignore
 
         raise ValidationError({"format": ["格式应为 xlsx 或 pdf"]})
     return HttpResponse(exports.ledger_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+class NoticeOut(Schema):
+    id: int
+    issuer_id: int
+    kind: str
+    title: str
+    document_number: str
+    body: str
+    audience: str
+    issued_at: datetime.datetime
+    unread_unit_ids: list[int]
+
+    @staticmethod
+    def resolve_unread_unit_ids(obj: Any) -> list[int]:
+        return list(obj.recipients.filter(read_at__isnull=True).values_list("unit_id", flat=True))
+
+
+class NoticeIn(Schema):
+    bureau_id: int
+    title: str
+    body: str
+    kind: str = "notice"
+    document_number: str = ""
+    region_id: Optional[int] = None
+    stage: str = ""
+
+
+@router.get("/reports/notices", response=list[NoticeOut], auth=AUTH, operation_id="notices_list")
+def list_notices(request: HttpRequest):  # type: ignore[no-untyped-def]
+    from .models import Notice
+
+    received = Notice.objects.filter(recipients__in=NoticeRecipient.objects.visible_to(request.user))
+    return (Notice.objects.visible_to(request.user) | received).distinct()[:200]
+
+
+@router.post("/reports/notices", response={201: NoticeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             auth=AUTH, operation_id="notices_issue")
+def issue_notice(request: HttpRequest, payload: NoticeIn):  # type: ignore[no-untyped-def]
+    from anxiao.org.models import Region
+
+    from . import notices
+
+    bureau = get_visible_or_404(Unit, request.user, pk=payload.bureau_id)
+    region = get_visible_or_404(Region, request.user, pk=payload.region_id) if payload.region_id else None
+    return 201, notices.issue(request.user, bureau, title=payload.title, body=payload.body, kind=payload.kind,
+                              document_number=payload.document_number, region=region, stage=payload.stage)
+
+
+@router.post("/reports/notices/{int:pk}/read", response={200: dict, 403: ErrorOut, 404: ErrorOut}, auth=AUTH,
+             operation_id="notices_confirm_read")
+def confirm_read(request: HttpRequest, pk: int, unit_id: int):  # type: ignore[no-untyped-def]
+    from . import notices
+
+    recipient = get_visible_or_404(NoticeRecipient.objects.select_related("unit"), request.user, notice_id=pk,
+                                   unit_id=unit_id)
+    recipient = notices.confirm_read(request.user, recipient)
+    return {"read_at": recipient.read_at}

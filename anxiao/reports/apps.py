@@ -9,4 +9,5 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from anxiao.core.navigation import MenuEntry, register
 
-        register(MenuEntry("台账月报", "reports:ledger_list", 35), MenuEntry("工作看板", "reports:dashboard", 1))
+        register(MenuEntry("台账月报", "reports:ledger_list", 35), MenuEntry("工作看板", "reports:dashboard", 1),
+                 MenuEntry("通知通报", "reports:notice_list", 36))

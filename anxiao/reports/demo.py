@@ -48,5 +48,21 @@ def build(ctx: DemoContext) -> None:
                 actions.return_report(bureau, report, "部分隐患未写明整改责任人和整改时限，请补充后重新报送。",
                                       now=_at(day + datetime.timedelta(days=1), 10))
                 returned += 1
+    from . import notices
+
+    bureau_unit = ctx.data["bureau"]
+    first = notices.issue(bureau, bureau_unit, title="关于做好暑期防溺水安全教育的通知", document_number="临教安〔2026〕21号",
+                          body="各学校：暑期将至，请于放假前完成防溺水专题教育和家长告知书签收，并报送落实情况。")
+    for recipient in first.recipients.select_related("unit")[:30]:
+        notices.confirm_read(users.get(ctx.data["schools"][0]["principal"].holder_id, system), recipient) \
+            if recipient.unit == ctx.data["schools"][0]["school"] else _read(recipient, system)
+    title, body = notices.bulletin_text(bureau_unit, months[0], ctx.today)
+    notices.issue(bureau, bureau_unit, kind="bulletin", title=title, body=body, document_number="临教安〔2026〕35号")
     ctx.say(f"台账月报：{MonthlyLedger.objects.count()} 份（其中迟报 {MonthlyLedger.objects.filter(late=True).count()} 份，"
             f"退回 {returned} 份）。")
+
+
+def _read(recipient: Any, system: Any) -> None:
+    from .models import NoticeRecipient
+
+    NoticeRecipient.objects.filter(pk=recipient.pk).update(read_at=timezone.now(), read_by=system)

@@ -58,3 +58,52 @@ class MonthlyLedger(AnxiaoModel):
     @property
     def frozen(self) -> bool:
         return self.status in (LedgerStatus.SUBMITTED, LedgerStatus.SUPERSEDED)
+
+
+class NoticeKind(models.TextChoices):
+    NOTICE = "notice", _("通知")
+    BULLETIN = "bulletin", _("通报")
+
+
+class Notice(AnxiaoModel):
+    """A bureau's notice or bulletin to a selection of units; each recipient unit confirms reading."""
+
+    issuer = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="notices_issued",
+                               verbose_name=_("发文单位"))
+    kind = models.CharField(_("类型"), max_length=10, choices=NoticeKind.choices, default=NoticeKind.NOTICE)
+    title = models.CharField(_("标题"), max_length=150)
+    document_number = models.CharField(_("文号"), max_length=60, blank=True)
+    body = models.TextField(_("正文"))
+    audience = models.CharField(_("发送范围"), max_length=200)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("发布人"))
+    issued_at = models.DateTimeField(_("发布时间"))
+
+    scope_unit_fields = ("issuer",)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("通知通报")
+        verbose_name_plural = _("通知通报")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticeRecipient(AnxiaoModel):
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="recipients", verbose_name=_("通知"))
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="notices_received",
+                             verbose_name=_("接收单位"))
+    read_at = models.DateTimeField(_("确认阅读时间"), null=True, blank=True)
+    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", verbose_name=_("确认人"))
+
+    scope_unit_fields = ("unit", "notice__issuer")
+
+    class Meta:
+        ordering = ["notice_id", "unit_id"]
+        verbose_name = _("通知接收")
+        constraints = [models.UniqueConstraint(fields=["notice", "unit"], name="notice_recipient_once")]
+
+    def __str__(self) -> str:
+        return f"{self.notice} → {self.unit}"

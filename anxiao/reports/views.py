@@ -24,7 +24,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _month(request: HttpRequest) -> datetime.date:
-    raw = request.GET.get("month") or request.POST.get("month") or ""
+    return _parse_month(request.GET.get("month") or request.POST.get("month") or "")
+
+
+def _parse_month(raw: str) -> datetime.date:
     today = timezone.localdate()
     if not raw:
         return ledger.first_of_month(today)
@@ -153,3 +156,76 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     from .dashboard import dashboard
 
     return render(request, "reports/dashboard.html", {"d": dashboard(request.user), "labels": exports.STATE_LABELS})
+
+
+@login_required
+def notice_list(request: HttpRequest) -> HttpResponse:
+    from django.db.models import Count, Q
+
+    from .models import Notice, NoticeRecipient
+
+    issued = Notice.objects.visible_to(request.user).annotate(
+        total=Count("recipients"), read=Count("recipients", filter=Q(recipients__read_at__isnull=False)))
+    received = NoticeRecipient.objects.visible_to(request.user).filter(
+        unit__kind=UnitKind.SCHOOL).select_related("notice", "unit")[:100]
+    bureaus = Unit.objects.writable_by(request.user).filter(kind=UnitKind.BUREAU)
+    return render(request, "reports/notices.html", {"issued": issued[:100], "received": received,
+                                                     "can_issue": bureaus.exists()})
+
+
+@login_required
+def notice_create(request: HttpRequest) -> HttpResponse:
+    from anxiao.core.choices import Stage
+    from anxiao.org.models import Region
+
+    from . import notices
+    from .models import NoticeKind
+
+    bureaus = list(Unit.objects.writable_by(request.user).filter(kind=UnitKind.BUREAU))
+    if not bureaus:
+        raise PermissionDenied("只有教育局可以发布通知通报")
+    towns = Region.objects.visible_to(request.user).filter(level="town")
+    data: dict[str, Any] = {"kind": "notice", "title": "", "body": ""}
+    if request.GET.get("bulletin"):
+        month = _parse_month(request.GET["bulletin"])
+        data["kind"] = "bulletin"
+        data["title"], data["body"] = notices.bulletin_text(bureaus[0], month)
+    if request.method == "POST":
+        data = request.POST.dict()
+        bureau = next((b for b in bureaus if str(b.pk) == data.get("bureau")), bureaus[0])
+        region = towns.filter(pk=data.get("region") or 0).first()
+        try:
+            notice = notices.issue(request.user, bureau, title=data.get("title", ""), body=data.get("body", ""),
+                                   kind=data.get("kind", "notice"), document_number=data.get("document_number", ""),
+                                   region=region, stage=data.get("stage", ""))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"已发送至{notice.audience}")
+            return redirect("reports:notice_detail", notice.pk)
+    return render(request, "reports/notice_form.html", {"data": data, "bureaus": bureaus, "towns": towns,
+                                                         "stages": Stage.choices, "kinds": NoticeKind.choices})
+
+
+@login_required
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from .models import Notice, NoticeRecipient
+
+    notice = get_visible_or_404(Notice.objects.select_related("issuer"), request.user, pk=pk)
+    recipients = NoticeRecipient.objects.filter(notice=notice).select_related("unit", "read_by").order_by(
+        "read_at", "unit__name")
+    return render(request, "reports/notice_detail.html", {"notice": notice, "recipients": recipients,
+                                                           "unread": sum(1 for r in recipients if r.read_at is None)})
+
+
+@login_required
+@require_POST
+def notice_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    from . import notices
+    from .models import NoticeRecipient
+
+    recipient = get_visible_or_404(NoticeRecipient.objects.select_related("unit"), request.user, pk=pk)
+    _act(request, lambda: notices.confirm_read(request.user, recipient), "已确认阅读")
+    return redirect("reports:notice_list")

@@ -24,7 +24,32 @@ def _month(w) -> str:  # type: ignore[no-untyped-def]
     return timezone.localdate().strftime("%Y-%m")
 
 
+def _notice(w):  # type: ignore[no-untyped-def]
+    from anxiao.reports import notices
+
+    if getattr(w, "_notice", None) is None:
+        w._notice = notices.issue(w.users["sysadmin"], w.bureau_a, title="测试通知", body="正文")
+    return w._notice
+
+
+def _receipt(w):  # type: ignore[no-untyped-def]
+    return _notice(w).recipients.get(unit=w.a1).pk
+
+
 CASES = [
+    Case("reports:notice_list", lambda w: reverse("reports:notice_list")),
+    Case("reports:notice_create", lambda w: reverse("reports:notice_create"), kind="write",
+         writers={"sysadmin", "bureau_admin"}),
+    Case("reports:notice_detail", lambda w: reverse("reports:notice_detail", args=[_notice(w).pk]), target="bureau_a"),
+    Case("reports:notice_confirm", lambda w: reverse("reports:notice_confirm", args=[_receipt(w)]), target="a1",
+         method="post", data=lambda w: {}, ok=302),
+    Case("api:notices_list", lambda w: "/api/v1/reports/notices", api=True),
+    Case("api:notices_issue", lambda w: "/api/v1/reports/notices", api=True, target="bureau_a", kind="write",
+         method="post", ok=201, write_scope_first=False,
+         data=lambda w: {"bureau_id": w.bureau_a.pk, "title": "通知", "body": "正文"}),
+    Case("api:notices_confirm_read", lambda w: f"/api/v1/reports/notices/{_notice(w).pk}/read?unit_id={w.a1.pk}",
+         api=True, target="a1", kind="write", method="post", writers={"sysadmin", "bureau_admin", "school_admin"},
+         also_allowed={"school_member"}),
     Case("reports:ledger_list", lambda w: reverse("reports:ledger_list")),
     Case("reports:dashboard", lambda w: reverse("reports:dashboard")),
     Case("reports:rollup_export", lambda w: reverse("reports:rollup_export", args=["xlsx"])),

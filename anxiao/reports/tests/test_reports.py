@@ -137,3 +137,31 @@ def test_dashboard_figures_are_scoped_and_link_to_lists(as_user, world):
     body = as_user("school_admin").get("/reports/dashboard/").content.decode()
     assert 'href="/hazards/?open=1"><div class="num">1<' in body.replace("\n", "")
     assert "<svg" in body and "风险四色分布" in body
+
+
+def test_a_notice_reaches_the_selected_schools_and_tracks_reading(world):
+    from anxiao.reports import notices
+    from anxiao.reports.models import NoticeRecipient
+
+    notice = notices.issue(world.users["bureau_admin"], world.bureau_a, title="关于做好防溺水工作的通知",
+                           body="各学校：……", stage="junior")
+    assert notice.audience == "初中学校"
+    recipient = NoticeRecipient.objects.get(notice=notice)
+    assert recipient.unit == world.a1
+    with pytest.raises(PermissionDenied):
+        notices.confirm_read(world.users["bureau_viewer"], recipient)
+    notices.confirm_read(world.users["school_member"], recipient)
+    recipient.refresh_from_db()
+    assert recipient.read_at is not None and recipient.read_by == world.users["school_member"]
+    with pytest.raises(ValidationError):
+        notices.issue(world.users["bureau_admin"], world.bureau_a, title="空范围", body="x", stage="vocational")
+    with pytest.raises(PermissionDenied):
+        notices.issue(world.users["school_admin"], world.bureau_a, title="越权", body="x")
+
+
+def test_a_bulletin_is_drafted_from_late_reports_and_overdue_hazards(world):
+    from anxiao.reports import notices
+
+    last_month = (_month() - datetime.timedelta(days=1)).replace(day=1)
+    title, body = notices.bulletin_text(world.bureau_a, last_month)
+    assert "通报" in title and "未报（2 所）" in body and "新华中学" in body
