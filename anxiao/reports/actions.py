@@ -14,7 +14,7 @@ from anxiao.core.access import roles_over_unit
 from anxiao.core.choices import PostKind, Role, UnitKind
 
 from . import ledger
-from .models import LedgerStatus, MonthlyLedger
+from .models import LedgerStatus, MonthlyLedger, QuarterlySummary
 
 SCHOOL_EDITORS: set[str] = {Role.SYSTEM_ADMIN, Role.SCHOOL_ADMIN, Role.BUREAU_ADMIN}
 BUREAU: set[str] = {Role.SYSTEM_ADMIN, Role.BUREAU_ADMIN}
@@ -34,22 +34,43 @@ def current(unit: Any, month: datetime.date) -> MonthlyLedger | None:
 
 def prepare(actor: Any, unit: Any, month: datetime.date, *, remarks: str = "", correction_reason: str = "",
             now: datetime.datetime | None = None) -> MonthlyLedger:
-    """Draft (or redraft) a report from live data, for the principal to approve."""
+    """Draft (or redraft) a monthly ledger from live data, for the principal to approve."""
     now = now or timezone.now()
-    if unit.kind != UnitKind.SCHOOL:
-        raise ValidationError({"unit": ["台账月报由学校填报"]})
-    if actor is not None and not (roles_over_unit(actor, unit) & SCHOOL_EDITORS):
-        raise PermissionDenied("您不能为该学校填报台账")
     month = _check_month(month, timezone.localtime(now).date())
+    return _prepare(MonthlyLedger, actor, unit, month, ledger.due_on(month), lambda: ledger.draft(unit, month),
+                    now=now, remarks=remarks, correction_reason=correction_reason)
+
+
+def prepare_summary(actor: Any, unit: Any, quarter: datetime.date, *, problems: str = "", next_plan: str = "",
+                    remarks: str = "", correction_reason: str = "",
+                    now: datetime.datetime | None = None) -> QuarterlySummary:
+    """Draft the quarterly summary from the quarter's monthly ledgers and obligations; the school adds its text."""
+    from . import quarterly
+
+    now = now or timezone.now()
+    quarter = quarterly.quarter_start(quarter)
+    if quarter > quarterly.quarter_start(timezone.localtime(now).date()):
+        raise ValidationError({"quarter": ["不能填报未来季度的总结"]})
+    return _prepare(QuarterlySummary, actor, unit, quarter, quarterly.due_on(quarter),
+                    lambda: quarterly.draft(unit, quarter), now=now, remarks=remarks,
+                    correction_reason=correction_reason, problems=problems, next_plan=next_plan)
+
+
+def _prepare(model: Any, actor: Any, unit: Any, value: datetime.date, due: datetime.date, build: Any, *,
+             now: datetime.datetime, remarks: str, correction_reason: str, **extra: Any) -> Any:
+    if unit.kind != UnitKind.SCHOOL:
+        raise ValidationError({"unit": ["由学校填报"]})
+    if actor is not None and not (roles_over_unit(actor, unit) & SCHOOL_EDITORS):
+        raise PermissionDenied("您不能为该学校填报")
+    field = model.period_field
     with transaction.atomic():
-        latest = current(unit, month)
+        latest = model.objects.filter(unit=unit, **{field: value}).order_by("-version").first()
         if latest is not None and latest.status == LedgerStatus.PREPARED:
             report = latest
         else:
             if latest is not None and latest.status == LedgerStatus.SUBMITTED and not correction_reason.strip():
-                raise ValidationError({"correction_reason": ["该月台账已报送；如需更正，请填写更正原因（将生成新版本）"]})
-            report = MonthlyLedger(unit=unit, month=month, version=(latest.version + 1) if latest else 1,
-                                   due_on=ledger.due_on(month))
+                raise ValidationError({"correction_reason": ["已报送；如需更正，请填写更正原因（将生成新版本）"]})
+            report = model(unit=unit, version=(latest.version + 1) if latest else 1, due_on=due, **{field: value})
             if latest is not None and latest.status == LedgerStatus.RETURNED and not correction_reason:
                 correction_reason = f"按退回意见修改：{latest.return_reason}"
         report.remarks = remarks
@@ -57,7 +78,9 @@ def prepare(actor: Any, unit: Any, month: datetime.date, *, remarks: str = "", c
         report.prepared_by = actor
         report.prepared_at = now
         report.status = LedgerStatus.PREPARED
-        report.snapshot = ledger.draft(unit, month)
+        for key, val in extra.items():
+            setattr(report, key, val)
+        report.snapshot = build()
         report.save()
     return report
 
@@ -69,66 +92,82 @@ def _is_principal(actor: Any, unit: Any) -> bool:
     return bool(person_id) and unit.posts.filter(kind=PostKind.PRINCIPAL, holder_id=person_id).exists()
 
 
-def approve(actor: Any, report: MonthlyLedger, now: datetime.datetime | None = None,
-            redraft: bool = True) -> MonthlyLedger:
+def _redraft(report: Any) -> dict[str, Any]:
+    if isinstance(report, QuarterlySummary):
+        from . import quarterly
+
+        return quarterly.draft(report.unit, report.quarter)
+    return ledger.draft(report.unit, report.month)
+
+
+def approve(actor: Any, report: Any, now: datetime.datetime | None = None, redraft: bool = True) -> Any:
     """The principal approves: the content is drafted once more, frozen, and submitted to the bureau."""
     now = now or timezone.now()
+    model = type(report)
     if not _is_principal(actor, report.unit):
-        raise PermissionDenied("台账月报须由校长（第一责任人）审核报送")
+        raise PermissionDenied("须由校长（第一责任人）审核报送")
     with transaction.atomic():
-        report = MonthlyLedger.objects.select_for_update().get(pk=report.pk)
+        report = model.objects.select_for_update().get(pk=report.pk)
         if report.status != LedgerStatus.PREPARED:
             raise ValidationError({"status": [f"该报表当前为“{report.get_status_display()}”，不能再次报送"]})
         if redraft:  # the principal submits what the data say now, not what the deputy saw
-            report.snapshot = ledger.draft(report.unit, report.month)
+            report.snapshot = _redraft(report)
         report.status = LedgerStatus.SUBMITTED
         report.approved_by = actor
         report.submitted_at = now
         report.late = timezone.localtime(now).date() > report.due_on
         report.save()
-        MonthlyLedger.objects.filter(unit=report.unit, month=report.month, version__lt=report.version,
-                                     status=LedgerStatus.SUBMITTED).update(status=LedgerStatus.SUPERSEDED)
-        _record_submission(actor, report, timezone.localtime(now).date())
+        model.objects.filter(unit=report.unit, version__lt=report.version, status=LedgerStatus.SUBMITTED,
+                             **{model.period_field: report.period_value}).update(status=LedgerStatus.SUPERSEDED)
+        _record_submission(report, timezone.localtime(now).date())
     return report
 
 
-def _record_submission(actor: Any, report: MonthlyLedger, day: datetime.date) -> None:
-    """The submission counts for the monthly reporting obligation (seed 000 六.8)."""
+def _record_submission(report: Any, day: datetime.date) -> None:
+    """The submission counts for the reporting obligation (seed 000 六.8)."""
     from anxiao.obligations import actions as obligations
 
     obligations.record_activity(None, kind="report_submission", occurred_on=day, unit=report.unit,
-                                title=f"报送{report.month:%Y年%m月}台账月报（第{report.version}版）", today=day)
+                                title=f"报送{report}", today=day)
 
 
-def return_report(actor: Any, report: MonthlyLedger, reason: str, now: datetime.datetime | None = None) -> MonthlyLedger:
+def return_report(actor: Any, report: Any, reason: str, now: datetime.datetime | None = None) -> Any:
     if actor is not None and not (roles_over_unit(actor, report.unit) & BUREAU):
-        raise PermissionDenied("只有教育局可以退回台账")
+        raise PermissionDenied("只有教育局可以退回")
     if not reason or not reason.strip():
         raise ValidationError({"return_reason": ["请填写退回原因"]})
     with transaction.atomic():
-        updated = MonthlyLedger.objects.filter(pk=report.pk, status=LedgerStatus.SUBMITTED).update(
+        updated = type(report).objects.filter(pk=report.pk, status=LedgerStatus.SUBMITTED).update(
             status=LedgerStatus.RETURNED, returned_by=actor, returned_at=now or timezone.now(),
             return_reason=reason.strip(), updated_at=timezone.now())
         if not updated:
-            raise ValidationError({"status": ["只能退回已报送的台账"]})
+            raise ValidationError({"status": ["只能退回已报送的报表"]})
     report.refresh_from_db()
     return report
 
 
-def month_status(units: Any, month: datetime.date, today: datetime.date | None = None) -> list[dict[str, Any]]:
-    """Per school: submitted / late / returned / pending / missing for one month (one query for the reports)."""
+def month_status(units: Any, month: datetime.date, today: datetime.date | None = None,
+                 model: Any = MonthlyLedger) -> list[dict[str, Any]]:
+    """Per school: submitted / late / returned / pending / missing for one period (one query for the reports)."""
     today = today or timezone.localdate()
-    latest: dict[int, MonthlyLedger] = {}
-    for found in MonthlyLedger.objects.filter(unit__in=units, month=month).order_by("unit_id", "version"):
+    latest: dict[int, Any] = {}
+    due = ledger.due_on(month) if model is MonthlyLedger else _quarter_due(month)
+    for found in model.objects.filter(unit__in=units, **{model.period_field: month}).order_by("unit_id", "version"):
         latest[found.unit_id] = found
     rows = []
     for unit in units:
         r = latest.get(unit.pk)
         if r is None or r.status == LedgerStatus.PREPARED:
-            state = "missing" if today > ledger.due_on(month) else "pending"
+            state = "missing" if today > due else "pending"
         elif r.status == LedgerStatus.RETURNED:
             state = "returned"
         else:
             state = "late" if r.late else "submitted"
         rows.append({"unit": unit, "report": r, "state": state})
     return rows
+
+
+def _quarter_due(quarter: datetime.date) -> datetime.date:
+    from . import quarterly
+
+    return quarterly.due_on(quarter)

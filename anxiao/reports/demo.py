@@ -48,7 +48,19 @@ def build(ctx: DemoContext) -> None:
                 actions.return_report(bureau, report, "部分隐患未写明整改责任人和整改时限，请补充后重新报送。",
                                       now=_at(day + datetime.timedelta(days=1), 10))
                 returned += 1
-    from . import notices
+    from . import notices, quarterly
+
+    last_quarter = quarterly.quarter_start(quarterly.quarter_start(ctx.today) - datetime.timedelta(days=1))
+    due = quarterly.due_on(last_quarter)
+    for index, s in enumerate(ctx.data["schools"]):
+        if index % 9 == 5:
+            continue  # a few schools never sent it
+        principal = users.get(s["principal"].holder_id, system)
+        deputy = users.get(s["safety_deputy"].holder_id, system)
+        summary = actions.prepare_summary(deputy, s["school"], last_quarter, problems="部分班级安全教育课记录不完整。",
+                                          next_plan="开展冬季防火、防一氧化碳中毒专项检查。", now=_at(due, 9))
+        day = due + datetime.timedelta(days=2) if index % 11 == 7 else due - datetime.timedelta(days=3)
+        actions.approve(principal, summary, now=_at(day, 15), redraft=False)
 
     bureau_unit = ctx.data["bureau"]
     first = notices.issue(bureau, bureau_unit, title="关于做好暑期防溺水安全教育的通知", document_number="临教安〔2026〕21号",

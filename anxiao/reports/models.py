@@ -6,6 +6,8 @@ submitted content is frozen in ``snapshot``. A correction or a returned report i
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,10 +22,10 @@ class LedgerStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("已被新版本替代")
 
 
-class MonthlyLedger(AnxiaoModel):
-    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="monthly_ledgers",
-                             verbose_name=_("学校"))
-    month = models.DateField(_("报告月份"), help_text=_("该月 1 日"))
+class Submission(AnxiaoModel):
+    """What a school prepares, its principal submits and the bureau may return (monthly ledger, quarterly summary)."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("学校"))
     version = models.PositiveSmallIntegerField(_("版本"), default=1)
     status = models.CharField(_("状态"), max_length=12, choices=LedgerStatus.choices, default=LedgerStatus.PREPARED,
                               db_index=True)
@@ -44,6 +46,26 @@ class MonthlyLedger(AnxiaoModel):
     snapshot = models.JSONField(_("报表内容"), default=dict)
 
     scope_unit_fields = ("unit",)
+    period_field = ""  # "month" or "quarter"
+
+    class Meta:
+        abstract = True
+
+    @property
+    def frozen(self) -> bool:
+        return self.status in (LedgerStatus.SUBMITTED, LedgerStatus.SUPERSEDED)
+
+    @property
+    def period_value(self) -> Any:
+        return getattr(self, self.period_field)
+
+
+class MonthlyLedger(Submission):
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="monthly_ledgers",
+                             verbose_name=_("学校"))
+    month = models.DateField(_("报告月份"), help_text=_("该月 1 日"))
+
+    period_field = "month"
 
     class Meta:
         ordering = ["-month", "unit_id", "-version"]
@@ -55,9 +77,26 @@ class MonthlyLedger(AnxiaoModel):
     def __str__(self) -> str:
         return f"{self.unit} {self.month:%Y年%m月} 台账月报（第{self.version}版）"
 
-    @property
-    def frozen(self) -> bool:
-        return self.status in (LedgerStatus.SUBMITTED, LedgerStatus.SUPERSEDED)
+
+class QuarterlySummary(Submission):
+    """季度总结, due by the 28th of the quarter's last month (seed 000 六.8)."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="quarterly_summaries",
+                             verbose_name=_("学校"))
+    quarter = models.DateField(_("季度"), help_text=_("季度第一天"))
+    problems = models.TextField(_("典型问题"), blank=True)
+    next_plan = models.TextField(_("下季度计划"), blank=True)
+
+    period_field = "quarter"
+
+    class Meta:
+        ordering = ["-quarter", "unit_id", "-version"]
+        verbose_name = _("季度总结")
+        verbose_name_plural = _("季度总结")
+        constraints = [models.UniqueConstraint(fields=["unit", "quarter", "version"], name="summary_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.quarter.year}年第{(self.quarter.month - 1) // 3 + 1}季度安全工作总结（第{self.version}版）"
 
 
 class NoticeKind(models.TextChoices):

@@ -229,3 +229,60 @@ def notice_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     recipient = get_visible_or_404(NoticeRecipient.objects.select_related("unit"), request.user, pk=pk)
     _act(request, lambda: notices.confirm_read(request.user, recipient), "已确认阅读")
     return redirect("reports:notice_list")
+
+
+def _quarter(request: HttpRequest) -> datetime.date:
+    from . import quarterly
+
+    return quarterly.quarter_start(_parse_month(request.GET.get("quarter") or request.POST.get("quarter") or ""))
+
+
+@login_required
+def summary_list(request: HttpRequest) -> HttpResponse:
+    from .models import QuarterlySummary
+
+    quarter = _quarter(request)
+    rows = actions.month_status(list(_schools(request)), quarter, model=QuarterlySummary)
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        counts[r["state"]] += 1
+    return render(request, "reports/summaries.html", {"quarter": quarter, "rows": rows, "counts": dict(counts),
+                                                       "labels": exports.STATE_LABELS})
+
+
+@login_required
+def summary_school(request: HttpRequest, unit_id: int) -> HttpResponse:
+    from .models import QuarterlySummary
+    from .quarterly import draft
+
+    unit = get_visible_or_404(Unit, request.user, pk=unit_id, kind=UnitKind.SCHOOL)
+    quarter = _quarter(request)
+    report = QuarterlySummary.objects.filter(unit=unit, quarter=quarter).order_by("-version").first()
+    roles = roles_over_unit(request.user, unit)
+    if request.method == "POST":
+        if not roles & actions.SCHOOL_EDITORS:
+            raise PermissionDenied("您不能为该学校填报")
+        _act(request, lambda: actions.prepare_summary(
+            request.user, unit, quarter, problems=request.POST.get("problems", ""),
+            next_plan=request.POST.get("next_plan", ""), correction_reason=request.POST.get("correction_reason", "")),
+            "季度总结已生成，待校长审核报送")
+        return redirect(f"/reports/summaries/schools/{unit.pk}/?quarter={quarter:%Y-%m}")
+    return render(request, "reports/summary_school.html", {
+        "unit": unit, "quarter": quarter, "report": report,
+        "snap": report.snapshot if report else draft(unit, quarter),
+        "can_prepare": bool(roles & actions.SCHOOL_EDITORS),
+        "can_approve": report is not None and report.status == "prepared" and actions._is_principal(request.user, unit),
+        "can_return": bool(roles & actions.BUREAU) and report is not None and report.status == "submitted"})
+
+
+@login_required
+@require_POST
+def summary_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    from .models import QuarterlySummary
+
+    report = get_visible_or_404(QuarterlySummary.objects.select_related("unit"), request.user, pk=pk)
+    if step == "approve":
+        _act(request, lambda: actions.approve(request.user, report), "季度总结已报送")
+    else:
+        _act(request, lambda: actions.return_report(request.user, report, request.POST.get("reason", "")), "已退回")
+    return redirect(f"/reports/summaries/schools/{report.unit_id}/?quarter={report.quarter:%Y-%m}")

@@ -36,7 +36,21 @@ def _receipt(w):  # type: ignore[no-untyped-def]
     return _notice(w).recipients.get(unit=w.a1).pk
 
 
+def _summary(w):  # type: ignore[no-untyped-def]
+    from anxiao.reports import actions
+
+    if getattr(w, "_summary", None) is None:
+        w._summary = actions.prepare_summary(w.users["sysadmin"], w.a1, timezone.localdate())
+    return w._summary
+
+
 CASES = [
+    Case("reports:summary_list", lambda w: reverse("reports:summary_list")),
+    Case("reports:summary_school", lambda w: reverse("reports:summary_school", args=[w.a1.pk]), target="a1"),
+    Case("reports:summary_approve", lambda w: reverse("reports:summary_approve", args=[_summary(w).pk]),
+         target="a1", method="post", data=lambda w: {}, ok=302),
+    Case("reports:summary_return", lambda w: reverse("reports:summary_return", args=[_summary(w).pk]),
+         target="a1", method="post", data=lambda w: {"reason": "补充"}, ok=302),
     Case("reports:notice_list", lambda w: reverse("reports:notice_list")),
     Case("reports:notice_create", lambda w: reverse("reports:notice_create"), kind="write",
          writers={"sysadmin", "bureau_admin"}),

@@ -165,3 +165,18 @@ def test_a_bulletin_is_drafted_from_late_reports_and_overdue_hazards(world):
     last_month = (_month() - datetime.timedelta(days=1)).replace(day=1)
     title, body = notices.bulletin_text(world.bureau_a, last_month)
     assert "通报" in title and "未报（2 所）" in body and "新华中学" in body
+
+
+def test_the_quarterly_summary_is_drafted_from_the_months_and_submitted(world):
+    from anxiao.reports.models import QuarterlySummary
+
+    _hazard(world, grade="major", description="教学楼外墙瓷砖脱落")
+    report = actions.prepare_summary(world.users["school_admin"], world.a1, timezone.localdate(),
+                                     problems="外墙老化", next_plan="暑期维修")
+    assert report.snapshot["major_hazards"] and report.snapshot["totals"]["new_major"] >= 1
+    report = actions.approve(world.users["school_admin"], report)
+    assert isinstance(report, QuarterlySummary) and report.status == LedgerStatus.SUBMITTED
+    assert report.due_on.day == 28 and report.due_on.month % 3 == 0
+    with pytest.raises(ValidationError):
+        actions.prepare_summary(world.users["school_admin"], world.a1,
+                                timezone.localdate() + datetime.timedelta(days=100))
