@@ -41,6 +41,7 @@ DEFAULT_SCHOOL_INDICATORS = [
     ("现场检查评分", 10, Method.ASSESSED, "", "考核组现场检查评分，须写明依据"),
 ]
 DEFAULT_VETOES = [
+    ("major_hazard_overdue", VetoEffect.DISQUALIFY, "《安全生产法》第四十一条：重大事故隐患治理督办；seed 002 五(三)"),
     ("major_accident_with_responsibility", VetoEffect.ZERO, "seed 003 四(一)：发生重大安全责任事故的一票否决"),
     ("late_accident_report", VetoEffect.DISQUALIFY, "seed 001 七(十)：30分钟电话、2小时书面报告"),
     ("accountability_veto", VetoEffect.ZERO, "seed 000 六.5：年度考核实行一票否决"),

@@ -46,3 +46,91 @@ def major_accident(unit: Any, year: int) -> list[str]:
     derelict = Decision.objects.filter(case__unit__path__startswith=unit.path, case__year=year,
                                        finding=Finding.DERELICT, case__voided_at__isnull=True).exists()
     return [f"{i.title}（{i.get_level_display()}），经认定有责任" for i in serious] if derelict else []
+
+
+def _year_dates(year: int) -> tuple[Any, Any]:
+    import datetime
+
+    return datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), timezone.localdate())
+
+
+@indicator("obligation_compliance", "履职任务完成率")
+def obligation_compliance(unit: Any, year: int) -> float | None:
+    from django.db.models import Count, F, Q
+
+    from anxiao.obligations.models import Occurrence
+
+    start, end = _year_dates(year)
+    row = Occurrence.objects.filter(unit__path__startswith=unit.path, deadline__range=(start, end),
+                                    deadline__lt=timezone.localdate()).aggregate(
+        total=Count("id"), met=Count("id", filter=Q(done_count__gte=F("quota"), completed_on__lte=F("deadline"))))
+    return row["met"] / row["total"] if row["total"] else None
+
+
+@indicator("drill_coverage", "演练开展率")
+def drill_coverage(unit: Any, year: int) -> float | None:
+    from django.db.models import Count, F, Q
+
+    from anxiao.obligations.models import Occurrence
+
+    start, end = _year_dates(year)
+    row = Occurrence.objects.filter(unit__path__startswith=unit.path, rule__activity_kind="drill",
+                                    deadline__range=(start, end), deadline__lt=timezone.localdate()).aggregate(
+        total=Count("id"), met=Count("id", filter=Q(done_count__gte=F("quota"))))
+    return row["met"] / row["total"] if row["total"] else None
+
+
+@indicator("hazard_closure_on_time", "隐患按期整改率")
+def hazard_closure_on_time(unit: Any, year: int) -> float | None:
+    from django.db.models import Count, F, Q
+
+    from anxiao.hazards.models import Hazard
+
+    start, end = _year_dates(year)
+    row = Hazard.objects.filter(unit__path__startswith=unit.path, voided_at__isnull=True,
+                                deadline__range=(start, end)).aggregate(
+        total=Count("id"), on_time=Count("id", filter=Q(closed_at__isnull=False, closed_at__date__lte=F("deadline"))))
+    return row["on_time"] / row["total"] if row["total"] else None
+
+
+@indicator("report_timeliness", "台账按时报送率")
+def report_timeliness(unit: Any, year: int) -> float | None:
+    import datetime
+
+    from anxiao.reports.models import LedgerStatus, MonthlyLedger
+
+    today = timezone.localdate()
+    due_months = [datetime.date(year, m, 1) for m in range(1, 13) if datetime.date(year, m, 28) < today]
+    if not due_months or unit.kind != "school":
+        return None
+    on_time = MonthlyLedger.objects.filter(unit=unit, month__in=due_months, late=False,
+                                           status__in=[LedgerStatus.SUBMITTED, LedgerStatus.SUPERSEDED]
+                                           ).values("month").distinct().count()
+    return on_time / len(due_months)
+
+
+@indicator("letter_signing", "责任书签订率")
+def letter_signing(unit: Any, year: int) -> float | None:
+    from django.db.models import Count, Q
+
+    from anxiao.responsibility.models import Letter, LetterStatus
+
+    row = Letter.objects.filter(signatory_unit__path__startswith=unit.path, year=year,
+                                status__in=[LetterStatus.ISSUED, LetterStatus.SIGNED]).aggregate(
+        total=Count("id"), signed=Count("id", filter=Q(status=LetterStatus.SIGNED)))
+    return row["signed"] / row["total"] if row["total"] else None
+
+
+@veto("major_hazard_overdue", "重大隐患逾期未整改")
+def major_hazard_overdue(unit: Any, year: int) -> list[str]:
+    import datetime
+
+    from django.db.models import Q
+
+    from anxiao.hazards.models import Grade, Hazard
+
+    end = min(datetime.date(year, 12, 31), timezone.localdate())
+    rows = Hazard.objects.filter(unit__path__startswith=unit.path, grade=Grade.MAJOR, voided_at__isnull=True,
+                                 deadline__lt=end, deadline__year=year).filter(
+        Q(closed_at__isnull=True) | Q(closed_at__date__gt=end))
+    return [f"{h.location}：{h.description[:20]}（期限 {h.deadline}）" for h in rows]
