@@ -78,3 +78,26 @@ def _read(recipient: Any, system: Any) -> None:
     from .models import NoticeRecipient
 
     NoticeRecipient.objects.filter(pk=recipient.pk).update(read_at=timezone.now(), read_by=system)
+
+
+def build_scale(ctx: DemoContext) -> None:
+    """Last month's submitted ledger for every school of the benchmark province (summaries only)."""
+    from anxiao.accounts.models import User
+    from anxiao.org.models import Unit
+
+    actor = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("bench_admin", None, None)
+    month = (ledger.first_of_month(ctx.today) - datetime.timedelta(days=1)).replace(day=1)
+    now = timezone.now()
+    summary = {"carried": 3, "new": 5, "new_major": 0, "new_general": 5, "closed": 4, "open": 4, "overdue": 1,
+               "major_open": 0, "supervised": 0, "rate": 0.5, "funds": "1.20",
+               "activities": {kind: 2 for kind, _l in ledger.ACTIVITY_KINDS}}
+    batch: list[MonthlyLedger] = []
+    ids = Unit.objects.filter(kind="school").values_list("id", flat=True).iterator(chunk_size=5000)
+    for n, unit_id in enumerate(ids):
+        batch.append(MonthlyLedger(unit_id=unit_id, month=month, status="submitted", prepared_by=actor,
+                                   prepared_at=now, approved_by=actor, submitted_at=now, due_on=ledger.due_on(month),
+                                   late=n % 10 == 0, snapshot={"header": {}, "rows": [], "summary": summary}))
+        if len(batch) >= 5000:
+            MonthlyLedger.objects.bulk_create(batch)
+            batch.clear()
+    MonthlyLedger.objects.bulk_create(batch)
