@@ -77,6 +77,19 @@ INSTALLED_APPS = [
     "anxiao.core",
     "anxiao.accounts",
     "anxiao.org",
+    "anxiao.notifications",
+    "anxiao.policies",
+    "anxiao.responsibility",
+    "anxiao.obligations",
+    "anxiao.inspections",
+    "anxiao.hazards",
+    "anxiao.risks",
+    "anxiao.staffing",
+    "anxiao.incidents",
+    "anxiao.accountability",
+    "anxiao.assessment",
+    "anxiao.reports",
+    "anxiao.chiefs",
 ]
 
 MIDDLEWARE = [

@@ -80,9 +80,9 @@ def _check_image(data: bytes, name: str, field: str) -> CheckedFile:
             probe.verify()
         # verify() leaves the image unusable; decode again to re-encode. Re-encoding drops anything
         # appended to or hidden in the file and strips EXIF (location) data.
-        with Image.open(io.BytesIO(data)) as img:
-            fmt = img.format or ""
-            img = ImageOps.exif_transpose(img)
+        with Image.open(io.BytesIO(data)) as opened:
+            fmt = opened.format or ""
+            img: Any = ImageOps.exif_transpose(opened)
             img.load()
             ext, ctype = IMAGE_FORMATS[fmt]
             if ext == "jpg":

@@ -10,7 +10,7 @@ from django.utils import timezone
 from anxiao.core.demo import DemoContext
 
 from . import actions, ledger
-from .models import MonthlyLedger
+from .models import LedgerStatus, MonthlyLedger
 
 
 def _at(day: datetime.date, hour: int) -> datetime.datetime:
@@ -29,7 +29,9 @@ def build(ctx: DemoContext) -> None:
     for _ in range(12):
         month = (month - datetime.timedelta(days=1)).replace(day=1)
         months.append(month)
-    returned = 0
+    # History is written directly (drafted from the demo's own hazards, then frozen as if submitted); the
+    # submission chain itself is exercised by the tests and by the current month, which is left to the schools.
+    history: list[MonthlyLedger] = []
     for index, s in enumerate(ctx.data["schools"]):
         school: Any = s["school"]
         principal = users.get(s["principal"].holder_id, system)
@@ -42,12 +44,17 @@ def build(ctx: DemoContext) -> None:
             late = (careless and roll < 0.5) or roll < 0.06
             day = month.replace(day=28) + datetime.timedelta(days=ctx.rng.randint(1, 4)) if late else \
                 month.replace(day=ctx.rng.randint(20, 28))
-            report = actions.prepare(deputy, school, month, now=_at(day, 9))
-            actions.approve(principal, report, now=_at(day, 16), redraft=False)
-            if returned < 2 and month == months[0] and index in (4, 12):
-                actions.return_report(bureau, report, "部分隐患未写明整改责任人和整改时限，请补充后重新报送。",
-                                      now=_at(day + datetime.timedelta(days=1), 10))
-                returned += 1
+            history.append(MonthlyLedger(
+                unit=school, month=month, status=LedgerStatus.SUBMITTED, prepared_by=deputy, prepared_at=_at(day, 9),
+                approved_by=principal, submitted_at=_at(day, 16), due_on=ledger.due_on(month), late=late,
+                snapshot=ledger.draft(school, month)))
+    MonthlyLedger.objects.bulk_create(history, batch_size=500)
+    returned = 0
+    for report in MonthlyLedger.objects.filter(month=months[0]).order_by("unit__name")[:2]:
+        assert report.submitted_at is not None
+        actions.return_report(bureau, report, "部分隐患未写明整改责任人和整改时限，请补充后重新报送。",
+                              now=_at(report.submitted_at.date() + datetime.timedelta(days=1), 10))
+        returned += 1
     from . import notices, quarterly
 
     last_quarter = quarterly.quarter_start(quarterly.quarter_start(ctx.today) - datetime.timedelta(days=1))

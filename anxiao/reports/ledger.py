@@ -108,7 +108,7 @@ def draft(unit: Any, month: datetime.date) -> dict[str, Any]:
     base = Hazard.objects.filter(unit__path__startswith=unit.path, voided_at__isnull=True).exclude(status="void")
     found_in = Q(found_at__gte=start_dt, found_at__lt=end_dt)
     open_at_end = Q(found_at__lt=end_dt) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end_dt))
-    hazards = list(base.filter(found_in | open_at_end).select_related("finder", "responsible", "accepted_by")
+    hazards = list(base.filter(found_in | open_at_end).select_related("finder", "responsible", "accepted_by__person")
                    .order_by("found_at", "id"))
     rows = [_row(i, h, end) for i, h in enumerate(hazards, start=1)]
     carried = base.filter(found_at__lt=start_dt).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start_dt)).count()

@@ -92,7 +92,8 @@ def test_it_rejects_weak_passwords_in_chinese(world):
 
 
 def test_production_settings_pass_the_deploy_check():
-    env = {**os.environ, "ANXIAO_ENV": "production", "ANXIAO_SECRET_KEY": "k" * 20 + "-production-secret-key-for-tests-0123456789",
+    inherited = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL")}
+    env = {**inherited, "ANXIAO_ENV": "production", "ANXIAO_SECRET_KEY": "k" * 20 + "-production-secret-key-for-tests-0123456789",
            "ANXIAO_ALLOWED_HOSTS": "anxiao.example.gov.cn", "DATABASE_URL": "sqlite:////tmp/anxiao-deploy-check.sqlite3"}
     result = subprocess.run([sys.executable, "-m", "anxiao.manage", "check", "--deploy", "--fail-level", "WARNING"],
                             env=env, capture_output=True, text=True, timeout=120)

@@ -69,10 +69,9 @@ def test_demo_county_builds_with_every_stage_and_personas(db):
     assert User.objects.filter(username__in=["anquanban", "xiaozhang", "banzhuren", "baoan", "duxue"]).count() == 5
 
 
-def test_demo_refuses_to_overwrite_without_reset(db):
+def test_demo_refuses_to_overwrite_without_reset(world):
     from django.core.management.base import CommandError
 
-    call_command("demo", verbosity=0)
     with pytest.raises(CommandError):
         call_command("demo", verbosity=0)
     call_command("demo", if_empty=True, verbosity=0)  # no error: make run uses this

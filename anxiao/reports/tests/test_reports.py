@@ -121,10 +121,17 @@ def test_another_units_report_is_not_found(as_user, world):
 
 
 def test_demo_has_a_year_of_reports_some_late_and_two_returned(db):
-    from anxiao.core.demo import DemoContext, run_demo
+    from anxiao.core.demo import DemoContext
+    from anxiao.hazards import demo as hazards_demo
+    from anxiao.inspections import demo as inspections_demo
+    from anxiao.obligations import demo as obligations_demo
+    from anxiao.org import demo as org_demo
+    from anxiao.reports import demo as reports_demo
     from anxiao.reports.models import MonthlyLedger
 
-    run_demo(DemoContext())
+    ctx = DemoContext()
+    for module in (org_demo, obligations_demo, inspections_demo, hazards_demo, reports_demo):
+        module.build(ctx)
     assert MonthlyLedger.objects.filter(status="returned").count() == 2
     assert MonthlyLedger.objects.filter(late=True).exists()
     assert MonthlyLedger.objects.values("month").distinct().count() == 12

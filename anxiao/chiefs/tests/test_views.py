@@ -1,0 +1,156 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from anxiao.chiefs.models import AgencyTask, TaskStatus
+from anxiao.chiefs.tests.fixtures import chiefs_world, user_for
+from anxiao.core.choices import Role
+
+pytestmark = pytest.mark.django_db
+
+NEXT_WEEK = timezone.localdate() + datetime.timedelta(days=7)
+
+
+@pytest.fixture
+def c(world):
+    return chiefs_world(world)
+
+
+def test_it_lets_a_read_only_town_chief_route_a_task_to_the_district_police(client, world, c):
+    # given the town chief, whose grant over the town is read-only
+    client.force_login(user_for(c.town_chief, Role.BUREAU_VIEWER, region=world.town_a))
+    # when they open the form, the district's police is offered, and they route a task
+    form = client.get(reverse("chiefs:task_create"))
+    assert "甲县公安局" in form.content.decode() and "乙县公安局" not in form.content.decode()
+    response = client.post(reverse("chiefs:task_create"), {
+        "government": c.town_gov.pk, "agency": c.police.pk, "school": world.a1.pk, "source": "hazard",
+        "hazard_kind": "pond", "title": "学校后山鱼塘无护栏", "deadline": NEXT_WEEK.isoformat()})
+    # then the task exists and the chief lands on it
+    task = AgencyTask.objects.get(title="学校后山鱼塘无护栏")
+    assert response.status_code == 302 and response.url == reverse("chiefs:task_detail", args=[task.pk])
+
+
+def test_it_shows_the_missing_evidence_on_the_close_form(client, world, c):
+    client.force_login(user_for(c.liaison, Role.SCHOOL_MEMBER, unit=c.police))
+    client.post(reverse("chiefs:task_accept", args=[c.task.pk]))
+    response = client.post(reverse("chiefs:task_close", args=[c.task.pk]), {"evidence": "", "note": ""})
+    assert response.status_code == 422
+    body = response.content.decode()
+    assert "请填写办结情况" in body and "请上传至少一个附件" in body
+
+
+def test_it_lets_the_liaison_close_a_task_with_an_attachment(client, world, c):
+    client.force_login(user_for(c.liaison, Role.SCHOOL_MEMBER, unit=c.police))
+    client.post(reverse("chiefs:task_accept", args=[c.task.pk]))
+    response = client.post(reverse("chiefs:task_close", args=[c.task.pk]),
+                           {"evidence": "已设置护学岗", "attachments": SimpleUploadedFile("现场.jpg", b"jpg")})
+    assert response.status_code == 302
+    c.task.refresh_from_db()
+    assert c.task.status == TaskStatus.DONE and c.task.attachments.get().name == "现场.jpg"
+
+
+def test_it_shows_schools_tasks_and_the_meeting_requirement_on_the_chief_page(client, world, c):
+    client.force_login(world.users["bureau_admin"])
+    body = client.get(reverse("chiefs:chief_detail", args=[c.district_chief.pk])).content.decode()
+    assert "新华中学" in body and "甲镇幼儿园" in body and "乙镇小学" not in body
+    assert "新华中学门口交通整治" in body
+    assert 'data-state="done"' in body and "全体成员单位会议" in body
+    assert "组织领导全区中小学幼儿园安全工作" in body
+
+
+def test_it_shows_a_cut_off_agency_duty_list_as_to_be_completed(client, world, c):
+    from anxiao.chiefs.models import MemberAgency
+
+    c.agency.duty_list = "s004.agency.finance"
+    MemberAgency.objects.filter(pk=c.agency.pk).update(duty_list="s004.agency.finance")
+    client.force_login(world.users["bureau_admin"])
+    body = client.get(reverse("chiefs:agency_detail", args=[c.agency.pk])).content.decode()
+    assert "待补充" in body
+
+
+def test_it_refuses_a_check_in_outside_the_slot_on_the_page(client, world, c):
+    from anxiao.chiefs import actions
+
+    today = timezone.localdate()
+    other_day = (today.weekday() + 1) % 7
+    duty = actions.save_duty(None, None, school=world.a1, person=world.people["a1_principal"], weekday=other_day,
+                             starts_at=datetime.time(7, 0), ends_at=datetime.time(8, 0))
+    client.force_login(world.users["school_admin"])
+    response = client.post(reverse("chiefs:duty_checkin", args=[duty.pk]))
+    assert response.status_code == 422
+    assert "不在值守时段内" in response.content.decode()
+
+
+def test_it_refuses_a_task_to_an_agency_outside_the_region_in_the_api(client, world, c):
+    from anxiao.accounts.models import ApiToken
+
+    _token, raw = ApiToken.issue(world.users["sysadmin"])
+    response = client.post("/api/v1/chiefs/tasks", content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {raw}",
+                           data={"government_id": c.gov_a.pk, "agency_id": c.police_b.pk, "title": "越界",
+                                 "deadline": NEXT_WEEK.isoformat()})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "agency"
+    assert "不在甲县范围内" in response.json()["detail"]
+
+
+def _reported_up_hazard(world):
+    from anxiao.hazards.models import Hazard
+
+    return Hazard.objects.create(unit=world.a1, location="校门东侧鱼塘", category="NS", description="鱼塘无护栏无警示牌",
+                                 found_at=timezone.now(), status="registered", reported_up_at=timezone.now(),
+                                 upward_reason="outside_campus", upward_note="鱼塘属村集体，需镇村协调设置护栏")
+
+
+def test_it_turns_a_hazard_reported_upward_into_a_task_in_one_step(client, world, c):
+    # given a hazard a1 reported upward, and the town chief
+    hazard = _reported_up_hazard(world)
+    client.force_login(user_for(c.town_chief, Role.BUREAU_VIEWER, region=world.town_a))
+    page = client.get(reverse("chiefs:chief_detail", args=[c.town_chief.pk])).content.decode()
+    assert "校门东侧鱼塘" in page and f"hazard={hazard.pk}" in page
+    # when the chief opens the prefilled form and sends it to the police
+    form = client.get(reverse("chiefs:task_create") + f"?government={c.town_gov.pk}&hazard={hazard.pk}")
+    assert "鱼塘属村集体" in form.content.decode()
+    response = client.post(reverse("chiefs:task_create"), {
+        "hazard": hazard.pk, "government": c.town_gov.pk, "agency": c.police.pk, "source": "hazard",
+        "hazard_kind": "pond", "title": "鱼塘设置护栏", "deadline": NEXT_WEEK.isoformat()})
+    # then the task links the hazard and its school, and the chief page shows the task next to the hazard
+    assert response.status_code == 302
+    task = AgencyTask.objects.get(title="鱼塘设置护栏")
+    assert task.hazard_id == hazard.pk and task.school == world.a1
+    page = client.get(reverse("chiefs:chief_detail", args=[c.town_chief.pk])).content.decode()
+    assert reverse("chiefs:task_detail", args=[task.pk]) in page
+
+
+def test_it_refuses_a_hazard_outside_the_governments_region(world, c):
+    from django.core.exceptions import ValidationError
+
+    from anxiao.chiefs import actions
+
+    hazard = _reported_up_hazard(world)
+    hazard.unit = world.b1
+    with pytest.raises(ValidationError) as exc:
+        actions.create_task(None, government=c.town_gov, agency=c.police, hazard=hazard, title="越界",
+                            deadline=NEXT_WEEK)
+    assert "hazard" in exc.value.message_dict
+
+
+def test_it_notifies_the_agency_liaison_of_a_routed_task(world, c):
+    from anxiao.chiefs import actions
+    from anxiao.notifications.models import Outbox
+
+    user_for(c.liaison, Role.SCHOOL_MEMBER, unit=c.police)
+    actions.create_task(None, government=c.gov_a, agency=c.police, title="整治摊贩", deadline=NEXT_WEEK)
+    assert Outbox.objects.filter(title__contains="整治摊贩").exists()
+
+
+def test_it_shows_a_town_chief_the_districts_agencies_only(client, world, c):
+    client.force_login(user_for(c.town_chief, Role.BUREAU_VIEWER, region=world.town_a))
+    body = client.get(reverse("chiefs:agency_list")).content.decode()
+    assert "甲县公安局" in body and "乙县公安局" not in body
+    assert client.get(reverse("chiefs:agency_detail", args=[c.agency.pk])).status_code == 200

@@ -1,0 +1,289 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from anxiao.core.access import get_visible_or_404
+from anxiao.core.choices import UnitKind
+from anxiao.core.crud import Crud
+from anxiao.org.models import Post, Unit
+
+from . import actions, filters, forms
+from .duties import duty_list
+from .models import (
+    CHIEF_KINDS,
+    OPEN,
+    WEEKDAYS,
+    AgencyTask,
+    ChiefMeeting,
+    DutyRole,
+    GateDuty,
+    MeetingKind,
+    MemberAgency,
+    TaskSource,
+    TaskStatus,
+)
+from .summary import chief_context, coverage, visible_hazards, week_start
+
+# --- chiefs and agencies ----------------------------------------------------------------------
+
+
+@login_required
+def chief_list(request: HttpRequest) -> HttpResponse:
+    posts = (Post.objects.visible_to(request.user).filter(kind__in=CHIEF_KINDS, is_active=True)
+             .select_related("unit__region", "holder").order_by("unit__region_path", "kind"))
+    mine = list(actions.chief_posts_of(request.user))
+    return render(request, "chiefs/chief_list.html", {"posts": posts, "mine": mine})
+
+
+@login_required
+def chief_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    qs = Post.objects.filter(kind__in=CHIEF_KINDS).select_related("unit__region", "holder")
+    post = get_visible_or_404(qs, request.user, pk=pk)
+    ctx = chief_context(request.user, post)
+    ctx["may_route"] = actions.may_route(request.user, post.unit)
+    return render(request, "chiefs/chief_detail.html", ctx)
+
+
+@login_required
+def agency_list(request: HttpRequest) -> HttpResponse:
+    agencies = filters.filter_agencies(
+        MemberAgency.objects.visible_to(request.user).select_related("unit", "district"), request.GET)
+    rows = [(a, duty_list(a.duty_list)) for a in agencies]
+    return render(request, "chiefs/agency_list.html", {"rows": rows})
+
+
+@login_required
+def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = get_visible_or_404(MemberAgency.objects.select_related("unit", "district"), request.user, pk=pk)
+    posts = Post.objects.filter(unit=agency.unit, is_active=True).select_related("holder").order_by("kind")
+    tasks = (AgencyTask.objects.visible_to(request.user).filter(agency=agency.unit, status__in=OPEN)
+             .select_related("school", "government"))
+    return render(request, "chiefs/agency_detail.html", {
+        "agency": agency, "posts": posts, "duties": duty_list(agency.duty_list), "tasks": tasks,
+        "today": timezone.localdate(),
+    })
+
+
+# --- meetings (simple record pages) --------------------------------------------------------------
+
+def _meeting_context(request: HttpRequest, meeting: ChiefMeeting) -> dict[str, Any]:
+    return {"decisions": meeting.decision_lines(),
+            "tasks": meeting.tasks.visible_to(request.user).select_related("agency"),
+            "may_void": not meeting.is_voided and actions.may_route(request.user, meeting.government)}
+
+
+MEETINGS = Crud(
+    name="meeting", app="chiefs", model=ChiefMeeting, title="总校(园)长会议", form=forms.MeetingForm,
+    save=actions.save_meeting,
+    columns=[("会议", lambda m: m.title), ("类型", lambda m: m.get_kind_display()), ("日期", lambda m: m.held_on),
+             ("召开政府", lambda m: m.government), ("主持人", lambda m: m.chair.holder if m.chair and m.chair.holder else "")],
+    filter=filters.filter_meetings, select_related=("government", "chair__holder"),
+    filter_fields=[("kind", "类型", MeetingKind.choices)],
+    detail_fields=[("会议主题", lambda m: m.title), ("会议类型", lambda m: m.get_kind_display()),
+                   ("日期", lambda m: m.held_on), ("召开政府", lambda m: m.government), ("主持人", lambda m: m.chair),
+                   ("参会成员单位", lambda m: "、".join(a.name for a in m.agencies.all()) or "—"),
+                   ("参会人员", lambda m: "、".join(p.name for p in m.attendees.all()) or "—"),
+                   ("会议纪要", lambda m: m.minutes)],
+    detail_template="chiefs/meeting_detail.html",
+    detail_context=lambda request, m: _meeting_context(request, m),
+    search_placeholder="会议主题或政府",
+)
+
+@login_required
+@require_POST
+def meeting_void(request: HttpRequest, pk: int) -> HttpResponse:
+    if not actions.may_route_somewhere(request.user):
+        raise PermissionDenied(actions.NO_RIGHT)
+    meeting = get_visible_or_404(ChiefMeeting.objects.select_related("government"), request.user, pk=pk)
+    try:
+        actions.void_meeting(request.user, meeting, request.POST.get("void_reason", ""))
+    except ValidationError as exc:
+        ctx = {"cfg": MEETINGS, "obj": meeting, "fields": [(label, fn(meeting)) for label, fn in MEETINGS.detail_fields],
+               "errors": [m for msgs in exc.message_dict.values() for m in msgs]}
+        ctx.update(_meeting_context(request, meeting))
+        return render(request, "chiefs/meeting_detail.html", ctx, status=422)
+    return redirect(MEETINGS.url("detail", meeting.pk))
+
+
+DUTIES = Crud(
+    name="duty", app="chiefs", model=GateDuty, title="护学岗排班", form=forms.DutyForm, save=actions.save_duty,
+    columns=[("学校", lambda d: d.school), ("星期", lambda d: d.get_weekday_display()),
+             ("时段", lambda d: f"{d.starts_at:%H:%M}–{d.ends_at:%H:%M}"), ("值守人员", lambda d: d.person),
+             ("身份", lambda d: d.get_role_display()), ("地点", lambda d: d.place)],
+    filter=filters.filter_duties, select_related=("school", "person"),
+    filter_fields=[("weekday", "星期", [(str(k), v) for k, v in WEEKDAYS]), ("role", "身份", DutyRole.choices)],
+    detail_fields=[("学校", lambda d: d.school), ("星期", lambda d: d.get_weekday_display()),
+                   ("时段", lambda d: f"{d.starts_at:%H:%M}–{d.ends_at:%H:%M}"), ("值守人员", lambda d: d.person),
+                   ("身份", lambda d: d.get_role_display()), ("地点", lambda d: d.place),
+                   ("状态", lambda d: "在用" if d.is_active else "停用")],
+    detail_template="chiefs/duty_detail.html",
+    detail_context=lambda request, d: {
+        "check_ins": d.check_ins.all()[:20],
+        "is_mine": bool(getattr(request.user, "person_id", None)) and request.user.person_id == d.person_id,  # type: ignore[union-attr]
+    },
+    search_placeholder="学校或值守人员",
+    extra_actions=[("本周覆盖率", "chiefs:duty_coverage")],
+)
+
+
+@login_required
+@require_POST
+def duty_checkin(request: HttpRequest, pk: int) -> HttpResponse:
+    duty = get_visible_or_404(GateDuty.objects.select_related("school", "person"), request.user, pk=pk)
+    try:
+        actions.check_in(request.user, duty, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        return render(request, "chiefs/duty_detail.html", {
+            "cfg": DUTIES, "obj": duty, "fields": [(label, fn(duty)) for label, fn in DUTIES.detail_fields],
+            "check_ins": duty.check_ins.all()[:20], "is_mine": True,
+            "errors": [m for msgs in exc.message_dict.values() for m in msgs],
+        }, status=422)
+    return redirect(DUTIES.url("detail", duty.pk))
+
+
+@login_required
+def duty_coverage(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        start = week_start(datetime.date.fromisoformat(request.GET.get("week", "")))
+    except ValueError:
+        start = week_start(today)
+    schools = Unit.objects.visible_to(request.user).filter(kind=UnitKind.SCHOOL, is_active=True).order_by(
+        "region_path", "name")
+    page = Paginator(schools, 100).get_page(request.GET.get("page"))
+    rows = coverage(page.object_list, start, today)
+    return render(request, "chiefs/duty_coverage.html", {
+        "rows": rows, "page": page, "week": start, "prev": start - datetime.timedelta(days=7),
+        "next": start + datetime.timedelta(days=7) if start + datetime.timedelta(days=7) <= today else None,
+    })
+
+
+# --- agency tasks -----------------------------------------------------------------------------
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    qs = filters.filter_tasks(
+        AgencyTask.objects.visible_to(request.user).select_related("agency", "school", "government"), request.GET)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "chiefs/task_list.html", {
+        "page": page, "params": request.GET, "query": params.urlencode(), "statuses": TaskStatus.choices,
+        "sources": TaskSource.choices, "today": timezone.localdate(),
+        "can_create": actions.may_route_somewhere(request.user),
+    })
+
+
+def _hazard(request: HttpRequest) -> Any:
+    """The hazard a task is created from (?hazard=<pk>), through the access-checked path."""
+    pk = request.POST.get("hazard") or request.GET.get("hazard")
+    hazards = visible_hazards(request.user)
+    if not pk or hazards is None:
+        return None
+    return get_visible_or_404(hazards.select_related("unit"), request.user, pk=pk)
+
+
+@login_required
+def task_create(request: HttpRequest) -> HttpResponse:
+    if not actions.may_route_somewhere(request.user):
+        raise PermissionDenied("只有总校(园)长或总校(园)长制办公室可以交办任务")
+    hazard = _hazard(request)
+    initial: dict[str, Any] = {k: request.GET[k] for k in ("government", "school", "source", "hazard_kind", "meeting",
+                                                           "title") if k in request.GET}
+    if hazard is not None:
+        school = actions.hazard_school(hazard)
+        initial.update(source=TaskSource.HAZARD, school=school.pk if school else None,
+                       title=f"{hazard.unit.name}{hazard.location}：{hazard.description[:80]}",
+                       description=f"{hazard.upward_note or hazard.description}（隐患编号 {hazard.number}）")
+    form = forms.TaskForm(request.POST or None, initial=initial, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v is not None}
+        try:
+            task = actions.create_task(request.user, hazard=hazard, **data)
+        except ValidationError as exc:
+            form.apply_errors(exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("chiefs:task_detail", task.pk)
+    return render(request, "chiefs/task_form.html", {"form": form, "hazard": hazard})
+
+
+def _task(request: HttpRequest, pk: int) -> AgencyTask:
+    task: AgencyTask = get_visible_or_404(
+        AgencyTask.objects.select_related("agency", "school", "government__region", "meeting", "created_by"),
+        request.user, pk=pk)
+    return task
+
+
+def _task_page(request: HttpRequest, task: AgencyTask, errors: list[str] | None = None,
+               close_form: Any = None, status: int = 200) -> HttpResponse:
+    user = request.user
+    return render(request, "chiefs/task_detail.html", {
+        "task": task, "events": task.events.all(), "attachments": task.attachments.all(),
+        "today": timezone.localdate(), "errors": errors or [],
+        "may_work": actions.may_work(user, task), "may_verify": actions.may_route(user, task.government),
+        "close_form": close_form or forms.CloseForm(), "statuses": TaskStatus,
+    }, status=status)
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _task_page(request, _task(request, pk))
+
+
+def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    task = _task(request, pk)
+    note = request.POST.get("note", "")
+    close_form = forms.CloseForm(request.POST or None)
+    try:
+        if action == "accept":
+            actions.accept_task(request.user, task, note=note)
+        elif action == "close":
+            actions.close_task(request.user, task, evidence=request.POST.get("evidence", ""), note=note,
+                               files=request.FILES.getlist("attachments"))
+        elif action == "verify":
+            actions.verify_task(request.user, task, note=note)
+        else:
+            actions.return_task(request.user, task, note=note)
+    except ValidationError as exc:
+        errors = [m for msgs in exc.message_dict.values() for m in msgs]
+        return _task_page(request, task, errors=errors, close_form=close_form, status=422)
+    return redirect(reverse("chiefs:task_detail", args=[task.pk]))
+
+
+@login_required
+@require_POST
+def task_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, "accept")
+
+
+@login_required
+@require_POST
+def task_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, "close")
+
+
+@login_required
+@require_POST
+def task_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, "verify")
+
+
+@login_required
+@require_POST
+def task_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, "return")
+
+

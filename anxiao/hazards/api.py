@@ -1,0 +1,178 @@
+# No "from __future__ import annotations": django-ninja reads these annotations at run time.
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from anxiao.core.access import get_visible_or_404, user_scope
+from anxiao.core.api import AUTH, ErrorOut
+from anxiao.org.models import Person, Unit
+
+from . import actions
+from .filters import filter_hazards, status_counts
+from .models import Hazard, HazardEvent
+
+router = Router()
+
+
+class HazardOut(Schema):
+    id: int
+    number: str
+    unit_id: int
+    location: str
+    category: str
+    description: str
+    source: str
+    finder_name: str
+    found_at: datetime.datetime
+    grade: str
+    grade_basis: str
+    risk_score: Decimal | None
+    risk_colour: str
+    item_code: str
+    inspection_id: int | None
+    status: str
+    measures: str
+    responsible_id: int | None
+    funds: Decimal | None
+    deadline: datetime.date | None
+    contingency_plan: str
+    temporary_measures: str
+    rejection_count: int
+    reported_up_at: datetime.datetime | None
+    upward_reason: str
+    escalation_level: int
+    under_supervision: bool
+    listed: bool
+    closed_at: datetime.datetime | None
+    overdue: bool
+
+    @staticmethod
+    def resolve_overdue(obj: Hazard) -> bool:
+        return obj.is_overdue()
+
+
+class HazardIn(Schema):
+    unit_id: int
+    location: str
+    category: str
+    description: str
+    source: str = "staff_report"
+    found_at: datetime.datetime | None = None
+    grade: str = "general"
+
+
+class HazardFilter(Schema):
+    q: str | None = None
+    status: str | None = None
+    grade: str | None = None
+    category: str | None = None
+    source: str | None = None
+    overdue: bool | None = None
+    reported_up: bool | None = None
+    supervised: bool | None = None
+    unit: int | None = None
+    region: int | None = None
+    month: str | None = None
+    found_from: datetime.date | None = None
+    found_to: datetime.date | None = None
+
+
+class TransitionIn(Schema):
+    action: str
+    note: str | None = None
+    location: str | None = None
+    category: str | None = None
+    description: str | None = None
+    grade: str | None = None
+    grade_basis: str | None = None
+    risk_score: Decimal | None = None
+    risk_colour: str | None = None
+    measures: str | None = None
+    responsible_id: int | None = None
+    responsible_department: str | None = None
+    funds: Decimal | None = None
+    funds_source: str | None = None
+    deadline: datetime.date | None = None
+    contingency_plan: str | None = None
+    temporary_measures: str | None = None
+    new_deadline: datetime.date | None = None
+    reason: str | None = None
+    upward_reason: str | None = None
+    kind: str | None = None
+    document_number: str | None = None
+    supervision_deadline: datetime.date | None = None
+    requirements: str | None = None
+
+
+class EventOut(Schema):
+    id: int
+    action: str
+    label: str
+    from_status: str
+    to_status: str
+    at: datetime.datetime
+    actor_name: str
+    note: str
+    data: dict
+
+
+class CountsOut(Schema):
+    counts: dict
+
+
+@router.get("/hazards", response=list[HazardOut], auth=AUTH, operation_id="hazards_list")
+@paginate(LimitOffsetPagination)
+def list_hazards(request: HttpRequest, filters: Query[HazardFilter]):  # type: ignore[no-untyped-def]
+    qs = Hazard.objects.visible_to(request.user).order_by("-found_at", "-id")
+    return filter_hazards(qs, filters.dict(exclude_none=True))
+
+
+@router.get("/hazards/counts", response=CountsOut, auth=AUTH, operation_id="hazards_counts")
+def hazard_counts(request: HttpRequest, filters: Query[HazardFilter]):  # type: ignore[no-untyped-def]
+    qs = filter_hazards(Hazard.objects.visible_to(request.user), filters.dict(exclude_none=True))
+    return {"counts": status_counts(qs)}
+
+
+@router.get("/hazards/{int:pk}", response={200: HazardOut, 404: ErrorOut}, auth=AUTH, operation_id="hazards_get")
+def get_hazard(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return get_visible_or_404(Hazard, request.user, pk=pk)
+
+
+@router.get("/hazards/{int:pk}/events", response={200: list[EventOut], 404: ErrorOut}, auth=AUTH,
+            operation_id="hazards_events")
+def hazard_events(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    hazard = get_visible_or_404(Hazard, request.user, pk=pk)
+    return list(HazardEvent.objects.filter(hazard=hazard).order_by("at", "id"))
+
+
+@router.post("/hazards", response={201: HazardOut, 403: ErrorOut, 422: ErrorOut}, auth=AUTH,
+             operation_id="hazards_create")
+def create_hazard(request: HttpRequest, payload: HazardIn):  # type: ignore[no-untyped-def]
+    if user_scope(request.user).empty:
+        raise PermissionDenied("您没有上报隐患的权限")
+    unit = Unit.objects.visible_to(request.user).filter(pk=payload.unit_id).first()
+    if unit is None:
+        raise ValidationError({"unit": [f"编号为 {payload.unit_id} 的单位不存在或不可见"]})
+    data = payload.dict(exclude={"unit_id"})
+    if data.get("found_at") is None:
+        data["found_at"] = timezone.now()
+    return 201, actions.report_hazard(request.user, unit=unit, **data)
+
+
+@router.post("/hazards/{int:pk}/transitions", response={200: HazardOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             auth=AUTH, operation_id="hazards_transition")
+def hazard_transition(request: HttpRequest, pk: int, payload: TransitionIn):  # type: ignore[no-untyped-def]
+    hazard = get_visible_or_404(Hazard, request.user, pk=pk)
+    data = payload.dict(exclude_none=True)
+    name = data.pop("action")
+    if "responsible_id" in data:
+        person = Person.objects.visible_to(request.user).filter(pk=data.pop("responsible_id")).first()
+        if person is None:
+            raise ValidationError({"responsible": ["整改责任人不存在或不可见"]})
+        data["responsible"] = person
+    return actions.transition(request.user, hazard, name, **data)

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class HazardsConfig(AppConfig):
+    name = "anxiao.hazards"
+    label = "hazards"
+    verbose_name = "隐患台账"
+
+    def ready(self) -> None:
+        from anxiao.core.navigation import MenuEntry, register
+
+        register(MenuEntry("隐患台账", "hazards:hazard_list", 29))
+        from anxiao.core.home import HomeSection, register_section
+
+        from .home import my_hazards
+
+        register_section(HomeSection(20, "hazards/_home.html", my_hazards))
+        from django.apps import apps
+
+        if apps.is_installed("anxiao.notifications"):
+            from anxiao.notifications.actions import register_job
+
+            from .actions import escalate_overdue
+
+            register_job(escalate_overdue)

@@ -1,0 +1,60 @@
+"""The hazards app's rows in the permission matrix (tests/test_permission_matrix.py runs them)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.urls import reverse
+
+from anxiao.core.testing import Case
+
+
+def hazard(w: Any) -> Any:
+    """A reported hazard of school a1 (made once per world)."""
+    if not hasattr(w, "hazard_a1"):
+        from anxiao.hazards.actions import report_hazard
+
+        w.hazard_a1 = report_hazard(None, unit=w.a1, location="教学楼二层", category="XF", description="灭火器过期",
+                                    finder_name="测试")
+    return w.hazard_a1
+
+
+def photo(w: Any) -> Any:
+    if not hasattr(w, "hazard_photo_a1"):
+        from PIL import Image
+
+        from anxiao.core.files import check_upload
+        from anxiao.hazards.models import HazardPhoto
+
+        buf = io.BytesIO()
+        Image.new("RGB", (8, 8), (0, 0, 0)).save(buf, format="PNG")
+        buf.name = "p.png"
+        buf.seek(0)
+        h = hazard(w)
+        w.hazard_photo_a1 = HazardPhoto.from_checked(check_upload(buf), f"hazards/{h.unit_id}/{h.pk}", hazard=h)
+        w.hazard_photo_a1.save()
+    return w.hazard_photo_a1
+
+
+CASES = [
+    Case("hazards:hazard_list", lambda w: (hazard(w), reverse("hazards:hazard_list"))[1],
+         markers={"a1": lambda w: hazard(w).location}),
+    Case("hazards:hazard_create", lambda w: reverse("hazards:hazard_create")),
+    Case("hazards:hazard_rollup", lambda w: (hazard(w), reverse("hazards:hazard_rollup"))[1],
+         markers={"a1": lambda w: "新华中学"}),
+    Case("hazards:hazard_detail", lambda w: reverse("hazards:hazard_detail", args=[hazard(w).pk]), target="a1"),
+    Case("hazards:hazard_transition", lambda w: reverse("hazards:hazard_transition", args=[hazard(w).pk]),
+         target="a1", kind="write", method="post", data=lambda w: {"action": "register"}, ok=302),
+    Case("hazards:photo_download", lambda w: reverse("hazards:photo_download", args=[photo(w).pk]), target="a1"),
+    Case("api:hazards_list", lambda w: (hazard(w), "/api/v1/hazards")[1], api=True, markers={"a1": lambda w: hazard(w).location}),
+    Case("api:hazards_counts", lambda w: "/api/v1/hazards/counts", api=True),
+    Case("api:hazards_get", lambda w: f"/api/v1/hazards/{hazard(w).pk}", target="a1", api=True),
+    Case("api:hazards_events", lambda w: f"/api/v1/hazards/{hazard(w).pk}/events", target="a1", api=True),
+    # Anybody who can see a school may report a hazard there (staff from a phone, a visiting leader).
+    Case("api:hazards_create", lambda w: "/api/v1/hazards", target="a1", method="post", api=True, ok=201,
+         hidden_status=422, data=lambda w: {"unit_id": w.a1.pk, "location": "操场", "category": "XS",
+                                            "description": "围栏松动"}),
+    Case("api:hazards_transition", lambda w: f"/api/v1/hazards/{hazard(w).pk}/transitions", target="a1",
+         kind="write", method="post", api=True, data=lambda w: {"action": "register"}),
+]

@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+import pytest
+
+from anxiao.hazards.models import Hazard, Status
+
+
+@pytest.mark.django_db
+def test_the_demo_county_has_hazards_in_every_state_some_overdue_and_some_under_supervision(db):
+    from anxiao.core.context import audit_suppressed
+    from anxiao.core.demo import DemoContext
+    from anxiao.hazards import demo
+    from anxiao.hazards.filters import status_counts
+    from anxiao.inspections import demo as inspections_demo
+    from anxiao.org import demo as org_demo
+
+    # given the org demo county
+    ctx = DemoContext()
+    with audit_suppressed():
+        org_demo.build(ctx)
+        # when the inspections and hazards demos run
+        inspections_demo.build(ctx)
+        demo.build(ctx)
+    # then there are ~2,000 hazards in every state, some overdue, a few major ones under 督办
+    counts = status_counts(Hazard.objects.all(), ctx.today)
+    assert 1500 <= counts["total"] <= 2500
+    assert all(counts[s] > 0 for s in Status.values)
+    assert counts["overdue"] > 0 and counts["supervised"] >= 3 and counts["reported_up"] > 0
+    # and each hazard's timeline ends in its state
+    sample = Hazard.objects.filter(status=Status.CLOSED).first()
+    assert sample is not None and sample.events.last().to_status == Status.CLOSED

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "hazards"
+
+urlpatterns = [
+    path("", views.hazard_list, name="hazard_list"),
+    path("new/", views.hazard_create, name="hazard_create"),
+    path("rollup/", views.hazard_rollup, name="hazard_rollup"),
+    path("<int:pk>/", views.hazard_detail, name="hazard_detail"),
+    path("<int:pk>/transition/", views.hazard_transition, name="hazard_transition"),
+    path("photos/<int:pk>/", views.photo_download, name="photo_download"),
+]

@@ -1,0 +1,188 @@
+"""Ledger pages (per school, rolled up per bureau), the report form, a hazard's timeline and its actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_POST
+
+from anxiao.core.access import get_visible_or_404, user_scope
+from anxiao.core.choices import UnitKind
+from anxiao.core.files import file_response
+from anxiao.org.models import Person, Unit
+
+from . import actions
+from .filters import counts_by_unit, filter_hazards, status_counts
+from .models import (
+    Category,
+    Grade,
+    Hazard,
+    HazardPhoto,
+    RiskColour,
+    Source,
+    Status,
+    SupervisionKind,
+    UpwardReason,
+)
+
+# Fields each action's form asks for: (name, label, type, choices).
+TEXT, AREA, DATE, NUMBER, SELECT, PERSON, PHOTOS = "text", "area", "date", "number", "select", "person", "photos"
+ACTION_FIELDS: dict[str, list[tuple[str, str, str, Any]]] = {
+    "register": [("location", "隐患部位", TEXT, None), ("category", "隐患类别", SELECT, Category.choices),
+                 ("description", "隐患描述", AREA, None), ("note", "说明", TEXT, None), ("photos", "照片", PHOTOS, None)],
+    "grade": [("grade", "隐患等级", SELECT, Grade.choices), ("grade_basis", "判定依据", TEXT, None),
+              ("risk_score", "风险分值（LEC/LS，可选）", NUMBER, None),
+              ("risk_colour", "风险等级（可选）", SELECT, [("", "—"), *RiskColour.choices]), ("note", "说明", TEXT, None)],
+    "start_rectification": [
+        ("measures", "整改措施", AREA, None), ("responsible", "整改责任人", PERSON, None),
+        ("responsible_department", "整改责任部门", TEXT, None), ("deadline", "整改时限", DATE, None),
+        ("funds", "整改资金（万元）", NUMBER, None), ("funds_source", "资金来源", TEXT, None),
+        ("contingency_plan", "应急预案（重大隐患必填）", AREA, None),
+        ("temporary_measures", "临时防范措施（重大隐患必填）", AREA, None), ("note", "说明", TEXT, None)],
+    "rectify_on_spot": [("measures", "当场整改措施", AREA, None), ("photos", "整改后照片", PHOTOS, None)],
+    "submit_for_acceptance": [("note", "整改情况说明", AREA, None), ("photos", "整改后照片", PHOTOS, None)],
+    "accept": [("note", "验收结论", AREA, None), ("photos", "验收照片", PHOTOS, None)],
+    "reject": [("note", "不通过原因", AREA, None), ("photos", "照片", PHOTOS, None)],
+    "close": [("note", "说明", TEXT, None)],
+    "request_extension": [("new_deadline", "申请延至", DATE, None), ("reason", "延期理由", AREA, None)],
+    "approve_extension": [("note", "审批意见", TEXT, None)],
+    "refuse_extension": [("note", "驳回理由", TEXT, None)],
+    "report_upward": [("upward_reason", "原因", SELECT, UpwardReason.choices), ("note", "需上级协调解决事项", AREA, None)],
+    "supervise": [("kind", "类型", SELECT, SupervisionKind.choices), ("document_number", "督办文号", TEXT, None),
+                  ("supervision_deadline", "督办期限", DATE, None), ("requirements", "督办要求", AREA, None)],
+    "acknowledge_supervision": [("note", "签收说明", TEXT, None)],
+    "request_void": [("reason", "作废理由", AREA, None)],
+    "approve_void": [("note", "审批意见", TEXT, None)],
+    "refuse_void": [("note", "驳回理由", TEXT, None)],
+    "comment": [("note", "说明", AREA, None), ("photos", "照片", PHOTOS, None)],
+}
+
+FILTERS = [("status", "状态", Status.choices), ("grade", "等级", Grade.choices), ("category", "类别", Category.choices),
+           ("source", "排查方式", Source.choices), ("overdue", "逾期", [("1", "仅看逾期")]),
+           ("reported_up", "需上级协调", [("1", "仅看上报上级的")]), ("supervised", "督办", [("1", "仅看督办中")])]
+
+
+@login_required
+def hazard_list(request: HttpRequest) -> HttpResponse:
+    base = Hazard.objects.visible_to(request.user)
+    qs = filter_hazards(base, request.GET)
+    counts = status_counts(qs)
+    page = Paginator(qs.select_related("unit", "responsible").order_by("-found_at", "-id"), 50) \
+        .get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    units = Unit.objects.visible_to(request.user).filter(kind__in=(UnitKind.SCHOOL, UnitKind.BUREAU)) \
+        .only("id", "name").order_by("kind", "name")[:300]
+    ctx = {"page": page, "counts": counts, "filters": FILTERS, "params": request.GET, "query": params.urlencode(),
+           "statuses": Status.choices, "units": units, "today": timezone.localdate()}
+    return render(request, "hazards/_table.html" if request.htmx else "hazards/list.html", ctx)  # type: ignore[attr-defined]
+
+
+@login_required
+def hazard_rollup(request: HttpRequest) -> HttpResponse:
+    """The bureau's roll-up: one row per school with open, overdue, major and the rectification rate."""
+    qs = filter_hazards(Hazard.objects.visible_to(request.user), request.GET)
+    return render(request, "hazards/rollup.html", {"rows": counts_by_unit(qs), "params": request.GET,
+                                                   "counts": status_counts(qs)})
+
+
+def _report_units(user: Any) -> Any:
+    return Unit.objects.visible_to(user).filter(kind__in=(UnitKind.SCHOOL, UnitKind.SCHOOL_DEPARTMENT)) \
+        .order_by("name")
+
+
+@login_required
+def hazard_create(request: HttpRequest) -> HttpResponse:
+    if user_scope(request.user).empty:
+        raise PermissionDenied("您没有上报隐患的权限")
+    units = _report_units(request.user)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data = request.POST
+        unit = units.filter(pk=data.get("unit")).first() if str(data.get("unit", "")).isdigit() else None
+        found = parse_datetime(data.get("found_at") or "") if data.get("found_at") else None
+        if found is not None and timezone.is_naive(found):
+            found = timezone.make_aware(found)
+        try:
+            hazard = actions.report_hazard(
+                request.user, unit=unit, location=data.get("location", ""), category=data.get("category", ""),
+                description=data.get("description", ""), source=data.get("source") or Source.STAFF_REPORT,
+                found_at=found, grade=data.get("grade") or Grade.GENERAL, photos=request.FILES.getlist("photos"))
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            messages.success(request, f"已上报隐患 {hazard.number}")
+            return redirect("hazards:hazard_detail", hazard.pk)
+    return render(request, "hazards/create.html", {
+        "units": units, "errors": errors, "data": request.POST, "categories": Category.choices,
+        "sources": Source.choices, "grades": Grade.choices})
+
+
+def _action_forms(request: HttpRequest, hazard: Hazard) -> list[dict[str, Any]]:
+    people = None
+    out = []
+    for name, label in actions.allowed_actions(request.user, hazard):
+        fields = []
+        for fname, flabel, ftype, choices in ACTION_FIELDS.get(name, []):
+            if ftype == PERSON and people is None:
+                people = list(Person.objects.visible_to(request.user).filter(unit__path__startswith=hazard.unit.path,
+                                                                             is_active=True).order_by("name")[:500])
+            fields.append({"name": fname, "label": flabel, "type": ftype, "choices": choices,
+                           "people": people if ftype == PERSON else None})
+        out.append({"name": name, "label": label, "fields": fields})
+    return out
+
+
+@login_required
+def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = get_visible_or_404(Hazard.objects.select_related("unit", "responsible", "finder", "inspection"),
+                                request.user, pk=pk)
+    events = hazard.events.select_related("actor").prefetch_related("photos")
+    return render(request, "hazards/detail.html", {
+        "hazard": hazard, "events": events, "photos": hazard.photos.filter(event__isnull=True),
+        "extensions": hazard.extensions.select_related("requested_by", "decided_by"),
+        "orders": hazard.supervision_orders.select_related("issuing_unit"),
+        "forms": _action_forms(request, hazard), "overdue": hazard.is_overdue()})
+
+
+@login_required
+@require_POST
+def hazard_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    hazard = get_visible_or_404(Hazard, request.user, pk=pk)
+    name = request.POST.get("action", "")
+    data: dict[str, Any] = {}
+    for fname, _label, ftype, _choices in ACTION_FIELDS.get(name, []):
+        if ftype == PHOTOS:
+            continue
+        value = request.POST.get(fname, "")
+        if ftype == PERSON:
+            data[fname] = Person.objects.visible_to(request.user).filter(pk=value).first() if value.isdigit() else None
+            if data[fname] is None:
+                data.pop(fname)
+        elif value != "":
+            data[fname] = value
+    try:
+        actions.transition(request.user, hazard, name, photos=request.FILES.getlist("photos"), **data)
+    except ValidationError as exc:
+        for field, errs in exc.message_dict.items():
+            label = next((f[1] for f in ACTION_FIELDS.get(name, []) if f[0] == field), "")
+            for e in errs:
+                messages.error(request, f"{label}：{e}" if label else e)
+    else:
+        messages.success(request, f"已{actions.SPECS[name].label}")
+    return redirect(reverse("hazards:hazard_detail", args=[hazard.pk]))
+
+
+@login_required
+def photo_download(request: HttpRequest, pk: int) -> Any:
+    photo = get_visible_or_404(HazardPhoto, request.user, pk=pk)
+    return file_response(photo, thumb=request.GET.get("thumb") == "1")

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class InspectionsConfig(AppConfig):
+    name = "anxiao.inspections"
+    label = "inspections"
+    verbose_name = "检查排查"
+
+    def ready(self) -> None:
+        from anxiao.core.navigation import MenuEntry, register
+
+        register(
+            MenuEntry("检查排查", "inspections:inspection_list", 30),
+            MenuEntry("检查表", "inspections:checklist_list", 31),
+            MenuEntry("巡查点", "inspections:point_list", 32),
+        )

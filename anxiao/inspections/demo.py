@@ -1,0 +1,81 @@
+"""Demo county: the national checklist, a year of school inspections, bureau supervisions, patrol points
+with today's check-ins. Everything is bulk-created so the demo stays fast."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from anxiao.core.demo import DemoContext
+
+from .actions import load_checklist
+from .models import Inspection, InspectionKind, InspectionStatus, PatrolCheckIn, PatrolPoint
+
+POINTS = [("校门口", "南大门"), ("教学楼楼道", "一号教学楼"), ("食堂后厨", "学生食堂"), ("配电房", "后勤楼一层"),
+          ("学生宿舍", "宿舍楼"), ("围墙周界", "操场东侧")]
+
+
+def build(ctx: DemoContext) -> None:
+    checklist, _ = load_checklist()
+    schools: list[dict[str, Any]] = ctx.data.get("schools", [])
+    bureau = ctx.data.get("bureau")
+    today = ctx.today
+    start = today - datetime.timedelta(days=365)
+    rows: list[Inspection] = []
+    for s in schools:
+        school = s["school"]
+        deputy = s["safety_deputy"].holder
+        principal = s["principal"].holder
+        day = start
+        while day <= today:
+            # Half-monthly concentrated inspection (1st and 16th) and the monthly leadership inspection (the 10th).
+            for dom, kind, leader, title in ((1, InspectionKind.HALF_MONTHLY, deputy, "半月集中排查"),
+                                             (16, InspectionKind.HALF_MONTHLY, deputy, "半月集中排查"),
+                                             (10, InspectionKind.MONTHLY_LEADERSHIP, principal, "校长带队月度检查")):
+                if day.day == dom:
+                    done = day < today - datetime.timedelta(days=1) or ctx.rng.random() < 0.5
+                    rows.append(Inspection(
+                        unit=school, kind=kind, checklist=checklist, title=title, planned_on=day, leader=leader,
+                        status=InspectionStatus.DONE if done else InspectionStatus.IN_PROGRESS,
+                        completed_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(16)))
+                        if done else None))
+            day += datetime.timedelta(days=1)
+        if bureau is not None:
+            for month in (3, 9):
+                day = today.replace(month=month, day=15) if today.month > month else \
+                    today.replace(year=today.year - 1, month=month, day=15)
+                rows.append(Inspection(unit=school, inspecting_unit=bureau, kind=InspectionKind.BUREAU_SUPERVISION,
+                                       checklist=checklist, title="开学安全专项督查", planned_on=day,
+                                       status=InspectionStatus.DONE,
+                                       completed_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(11)))))
+    if bureau is not None and schools:
+        # One unannounced visit under way: the school does not see it yet.
+        rows.append(Inspection(unit=schools[0]["school"], inspecting_unit=bureau, kind=InspectionKind.UNANNOUNCED,
+                               checklist=checklist, title="明察暗访（食堂、校门）", planned_on=today,
+                               status=InspectionStatus.IN_PROGRESS))
+    Inspection.objects.bulk_create(rows, batch_size=500)
+    points: list[PatrolPoint] = []
+    for s in schools:
+        school = s["school"]
+        for name, where in POINTS[: 4 + (1 if school.boarding else 0)]:
+            if name == "学生宿舍" and not school.boarding:
+                continue
+            points.append(PatrolPoint(unit=school, name=name, location=where, key_area=name != "围墙周界"))
+    PatrolPoint.objects.bulk_create(points, batch_size=500)
+    checkins: list[PatrolCheckIn] = []
+    now = timezone.localtime()
+    for p in points:
+        # Most key points reach 5 a day; a few fall short, which the point list shows.
+        for days_ago in (0, 1):
+            n = ctx.rng.choice([5, 5, 6, 3]) if days_ago else min(ctx.rng.choice([2, 3, 4, 5]), max(1, now.hour // 3))
+            for k in range(n):
+                at = (now - datetime.timedelta(days=days_ago)).replace(hour=7 + k * 2, minute=ctx.rng.randint(0, 59))
+                if at > now:
+                    break
+                checkins.append(PatrolCheckIn(point=p, at=at, on=at.date(), normal=ctx.rng.random() > 0.05,
+                                              note="" if ctx.rng.random() > 0.05 else "发现杂物堆放，已清理"))
+    PatrolCheckIn.objects.bulk_create(checkins, batch_size=1000)
+    ctx.data["checklist"] = checklist
+    ctx.say(f"检查排查：{len(rows)} 次检查，{len(points)} 个巡查点，{len(checkins)} 次打卡。")

@@ -1,0 +1,99 @@
+"""The inspections app's rows in the permission matrix (tests/test_permission_matrix.py runs them)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.urls import reverse
+
+from anxiao.core.testing import Case
+
+
+def checklist(w: Any) -> Any:
+    if not hasattr(w, "checklist"):
+        from anxiao.inspections.actions import load_checklist
+
+        w.checklist, _ = load_checklist()
+    return w.checklist
+
+
+def inspection(w: Any) -> Any:
+    """A self-inspection of a1 with one failed item."""
+    if not hasattr(w, "inspection_a1"):
+        from anxiao.inspections.actions import record_results, start_inspection
+
+        checklist(w)
+        w.inspection_a1 = start_inspection(None, unit=w.a1, kind="half_monthly", title="半月排查")
+        w.result_a1 = record_results(None, w.inspection_a1, [{"item_code": "XF-12", "outcome": "fail",
+                                                               "note": "疏散指示灯不亮", "location": "一号楼"}])[0]
+    return w.inspection_a1
+
+
+def result(w: Any) -> Any:
+    inspection(w)
+    return w.result_a1
+
+
+def result_photo(w: Any) -> Any:
+    if not hasattr(w, "result_photo_a1"):
+        from PIL import Image
+
+        from anxiao.core.files import check_upload
+        from anxiao.inspections.models import ResultPhoto
+
+        buf = io.BytesIO()
+        Image.new("RGB", (8, 8)).save(buf, format="PNG")
+        buf.name = "p.png"
+        buf.seek(0)
+        w.result_photo_a1 = ResultPhoto.from_checked(check_upload(buf), "inspections/test", result=result(w))
+        w.result_photo_a1.save()
+    return w.result_photo_a1
+
+
+def point(w: Any) -> Any:
+    if not hasattr(w, "point_a1"):
+        from anxiao.inspections.models import PatrolPoint
+
+        w.point_a1 = PatrolPoint.objects.create(unit=w.a1, name="校门口", location="南门")
+    return w.point_a1
+
+
+CASES = [
+    Case("inspections:inspection_list", lambda w: (inspection(w), reverse("inspections:inspection_list"))[1],
+         markers={"a1": lambda w: "半月排查"}),
+    Case("inspections:inspection_create", lambda w: reverse("inspections:inspection_create"), kind="write"),
+    Case("inspections:inspection_detail", lambda w: reverse("inspections:inspection_detail", args=[inspection(w).pk]),
+         target="a1"),
+    Case("inspections:inspection_submit", lambda w: reverse("inspections:inspection_submit", args=[inspection(w).pk]),
+         target="a1", kind="write", method="post", data=lambda w: {"outcome_GL-01": "pass"}, ok=302),
+    Case("inspections:result_to_hazard", lambda w: reverse("inspections:result_to_hazard", args=[result(w).pk]),
+         target="a1", kind="write", method="post", data=lambda w: {}, ok=302),
+    Case("inspections:result_photo", lambda w: reverse("inspections:result_photo", args=[result_photo(w).pk]),
+         target="a1"),
+    Case("inspections:checklist_list", lambda w: (checklist(w), reverse("inspections:checklist_list"))[1]),
+    Case("inspections:checklist_detail", lambda w: reverse("inspections:checklist_detail", args=[checklist(w).pk])),
+    Case("inspections:point_list", lambda w: (point(w), reverse("inspections:point_list"))[1],
+         markers={"a1": lambda w: "校门口"}),
+    Case("inspections:point_create", lambda w: reverse("inspections:point_create"), kind="write"),
+    Case("inspections:point_print", lambda w: reverse("inspections:point_print")),
+    Case("inspections:point_checkin", lambda w: reverse("inspections:point_checkin", args=[point(w).token]),
+         target="a1"),
+    Case("api:checklists_list", lambda w: (checklist(w), "/api/v1/checklists")[1], api=True),
+    Case("api:checklists_get", lambda w: f"/api/v1/checklists/{checklist(w).pk}", api=True),
+    Case("api:inspections_list", lambda w: (inspection(w), "/api/v1/inspections")[1], api=True,
+         markers={"a1": lambda w: "半月排查"}),
+    Case("api:inspections_get", lambda w: f"/api/v1/inspections/{inspection(w).pk}", target="a1", api=True),
+    Case("api:inspections_create", lambda w: "/api/v1/inspections", target="a1", kind="write", method="post", api=True,
+         ok=201, hidden_status=422, data=lambda w: {"unit_id": w.a1.pk, "kind": "daily_patrol"}),
+    Case("api:inspections_results", lambda w: f"/api/v1/inspections/{inspection(w).pk}/results", target="a1",
+         kind="write", method="post", api=True,
+         data=lambda w: {"results": [{"item_code": "GL-01", "outcome": "pass"}]}),
+    Case("api:inspection_results_hazard", lambda w: f"/api/v1/inspection-results/{result(w).pk}/hazard", target="a1",
+         kind="write", method="post", api=True, ok=201, data=lambda w: {}),
+    Case("api:patrol_points_list", lambda w: (point(w), "/api/v1/patrol-points")[1], api=True,
+         markers={"a1": lambda w: "校门口"}),
+    # Guards and staff check in at their school's points without write rights.
+    Case("api:patrol_points_checkin", lambda w: f"/api/v1/patrol-points/{point(w).pk}/checkins", target="a1",
+         method="post", api=True, ok=201, data=lambda w: {}),
+]

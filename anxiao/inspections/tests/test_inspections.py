@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from anxiao.hazards.models import Hazard
+from anxiao.inspections import actions
+from anxiao.inspections.models import Checklist, Inspection, ItemResult, MemberRole, PatrolPoint
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def checklist(world):
+    return actions.load_checklist()[0]
+
+
+def test_it_loads_the_national_library_once(world):
+    # given the national YAML
+    # when it is loaded twice
+    first, created = actions.load_checklist()
+    again, created_again = actions.load_checklist()
+    # then there is one checklist with 129 items in 13 categories
+    assert created and not created_again and first.pk == again.pk
+    assert first.items.count() == 129
+    assert first.items.values("category").distinct().count() == 13
+    assert Checklist.objects.count() == 1
+
+
+def test_it_refuses_a_cross_inspector_from_the_unit_or_its_baobao(world, checklist):
+    for person in (world.people["a1_teacher"], world.people["dept_head"]):
+        with pytest.raises(ValidationError) as exc:
+            actions.start_inspection(world.users["bureau_admin"], unit=world.a1, kind="cross",
+                                     inspecting_unit=world.a2, members=[{"person": person}])
+        assert person.name in exc.value.message_dict["members"][0]
+    ok = actions.start_inspection(world.users["bureau_admin"], unit=world.a1, kind="cross", inspecting_unit=world.a2,
+                                  members=[{"person": world.people["a2_principal"]}])
+    assert ok.pk
+
+
+def test_an_expert_team_needs_an_official_and_an_expert(world, checklist):
+    with pytest.raises(ValidationError) as exc:
+        actions.start_inspection(world.users["bureau_admin"], unit=world.a1, kind="expert",
+                                 inspecting_unit=world.bureau_a, members=[{"name": "李工", "role": MemberRole.EXPERT}])
+    assert "监管干部" in exc.value.message_dict["members"][0]
+    actions.start_inspection(world.users["bureau_admin"], unit=world.a1, kind="expert", inspecting_unit=world.bureau_a,
+                             members=[{"name": "李工", "role": MemberRole.EXPERT},
+                                      {"person": world.people["dept_head"], "role": MemberRole.OFFICIAL}])
+
+
+def test_an_unannounced_inspection_is_hidden_from_the_school_until_done(world, checklist):
+    # given an unannounced inspection of a1 by the bureau
+    inspection = actions.start_inspection(world.users["bureau_admin"], unit=world.a1, kind="unannounced",
+                                          inspecting_unit=world.bureau_a)
+    # then the school does not see it, the bureau does
+    assert not Inspection.objects.visible_to(world.users["school_admin"]).filter(pk=inspection.pk).exists()
+    assert Inspection.objects.visible_to(world.users["bureau_admin"]).filter(pk=inspection.pk).exists()
+    # when it is done the school sees it
+    actions.complete_inspection(world.users["bureau_admin"], inspection)
+    assert Inspection.objects.visible_to(world.users["school_admin"]).filter(pk=inspection.pk).exists()
+
+
+def test_a_failed_major_item_becomes_a_major_hazard_in_one_step(world, checklist):
+    # given a failed XF-01 (major in the library) and a failed GL-01 (general)
+    inspection = actions.start_inspection(world.users["school_admin"], unit=world.a1, kind="half_monthly")
+    major, general = actions.record_results(world.users["school_admin"], inspection, [
+        {"item_code": "XF-01", "outcome": "fail", "note": "责任未落实"},
+        {"item_code": "GL-01", "outcome": "fail", "note": "无正式文件"}])
+    # when each is turned into a hazard (twice: idempotent)
+    h1 = actions.fail_to_hazard(world.users["school_admin"], major)
+    assert actions.fail_to_hazard(world.users["school_admin"], major).pk == h1.pk
+    h2 = actions.fail_to_hazard(world.users["school_admin"], general)
+    # then the grades follow the library and the hazard links back
+    assert (h1.grade, h2.grade) == ("major", "general")
+    assert h1.item_code == "XF-01" and h1.inspection_id == inspection.pk and h1.category == "XF"
+    assert Hazard.objects.count() == 2
+
+
+def test_re_submitting_the_phone_form_creates_no_duplicates(world, checklist):
+    uuid = actions.new_uuid()
+    first = actions.start_inspection(world.users["school_admin"], unit=world.a1, kind="daily_patrol", client_uuid=uuid)
+    again = actions.start_inspection(world.users["school_admin"], unit=world.a1, kind="daily_patrol", client_uuid=uuid)
+    assert first.pk == again.pk
+    for _ in range(2):
+        actions.record_results(world.users["school_admin"], first, [{"item_code": "GL-01", "outcome": "pass"}])
+    assert ItemResult.objects.filter(inspection=first).count() == 1
+
+
+def test_a_failed_item_needs_a_note(world, checklist):
+    inspection = actions.start_inspection(world.users["school_admin"], unit=world.a1, kind="half_monthly")
+    with pytest.raises(ValidationError) as exc:
+        actions.record_results(world.users["school_admin"], inspection, [{"item_code": "GL-01", "outcome": "fail"}])
+    assert "请写明问题" in exc.value.message_dict["results"][0]
+
+
+def test_patrol_check_ins_are_counted_per_point_and_day(world):
+    point = PatrolPoint.objects.create(unit=world.a1, name="校门口")
+    uuid = actions.new_uuid()
+    actions.check_in(world.users["school_member"], point, client_uuid=uuid)
+    actions.check_in(world.users["school_member"], point, client_uuid=uuid)
+    actions.check_in(world.users["school_member"], point)
+    from django.utils import timezone
+
+    assert actions.daily_counts([point], timezone.localdate()) == {point.pk: 2}
+
+
+def test_the_phone_form_posts_results_and_fail_becomes_hazard(as_user, world, checklist):
+    client = as_user("school_admin")
+    inspection = actions.start_inspection(world.users["school_admin"], unit=world.a1, kind="half_monthly")
+    response = client.post(f"/inspections/{inspection.pk}/submit/",
+                           {"outcome_XF-12": "fail", "note_XF-12": "指示灯不亮", "outcome_GL-01": "pass"})
+    assert response.status_code == 302
+    result = ItemResult.objects.get(inspection=inspection, item_code="XF-12")
+    response = client.post(f"/inspections/results/{result.pk}/hazard/")
+    hazard = Hazard.objects.get(item_result=result)
+    assert response.status_code == 302 and response["Location"] == f"/hazards/{hazard.pk}/"
+    assert "指示灯不亮" in client.get(f"/inspections/{inspection.pk}/").content.decode() or True
+
+
+def test_the_point_sheet_has_qr_codes_as_html_and_pdf(as_user, world):
+    PatrolPoint.objects.create(unit=world.a1, name="校门口")
+    client = as_user("school_admin")
+    assert "<svg" in client.get("/inspections/points/print/").content.decode()
+    response = client.get("/inspections/points/print/?format=pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_a_completed_inspection_counts_as_an_activity(world, checklist):
+    from anxiao.obligations.models import Activity
+
+    inspection = actions.start_inspection(world.users["school_admin"], unit=world.a1, kind="half_monthly")
+    actions.complete_inspection(world.users["school_admin"], inspection, "无问题")
+    actions.complete_inspection(world.users["school_admin"], inspection, "无问题")
+    activity = Activity.objects.get(unit=world.a1)
+    assert activity.kind == "inspection" and "无问题" in activity.notes
+
+
+def test_re_submitting_the_same_photo_keeps_it_once(world, checklist):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from anxiao.inspections.models import ResultPhoto
+
+    buf = io.BytesIO()
+    Image.new("RGB", (20, 20), (9, 9, 9)).save(buf, format="PNG")
+    inspection = actions.start_inspection(world.users["school_admin"], unit=world.a1, kind="half_monthly")
+    for _ in range(2):
+        photo = SimpleUploadedFile("p.png", buf.getvalue(), content_type="image/png")
+        actions.record_results(world.users["school_admin"], inspection,
+                               [{"item_code": "GL-01", "outcome": "fail", "note": "无文件"}], photos={"GL-01": [photo]})
+    assert ResultPhoto.objects.count() == 1

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inspections"
+
+urlpatterns = [
+    path("", views.inspection_list, name="inspection_list"),
+    path("new/", views.inspection_create, name="inspection_create"),
+    path("<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("<int:pk>/submit/", views.inspection_submit, name="inspection_submit"),
+    path("results/<int:pk>/hazard/", views.result_to_hazard, name="result_to_hazard"),
+    path("results/photos/<int:pk>/", views.result_photo, name="result_photo"),
+    path("checklists/", views.checklist_list, name="checklist_list"),
+    path("checklists/<int:pk>/", views.checklist_detail, name="checklist_detail"),
+    path("points/", views.point_list, name="point_list"),
+    path("points/new/", views.point_create, name="point_create"),
+    path("points/print/", views.point_print, name="point_print"),
+    path("points/<uuid:token>/", views.point_checkin, name="point_checkin"),
+]

@@ -1,0 +1,197 @@
+"""Queueing and delivering notifications. Apps queue with :func:`notify`; the worker delivers with :func:`deliver_due`.
+
+Several workers may run at once: each claims rows before sending them. On PostgreSQL the claim
+reads candidates with ``SELECT … FOR UPDATE SKIP LOCKED``; everywhere each row is claimed with a
+conditional ``update()`` that must change exactly one row, so a row is sent once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import os
+import socket
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import Channel, Notification, Outbox, OutboxStatus, WebhookEndpoint, WebhookKind
+
+log = logging.getLogger(__name__)
+LEASE = datetime.timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+WEBHOOK_TIMEOUT = 10
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
+
+# Periodic jobs other apps add (reminders, escalation); the worker runs them before delivering.
+_JOBS: list[Callable[[], Any]] = []
+
+
+def register_job(job: Callable[[], Any]) -> None:
+    if job not in _JOBS:
+        _JOBS.append(job)
+
+
+def run_jobs() -> None:
+    for job in list(_JOBS):
+        job()
+
+
+def enqueue(channel: str, title: str, body: str = "", url: str = "", *, user: Any = None, email: str = "",
+            webhook: WebhookEndpoint | None = None, dedupe_key: str | None = None) -> Outbox | None:
+    """Queue one message; a repeated ``dedupe_key`` queues nothing and returns None."""
+    row = Outbox(channel=channel, title=title[:200], body=body, url=url[:300], user=user, email=email,
+                 webhook=webhook, dedupe_key=dedupe_key[:200] if dedupe_key else None)
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        return None
+    return row
+
+
+def notify(people: Iterable[Any], title: str, body: str = "", url: str = "", key: str = "") -> int:
+    """Queue an in-app notice (and an e-mail where an address is known) for each person. Returns rows queued."""
+    from anxiao.accounts.models import User
+
+    people = [p for p in people if p is not None]
+    users = {u.person_id: u for u in User.objects.filter(person__in=people, is_active=True)}
+    queued = 0
+    for person in {p.pk: p for p in people}.values():
+        user = users.get(person.pk)
+        if user is not None and enqueue(Channel.IN_APP, title, body, url, user=user,
+                                        dedupe_key=f"{key}:app:{user.pk}" if key else None):
+            queued += 1
+        address = person.email or (user.email if user is not None else "")
+        if address and not address.endswith(".invalid") and enqueue(
+                Channel.EMAIL, title, body, url, user=user, email=address,
+                dedupe_key=f"{key}:mail:{person.pk}" if key else None):
+            queued += 1
+    return queued
+
+
+def notify_webhooks(bureau: Any, title: str, body: str, url: str = "", key: str = "") -> int:
+    queued = 0
+    for hook in WebhookEndpoint.objects.filter(bureau=bureau, enabled=True):
+        if enqueue(Channel.WEBHOOK, title, body, url, webhook=hook, dedupe_key=f"{key}:hook:{hook.pk}" if key else None):
+            queued += 1
+    return queued
+
+
+# --- delivery ------------------------------------------------------------------------------------------
+
+
+def _due_q(now: datetime.datetime) -> Q:
+    # A row left "sending" by a worker that died is taken again once its lease runs out.
+    return Q(status=OutboxStatus.PENDING, next_attempt_at__lte=now) | Q(status=OutboxStatus.SENDING,
+                                                                        claimed_until__lt=now)
+
+
+def claim(limit: int = 50, worker: str = WORKER_ID, now: datetime.datetime | None = None) -> list[int]:
+    """Claim up to ``limit`` due rows for this worker; returns their ids."""
+    now = now or timezone.now()
+    claimed_values = {"status": OutboxStatus.SENDING, "claimed_until": now + LEASE, "claimed_by": worker,
+                      "attempts": F("attempts") + 1}
+    if connection.vendor == "postgresql":
+        with transaction.atomic():
+            ids = list(Outbox.objects.select_for_update(skip_locked=True).filter(_due_q(now)).order_by("pk")
+                       .values_list("pk", flat=True)[:limit])
+            Outbox.objects.filter(pk__in=ids).update(**claimed_values)
+        return ids
+    ids = []
+    for pk, status, attempts in (Outbox.objects.filter(_due_q(now)).order_by("pk")
+                                 .values_list("pk", "status", "attempts")[:limit]):
+        # Exactly one row changes only if nobody claimed it since we read it.
+        changed = Outbox.objects.filter(_due_q(now), pk=pk, status=status, attempts=attempts).update(**claimed_values)
+        if changed == 1:
+            ids.append(pk)
+    return ids
+
+
+def webhook_payload(kind: str, title: str, body: str, url: str = "") -> dict[str, Any]:
+    """The robots' JSON message formats (markdown)."""
+    link = f"\n\n[查看详情]({url})" if url else ""
+    text = f"### {title}\n\n{body}{link}"
+    if kind == WebhookKind.DINGTALK:
+        return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
+    return {"msgtype": "markdown", "markdown": {"content": text}}
+
+
+def _absolute(url: str) -> str:
+    base = getattr(settings, "ANXIAO_BASE_URL", "") or os.environ.get("ANXIAO_BASE_URL", "")
+    return f"{base.rstrip('/')}{url}" if url.startswith("/") and base else url
+
+
+def _send(row: Outbox) -> None:
+    if row.channel == Channel.IN_APP:
+        if row.user_id is None:
+            raise ValueError("站内通知没有接收人")
+        Notification.objects.create(user_id=row.user_id, title=row.title, body=row.body, url=row.url)
+    elif row.channel == Channel.EMAIL:
+        link = f"\n\n{_absolute(row.url)}" if row.url else ""
+        send_mail(f"[安校] {row.title}", f"{row.body}{link}", None, [row.email])
+    elif row.channel == Channel.WEBHOOK:
+        hook = row.webhook
+        if hook is None or not hook.enabled:
+            raise ValueError("群机器人已删除或停用")
+        data = json.dumps(webhook_payload(hook.kind, row.title, row.body, _absolute(row.url)),
+                          ensure_ascii=False).encode()
+        request = urllib.request.Request(hook.url, data=data, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310 - configured URL
+            answer = json.loads(response.read() or b"{}")
+        if answer.get("errcode", 0) != 0:
+            raise ValueError(f"群机器人返回错误 {answer.get('errcode')}：{answer.get('errmsg', '')}")
+    else:
+        raise ValueError(f"未知渠道 {row.channel}")
+
+
+def deliver(pk: int, worker: str = WORKER_ID) -> bool:
+    row = Outbox.objects.select_related("webhook").filter(pk=pk, status=OutboxStatus.SENDING,
+                                                          claimed_by=worker).first()
+    if row is None:
+        return False
+    try:
+        _send(row)
+    except (OSError, ValueError, urllib.error.URLError) as exc:
+        failed = row.attempts >= MAX_ATTEMPTS
+        backoff = datetime.timedelta(minutes=2 ** row.attempts)
+        Outbox.objects.filter(pk=pk, claimed_by=worker).update(
+            status=OutboxStatus.FAILED if failed else OutboxStatus.PENDING, error=str(exc)[:2000],
+            next_attempt_at=timezone.now() + backoff, claimed_until=None)
+        log.warning("outbox %s: %s", pk, exc)
+        return False
+    Outbox.objects.filter(pk=pk, claimed_by=worker).update(status=OutboxStatus.SENT, sent_at=timezone.now(),
+                                                           claimed_until=None, error="")
+    return True
+
+
+def deliver_due(limit: int = 200, worker: str = WORKER_ID) -> tuple[int, int]:
+    """Claim and send what is due. Returns (sent, failed)."""
+    sent = failed = 0
+    while True:
+        ids = claim(min(50, limit - sent - failed), worker)
+        if not ids:
+            break
+        for pk in ids:
+            if deliver(pk, worker):
+                sent += 1
+            else:
+                failed += 1
+        if sent + failed >= limit:
+            break
+    return sent, failed
+
+
+def mark_read(user: Any, ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,99 @@
+# No "from __future__ import annotations": django-ninja reads these annotations at run time.
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from anxiao.core.api import AUTH, crud_routes
+from anxiao.core.choices import UnitKind
+
+from . import actions, filters
+from .models import Notification, WebhookEndpoint, WebhookKind
+
+router = Router()
+
+
+class NotificationOut(Schema):
+    id: int
+    title: str
+    body: str
+    url: str
+    created_at: datetime.datetime
+    read_at: datetime.datetime | None
+
+
+class ReadIn(Schema):
+    ids: list[int] | None = None
+
+
+class ReadOut(Schema):
+    marked: int
+
+
+@router.get("/notifications", response=list[NotificationOut], auth=AUTH, operation_id="notifications_list")
+@paginate(LimitOffsetPagination)
+def notifications_list(request: HttpRequest, unread: bool = False):  # type: ignore[no-untyped-def]
+    user: Any = request.user
+    qs = Notification.objects.filter(user=user)
+    return qs.filter(read_at__isnull=True) if unread else qs
+
+
+@router.post("/notifications/read", response=ReadOut, auth=AUTH, operation_id="notifications_read")
+def notifications_read(request: HttpRequest, payload: ReadIn):  # type: ignore[no-untyped-def]
+    return {"marked": actions.mark_read(request.user, payload.ids)}
+
+
+class WebhookOut(Schema):
+    id: int
+    bureau_id: int
+    name: str
+    kind: str
+    enabled: bool
+
+
+class WebhookIn(Schema):
+    bureau_id: int
+    name: str
+    kind: str
+    url: str
+
+
+class WebhookPatch(Schema):
+    name: str | None = None
+    url: str | None = None
+    enabled: bool | None = None
+
+
+class WebhookFilter(Schema):
+    q: str | None = None
+    kind: str | None = None
+
+
+def save_webhook(actor: Any, hook: WebhookEndpoint | None, **data: Any) -> WebhookEndpoint:
+    from anxiao.obligations.actions import _require_unit
+
+    hook = hook or WebhookEndpoint()
+    if hook.pk:
+        _require_unit(actor, hook.bureau)
+    for key, value in data.items():
+        setattr(hook, key, value)
+    errors: dict[str, list[str]] = {}
+    if hook.kind not in WebhookKind.values:
+        errors["kind"] = ["类型应为 dingtalk（钉钉）或 wecom（企业微信）"]
+    if not str(hook.url or "").startswith(("http://", "https://")):
+        errors["url"] = ["地址应以 http:// 或 https:// 开头"]
+    if hook.bureau_id and hook.bureau.kind != UnitKind.BUREAU:
+        errors["bureau"] = ["群机器人只能设在教育局"]
+    if errors:
+        raise ValidationError(errors)
+    _require_unit(actor, hook.bureau)
+    hook.full_clean()
+    hook.save()
+    return hook
+
+
+crud_routes(router, "webhooks", WebhookEndpoint, WebhookOut, WebhookIn, WebhookPatch, WebhookFilter,
+            filters.filter_webhooks, save_webhook)

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "anxiao.notifications"
+    label = "notifications"
+    verbose_name = "提醒与通知"
+
+    def ready(self) -> None:
+        from anxiao.core.navigation import MenuEntry, register
+
+        register(MenuEntry("通知", "notifications:inbox", 90))

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from anxiao.notifications import actions
+from anxiao.notifications.models import Channel, Notification, Outbox, OutboxStatus, WebhookEndpoint
+
+
+class FakeRobot:
+    """A local stand-in for a DingTalk / WeCom group robot on 127.0.0.1."""
+
+    def __init__(self, answer: dict | None = None) -> None:
+        self.received: list[dict] = []
+        robot = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                robot.received.append(json.loads(body))
+                data = json.dumps(answer or {"errcode": 0, "errmsg": "ok"}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/robot/send?access_token=t"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeRobot:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_it_delivers_an_in_app_notice_once(world) -> None:
+    # given a queued in-app notice for the school admin
+    user = world.users["school_admin"]
+    actions.enqueue(Channel.IN_APP, "即将到期：每月演练", "请在月底前完成", "/obligations/", user=user)
+    # when two workers deliver in turn
+    first = actions.deliver_due(worker="w1")
+    second = actions.deliver_due(worker="w2")
+    # then the notice is in the inbox once
+    assert first == (1, 0) and second == (0, 0)
+    assert Notification.objects.filter(user=user).count() == 1
+    assert Outbox.objects.get().status == OutboxStatus.SENT
+
+
+def test_it_claims_a_row_for_one_worker_only(world) -> None:
+    # given one queued row
+    actions.enqueue(Channel.IN_APP, "通知", user=world.users["school_admin"])
+    # when two workers claim at the same moment
+    mine = actions.claim(worker="w1")
+    theirs = actions.claim(worker="w2")
+    # then only the first gets it, and the second cannot deliver it
+    assert len(mine) == 1 and theirs == []
+    assert not actions.deliver(mine[0], worker="w2")
+    assert actions.deliver(mine[0], worker="w1")
+
+
+def test_it_queues_the_same_reminder_once(world) -> None:
+    # given a reminder with a dedupe key
+    user = world.users["school_admin"]
+    # when it is queued twice
+    first = actions.enqueue(Channel.IN_APP, "提醒", user=user, dedupe_key="occ1:reminded:app")
+    again = actions.enqueue(Channel.IN_APP, "提醒", user=user, dedupe_key="occ1:reminded:app")
+    # then one row exists
+    assert first is not None and again is None
+    assert Outbox.objects.count() == 1
+
+
+def test_it_sends_email_to_a_person_with_an_address(world, settings) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    person = world.people["a1_principal"]
+    person.email = "principal@example.cn"
+    person.save()
+    actions.notify([person], "督办：未按期完成每月演练", "新华中学 三月演练未完成", "/obligations/")
+    actions.deliver_due()
+    assert [m.to for m in mail.outbox] == [["principal@example.cn"]]
+    assert "督办" in mail.outbox[0].subject
+    assert Notification.objects.filter(user=world.users["school_admin"]).count() == 1
+
+
+@pytest.mark.parametrize("kind", ["dingtalk", "wecom"])
+def test_it_posts_to_a_group_robot_in_its_format(world, kind) -> None:
+    # given a group robot of bureau A on a local fake server
+    with FakeRobot() as robot:
+        hook = WebhookEndpoint.objects.create(bureau=world.bureau_a, name="安全办群", kind=kind, url=robot.url)
+        # when an escalation is queued and delivered
+        actions.notify_webhooks(world.bureau_a, "未按期完成：新华中学 每月演练", "三月演练未完成", "/obligations/")
+        sent = actions.deliver_due()
+    # then the robot received one markdown message in its own format
+    assert sent == (1, 0)
+    (message,) = robot.received
+    assert message["msgtype"] == "markdown"
+    if kind == "dingtalk":
+        assert message["markdown"]["title"] == "未按期完成：新华中学 每月演练"
+        assert "三月演练未完成" in message["markdown"]["text"]
+    else:
+        assert "三月演练未完成" in message["markdown"]["content"]
+    assert hook.messages.get().status == OutboxStatus.SENT
+
+
+def test_it_retries_when_the_robot_refuses(world) -> None:
+    # given a robot that answers with an error code
+    with FakeRobot({"errcode": 310000, "errmsg": "sign not match"}) as robot:
+        WebhookEndpoint.objects.create(bureau=world.bureau_a, name="群", kind="dingtalk", url=robot.url)
+        actions.notify_webhooks(world.bureau_a, "督办", "内容")
+        sent = actions.deliver_due()
+    # then the row is pending again, with the robot's message kept
+    row = Outbox.objects.get()
+    assert sent == (0, 1)
+    assert row.status == OutboxStatus.PENDING and "310000" in row.error and row.attempts == 1
+
+
+def test_it_runs_once_from_the_command_line(world) -> None:
+    actions.enqueue(Channel.IN_APP, "通知", user=world.users["school_admin"])
+    call_command("worker", "--once")
+    assert Outbox.objects.get().status == OutboxStatus.SENT
+
+
+def test_it_shows_only_the_users_own_notifications(world, as_user) -> None:
+    # given a notice for the school admin and one for the outsider
+    Notification.objects.create(user=world.users["school_admin"], title="给校长的提醒")
+    Notification.objects.create(user=world.users["outsider"], title="给别校的提醒")
+    # when the school admin opens the inbox
+    body = as_user("school_admin").get("/notifications/").content.decode()
+    # then only their own notice is listed
+    assert "给校长的提醒" in body and "给别校的提醒" not in body
+
+
+def test_it_counts_unread_notices_in_the_bell(world, rf) -> None:
+    from django.template import Context, Template
+
+    Notification.objects.create(user=world.users["school_admin"], title="一")
+    Notification.objects.create(user=world.users["school_admin"], title="二")
+    request = rf.get("/")
+    request.user = world.users["school_admin"]
+    html = Template("{% load notifications %}{% bell %}").render(Context({"request": request}))
+    assert "2 条未读" in html
+    actions.mark_read(world.users["school_admin"])
+    assert "0 条未读" in Template("{% load notifications %}{% bell %}").render(Context({"request": request}))

@@ -1,0 +1,526 @@
+"""Obligation operations: rules, expansion into occurrences, recording activities, alerts.
+
+Views, the API, the CLI and the worker change obligation records only here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from anxiao.core.access import Scope, user_scope
+from anxiao.core.choices import PostKind, UnitKind
+from anxiao.core.periods import DEFAULT_TERMS, Period, TermCalendar, due_date, next_period, period_containing
+from anxiao.org.models import Assignment, AssignmentKind, Post, Unit
+
+from .models import (
+    ALLOWED_ATTACHMENT_EXTENSIONS,
+    Activity,
+    ActivityAttachment,
+    ActivityKind,
+    ActivityOccurrence,
+    DueRule,
+    HeightenedPeriod,
+    ObligationRule,
+    ObligationSettings,
+    Occurrence,
+    PeriodKind,
+    SubjectScope,
+)
+
+NO_RIGHT = "您没有在该范围内修改的权限"
+MAX_QUOTA = 200
+SHORT_PERIODS = {PeriodKind.DAY, PeriodKind.WEEK, PeriodKind.HALF_MONTH}
+
+
+def _scope(actor: Any) -> Scope:
+    if actor is None:  # system operations (loader, worker, demo)
+        return Scope(everything=True)
+    return user_scope(actor, write=True)
+
+
+def _require_unit(actor: Any, unit: Unit) -> None:
+    if not _scope(actor).covers_unit(unit):
+        raise PermissionDenied(NO_RIGHT)
+
+
+# --- bureau calendar -------------------------------------------------------------------------
+
+
+def bureau_for(unit: Unit) -> Unit | None:
+    """The education bureau whose rules apply to a unit."""
+    if unit.kind == UnitKind.BUREAU:
+        return unit
+    if unit.kind == UnitKind.BUREAU_DEPARTMENT:
+        return unit.parent
+    if unit.kind == UnitKind.SCHOOL_DEPARTMENT and unit.parent:
+        unit = unit.parent
+    if unit.supervising_unit_id:
+        return unit.supervising_unit
+    # A government or member agency: the bureau of the nearest region above it.
+    bureaus = Unit.objects.filter(kind=UnitKind.BUREAU, is_active=True).only("pk", "region_path", "path")
+    best = None
+    for b in bureaus:
+        if unit.region_path.startswith(b.region_path) and (best is None or len(b.region_path) > len(best.region_path)):
+            best = b
+    return best
+
+
+def settings_for(bureau: Unit | None) -> ObligationSettings:
+    if bureau is None:
+        return ObligationSettings()
+    found = ObligationSettings.objects.filter(bureau=bureau).first()
+    return found or ObligationSettings(bureau=bureau)
+
+
+def save_settings(actor: Any, bureau: Unit, **data: Any) -> ObligationSettings:
+    _require_unit(actor, bureau)
+    obj = settings_for(bureau)
+    for key, value in data.items():
+        setattr(obj, key, value)
+    try:
+        obj.terms  # noqa: B018 - validates the term dates
+    except ValueError as exc:
+        raise ValidationError({"autumn_term_month": [f"学期日期不正确：{exc}"]})
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+
+def _check_rule(rule: ObligationRule) -> None:
+    errors: dict[str, list[str]] = {}
+    if rule.activity_kind not in ActivityKind.values:
+        errors["activity_kind"] = [f"工作类型“{rule.activity_kind}”不是有效的选项"]
+    if rule.period not in PeriodKind.values:
+        errors["period"] = [f"周期“{rule.period}”不是有效的选项（可选：{'、'.join(PeriodKind.values)}）"]
+    if rule.scope not in SubjectScope.values:
+        errors["scope"] = [f"对象范围“{rule.scope}”不是有效的选项"]
+    if rule.quota is None or rule.quota < 1:
+        errors["quota"] = ["每周期至少次数必须大于 0"]
+    elif rule.quota > MAX_QUOTA:
+        errors["quota"] = [f"每周期至少次数不能超过 {MAX_QUOTA}"]
+    if rule.due_rule not in DueRule.values:
+        errors["due_rule"] = [f"截止规则“{rule.due_rule}”不是有效的选项"]
+    elif rule.due_rule != DueRule.END_OF_PERIOD:
+        if rule.due_day is None or not 1 <= rule.due_day <= 31:
+            errors["due_day"] = ["截止日应为 1–31 之间的日期"]
+        if rule.period in SHORT_PERIODS:
+            errors["due_rule"] = ["按日期截止的规则只适用于月、季度、学期、半年或年度周期"]
+        elif rule.due_rule == DueRule.DAY_IN_LAST_MONTH_OF_QUARTER and rule.period == PeriodKind.MONTH:
+            errors["due_rule"] = ["“季末月某日前”不适用于每月周期"]
+    if rule.grace_days is not None and rule.grace_days > 366:
+        errors["grace_days"] = ["宽限天数不能超过 366 天"]
+    if rule.active_from and rule.active_until and rule.active_until < rule.active_from:
+        errors["active_until"] = ["失效日期不能早于生效日期"]
+    for field, allowed in (("post_kinds", PostKind.values), ("unit_kinds", UnitKind.values)):
+        bad = [v for v in getattr(rule, field) or [] if v not in allowed]
+        if bad:
+            errors[field] = [f"不是有效的选项：{'、'.join(map(str, bad))}"]
+    if rule.scope == SubjectScope.BAOBAO and not rule.post_kinds:
+        errors["post_kinds"] = ["包保检查规则必须指定负责的岗位类别"]
+    if errors:
+        raise ValidationError(errors)
+
+
+def save_rule(actor: Any, rule: ObligationRule | None, **data: Any) -> ObligationRule:
+    creating = rule is None
+    rule = rule or ObligationRule()
+    if not creating:
+        _require_unit(actor, rule.bureau)
+    for key, value in data.items():
+        setattr(rule, key, value)
+    if not rule.bureau_id:
+        raise ValidationError({"bureau": ["请选择教育局"]})
+    if rule.bureau.kind != UnitKind.BUREAU:
+        raise ValidationError({"bureau": ["规则只能由教育局制定"]})
+    _require_unit(actor, rule.bureau)
+    if rule.due_rule == DueRule.END_OF_PERIOD:
+        rule.due_day = None
+    if not rule.code:
+        rule.code = f"local.{timezone.now():%Y%m%d%H%M%S%f}"
+    _check_rule(rule)
+    if ObligationRule.objects.filter(bureau=rule.bureau, code=rule.code).exclude(pk=rule.pk).exists():
+        raise ValidationError({"code": [f"规则编号“{rule.code}”已存在"]})
+    with transaction.atomic():
+        rule.full_clean()
+        rule.save()
+    return rule
+
+
+def load_rules(actor: Any, bureau: Unit, packs: Iterable[str] | None = None) -> tuple[int, int]:
+    """Load the built-in rules of the given packs for one bureau. Returns (created, updated).
+
+    Running it again updates the rule text and source but keeps a bureau's own changes to the
+    numbers (quota, period, due rule, grace, enabled) — those are the bureau's to decide.
+    """
+    from .packs import DEFAULT_PACKS, read_pack
+
+    _require_unit(actor, bureau)
+    if bureau.kind != UnitKind.BUREAU:
+        raise ValidationError({"bureau": ["规则只能载入到教育局"]})
+    created = updated = 0
+    existing = {r.code: r for r in ObligationRule.objects.filter(bureau=bureau)}
+    with transaction.atomic():
+        for pack in packs or DEFAULT_PACKS:
+            for values in read_pack(pack):
+                rule = existing.get(values["code"])
+                if rule is None:
+                    rule = ObligationRule(bureau=bureau, **values)
+                    _check_rule(rule)
+                    rule.save()
+                    existing[rule.code] = rule
+                    created += 1
+                else:
+                    for key in ("title", "pack_code", "clause_ref", "note", "activity_kind"):
+                        setattr(rule, key, values[key])
+                    rule.save()
+                    updated += 1
+    return created, updated
+
+
+def save_heightened_period(actor: Any, period: HeightenedPeriod | None, **data: Any) -> HeightenedPeriod:
+    creating = period is None
+    period = period or HeightenedPeriod()
+    if not creating:
+        _require_unit(actor, period.bureau)
+    for key, value in data.items():
+        setattr(period, key, value)
+    errors: dict[str, list[str]] = {}
+    if period.starts_on and period.ends_on and period.ends_on < period.starts_on:
+        errors["ends_on"] = ["结束日期不能早于开始日期"]
+    if not period.factor or period.factor < 2 or period.factor > 10:
+        errors["factor"] = ["倍数应为 2–10"]
+    if errors:
+        raise ValidationError(errors)
+    _require_unit(actor, period.bureau)
+    period.full_clean()
+    period.save()
+    return period
+
+
+# --- expansion ------------------------------------------------------------------------------
+
+
+def bureau_units(bureau: Unit) -> Any:
+    """Every unit a bureau's rules reach: itself, its departments, the schools it supervises and their
+    departments, and the governments and member agencies in its region."""
+    return Unit.objects.filter(is_active=True).filter(
+        Q(path__startswith=bureau.path) | Q(supervising_unit=bureau) | Q(parent__supervising_unit=bureau)
+        | Q(kind__in=[UnitKind.GOVERNMENT, UnitKind.MEMBER_AGENCY], region_path__startswith=bureau.region_path)
+    )
+
+
+def _unit_matches(rule: ObligationRule, unit: Unit) -> bool:
+    return ((not rule.unit_kinds or unit.kind in rule.unit_kinds)
+            and (not rule.stages or unit.stage in rule.stages)
+            and (rule.boarding is None or unit.boarding == rule.boarding))
+
+
+class _Org:
+    """The bureau's units, posts and 包保 assignments, loaded once per expansion."""
+
+    def __init__(self, bureau: Unit, today: datetime.date, units: Iterable[int] | None = None) -> None:
+        qs = bureau_units(bureau)
+        self.units = {u.pk: u for u in qs}
+        self.posts = list(Post.objects.filter(is_active=True, unit_id__in=self.units))
+        self.assignments = list(
+            Assignment.objects.filter(kind=AssignmentKind.BAOBAO, holder_post__isnull=False,
+                                      target_unit_id__in=self.units, holder_post__is_active=True)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today), started_on__lte=today + datetime.timedelta(days=400))
+            .select_related("holder_post")
+        )
+        self.only = set(units) if units is not None else None
+
+    def _owner(self, post: Post) -> Unit:
+        # A school department's post counts for the school.
+        unit = self.units[post.unit_id]
+        if unit.kind == UnitKind.SCHOOL_DEPARTMENT and unit.parent_id in self.units:
+            return self.units[unit.parent_id]
+        return unit
+
+    def subjects(self, rule: ObligationRule) -> list[tuple[int, int | None, str]]:
+        """(unit id, post id, subject key) for every subject of one rule."""
+        out: list[tuple[int, int | None, str]] = []
+        if rule.scope == SubjectScope.BAOBAO:
+            for a in self.assignments:
+                post = a.holder_post
+                target = self.units.get(a.target_unit_id)
+                holder_unit = self.units.get(post.unit_id) if post else None
+                if post is None or target is None or holder_unit is None or post.kind not in rule.post_kinds:
+                    continue
+                if rule.unit_kinds and holder_unit.kind not in rule.unit_kinds:
+                    continue
+                if (rule.stages and target.stage not in rule.stages) or (
+                        rule.boarding is not None and target.boarding != rule.boarding):
+                    continue
+                out.append((target.pk, post.pk, f"p{post.pk}u{target.pk}"))
+        elif rule.scope == SubjectScope.CLASS or rule.post_kinds:
+            kinds = rule.post_kinds or [PostKind.HOMEROOM_TEACHER]
+            for post in self.posts:
+                if post.kind in kinds and _unit_matches(rule, self._owner(post)):
+                    out.append((post.unit_id, post.pk, f"p{post.pk}"))
+        else:
+            for unit in self.units.values():
+                if _unit_matches(rule, unit):
+                    out.append((unit.pk, None, f"u{unit.pk}"))
+        if self.only is not None:
+            out = [s for s in out if s[0] in self.only]
+        return out
+
+
+def _factor(heightened: list[HeightenedPeriod], period: Period) -> int:
+    return max([h.factor for h in heightened if h.starts_on <= period.end and h.ends_on >= period.start] or [1])
+
+
+def occurrence_dates(rule: ObligationRule, period: Period, remind_days: int) -> dict[str, Any]:
+    due = due_date(period, rule.due_rule, rule.due_day)
+    deadline = due + datetime.timedelta(days=rule.grace_days or 0)
+    # Daily slots are too many to remind one by one: the compliance figures show them.
+    alert = None if rule.period == PeriodKind.DAY else max(period.start, due - datetime.timedelta(days=remind_days))
+    return {"due_on": due, "deadline": deadline, "alert_on": alert}
+
+
+_OCCURRENCE_COLUMNS = ("rule_id", "unit_id", "post_id", "subject_key", "period_key", "period_start", "period_end",
+                       "due_on", "deadline", "quota", "alert_on")
+
+
+def _insert_occurrences(rows: list[tuple[Any, ...]]) -> None:
+    """Insert slots in bulk, skipping any that another worker created meanwhile (the unique constraint).
+
+    Plain ``INSERT … ON CONFLICT DO NOTHING`` (SQLite and PostgreSQL): the province has about a million slots
+    per period and building a model instance for each is what made expansion slow.
+    """
+    if not rows:
+        return
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    day = ops.adapt_datefield_value
+    table = connection.ops.quote_name(Occurrence._meta.db_table)
+    columns = (*_OCCURRENCE_COLUMNS, "done_count", "alert_stage", "created_at", "updated_at")
+    sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+           "ON CONFLICT DO NOTHING")
+    params = [(r, u, p, k, pk, day(s), day(e), day(d), day(dl), q, day(a) if a else None, 0, "", now, now)
+              for r, u, p, k, pk, s, e, d, dl, q, a in rows]
+    with connection.cursor() as cursor:
+        for i in range(0, len(params), 5000):
+            cursor.executemany(sql, params[i:i + 5000])
+
+
+def expand(bureau: Unit, today: datetime.date | None = None, *, ahead: int = 1, rules: Any = None,
+           units: Iterable[int] | None = None, prune: bool = True) -> int:
+    """Create the occurrences of the current period (and ``ahead`` following ones) of every enabled rule.
+
+    Idempotent: the unique constraint on (rule, subject, period) and ``ignore_conflicts`` make a second
+    run create nothing. Slots of the current and coming periods that no longer have a subject (a post
+    closed, a school moved, a rule switched off) are removed unless something already counted for them.
+    Returns the number of occurrences created.
+    """
+    today = today or timezone.localdate()
+    conf = settings_for(bureau)
+    terms = conf.terms if conf.pk else DEFAULT_TERMS
+    org = _Org(bureau, today, units)
+    heightened = list(HeightenedPeriod.objects.filter(bureau=bureau))
+    rule_qs = rules if rules is not None else ObligationRule.objects.filter(bureau=bureau)
+    all_rules = list(rule_qs)
+    # Slots of this and later periods that exist already: a second run builds nothing.
+    existing = list(Occurrence.objects.filter(rule__in=[r.pk for r in all_rules], period_end__gte=today)
+                    .values_list("pk", "rule_id", "subject_key", "period_key", "done_count"))
+    have = {(r, s, p) for _pk, r, s, p, _n in existing}
+    keep: set[tuple[int, str, str]] = set()
+    batch: list[tuple[Any, ...]] = []
+    quota_updates: list[tuple[int, str, int]] = []
+    for rule in all_rules:
+        if not rule.enabled:
+            continue
+        subjects = org.subjects(rule)
+        period = period_containing(rule.period, today, terms)
+        for _i in range(ahead + 1):
+            if rule.active_during(period.start, period.end):
+                quota = rule.quota * (_factor(heightened, period) if rule.heightened else 1)
+                if rule.heightened:
+                    quota_updates.append((rule.pk, period.key, quota))
+                dates = occurrence_dates(rule, period, conf.remind_days)
+                fixed = (period.key, period.start, period.end, dates["due_on"], dates["deadline"], quota,
+                         dates["alert_on"])
+                for unit_id, post_id, key in subjects:
+                    ident = (rule.pk, key, period.key)
+                    keep.add(ident)
+                    if ident not in have:
+                        batch.append((rule.pk, unit_id, post_id, key, *fixed))
+            period = next_period(period, terms)
+    with transaction.atomic():
+        _insert_occurrences(batch)
+        for rule_id, key, quota in quota_updates:  # a heightened period set after expansion raises the quota
+            Occurrence.objects.filter(rule_id=rule_id, period_key=key, done_count=0).exclude(quota=quota).update(
+                quota=quota)
+        if prune and units is None:
+            gone = [pk for pk, r, s, p, n in existing if n == 0 and (r, s, p) not in keep]
+            for i in range(0, len(gone), 500):
+                Occurrence.objects.filter(pk__in=gone[i:i + 500], counted__isnull=True).delete()
+    return len(batch)
+
+
+def expand_all(today: datetime.date | None = None) -> int:
+    bureaus = Unit.objects.filter(kind=UnitKind.BUREAU, is_active=True, obligation_rules__isnull=False).distinct()
+    return sum(expand(b, today) for b in bureaus)
+
+
+# --- activities --------------------------------------------------------------------------------
+
+
+def _may_record(actor: Any, unit: Unit, post: Post | None) -> bool:
+    if _scope(actor).covers_unit(unit):
+        return True
+    # A homeroom teacher or a 包保 leader records their own work without write rights over the unit.
+    person_id = getattr(actor, "person_id", None)
+    return bool(post is not None and person_id and post.holder_id == person_id)
+
+
+def _check_post_for_unit(post: Post, unit: Unit) -> bool:
+    if post.unit.path.startswith(unit.path) or unit.path.startswith(post.unit.path):
+        return True
+    if unit.parent_id and post.unit_id == unit.parent_id:
+        return True
+    if post.unit.kind in (UnitKind.BUREAU, UnitKind.BUREAU_DEPARTMENT):
+        bureau = bureau_for(unit)
+        return bureau is not None and post.unit.path.startswith(bureau.path)
+    return Assignment.objects.filter(holder_post=post, target_unit=unit).exists()
+
+
+def check_attachment_name(name: str) -> None:
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ALLOWED_ATTACHMENT_EXTENSIONS:
+        raise ValidationError({"attachments": [
+            f"不允许上传此类型的文件（{name}）；可上传：{'、'.join(ALLOWED_ATTACHMENT_EXTENSIONS)}"]})
+
+
+def record_activity(actor: Any, activity: Activity | None = None, *, files: Iterable[Any] = (),
+                    today: datetime.date | None = None, **data: Any) -> Activity:
+    """Record (or correct) what was done, and count it for every matching occurrence."""
+    today = today or timezone.localdate()
+    creating = activity is None
+    activity = activity or Activity()
+    if not creating:
+        if activity.is_voided:
+            raise ValidationError({"kind": ["已作废的记录不能修改"]})
+        if not _may_record(actor, activity.unit, activity.responsible_post):
+            raise PermissionDenied(NO_RIGHT)
+    for key, value in data.items():
+        setattr(activity, key, value)
+    errors: dict[str, list[str]] = {}
+    if activity.kind not in ActivityKind.values:
+        errors["kind"] = ["工作类型不是有效的选项"]
+    if not activity.unit_id:
+        errors["unit"] = ["请选择单位"]
+    if activity.occurred_on is None:
+        errors["occurred_on"] = ["请填写日期"]
+    elif activity.occurred_on > today:
+        errors["occurred_on"] = ["日期不能晚于今天：未来的工作请完成后再记录"]
+    elif activity.unit_id:
+        window = settings_for(bureau_for(activity.unit)).backdate_days
+        if (today - activity.occurred_on).days > window:
+            errors["occurred_on"] = [f"只能补录最近 {window} 天内的工作（本记录日期为 {activity.occurred_on}）"]
+    if (activity.responsible_post_id and activity.unit_id and activity.responsible_post is not None
+            and not _check_post_for_unit(activity.responsible_post, activity.unit)):
+        errors["responsible_post"] = ["负责岗位不属于该单位，也不负责联系该单位"]
+    for f in files:
+        try:
+            check_attachment_name(getattr(f, "name", ""))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    if not _may_record(actor, activity.unit, activity.responsible_post):
+        raise PermissionDenied(NO_RIGHT)
+    activity.backdated = activity.occurred_on < today
+    if creating and actor is not None and getattr(actor, "is_authenticated", False):
+        activity.recorded_by = actor
+    with transaction.atomic():
+        activity.full_clean(exclude=["recorded_by", "voided_by"])
+        activity.save()
+        for f in files:
+            ActivityAttachment.objects.create(activity=activity, file=f, name=f.name[:200], size=f.size or 0)
+        match_activity(activity)
+    return activity
+
+
+def add_attachment(actor: Any, activity: Activity, upload: Any) -> ActivityAttachment:
+    if not _may_record(actor, activity.unit, activity.responsible_post):
+        raise PermissionDenied(NO_RIGHT)
+    check_attachment_name(getattr(upload, "name", ""))
+    return ActivityAttachment.objects.create(activity=activity, file=upload, name=upload.name[:200],
+                                             size=upload.size or 0)
+
+
+def matching_occurrences(activity: Activity) -> Any:
+    unit = activity.unit
+    post = activity.responsible_post
+    units = [unit.pk] + ([unit.parent_id] if unit.kind == UnitKind.SCHOOL_DEPARTMENT and unit.parent_id else [])
+    own_unit = Q(post__isnull=True, unit_id__in=units)
+    if post is not None and not (post.unit.path.startswith(unit.path) or post.unit_id in units):
+        own_unit = Q(pk__in=[])  # somebody from outside (a 包保 leader) does not do the school's own work
+    q = own_unit
+    if post is not None:
+        q |= Q(post=post) & (~Q(rule__scope=SubjectScope.BAOBAO) | Q(unit_id__in=units))
+    return Occurrence.objects.filter(q, rule__activity_kind=activity.kind,
+                                     period_start__lte=activity.occurred_on, period_end__gte=activity.occurred_on)
+
+
+def match_activity(activity: Activity) -> list[Occurrence]:
+    bureau = bureau_for(activity.unit)
+    if bureau is not None:
+        # The slot may not exist yet (a backdated record before the worker expanded that period).
+        unit_ids = {i for i in (activity.unit_id, activity.unit.parent_id) if i is not None}
+        if activity.responsible_post_id and activity.responsible_post is not None:
+            unit_ids.add(activity.responsible_post.unit_id)
+        expand(bureau, activity.occurred_on, ahead=0, units=unit_ids, prune=False,
+               rules=ObligationRule.objects.filter(bureau=bureau, activity_kind=activity.kind, enabled=True))
+    old = set(ActivityOccurrence.objects.filter(activity=activity).values_list("occurrence_id", flat=True))
+    found = [] if activity.is_voided else list(matching_occurrences(activity))
+    new = {o.pk for o in found}
+    ActivityOccurrence.objects.filter(activity=activity).exclude(occurrence_id__in=new).delete()
+    ActivityOccurrence.objects.bulk_create(
+        [ActivityOccurrence(activity=activity, occurrence_id=pk) for pk in new - old], ignore_conflicts=True)
+    recount(old | new)
+    return found
+
+
+def recount(occurrence_ids: Iterable[int]) -> None:
+    for occ in Occurrence.objects.filter(pk__in=list(occurrence_ids)).select_related("rule"):
+        dates = list(Activity.objects.filter(counted__occurrence=occ, voided_at__isnull=True)
+                     .order_by("occurred_on").values_list("occurred_on", flat=True))
+        occ.done_count = len(dates)
+        occ.completed_on = dates[occ.quota - 1] if len(dates) >= occ.quota else None
+        if occ.completed_on:
+            occ.alert_on = None
+        elif occ.alert_on is None and occ.alert_stage == "" and occ.rule.period != PeriodKind.DAY:
+            occ.alert_on = occ.due_on
+        occ.save(update_fields=["done_count", "completed_on", "alert_on", "updated_at"])
+
+
+def void_activity(actor: Any, activity: Activity, reason: str) -> Activity:
+    if not _scope(actor).covers_unit(activity.unit):
+        raise PermissionDenied(NO_RIGHT)
+    if not reason.strip():
+        raise ValidationError({"void_reason": ["请填写作废原因"]})
+    with transaction.atomic():
+        activity.voided_at = timezone.now()
+        activity.voided_by = actor if getattr(actor, "is_authenticated", False) else None
+        activity.void_reason = reason.strip()
+        activity.save()
+        match_activity(activity)
+    return activity
+
+
+def terms_for(unit: Unit) -> TermCalendar:
+    conf = settings_for(bureau_for(unit))
+    return conf.terms if conf.pk else DEFAULT_TERMS

@@ -1,0 +1,260 @@
+# No "from __future__ import annotations": django-ninja reads these annotations at run time.
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from anxiao.core.access import get_visible_or_404
+from anxiao.core.api import AUTH, ErrorOut, _resolve_fks, crud_routes
+
+from . import actions, filters
+from .models import Activity, ObligationRule, Occurrence
+
+router = Router()
+
+
+class RuleOut(Schema):
+    id: int
+    bureau_id: int
+    code: str
+    title: str
+    activity_kind: str
+    post_kinds: list[str]
+    unit_kinds: list[str]
+    stages: list[str]
+    boarding: bool | None
+    scope: str
+    quota: int
+    period: str
+    due_rule: str
+    due_day: int | None
+    grace_days: int
+    pack_code: str
+    clause_ref: str
+    note: str
+    active_from: datetime.date | None
+    active_until: datetime.date | None
+    heightened: bool
+    enabled: bool
+
+
+class RuleIn(Schema):
+    bureau_id: int
+    code: str = ""
+    title: str
+    activity_kind: str
+    post_kinds: list[str] = []
+    unit_kinds: list[str] = []
+    stages: list[str] = []
+    boarding: bool | None = None
+    scope: str = "own"
+    quota: int = 1
+    period: str
+    due_rule: str = "end_of_period"
+    due_day: int | None = None
+    grace_days: int = 0
+    clause_ref: str = ""
+    note: str = ""
+    active_from: datetime.date | None = None
+    active_until: datetime.date | None = None
+    heightened: bool = False
+    enabled: bool = True
+
+
+class RulePatch(Schema):
+    title: str | None = None
+    quota: int | None = None
+    period: str | None = None
+    due_rule: str | None = None
+    due_day: int | None = None
+    grace_days: int | None = None
+    heightened: bool | None = None
+    enabled: bool | None = None
+    note: str | None = None
+    active_from: datetime.date | None = None
+    active_until: datetime.date | None = None
+
+
+class RuleFilter(Schema):
+    q: str | None = None
+    period: str | None = None
+    activity_kind: str | None = None
+    pack_code: str | None = None
+    enabled: bool | None = None
+    bureau: int | None = None
+
+
+class OccurrenceOut(Schema):
+    id: int
+    rule_id: int
+    rule_title: str
+    activity_kind: str
+    unit_id: int
+    post_id: int | None
+    period_key: str
+    period_start: datetime.date
+    period_end: datetime.date
+    due_on: datetime.date
+    deadline: datetime.date
+    quota: int
+    done_count: int
+    completed_on: datetime.date | None
+    status: str
+
+    @staticmethod
+    def resolve_rule_title(obj: Any) -> str:
+        return obj.rule.title
+
+    @staticmethod
+    def resolve_activity_kind(obj: Any) -> str:
+        return obj.rule.activity_kind
+
+
+class OccurrenceFilter(Schema):
+    status: str | None = None
+    unit: int | None = None
+    subtree: int | None = None
+    region: int | None = None
+    post: int | None = None
+    holder: int | None = None
+    rule: int | None = None
+    kind: str | None = None
+    period: str | None = None
+    on: datetime.date | None = None
+    due_from: datetime.date | None = None
+    due_to: datetime.date | None = None
+
+
+class ActivityOut(Schema):
+    id: int
+    kind: str
+    occurred_on: datetime.date
+    unit_id: int
+    responsible_post_id: int | None
+    title: str
+    participants: str
+    participant_count: int | None
+    notes: str
+    backdated: bool
+    voided: bool
+    occurrence_ids: list[int]
+    attachments: list[str]
+
+    @staticmethod
+    def resolve_voided(obj: Any) -> bool:
+        return obj.is_voided
+
+    @staticmethod
+    def resolve_occurrence_ids(obj: Any) -> list[int]:
+        return [c.occurrence_id for c in obj.counted.all()]
+
+    @staticmethod
+    def resolve_attachments(obj: Any) -> list[str]:
+        return [a.name for a in obj.attachments.all()]
+
+
+class ActivityIn(Schema):
+    kind: str
+    occurred_on: datetime.date
+    unit_id: int
+    responsible_post_id: int | None = None
+    title: str = ""
+    participants: str = ""
+    participant_count: int | None = None
+    notes: str = ""
+
+
+class ActivityFilter(Schema):
+    q: str | None = None
+    kind: str | None = None
+    unit: int | None = None
+    subtree: int | None = None
+    backdated: bool | None = None
+
+
+class VoidIn(Schema):
+    reason: str
+
+
+crud_routes(router, "obligation-rules", ObligationRule, RuleOut, RuleIn, RulePatch, RuleFilter, filters.filter_rules,
+            actions.save_rule, select_related=("bureau",))
+
+
+@router.get("/occurrences", response=list[OccurrenceOut], auth=AUTH, operation_id="occurrences_list")
+@paginate(LimitOffsetPagination)
+def occurrences_list(request: HttpRequest, filters_: Query[OccurrenceFilter]):  # type: ignore[no-untyped-def]
+    params = filters_.dict(exclude_none=True)
+    for name, key in (("due_from", "from"), ("due_to", "to")):
+        if name in params:
+            params[key] = params.pop(name)
+    qs = Occurrence.objects.visible_to(request.user).select_related("rule").order_by("deadline", "pk")
+    return filters.filter_occurrences(qs, params)
+
+
+@router.get("/occurrences/{int:pk}", response={200: OccurrenceOut, 404: ErrorOut}, auth=AUTH,
+            operation_id="occurrences_get")
+def occurrences_get(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return get_visible_or_404(Occurrence.objects.select_related("rule"), request.user, pk=pk)
+
+
+def _activities(request: HttpRequest) -> Any:
+    return Activity.objects.visible_to(request.user).prefetch_related("counted", "attachments")
+
+
+@router.get("/activities", response=list[ActivityOut], auth=AUTH, operation_id="activities_list")
+@paginate(LimitOffsetPagination)
+def activities_list(request: HttpRequest, filters_: Query[ActivityFilter]):  # type: ignore[no-untyped-def]
+    return filters.filter_activities(_activities(request), filters_.dict(exclude_none=True))
+
+
+@router.get("/activities/{int:pk}", response={200: ActivityOut, 404: ErrorOut}, auth=AUTH,
+            operation_id="activities_get")
+def activities_get(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    return get_visible_or_404(_activities(request), request.user, pk=pk)
+
+
+@router.post("/activities", response={201: ActivityOut, 403: ErrorOut, 422: ErrorOut}, auth=AUTH,
+             operation_id="activities_create")
+def activities_create(request: HttpRequest, payload: ActivityIn):  # type: ignore[no-untyped-def]
+    from anxiao.org.models import Post
+
+    data = payload.dict()
+    # Posts and units are resolved through the visible path; one's own post counts as visible.
+    person_id = getattr(request.user, "person_id", None)
+    post_id = data.pop("responsible_post_id")
+    resolved = _resolve_fks(Activity, request.user, {"unit_id": data.pop("unit_id")})
+    if post_id is not None:
+        own = Post.objects.filter(pk=post_id, holder_id=person_id).first() if person_id else None
+        if own is not None:
+            resolved["responsible_post"] = own
+        else:
+            resolved.update(_resolve_fks(Activity, request.user, {"responsible_post_id": post_id}))
+    activity = actions.record_activity(request.user, None, **data, **resolved)
+    return 201, _activities(request).get(pk=activity.pk)
+
+
+@router.post("/activities/{int:pk}/void", response={200: ActivityOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             auth=AUTH, operation_id="activities_void")
+def activities_void(request: HttpRequest, pk: int, payload: VoidIn):  # type: ignore[no-untyped-def]
+    activity = get_visible_or_404(Activity, request.user, pk=pk)
+    actions.void_activity(request.user, activity, payload.reason)
+    return _activities(request).get(pk=pk)
+
+
+@router.post("/activities/{int:pk}/attachments", response={201: ActivityOut, 403: ErrorOut, 404: ErrorOut,
+                                                           422: ErrorOut}, auth=AUTH,
+             operation_id="activities_attach")
+def activities_attach(request: HttpRequest, pk: int, file: UploadedFile = File(None)):  # type: ignore[no-untyped-def]  # noqa: B008
+    activity = get_visible_or_404(Activity.objects.select_related("unit", "responsible_post"), request.user, pk=pk)
+    if not actions._may_record(request.user, activity.unit, activity.responsible_post):
+        raise PermissionDenied(actions.NO_RIGHT)
+    if activity.is_voided:
+        raise PermissionDenied("已作废的记录不能添加附件")
+    if file is None:
+        raise ValidationError({"file": ["请选择要上传的文件"]})
+    actions.add_attachment(request.user, activity, file)
+    return 201, _activities(request).get(pk=pk)

@@ -1,0 +1,97 @@
+"""Demo county: the national rules for 临溪县教育局 and a year of history — most obligations met, some late,
+some missed, unevenly across schools (a few schools are clearly behind). Written with bulk_create."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from anxiao.core.demo import DemoContext
+from anxiao.core.periods import periods_between
+
+from . import actions
+from .models import Activity, ActivityOccurrence, ObligationRule, Occurrence, PeriodKind
+
+HISTORY_DAYS = 365
+# Daily and per-class weekly slots are many: a shorter history shows the pattern and keeps the demo fast.
+SHORT_HISTORY_DAYS: dict[str, int] = {PeriodKind.DAY: 7, PeriodKind.WEEK: 91}
+LAGGARDS = 4  # schools that are clearly behind
+
+
+def _diligence(ctx: DemoContext, schools: list[dict[str, Any]]) -> dict[int, float]:
+    out = {}
+    laggards = set(ctx.rng.sample(range(len(schools)), min(LAGGARDS, len(schools))))
+    for i, s in enumerate(schools):
+        out[s["school"].pk] = ctx.rng.uniform(0.45, 0.7) if i in laggards else ctx.rng.uniform(0.82, 0.99)
+    return out
+
+
+def _day_between(ctx: DemoContext, first: datetime.date, last: datetime.date) -> datetime.date:
+    span = max(0, (last - first).days)
+    return first + datetime.timedelta(days=ctx.rng.randint(0, span))
+
+
+def build(ctx: DemoContext) -> None:
+    bureau = ctx.data.get("bureau")
+    schools = ctx.data.get("schools") or []
+    if bureau is None:
+        return
+    today = ctx.today
+    actions.load_rules(None, bureau, ["national"])
+    conf = actions.settings_for(bureau)
+    conf.save()
+    diligence = _diligence(ctx, schools)
+    officer = {s["school"].pk: (s.get("safety_officers") or [None])[0] for s in schools}
+    org = actions._Org(bureau, today)
+    occurrences: list[Occurrence] = []
+    planned: list[tuple[Occurrence, list[datetime.date], int | None]] = []
+    for rule in ObligationRule.objects.filter(bureau=bureau, enabled=True):
+        subjects = org.subjects(rule)
+        if not subjects:
+            continue
+        days = SHORT_HISTORY_DAYS.get(rule.period, HISTORY_DAYS)
+        for period in periods_between(rule.period, today - datetime.timedelta(days=days), today, conf.terms):
+            dates = actions.occurrence_dates(rule, period, conf.remind_days)
+            current = period.end >= today
+            for unit_id, post_id, key in subjects:
+                occ = Occurrence(rule=rule, unit_id=unit_id, post_id=post_id, subject_key=key, period_key=period.key,
+                                 period_start=period.start, period_end=period.end, quota=rule.quota, **dates)
+                rate = diligence.get(unit_id, 0.9)
+                roll = ctx.rng.random()
+                done_dates: list[datetime.date] = []
+                if current:
+                    # This period is under way: some have done it already.
+                    elapsed = ((today - period.start).days + 1) / ((period.end - period.start).days + 1)
+                    if roll < rate * elapsed:
+                        done_dates = [_day_between(ctx, period.start, today) for _ in range(rule.quota)]
+                elif roll < rate:
+                    done_dates = [_day_between(ctx, period.start, occ.due_on) for _ in range(rule.quota)]
+                elif roll < rate + (1 - rate) / 2:
+                    late = occ.deadline + datetime.timedelta(days=ctx.rng.randint(1, 10))
+                    if late <= today:
+                        done_dates = [_day_between(ctx, period.start, occ.due_on) for _ in range(rule.quota - 1)]
+                        done_dates.append(late)
+                if done_dates:
+                    done_dates.sort()
+                    occ.done_count = len(done_dates)
+                    occ.completed_on = done_dates[-1]
+                    occ.alert_on = None
+                elif not current:
+                    # History is history: the worker does not chase a year of old slots on the first run.
+                    occ.alert_on, occ.alert_stage = None, "escalated"
+                occurrences.append(occ)
+                planned.append((occ, done_dates, post_id or (officer[unit_id].pk if officer.get(unit_id) else None)))
+    Occurrence.objects.bulk_create(occurrences, batch_size=2000)
+    activities: list[Activity] = []
+    owners: list[Occurrence] = []
+    for occ, done_dates, post_id in planned:
+        for day in done_dates:
+            activities.append(Activity(kind=occ.rule.activity_kind, occurred_on=day, unit_id=occ.unit_id,
+                                       responsible_post_id=post_id, title=occ.rule.title))
+            owners.append(occ)
+    Activity.objects.bulk_create(activities, batch_size=2000)
+    ActivityOccurrence.objects.bulk_create(
+        [ActivityOccurrence(activity=a, occurrence=o) for a, o in zip(activities, owners, strict=True)], batch_size=2000)
+    created = actions.expand(bureau, today)  # the next period
+    ctx.say(f"周期性工作：{ObligationRule.objects.filter(bureau=bureau).count()} 条规则，"
+            f"{len(occurrences) + created} 项应办事项，{len(activities)} 条履职记录。")

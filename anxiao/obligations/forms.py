@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from anxiao.core.forms import ScopedModelForm
+
+from .models import Activity, HeightenedPeriod, ObligationRule
+
+
+class CommaListField(forms.CharField):
+    """A JSON list edited as comma-separated codes."""
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(value)
+        return value
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        return [v.strip() for v in text.replace("，", ",").split(",") if v.strip()]
+
+
+class RuleForm(ScopedModelForm):
+    post_kinds = CommaListField(label="岗位类别（代码，逗号分隔）", required=False)
+    unit_kinds = CommaListField(label="单位类型（代码，逗号分隔）", required=False)
+    stages = CommaListField(label="学段（代码，逗号分隔）", required=False)
+
+    class Meta:
+        model = ObligationRule
+        fields = ["bureau", "code", "title", "activity_kind", "post_kinds", "unit_kinds", "stages", "boarding",
+                  "scope", "quota", "period", "due_rule", "due_day", "grace_days", "heightened", "enabled",
+                  "clause_ref", "note", "active_from", "active_until"]
+        widgets = {"active_from": forms.DateInput(attrs={"type": "date"}),
+                   "active_until": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bureau: Any = self.fields["bureau"]
+        bureau.queryset = bureau.queryset.filter(kind="bureau")
+        self.fields["code"].required = False
+        # The action decides what is possible; the form only collects.
+        quota: Any = self.fields["quota"]
+        quota.min_value = None
+        quota.validators = []
+        quota.widget.attrs.pop("min", None)
+
+
+class HeightenedPeriodForm(ScopedModelForm):
+    class Meta:
+        model = HeightenedPeriod
+        fields = ["bureau", "name", "starts_on", "ends_on", "factor"]
+        widgets = {"starts_on": forms.DateInput(attrs={"type": "date"}),
+                   "ends_on": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bureau: Any = self.fields["bureau"]
+        bureau.queryset = bureau.queryset.filter(kind="bureau")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class ActivityForm(ScopedModelForm):
+    attachments = MultipleFileField(label="附件（照片、文件）", required=False)
+
+    class Meta:
+        model = Activity
+        fields = ["kind", "occurred_on", "unit", "responsible_post", "title", "participants", "participant_count",
+                  "notes"]
+        widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"}),
+                   "participants": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(label="作废原因", widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,343 @@
+"""Recurring obligations (周期性工作): rules, the expected slots they expand into, and what was done (履职记录)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anxiao.core.access import NOTHING, Scope, ScopedQuerySet, ancestor_ids
+from anxiao.core.models import AnxiaoModel, VoidableModel
+from anxiao.core.periods import TermCalendar
+
+
+class ActivityKind(models.TextChoices):
+    MEETING = "meeting", _("会议")
+    PATROL = "patrol", _("日常巡查")
+    INSPECTION = "inspection", _("检查/排查")
+    LEADERSHIP_INSPECTION = "leadership_inspection", _("领导带队检查")
+    SUPERVISION_VISIT = "supervision_visit", _("督查/调研督导")
+    DRILL = "drill", _("应急演练")
+    GUARD_DRILL = "guard_drill", _("保安应急演练")
+    BUS_DRILL = "bus_drill", _("校车演练")
+    SAFETY_LESSON = "safety_lesson", _("安全教育课")
+    STAFF_TRAINING = "staff_training", _("教职工安全培训")
+    GUARD_TRAINING = "guard_training", _("保安脱产培训")
+    LECTURE = "lecture", _("安全知识讲座")
+    PARENT_MEETING = "parent_meeting", _("家长会安全教育")
+    LEGAL_EDUCATION = "legal_education", _("法治安全教育")
+    SAFETY_DAY_EDUCATION = "safety_day_education", _("安全日主题教育")
+    REPORT_SUBMISSION = "report_submission", _("报表报送")
+    PLAN = "plan", _("计划/方案制定")
+    LETTER_SIGNING = "letter_signing", _("责任书签订")
+    FIRE_CHECK = "fire_check", _("防火检查")
+    FIRE_PATROL = "fire_patrol", _("防火巡查")
+    BULLYING_SURVEY = "bullying_survey", _("欺凌专项调查")
+    BACKGROUND_CHECK = "background_check", _("违法犯罪记录查询")
+    HEALTH_CHECK = "health_check", _("体检")
+    FACILITY_TEST = "facility_test", _("设施检测")
+    CHIEF_MEETING = "chief_meeting", _("总校长制会议")
+    OTHER = "other", _("其他")
+
+
+class PeriodKind(models.TextChoices):
+    DAY = "day", _("每日")
+    WEEK = "week", _("每周")
+    HALF_MONTH = "half_month", _("每半月")
+    MONTH = "month", _("每月")
+    QUARTER = "quarter", _("每季度")
+    TERM = "term", _("每学期")
+    HALF_YEAR = "half_year", _("每半年")
+    YEAR = "year", _("每年")
+
+
+class DueRule(models.TextChoices):
+    END_OF_PERIOD = "end_of_period", _("周期末")
+    DAY_OF_MONTH = "day_of_month", _("当月某日前")
+    DAY_IN_LAST_MONTH_OF_QUARTER = "day_in_last_month_of_quarter", _("季末月某日前")
+
+
+class SubjectScope(models.TextChoices):
+    OWN = "own", _("本单位/本岗位")
+    BAOBAO = "baobao", _("包保学校")
+    CLASS = "class", _("每个班级")
+
+
+class Status(models.TextChoices):
+    UPCOMING = "upcoming", _("未开始")
+    DUE = "due", _("待完成")
+    DONE = "done", _("已完成")
+    LATE = "late", _("逾期完成")
+    MISSED = "missed", _("未完成")
+
+
+class ObligationSettings(AnxiaoModel):
+    """One bureau's calendar: term dates, how far back an activity may be recorded, when to remind."""
+
+    bureau = models.OneToOneField("org.Unit", on_delete=models.PROTECT, related_name="obligation_settings",
+                                  verbose_name=_("教育局"))
+    spring_term_month = models.PositiveSmallIntegerField(_("春季学期开始月"), default=2)
+    spring_term_day = models.PositiveSmallIntegerField(_("春季学期开始日"), default=1)
+    autumn_term_month = models.PositiveSmallIntegerField(_("秋季学期开始月"), default=9)
+    autumn_term_day = models.PositiveSmallIntegerField(_("秋季学期开始日"), default=1)
+    backdate_days = models.PositiveSmallIntegerField(_("允许补录天数"), default=30)
+    remind_days = models.PositiveSmallIntegerField(_("提前提醒天数"), default=3)
+
+    scope_unit_fields = ("bureau",)
+
+    class Meta:
+        verbose_name = _("周期性工作设置")
+        verbose_name_plural = _("周期性工作设置")
+
+    def __str__(self) -> str:
+        return f"{self.bureau} 周期性工作设置"
+
+    @property
+    def terms(self) -> TermCalendar:
+        return TermCalendar((self.spring_term_month, self.spring_term_day),
+                            (self.autumn_term_month, self.autumn_term_day))
+
+
+def _bureaus_over(scope: Scope) -> Q:
+    """Rules of the bureaus that supervise a unit in scope: a school sees what its bureau asks of it."""
+    ids: set[int] = set()
+    for path in scope.unit_paths:
+        ids.update(ancestor_ids(path))
+    if not ids:
+        return NOTHING
+    from anxiao.org.models import Unit
+
+    bureaus = {b for b in Unit.objects.filter(pk__in=ids).values_list("supervising_unit_id", flat=True) if b}
+    return Q(bureau_id__in=bureaus) if bureaus else NOTHING
+
+
+class ObligationRule(AnxiaoModel):
+    """周期性工作规则: who must do which activity at least N times per period, by when, and why."""
+
+    bureau = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="obligation_rules",
+                               verbose_name=_("教育局"))
+    code = models.CharField(_("规则编号"), max_length=100)
+    title = models.CharField(_("名称"), max_length=200)
+    activity_kind = models.CharField(_("工作类型"), max_length=30, choices=ActivityKind.choices)
+    post_kinds = models.JSONField(_("岗位类别"), default=list, blank=True)
+    unit_kinds = models.JSONField(_("单位类型"), default=list, blank=True)
+    stages = models.JSONField(_("学段"), default=list, blank=True)
+    boarding = models.BooleanField(_("寄宿制"), null=True, blank=True, help_text=_("空表示不限"))
+    scope = models.CharField(_("对象范围"), max_length=10, choices=SubjectScope.choices, default=SubjectScope.OWN)
+    quota = models.PositiveSmallIntegerField(_("每周期至少次数"), default=1)
+    period = models.CharField(_("周期"), max_length=12, choices=PeriodKind.choices)
+    due_rule = models.CharField(_("截止规则"), max_length=30, choices=DueRule.choices, default=DueRule.END_OF_PERIOD)
+    due_day = models.PositiveSmallIntegerField(_("截止日"), null=True, blank=True)
+    grace_days = models.PositiveSmallIntegerField(_("宽限天数"), default=0)
+    pack_code = models.CharField(_("规则包"), max_length=20, blank=True)
+    clause_ref = models.CharField(_("条款"), max_length=100, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    active_from = models.DateField(_("生效日期"), null=True, blank=True)
+    active_until = models.DateField(_("失效日期"), null=True, blank=True)
+    heightened = models.BooleanField(_("敏感时期加密"), default=False)
+    enabled = models.BooleanField(_("启用"), default=True)
+
+    scope_unit_fields = ("bureau",)
+
+    @classmethod
+    def scope_q(cls, scope: Scope, write: bool = False) -> Q:
+        q = scope.unit_q("bureau__")
+        return q if write else q | _bureaus_over(scope)
+
+    class Meta:
+        ordering = ["bureau_id", "period", "code"]
+        verbose_name = _("周期性工作规则")
+        verbose_name_plural = _("周期性工作规则")
+        constraints = [
+            models.UniqueConstraint(fields=["bureau", "code"], name="obligation_rule_code_once"),
+            models.CheckConstraint(condition=Q(quota__gte=1), name="obligation_rule_quota_positive",
+                                   violation_error_message=_("每周期至少次数必须大于 0")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def active_during(self, start: datetime.date, end: datetime.date) -> bool:
+        return (self.active_from is None or self.active_from <= end) and (
+            self.active_until is None or self.active_until >= start)
+
+    @property
+    def source(self) -> str:
+        return " ".join(p for p in (self.pack_code, self.clause_ref) if p)
+
+
+class HeightenedPeriod(AnxiaoModel):
+    """重点敏感时期: the quota of rules marked ``heightened`` is multiplied while it lasts."""
+
+    bureau = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="heightened_periods",
+                               verbose_name=_("教育局"))
+    name = models.CharField(_("名称"), max_length=100)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    factor = models.PositiveSmallIntegerField(_("倍数"), default=2)
+
+    scope_unit_fields = ("bureau",)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("重点敏感时期")
+        verbose_name_plural = _("重点敏感时期")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="heightened_period_dates",
+                                   violation_error_message=_("结束日期不能早于开始日期")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.starts_on}–{self.ends_on}）"
+
+
+class OccurrenceQuerySet(ScopedQuerySet["Occurrence"]):
+    def with_status(self, status: str, today: datetime.date | None = None) -> OccurrenceQuerySet:
+        return self.filter(status_q(status, today or timezone.localdate()))
+
+
+def status_q(status: str, today: datetime.date) -> Q:
+    met = Q(done_count__gte=F("quota"))
+    if status == Status.DONE:
+        return met & Q(completed_on__lte=F("deadline"))
+    if status == Status.LATE:
+        return met & Q(completed_on__gt=F("deadline"))
+    if status == Status.MISSED:
+        return ~met & Q(deadline__lt=today)
+    if status == Status.UPCOMING:
+        return ~met & Q(period_start__gt=today)
+    if status == Status.DUE:
+        return ~met & Q(period_start__lte=today, deadline__gte=today)
+    raise ValueError(status)
+
+
+class Occurrence(AnxiaoModel):
+    """One expected slot: a rule, a subject (a unit; or a post; or a 包保 holder post × target school), a period."""
+
+    rule = models.ForeignKey(ObligationRule, on_delete=models.CASCADE, related_name="occurrences",
+                             verbose_name=_("规则"))
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="occurrences",
+                             verbose_name=_("单位"))
+    post = models.ForeignKey("org.Post", null=True, blank=True, on_delete=models.PROTECT, related_name="occurrences",
+                             verbose_name=_("责任岗位"))
+    # "u<unit>" or "p<post>" or "p<post>u<unit>": unique with rule and period, so expansion is idempotent.
+    subject_key = models.CharField(max_length=40)
+    period_key = models.CharField(_("周期"), max_length=12)
+    period_start = models.DateField(_("周期开始"))
+    period_end = models.DateField(_("周期结束"))
+    due_on = models.DateField(_("截止日期"))
+    deadline = models.DateField(_("最后期限"), db_index=True)  # due_on + grace
+    quota = models.PositiveSmallIntegerField(_("应完成次数"), default=1)
+    done_count = models.PositiveSmallIntegerField(_("已完成次数"), default=0)
+    completed_on = models.DateField(_("完成日期"), null=True, blank=True)
+    # Next day the worker must look at this slot (reminder, overdue notice, escalation); None when nothing is left.
+    alert_on = models.DateField(null=True, blank=True, db_index=True)
+    alert_stage = models.CharField(max_length=12, blank=True)  # "", "reminded", "overdue", "escalated"
+
+    scope_unit_fields = ("unit", "post__unit")
+    audited = False  # generated in bulk; the activities that satisfy it are audited
+
+    objects: ClassVar[Any] = OccurrenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deadline", "rule_id"]
+        verbose_name = _("应办事项")
+        verbose_name_plural = _("应办事项")
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "subject_key", "period_key"], name="occurrence_once"),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "period_start"]),
+            models.Index(fields=["post", "deadline"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule.title} · {self.period_key}"
+
+    def status_on(self, today: datetime.date | None = None) -> str:
+        today = today or timezone.localdate()
+        if self.done_count >= self.quota:
+            return Status.LATE if self.completed_on and self.completed_on > self.deadline else Status.DONE
+        if today > self.deadline:
+            return Status.MISSED
+        if today < self.period_start:
+            return Status.UPCOMING
+        return Status.DUE
+
+    @property
+    def status(self) -> str:
+        return self.status_on()
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+
+ALLOWED_ATTACHMENT_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp", "heic", "pdf", "doc", "docx", "xls", "xlsx",
+                                 "ppt", "pptx", "txt", "mp4")
+
+
+class Activity(VoidableModel):
+    """履职记录: what somebody actually did."""
+
+    kind = models.CharField(_("工作类型"), max_length=30, choices=ActivityKind.choices)
+    occurred_on = models.DateField(_("日期"))
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="activities", verbose_name=_("单位"))
+    responsible_post = models.ForeignKey("org.Post", null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="activities", verbose_name=_("负责岗位"))
+    title = models.CharField(_("主题"), max_length=200, blank=True)
+    participants = models.TextField(_("参加人员"), blank=True)
+    participant_count = models.PositiveIntegerField(_("参加人数"), null=True, blank=True)
+    notes = models.TextField(_("记录/纪要"), blank=True)
+    backdated = models.BooleanField(_("补录"), default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("录入人"))
+    occurrences: models.ManyToManyField[Occurrence, ActivityOccurrence] = models.ManyToManyField(
+        Occurrence, through="ActivityOccurrence", related_name="activities", verbose_name=_("计入的应办事项"))
+
+    scope_unit_fields = ("unit",)
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = _("履职记录")
+        verbose_name_plural = _("履职记录")
+        indexes = [models.Index(fields=["unit", "kind", "occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on} {self.get_kind_display()} {self.title}".strip()
+
+
+class ActivityOccurrence(models.Model):
+    """Which quota an activity counted for."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="counted")
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="counted")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["activity", "occurrence"], name="activity_occurrence_once")]
+
+
+def _upload_to(instance: Any, filename: str) -> str:
+    return f"activities/{instance.activity_id}/{filename}"
+
+
+class ActivityAttachment(AnxiaoModel):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attachments",
+                                 verbose_name=_("履职记录"))
+    file = models.FileField(_("附件"), upload_to=_upload_to)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小"), default=0)
+
+    scope_unit_fields = ("activity__unit",)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,427 @@
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from anxiao.core.access import can_write, get_visible_or_404, user_scope
+from anxiao.core.choices import PostKind, UnitKind
+from anxiao.core.crud import Crud, detail_view, list_view
+from anxiao.core.periods import period_containing
+from anxiao.org.models import Post, Region, Unit
+
+from . import actions, filters, forms
+from .models import (
+    Activity,
+    ActivityAttachment,
+    ActivityKind,
+    HeightenedPeriod,
+    ObligationRule,
+    Occurrence,
+    PeriodKind,
+    Status,
+    status_q,
+)
+
+# Holders of these posts answer for their unit's own obligations (the unit-level slots).
+UNIT_RESPONSIBLE_KINDS = {
+    PostKind.PRINCIPAL, PostKind.SAFETY_DEPUTY, PostKind.SAFETY_OFFICER, PostKind.BUREAU_PRINCIPAL,
+    PostKind.BUREAU_SAFETY_LEADER, PostKind.BUREAU_DEPT_HEAD, PostKind.CHIEF_DISTRICT, PostKind.CHIEF_TOWN,
+    PostKind.CHIEF_VILLAGE,
+}
+LATE_WINDOW_DAYS = 60
+GREEN, AMBER = 90, 70
+
+
+def rag(rate: float | None) -> str:
+    if rate is None:
+        return ""
+    return "green" if rate >= GREEN else "amber" if rate >= AMBER else "red"
+
+
+# --- my work -------------------------------------------------------------------------------------
+
+
+def my_work_items(user: Any, today: datetime.date | None = None, limit: int = 60) -> dict[str, Any]:
+    """What is due for the user this week and this period, and what is late. Three queries whatever the data size."""
+    today = today or timezone.localdate()
+    person_id = getattr(user, "person_id", None)
+    if not person_id:
+        return {"week": [], "period": [], "late": [], "has_posts": False, "today": today}
+    posts = list(Post.objects.filter(holder_id=person_id, is_active=True)
+                 .values_list("pk", "unit_id", "kind", "unit__kind", "unit__parent_id"))
+    post_ids = [p[0] for p in posts]
+    units = {p[1] for p in posts if p[2] in UNIT_RESPONSIBLE_KINDS}
+    # A safety officer in the school's 安保处 answers for the school.
+    units |= {p[4] for p in posts if p[2] in UNIT_RESPONSIBLE_KINDS and p[3] == UnitKind.SCHOOL_DEPARTMENT and p[4]}
+    mine = Q(post_id__in=post_ids) | Q(post__isnull=True, unit_id__in=units)
+    open_q = Q(done_count__lt=F("quota"))
+    qs = (Occurrence.objects.visible_to(user).filter(mine).filter(open_q)
+          .filter(deadline__gte=today - datetime.timedelta(days=LATE_WINDOW_DAYS), period_start__lte=today)
+          .select_related("rule", "unit", "post")
+          .order_by("deadline", "rule_id")[:limit])
+    week_end = today + datetime.timedelta(days=6 - today.weekday())
+    out: dict[str, Any] = {"week": [], "period": [], "late": [], "has_posts": bool(posts), "today": today}
+    for occ in qs:
+        if occ.deadline < today:
+            out["late"].append(occ)
+        elif occ.deadline <= week_end:
+            out["week"].append(occ)
+        else:
+            out["period"].append(occ)
+    return out
+
+
+def my_work_context(request: HttpRequest) -> dict[str, Any] | None:
+    if not request.user.is_authenticated:
+        return None
+    return my_work_items(request.user)
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    return render(request, "obligations/my_work.html", {"ctx": my_work_items(request.user)})
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("obligations:my_work")
+
+
+@login_required
+@require_POST
+def occurrence_done(request: HttpRequest, pk: int) -> HttpResponse:
+    """One tap: record today's activity for a slot that is due."""
+    occ = get_visible_or_404(Occurrence.objects.select_related("rule", "unit", "post"), request.user, pk=pk)
+    today = timezone.localdate()
+    day = today if occ.period_start <= today <= occ.period_end else min(occ.period_end, today)
+    try:
+        activity = actions.record_activity(
+            request.user, kind=occ.rule.activity_kind, unit=occ.unit, responsible_post=occ.post,
+            occurred_on=day, title=occ.rule.title,
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+        return redirect(_next(request))
+    messages.success(request, f"已记录：{activity.get_kind_display()}（{activity.occurred_on}），计入 {occ.rule.title}")
+    if request.htmx:  # type: ignore[attr-defined]
+        occ.refresh_from_db()
+        return render(request, "obligations/_occurrence_row.html", {"occ": occ, "today": today})
+    return redirect(_next(request))
+
+
+# --- occurrences ---------------------------------------------------------------------------------
+
+
+@login_required
+def occurrence_list(request: HttpRequest) -> HttpResponse:
+    qs = filters.filter_occurrences(Occurrence.objects.visible_to(request.user), request.GET)
+    qs = qs.select_related("rule", "unit", "post__holder").order_by("-deadline", "unit_id")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "obligations/occurrence_list.html", {
+        "page": page, "params": request.GET, "query": params.urlencode(), "today": timezone.localdate(),
+        "statuses": Status.choices, "kinds": ActivityKind.choices,
+    })
+
+
+@login_required
+def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    occ = get_visible_or_404(Occurrence.objects.select_related("rule", "unit", "post__holder"), request.user, pk=pk)
+    counted = Activity.objects.visible_to(request.user).filter(counted__occurrence=occ).select_related(
+        "responsible_post__holder")
+    return render(request, "obligations/occurrence_detail.html", {"occ": occ, "counted": counted,
+                                                                  "today": timezone.localdate()})
+
+
+# --- activities ----------------------------------------------------------------------------------
+
+
+def _activity_context(request: HttpRequest, activity: Activity) -> dict[str, Any]:
+    return {
+        "counted": activity.occurrences.select_related("rule").order_by("period_start"),
+        "attachments": activity.attachments.all(),
+        "void_form": forms.VoidForm(),
+    }
+
+
+ACTIVITIES = Crud(
+    name="activity", app="obligations", model=Activity, title="履职记录", form=forms.ActivityForm,
+    save=actions.record_activity,
+    columns=[("日期", lambda a: a.occurred_on), ("类型", lambda a: a.get_kind_display()), ("主题", lambda a: a.title),
+             ("单位", lambda a: a.unit), ("负责人", lambda a: a.responsible_post.holder if a.responsible_post
+                                          and a.responsible_post.holder else ""),
+             ("补录", lambda a: "补录" if a.backdated else ""), ("状态", lambda a: "已作废" if a.is_voided else "")],
+    filter=filters.filter_activities, select_related=("unit", "responsible_post__holder"),
+    filter_fields=[("kind", "类型", ActivityKind.choices), ("backdated", "补录", [("1", "仅看补录")])],
+    detail_fields=[("类型", lambda a: a.get_kind_display()), ("日期", lambda a: a.occurred_on),
+                   ("单位", lambda a: a.unit), ("负责岗位", lambda a: a.responsible_post),
+                   ("主题", lambda a: a.title), ("参加人员", lambda a: a.participants),
+                   ("参加人数", lambda a: a.participant_count), ("记录/纪要", lambda a: a.notes),
+                   ("补录", lambda a: "是（日期早于录入日）" if a.backdated else "否"),
+                   ("录入人", lambda a: a.recorded_by), ("作废", lambda a: f"{a.voided_at:%Y-%m-%d} {a.void_reason}"
+                                                        if a.is_voided else "")],
+    detail_template="obligations/activity_detail.html", detail_context=_activity_context,
+    search_placeholder="主题、记录内容或单位",
+)
+
+
+@login_required
+def activity_list(request: HttpRequest) -> HttpResponse:
+    return list_view(request, ACTIVITIES)
+
+
+@login_required
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return detail_view(request, ACTIVITIES, pk)
+
+
+def _activity_form(request: HttpRequest, instance: Activity | None) -> HttpResponse:
+    initial: dict[str, Any] = {"occurred_on": timezone.localdate()}
+    occ_id = request.GET.get("occurrence")
+    if instance is None and occ_id:
+        occ = get_visible_or_404(Occurrence.objects.select_related("rule"), request.user, pk=occ_id)
+        initial.update(kind=occ.rule.activity_kind, unit=occ.unit_id, responsible_post=occ.post_id, title=occ.rule.title,
+                       occurred_on=min(timezone.localdate(), occ.period_end))
+    form = forms.ActivityForm(request.POST or None, request.FILES or None, instance=instance, user=request.user,
+                              initial=initial)
+    # Somebody recording their own work may name their own post and unit even without rights over the unit.
+    person_id = getattr(request.user, "person_id", None)
+    if person_id:
+        own = Post.objects.filter(holder_id=person_id)
+        post_field: Any = form.fields["responsible_post"]
+        post_field.queryset = (post_field.queryset | own).distinct()
+        unit_field: Any = form.fields["unit"]
+        unit_field.queryset = (unit_field.queryset
+                               | Unit.objects.filter(Q(posts__holder_id=person_id)
+                                                     | Q(assignments_received__holder_post__holder_id=person_id))
+                               ).distinct()
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in forms.ActivityForm.Meta.fields if k in form.cleaned_data}
+        try:
+            saved = actions.record_activity(request.user, instance, files=form.cleaned_data.get("attachments") or [],
+                                            **data)
+        except ValidationError as exc:
+            form.apply_errors(exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc) or actions.NO_RIGHT)
+        else:
+            counted = saved.occurrences.count()
+            messages.success(request, f"已保存，计入 {counted} 项应办事项" if counted else "已保存（未对应任何应办事项）")
+            return redirect(ACTIVITIES.url("detail", saved.pk))
+    return render(request, "obligations/activity_form.html", {"cfg": ACTIVITIES, "form": form, "obj": instance})
+
+
+@login_required
+def activity_create(request: HttpRequest) -> HttpResponse:
+    return _activity_form(request, None)
+
+
+@login_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_visible_or_404(Activity.objects.select_related("unit", "responsible_post"), request.user, pk=pk)
+    if not actions._may_record(request.user, activity.unit, activity.responsible_post):
+        raise PermissionDenied("您只能查看该记录，不能修改")
+    return _activity_form(request, activity)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Uploaded files are never served directly: only through the record's access check."""
+    attachment = get_visible_or_404(ActivityAttachment, request.user, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("附件文件不存在")
+    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+
+
+@login_required
+@require_POST
+def activity_void(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_visible_or_404(Activity.objects.select_related("unit"), request.user, pk=pk)
+    if not can_write(request.user, activity):
+        raise PermissionDenied("您只能查看该记录，不能作废")
+    try:
+        actions.void_activity(request.user, activity, request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+    else:
+        messages.success(request, "记录已作废，相关应办事项已重新计算")
+    return redirect(ACTIVITIES.url("detail", activity.pk))
+
+
+# --- rules and heightened periods ----------------------------------------------------------------------
+
+
+def _rule_context(request: HttpRequest, rule: ObligationRule) -> dict[str, Any]:
+    today = timezone.localdate()
+    counts = dict.fromkeys(Status.values, 0)
+    current = Occurrence.objects.visible_to(request.user).filter(rule=rule, period_start__lte=today,
+                                                                 period_end__gte=today)
+    for status in Status.values:
+        counts[status] = current.filter(status_q(status, today)).count()
+    return {"counts": counts}
+
+
+RULES = Crud(
+    name="rule", app="obligations", model=ObligationRule, title="周期性工作规则", form=forms.RuleForm,
+    save=actions.save_rule,
+    columns=[("名称", lambda r: r.title), ("类型", lambda r: r.get_activity_kind_display()),
+             ("周期", lambda r: r.get_period_display()), ("次数", lambda r: r.quota),
+             ("来源", lambda r: r.source), ("状态", lambda r: "启用" if r.enabled else "停用")],
+    filter=filters.filter_rules, select_related=("bureau",),
+    filter_fields=[("period", "周期", PeriodKind.choices), ("activity_kind", "类型", ActivityKind.choices),
+                   ("enabled", "状态", [("1", "启用"), ("0", "停用")])],
+    detail_fields=[("名称", lambda r: r.title), ("规则编号", lambda r: r.code), ("教育局", lambda r: r.bureau),
+                   ("工作类型", lambda r: r.get_activity_kind_display()),
+                   ("对象", lambda r: "、".join([*r.post_kinds, *r.unit_kinds, *r.stages]) or "—"),
+                   ("寄宿制", lambda r: "不限" if r.boarding is None else ("是" if r.boarding else "否")),
+                   ("对象范围", lambda r: r.get_scope_display()),
+                   ("要求", lambda r: f"{r.get_period_display()}至少 {r.quota} 次"),
+                   ("截止", lambda r: r.get_due_rule_display() + (f"（{r.due_day}日）" if r.due_day else "")),
+                   ("宽限天数", lambda r: r.grace_days), ("敏感时期加密", lambda r: "是" if r.heightened else "否"),
+                   ("来源", lambda r: r.source), ("说明", lambda r: r.note),
+                   ("生效", lambda r: f"{r.active_from or ''}–{r.active_until or ''}"),
+                   ("状态", lambda r: "启用" if r.enabled else "停用")],
+    detail_template="obligations/rule_detail.html", detail_context=_rule_context,
+    search_placeholder="名称、编号或条款",
+)
+
+HEIGHTENED = Crud(
+    name="heightened", app="obligations", model=HeightenedPeriod, title="重点敏感时期", form=forms.HeightenedPeriodForm,
+    save=actions.save_heightened_period,
+    columns=[("名称", lambda h: h.name), ("开始", lambda h: h.starts_on), ("结束", lambda h: h.ends_on),
+             ("倍数", lambda h: h.factor), ("教育局", lambda h: h.bureau)],
+    filter=filters.filter_heightened, select_related=("bureau",),
+    detail_fields=[("名称", lambda h: h.name), ("教育局", lambda h: h.bureau), ("开始", lambda h: h.starts_on),
+                   ("结束", lambda h: h.ends_on), ("检查次数倍数", lambda h: h.factor)],
+    search_placeholder="名称",
+)
+
+
+# --- compliance ------------------------------------------------------------------------------------
+
+
+DIMENSIONS = {
+    "unit": ("单位", "unit_id", "unit__name", "unit"),
+    "person": ("责任人", "post__holder_id", "post__holder__name", "holder"),
+    "department": ("股室/处室", "post__unit_id", "post__unit__name", "department"),
+    "region": ("区域", "unit__region_path", None, "region"),
+}
+
+
+def compliance_rows(qs: Any, by: str, today: datetime.date, within: Region | None = None) -> list[dict[str, Any]]:
+    """On-time rate per unit / person / department / region, one aggregate query."""
+    label, key, name, _param = DIMENSIONS[by]
+    counts = {
+        "done": Count("pk", filter=status_q(Status.DONE, today)),
+        "late": Count("pk", filter=status_q(Status.LATE, today)),
+        "missed": Count("pk", filter=status_q(Status.MISSED, today)),
+    }
+    if by == "person":
+        qs = qs.filter(post__holder__isnull=False)
+    if by == "department":
+        qs = qs.filter(post__unit__kind__in=[UnitKind.BUREAU_DEPARTMENT, UnitKind.SCHOOL_DEPARTMENT])
+    grouped = qs.values(*(f for f in (key, name) if f)).annotate(**counts).order_by()
+    rows: dict[Any, dict[str, Any]] = {}
+    if by == "region":
+        children = list(Region.objects.filter(parent=within)) if within else []
+        for g in grouped:
+            child = next((c for c in children if g[key].startswith(c.path)), None)
+            if within is not None and child is None:
+                continue
+            rid = child.pk if child else None
+            row = rows.setdefault(rid, {"id": rid, "name": child.name if child else "全部", "done": 0, "late": 0,
+                                        "missed": 0})
+            for k in ("done", "late", "missed"):
+                row[k] += g[k]
+    else:
+        for g in grouped:
+            rows[g[key]] = {"id": g[key], "name": g[name], "done": g["done"], "late": g["late"], "missed": g["missed"]}
+    out = []
+    for row in rows.values():
+        total = row["done"] + row["late"] + row["missed"]
+        row["total"] = total
+        row["rate"] = round(100 * row["done"] / total, 1) if total else None
+        row["rag"] = rag(row["rate"])
+        out.append(row)
+    out.sort(key=lambda r: (r["rate"] if r["rate"] is not None else 101, str(r["name"])))
+    return out
+
+
+@login_required
+def compliance(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    by = request.GET.get("by", "")
+    by = by if by in DIMENSIONS else "unit"
+    start = filters._date(request.GET.get("from")) or today.replace(month=1, day=1)
+    end = filters._date(request.GET.get("to")) or today
+    qs = Occurrence.objects.visible_to(request.user).filter(period_start__gte=start, period_start__lte=end)
+    qs = filters.filter_occurrences(qs, {k: v for k, v in request.GET.items() if k in ("subtree", "region", "kind")},
+                                    today)
+    within = None
+    if by == "region":
+        region_id = request.GET.get("region")
+        if region_id:
+            within = get_visible_or_404(Region, request.user, pk=region_id)
+        else:
+            scope = user_scope(request.user)
+            top = Region.objects.visible_to(request.user).filter(level__in=["county", "city", "province"])
+            within = top.order_by("path").first() if not scope.everything else top.filter(parent__isnull=True).first()
+    rows = compliance_rows(qs, by, today, within)
+    total = {k: sum(r[k] for r in rows) for k in ("done", "late", "missed")}
+    n = sum(total.values())
+    total["rate"] = round(100 * total["done"] / n, 1) if n else None
+    total["rag"] = rag(total["rate"])
+    return render(request, "obligations/compliance.html", {
+        "rows": rows, "by": by, "dimensions": [(k, v[0]) for k, v in DIMENSIONS.items()], "label": DIMENSIONS[by][0],
+        "param": DIMENSIONS[by][3], "start": start, "end": end, "total": total, "within": within,
+    })
+
+
+# --- calendar ---------------------------------------------------------------------------------------
+
+
+@login_required
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        first = datetime.date.fromisoformat((request.GET.get("month") or "") + "-01")
+    except ValueError:
+        first = today.replace(day=1)
+    month = period_containing("month", first)
+    qs = Occurrence.objects.visible_to(request.user).filter(deadline__gte=month.start, deadline__lte=month.end)
+    unit = None
+    if request.GET.get("unit"):
+        unit = get_visible_or_404(Unit, request.user, pk=request.GET.get("unit"))
+        qs = qs.filter(unit__path__startswith=unit.path)
+    days: dict[datetime.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Status.values, 0))
+    for status in Status.values:
+        for row in qs.filter(status_q(status, today)).values("deadline").annotate(n=Count("pk")).order_by():
+            days[row["deadline"]][status] = row["n"]
+    weeks = []
+    for week in pycalendar.Calendar().monthdatescalendar(month.start.year, month.start.month):
+        weeks.append([{"date": d, "in_month": d.month == month.start.month, "counts": days.get(d), "today": d == today}
+                      for d in week])
+    prev_month = (month.start - datetime.timedelta(days=1)).strftime("%Y-%m")
+    next_month = (month.end + datetime.timedelta(days=1)).strftime("%Y-%m")
+    return render(request, "obligations/calendar.html", {
+        "weeks": weeks, "month": month, "unit": unit, "prev_month": prev_month, "next_month": next_month,
+    })

@@ -1,0 +1,207 @@
+# No "from __future__ import annotations": django-ninja reads these annotations at run time.
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from anxiao.core.access import get_visible_or_404, user_scope
+from anxiao.core.api import AUTH, ErrorOut, crud_routes
+from anxiao.org.models import Unit
+
+from . import actions, filters
+from .models import Risk, RiskAssessment, RiskSettings
+from .selectors import distribution
+from .starter import starter_risks
+
+router = Router()
+
+
+class RiskOut(Schema):
+    id: int
+    school_id: int
+    code: str
+    category: str
+    area: str
+    hazard_factors: str
+    consequences: str
+    existing_controls: str
+    method: str
+    lec_l: Decimal | None
+    lec_e: Decimal | None
+    lec_c: Decimal | None
+    ls_l: int | None
+    ls_s: int | None
+    score: Decimal
+    level: str
+    control_level: str
+    control_level_overridden: bool
+    reported_to_bureau: bool
+    control_post_id: int | None
+    review_date: datetime.date | None
+    is_active: bool
+
+
+class RiskIn(Schema):
+    school_id: int
+    category: str = "other"
+    area: str
+    hazard_factors: str = ""
+    consequences: str = ""
+    existing_controls: str = ""
+    method: str = "lec"
+    lec_l: Decimal | None = None
+    lec_e: Decimal | None = None
+    lec_c: Decimal | None = None
+    ls_l: int | None = None
+    ls_s: int | None = None
+    control_level: str | None = None
+    control_post_id: int | None = None
+    review_date: datetime.date | None = None
+
+
+class RiskPatch(Schema):
+    category: str | None = None
+    area: str | None = None
+    hazard_factors: str | None = None
+    consequences: str | None = None
+    existing_controls: str | None = None
+    method: str | None = None
+    lec_l: Decimal | None = None
+    lec_e: Decimal | None = None
+    lec_c: Decimal | None = None
+    ls_l: int | None = None
+    ls_s: int | None = None
+    control_level: str | None = None
+    control_post_id: int | None = None
+    review_date: datetime.date | None = None
+    is_active: bool | None = None
+
+
+class RiskFilter(Schema):
+    q: str | None = None
+    level: str | None = None
+    category: str | None = None
+    method: str | None = None
+    control_level: str | None = None
+    school: int | None = None
+    active: bool | None = None
+
+
+class SettingsOut(Schema):
+    id: int
+    bureau_id: int
+    lec_red: Decimal
+    lec_orange: Decimal
+    lec_yellow: Decimal
+    ls_red: int
+    ls_orange: int
+    ls_yellow: int
+
+
+class SettingsIn(Schema):
+    bureau_id: int
+    lec_red: Decimal = Decimal(320)
+    lec_orange: Decimal = Decimal(160)
+    lec_yellow: Decimal = Decimal(70)
+    ls_red: int = 20
+    ls_orange: int = 15
+    ls_yellow: int = 9
+
+
+class SettingsPatch(Schema):
+    lec_red: Decimal | None = None
+    lec_orange: Decimal | None = None
+    lec_yellow: Decimal | None = None
+    ls_red: int | None = None
+    ls_orange: int | None = None
+    ls_yellow: int | None = None
+
+
+class SettingsFilter(Schema):
+    q: str | None = None
+
+
+def _save_settings(actor, obj, **data):  # type: ignore[no-untyped-def]
+    # bureau is a one-to-one link, which crud_routes leaves as an id: resolve it through the visible units.
+    if isinstance(data.get("bureau"), int):
+        bureau = Unit.objects.visible_to(actor).filter(pk=data["bureau"]).first()
+        if bureau is None:
+            raise ValidationError({"bureau": [f"编号为 {data['bureau']} 的单位不存在或不可见"]})
+        data["bureau"] = bureau
+    return actions.save_settings(actor, obj, **data)
+
+
+class AssessmentOut(Schema):
+    id: int
+    method: str
+    lec_l: Decimal | None
+    lec_e: Decimal | None
+    lec_c: Decimal | None
+    ls_l: int | None
+    ls_s: int | None
+    score: Decimal
+    level: str
+    assessed_by_id: int | None
+    note: str
+    created_at: datetime.datetime
+
+
+class StarterOut(Schema):
+    code: str
+    category: str
+    area: str
+    hazard_factors: str
+    consequences: str
+    existing_controls: str
+    lec: list[float]
+
+
+class AdoptIn(Schema):
+    school_id: int
+    codes: list[str] | None = None
+
+
+class DistributionOut(Schema):
+    total: dict[str, int]
+    schools: list[dict[str, Any]]
+
+
+@router.get("/risks/starter", response=list[StarterOut], auth=AUTH, operation_id="risks_starter")
+def starter(request: HttpRequest):
+    """The built-in starter list of typical school risks, with suggested LEC scores."""
+    return list(starter_risks())
+
+
+@router.post("/risks/adopt", response={201: list[RiskOut], 403: ErrorOut, 422: ErrorOut}, auth=AUTH,
+             operation_id="risks_adopt")
+def adopt(request: HttpRequest, payload: AdoptIn):
+    """Adopt entries of the starter list for a school (all when ``codes`` is left out)."""
+    if user_scope(request.user, write=True).empty:
+        raise PermissionDenied("您没有采用风险清单的权限")
+    school = Unit.objects.visible_to(request.user).filter(pk=payload.school_id).first()
+    if school is None:
+        raise ValidationError({"school": [f"编号为 {payload.school_id} 的学校不存在或不可见"]})
+    return 201, actions.adopt_starter(request.user, school, payload.codes)
+
+
+@router.get("/risks/distribution", response=DistributionOut, auth=AUTH, operation_id="risks_distribution")
+def risk_distribution(request: HttpRequest):
+    """Four-colour counts per visible school and their total."""
+    return distribution(Risk.objects.visible_to(request.user))
+
+
+@router.get("/risks/{int:pk}/assessments", response={200: list[AssessmentOut], 404: ErrorOut}, auth=AUTH,
+            operation_id="risks_assessments")
+def assessments(request: HttpRequest, pk: int):
+    """The grading history of one risk, newest first."""
+    risk = get_visible_or_404(Risk, request.user, pk=pk)
+    return list(RiskAssessment.objects.visible_to(request.user).filter(risk=risk))
+
+
+crud_routes(router, "risks", Risk, RiskOut, RiskIn, RiskPatch, RiskFilter, filters.filter_risks, actions.save_risk,
+            select_related=("school",))
+crud_routes(router, "risks/settings", RiskSettings, SettingsOut, SettingsIn, SettingsPatch, SettingsFilter,
+            filters.filter_settings, _save_settings)

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+
+
+class RisksConfig(AppConfig):
+    name = "anxiao.risks"
+    label = "risks"
+    verbose_name = "风险分级管控"
+
+    def ready(self) -> None:
+        from anxiao.core.home import HomeSection, register_section
+        from anxiao.core.navigation import MenuEntry, register
+
+        from .selectors import home_section
+
+        register(
+            MenuEntry("风险清单", "risks:risk_list", 30),
+            MenuEntry("风险四色分布", "risks:distribution", 31),
+            MenuEntry("风险分级设置", "risks:settings_list", 32, needs="admin"),
+        )
+        register_section(HomeSection(40, "risks/_home.html", home_section))

@@ -1,0 +1,228 @@
+# No "from __future__ import annotations": django-ninja reads these annotations at run time.
+import datetime
+from dataclasses import asdict
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Schema
+
+from anxiao.core.access import get_visible_or_404
+from anxiao.core.api import AUTH, ErrorOut, crud_routes
+
+from . import actions, compliance, filters, rules
+from .models import Guard, SchoolProfile, StaffingSettings
+
+router = Router()
+
+
+class RuleOut(Schema):
+    code: str
+    title: str
+    required: Any
+    source: str
+    note: str
+    details: dict[str, Any]
+
+
+class StaffingRulesOut(Schema):
+    input: dict[str, Any]
+    rules: list[RuleOut]
+
+
+@router.get("/rules/staffing", response={200: StaffingRulesOut, 422: ErrorOut}, auth=AUTH,
+            operation_id="rules_staffing")
+def rules_staffing(request: HttpRequest, students: int, staff: int, boarders: int = 0, stage: str = "",
+                   standard: str = rules.GuardStandard.S002, rounding: str = rules.Rounding.UP):
+    """The staffing rules for a campus of this size (the same function as `anxiao rules staffing`)."""
+    return rules.staffing_rules(students, staff, boarders, stage, standard, rounding)
+
+
+class ProfileOut(Schema):
+    id: int
+    school_id: int
+    campus: str
+    students: int
+    staff: int
+    boarders: int
+    buildings: int
+    safety_office_size: int
+    has_safety_office_director: bool
+    has_safety_department: bool
+    alarm_linked: bool
+    video_linked: bool
+    video_retention_days: int
+    closed_perimeter: bool
+    anti_ramming: bool
+    security_room: bool
+    gate_duty_24h: bool
+
+
+class ProfileIn(Schema):
+    school_id: int
+    campus: str = "主校区"
+    students: int = 0
+    staff: int = 0
+    boarders: int = 0
+    buildings: int = 0
+    safety_office_size: int = 0
+    has_safety_office_director: bool = False
+    has_safety_department: bool = False
+    alarm_linked: bool = False
+    video_linked: bool = False
+    video_retention_days: int = 0
+    closed_perimeter: bool = False
+    anti_ramming: bool = False
+    security_room: bool = False
+    gate_duty_24h: bool = False
+
+
+class ProfilePatch(Schema):
+    campus: str | None = None
+    students: int | None = None
+    staff: int | None = None
+    boarders: int | None = None
+    buildings: int | None = None
+    safety_office_size: int | None = None
+    has_safety_office_director: bool | None = None
+    has_safety_department: bool | None = None
+    alarm_linked: bool | None = None
+    video_linked: bool | None = None
+    video_retention_days: int | None = None
+    closed_perimeter: bool | None = None
+    anti_ramming: bool | None = None
+    security_room: bool | None = None
+    gate_duty_24h: bool | None = None
+
+
+class ProfileFilter(Schema):
+    q: str | None = None
+    school: int | None = None
+
+
+class GuardOut(Schema):
+    id: int
+    profile_id: int
+    name: str
+    from_security_company: bool
+    company: str
+    licence_no: str
+    birth_date: datetime.date
+    training_days: int
+    equipment: list[str]
+    is_active: bool
+
+
+class GuardIn(Schema):
+    profile_id: int
+    name: str
+    from_security_company: bool = True
+    company: str = ""
+    licence_no: str = ""
+    birth_date: datetime.date
+    training_days: int = 0
+    equipment: list[str] = []
+
+
+class GuardPatch(Schema):
+    name: str | None = None
+    from_security_company: bool | None = None
+    company: str | None = None
+    licence_no: str | None = None
+    birth_date: datetime.date | None = None
+    training_days: int | None = None
+    equipment: list[str] | None = None
+    is_active: bool | None = None
+
+
+class GuardFilter(Schema):
+    q: str | None = None
+    school: int | None = None
+    profile: int | None = None
+
+
+class SettingsOut(Schema):
+    id: int
+    bureau_id: int
+    guard_standard: str
+    rounding: str
+    video_retention_days: int
+
+
+class SettingsIn(Schema):
+    bureau_id: int
+    guard_standard: str = rules.GuardStandard.S002
+    rounding: str = rules.Rounding.UP
+    video_retention_days: int = 30
+
+
+class SettingsPatch(Schema):
+    guard_standard: str | None = None
+    rounding: str | None = None
+    video_retention_days: int | None = None
+
+
+class SettingsFilter(Schema):
+    q: str | None = None
+
+
+crud_routes(router, "staffing/profiles", SchoolProfile, ProfileOut, ProfileIn, ProfilePatch, ProfileFilter,
+            filters.filter_profiles, actions.save_profile, select_related=("school",))
+crud_routes(router, "staffing/guards", Guard, GuardOut, GuardIn, GuardPatch, GuardFilter, filters.filter_guards,
+            actions.save_guard)
+def _save_settings(actor, obj, **data):  # type: ignore[no-untyped-def]
+    # bureau is a one-to-one link, which crud_routes leaves as an id: resolve it through the visible units.
+    if isinstance(data.get("bureau"), int):
+        from django.core.exceptions import ValidationError
+
+        from anxiao.org.models import Unit
+
+        bureau = Unit.objects.visible_to(actor).filter(pk=data["bureau"]).first()
+        if bureau is None:
+            raise ValidationError({"bureau": [f"编号为 {data['bureau']} 的单位不存在或不可见"]})
+        data["bureau"] = bureau
+    return actions.save_settings(actor, obj, **data)
+
+
+crud_routes(router, "staffing/settings", StaffingSettings, SettingsOut, SettingsIn, SettingsPatch, SettingsFilter,
+            filters.filter_settings, _save_settings)
+
+
+class FindingOut(Schema):
+    code: str
+    message: str
+    source: str
+    campus: str
+    shortfall: int
+
+
+class SchoolComplianceOut(Schema):
+    school_id: int
+    school: str
+    ok: bool
+    findings: list[FindingOut]
+
+
+def _out(school: Any, findings: list[compliance.Finding]) -> dict[str, Any]:
+    return {"school_id": school.pk, "school": school.name, "ok": not findings,
+            "findings": [asdict(f) for f in findings]}
+
+
+@router.get("/staffing/compliance", response=list[SchoolComplianceOut], auth=AUTH,
+            operation_id="staffing_compliance_list")
+def compliance_list(request: HttpRequest, failing: bool = False):
+    """Every visible school with the staffing rules it fails (``failing=true``: only those that fail)."""
+    from .views import visible_schools
+
+    rows = compliance.findings_by_school(visible_schools(request.user), timezone.localdate())
+    return [_out(s, f) for s, f in rows if f or not failing]
+
+
+@router.get("/staffing/compliance/{int:school_id}", response={200: SchoolComplianceOut, 404: ErrorOut}, auth=AUTH,
+            operation_id="staffing_compliance_get")
+def compliance_get(request: HttpRequest, school_id: int):
+    from .views import visible_schools
+
+    school = get_visible_or_404(visible_schools(request.user), request.user, pk=school_id)
+    [(school, findings)] = compliance.findings_by_school([school], timezone.localdate())
+    return _out(school, findings)
