@@ -17,6 +17,7 @@ from .grading import Level, accident_level
 from .models import (
     SUBCATEGORIES,
     Category,
+    EmergencyTeam,
     FollowUpAction,
     Incident,
     IncidentEvent,
@@ -24,6 +25,7 @@ from .models import (
     ReportingRule,
     ReportKind,
     Status,
+    TeamKind,
 )
 
 # A phone's clock may run a little ahead of the server's.
@@ -263,3 +265,28 @@ def _notify(event: IncidentEvent) -> None:
     from . import notify
 
     notify.send(event)
+
+
+def ensure_teams(actor: Any, unit: Any) -> list[EmergencyTeam]:
+    """The school's emergency leading group has the seven teams of seed 001 七(三); create any that are missing."""
+    existing = {t.kind: t for t in EmergencyTeam.objects.filter(unit=unit)}
+    missing = [k for k in TeamKind.values if k not in existing]
+    if missing:
+        _require(actor, unit, MANAGERS, "您不能管理该单位的应急小组")
+        EmergencyTeam.objects.bulk_create([EmergencyTeam(unit=unit, kind=k) for k in missing])
+    return list(EmergencyTeam.objects.filter(unit=unit).select_related("leader__holder").prefetch_related(
+        "members__holder").order_by("kind"))
+
+
+def save_team(actor: Any, team: EmergencyTeam, *, leader: Any = None, members: Any = (), duties: str = "") -> EmergencyTeam:
+    _require(actor, team.unit, MANAGERS, "您不能管理该单位的应急小组")
+    members = list(members)
+    outside = [p for p in [leader, *members] if p is not None and not p.unit.path.startswith(team.unit.path)]
+    if outside:
+        raise ValidationError({"members": [f"{outside[0]} 不是本单位的岗位"]})
+    with transaction.atomic():
+        team.leader = leader
+        team.duties = duties
+        team.save()
+        team.members.set(members)
+    return team

@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/actions/new/", views.action_create, name="action_create"),
     path("<int:pk>/close/", views.incident_close, name="incident_close"),
     path("actions/<int:pk>/complete/", views.action_complete, name="action_complete"),
+    path("schools/<int:unit_id>/teams/", views.team_list, name="team_list"),
+    path("teams/<int:pk>/", views.team_edit, name="team_edit"),
 ]

@@ -146,3 +146,39 @@ def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "事件已结案")
     return redirect("incidents:incident_detail", incident.pk)
+
+
+@login_required
+def team_list(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = get_visible_or_404(Unit, request.user, pk=unit_id, kind=UnitKind.SCHOOL)
+    can_manage = bool(roles_over_unit(request.user, unit) & actions.MANAGERS)
+    if can_manage:
+        teams = actions.ensure_teams(request.user, unit)
+    else:
+        teams = list(unit.emergency_teams.select_related("leader__holder").prefetch_related("members__holder"))
+    return render(request, "incidents/teams.html", {"unit": unit, "teams": teams, "can_manage": can_manage})
+
+
+@login_required
+def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    from anxiao.org.models import Post
+
+    from .models import EmergencyTeam
+
+    team = get_visible_or_404(EmergencyTeam.objects.select_related("unit"), request.user, pk=pk)
+    posts = Post.objects.filter(unit__path__startswith=team.unit.path, is_active=True).select_related("holder", "unit")
+    if request.method == "POST":
+        chosen = {int(i) for i in request.POST.getlist("members") if i.isdigit()}
+        leader = posts.filter(pk=request.POST.get("leader") or 0).first()
+        try:
+            actions.save_team(request.user, team, leader=leader, members=posts.filter(pk__in=chosen),
+                              duties=request.POST.get("duties", ""))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "应急小组已保存")
+            return redirect("incidents:team_list", team.unit_id)
+    members = set(team.members.values_list("pk", flat=True))
+    return render(request, "incidents/team_form.html", {"team": team, "posts": posts, "members": members})

@@ -23,7 +23,15 @@ def _new(w):  # type: ignore[no-untyped-def]
             "learned_at": now, "place": "食堂"}
 
 
+def _team(w):  # type: ignore[no-untyped-def]
+    from anxiao.incidents import actions
+
+    return actions.ensure_teams(None, w.a1)[0].pk
+
+
 CASES = [
+    Case("incidents:team_list", lambda w: reverse("incidents:team_list", args=[w.a1.pk]), target="a1"),
+    Case("incidents:team_edit", lambda w: reverse("incidents:team_edit", args=[_team(w)]), target="a1"),
     Case("incidents:incident_list", lambda w: reverse("incidents:incident_list")),
     Case("incidents:incident_create", lambda w: reverse("incidents:incident_create"), kind="write",
          writers=REPORTERS | {"outsider"}),

@@ -151,3 +151,19 @@ def test_an_escalation_reaches_the_school_heads_and_the_bureau_safety_office(wor
     users = {u for u, _t in titles}
     assert {"school_admin", "bureau_admin"} <= users and "bureau_viewer" not in users
     assert all("超时上报" in t for _u, t in titles)
+
+
+def test_a_school_keeps_its_seven_emergency_teams_with_members(as_user, world):
+    from anxiao.incidents.models import EmergencyTeam
+
+    client = as_user("school_admin")
+    body = client.get(f"/incidents/schools/{world.a1.pk}/teams/").content.decode()
+    assert body.count("<tr>") == 8 and "事故调查组" in body
+    team = EmergencyTeam.objects.get(unit=world.a1, kind="rescue")
+    client.post(f"/incidents/teams/{team.pk}/", {"leader": world.posts["a1_principal"].pk,
+                                                 "members": [world.posts["a1_teacher"].pk], "duties": "现场救护"})
+    team.refresh_from_db()
+    assert team.leader == world.posts["a1_principal"]
+    assert list(team.members.all()) == [world.posts["a1_teacher"]]
+    with pytest.raises(ValidationError):
+        actions.save_team(world.users["sysadmin"], team, members=[world.posts["b1_principal"]])
