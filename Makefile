@@ -40,6 +40,7 @@ run: install
 	$(BIN)/anxiao runserver $(HOST):$(PORT)
 
 lint: install-test
+	mkdir -p var
 	$(BIN)/ruff check .
 	$(BIN)/mypy anxiao
 	ANXIAO_ENV=test $(BIN)/anxiao makemigrations --check --dry-run -v0
