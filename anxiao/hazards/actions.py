@@ -543,7 +543,7 @@ def transition(actor: Any, hazard: Hazard, action_name: str, *, photos: Iterable
     today = timezone.localdate(now)
     photos = list(photos)
     with transaction.atomic():
-        locked = (Hazard.objects.select_for_update()
+        locked = (Hazard.objects.select_for_update(of=("self",))
                   .select_related("unit", "unit__supervising_unit", "item_result__item", "responsible__unit")
                   .get(pk=hazard.pk))
         if locked.status == Status.CLOSED:
