@@ -109,3 +109,21 @@ def veto_decisions(unit: Any, year: int) -> list[Decision]:
     """Decisions of a year that veto the unit's annual assessment (a measure 'veto' on one of its posts)."""
     qs = Decision.objects.filter(case__year=year, case__voided_at__isnull=True, post__unit__path__startswith=unit.path)
     return [d for d in qs.select_related("case", "post") if Measure.VETO in d.measures]
+
+
+def configure_measure(actor: Any, bureau: Any, measure: str, *, enabled: bool, label: str = "",
+                      source: str = "") -> MeasureOption:
+    """A bureau switches an accountability measure on or off and words it its own way."""
+    _require(actor, bureau)
+    if measure not in Measure.values:
+        raise ValidationError({"measure": ["不是有效的追责措施"]})
+    if measure == Measure.NONE and not enabled:
+        raise ValidationError({"measure": ["“不予追责（尽职免责）”不能停用"]})
+    with transaction.atomic():
+        if not MeasureOption.objects.filter(bureau=bureau).exists():
+            # The first change turns the implicit "all measures" into an explicit list.
+            MeasureOption.objects.bulk_create([MeasureOption(bureau=bureau, measure=m) for m in Measure.values])
+        option = MeasureOption.objects.get(bureau=bureau, measure=measure)
+        option.enabled, option.label, option.source = enabled, label.strip(), source.strip()
+        option.save()
+    return option

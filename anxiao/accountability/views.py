@@ -87,3 +87,31 @@ def decision_create(request: HttpRequest, pk: int, post_id: int) -> HttpResponse
     else:
         messages.success(request, "决定已记录")
     return redirect("accountability:case_detail", case.pk)
+
+
+@login_required
+def measure_settings(request: HttpRequest) -> HttpResponse:
+    from anxiao.core.choices import UnitKind
+    from anxiao.org.models import Unit
+
+    from .models import Measure, MeasureOption
+
+    bureaus = list(Unit.objects.writable_by(request.user).filter(kind=UnitKind.BUREAU))
+    if not bureaus:
+        raise PermissionDenied("只有教育局可以设置追责措施")
+    bureau = next((b for b in bureaus if str(b.pk) == request.GET.get("bureau")), bureaus[0])
+    if request.method == "POST":
+        try:
+            actions.configure_measure(request.user, bureau, request.POST.get("measure", ""),
+                                      enabled=request.POST.get("enabled") == "on", label=request.POST.get("label", ""),
+                                      source=request.POST.get("source", ""))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已保存")
+        return redirect(f"{request.path}?bureau={bureau.pk}")
+    options = {o.measure: o for o in MeasureOption.objects.filter(bureau=bureau)}
+    enabled = set(actions.enabled_measures(bureau))
+    rows = [{"code": m.value, "default": m.label, "option": options.get(m.value), "enabled": m.value in enabled}
+            for m in Measure]
+    return render(request, "accountability/measures.html", {"bureau": bureau, "bureaus": bureaus, "rows": rows})

@@ -19,6 +19,8 @@ def _case(w):  # type: ignore[no-untyped-def]
 CASES = [
     Case("accountability:case_list", lambda w: reverse("accountability:case_list")),
     Case("accountability:case_create", lambda w: reverse("accountability:case_create")),
+    Case("accountability:measure_settings", lambda w: reverse("accountability:measure_settings"), kind="write",
+         writers=DECIDERS),
     Case("accountability:case_detail", lambda w: reverse("accountability:case_detail", args=[_case(w).pk]),
          target="a1"),
     Case("accountability:decision_create",

@@ -66,3 +66,17 @@ def test_case_page_shows_dossier_and_decision_form(as_user, world):
     assert "履职档案" in body and "事故与报告" in body and "作出决定" in body
     body = as_user("school_admin").get(f"/accountability/{case.pk}/").content.decode()
     assert "作出决定" not in body
+
+
+def test_a_bureau_configures_which_measures_it_uses(world):
+    from anxiao.accountability.models import Measure
+
+    actions.configure_measure(world.users["bureau_admin"], world.bureau_a, Measure.PERFORMANCE, enabled=False)
+    assert Measure.PERFORMANCE not in actions.enabled_measures(world.a1)
+    case = _case(world)
+    with pytest.raises(ValidationError) as exc:
+        actions.decide(world.users["bureau_admin"], case, post=world.posts["a1_officer"], finding=Finding.DERELICT,
+                       reasoning="x", measures=[Measure.PERFORMANCE])
+    assert "未启用" in str(exc.value)
+    with pytest.raises(PermissionDenied):
+        actions.configure_measure(world.users["school_admin"], world.bureau_a, Measure.VETO, enabled=False)
