@@ -4,11 +4,11 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from .navigation import menu_for
+from .navigation import sections_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_menu": menu_for(request)}
+    return {"nav_sections": sections_for(request)}

@@ -27,6 +27,39 @@ def register(*entries: MenuEntry) -> None:
             _ENTRIES.append(entry)
 
 
+# Top-level sections of the menu, by the URL namespace of an entry.
+SECTIONS = [
+    ("工作", ("core", "reports:dashboard", "obligations", "notifications")),
+    ("隐患排查", ("inspections", "hazards", "risks")),
+    ("责任落实", ("policies", "responsibility")),
+    ("台账报表", ("reports",)),
+    ("事故与追责", ("incidents", "accountability", "assessment")),
+    ("总校长制", ("chiefs",)),
+    ("组织与设置", ("org", "staffing", "accounts")),
+]
+
+
+def _section_of(url_name: str) -> str:
+    for label, keys in SECTIONS:
+        if url_name in keys:
+            return label
+    namespace = url_name.split(":", 1)[0]
+    for label, keys in SECTIONS:
+        if namespace in keys:
+            return label
+    return "其他"
+
+
+def sections_for(request: HttpRequest) -> list[dict[str, Any]]:
+    """The menu grouped into sections (a short top bar; each section opens its entries)."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for item in menu_for(request):
+        grouped.setdefault(_section_of(item["url_name"]), []).append(item)
+    order = [label for label, _keys in SECTIONS] + ["其他"]
+    return [{"label": gettext(label), "items": grouped[label], "active": any(i["active"] for i in grouped[label])}
+            for label in order if label in grouped]
+
+
 def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
     from .access import user_scope
 
@@ -40,5 +73,6 @@ def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
         if entry.needs == "system" and not system:
             continue
         url = reverse(entry.url_name)
-        items.append({"label": gettext(entry.label), "url": url, "active": request.path.startswith(url) and url != "/"})
+        items.append({"label": gettext(entry.label), "url": url, "url_name": entry.url_name,
+                      "active": request.path.startswith(url) and url != "/"})
     return items

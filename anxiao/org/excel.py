@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -66,11 +67,14 @@ class _Rollback(Exception):
 
 
 def _choice(value: str, choices: Any, column: str) -> str:
+    """A choice by its code, its Chinese label, or its label in the user's language (exports use that)."""
     text = str(value).strip()
-    for code, label in choices:
-        if text in (code, str(label)):
+    with translation.override("zh-hans"):
+        chinese = [(code, str(label)) for code, label in choices]
+    for (code, label), (_c, zh) in zip(choices, chinese, strict=True):
+        if text in (code, str(label), zh):
             return code
-    names = "、".join(str(label) for _c, label in choices)
+    names = "、".join(zh for _c, zh in chinese)
     raise ValidationError({column: [f"“{text}”不是有效的选项，可选：{names}"]})
 
 
