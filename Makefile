@@ -33,14 +33,14 @@ system-deps:
 	fi
 
 run: install
-	mkdir -p var
+	mkdir -p var/static
 	$(BIN)/anxiao migrate --noinput -v0
 	$(BIN)/anxiao demo --if-empty
 	@echo "安校已启动：http://$(HOST):$(PORT)/  （Ctrl+C 停止）"
 	$(BIN)/anxiao runserver $(HOST):$(PORT)
 
 lint: install-test
-	mkdir -p var
+	mkdir -p var/static
 	$(BIN)/ruff check .
 	$(BIN)/mypy anxiao
 	ANXIAO_ENV=test $(BIN)/anxiao makemigrations --check --dry-run -v0
