@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anxiao.core.access import get_visible_or_404, roles_over_unit
+from anxiao.core.flash import run_and_flash
+from anxiao.core.forms import apply_errors
 from anxiao.org.models import Post
 
 from . import actions, dossier
@@ -46,9 +48,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
             case = actions.open_case(request.user, d["unit"], title=d["title"], source_kind=d["source_kind"],
                                      year=d["year"], description=d["description"], posts=d["posts"], source=source)
         except ValidationError as exc:
-            for name, errs in exc.error_dict.items():
-                for e in errs:
-                    form.add_error(name if name in form.fields else None, e)
+            apply_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -76,16 +76,10 @@ def decision_create(request: HttpRequest, pk: int, post_id: int) -> HttpResponse
     form = DecisionForm(request.POST, prefix=f"p{post.pk}")
     form.is_valid()
     d = form.cleaned_data
-    try:
-        actions.decide(request.user, case, post=post, finding=d.get("finding", ""), reasoning=d.get("reasoning", ""),
-                       measures=d.get("measures", []), decided_on=d.get("decided_on"),
-                       document_number=d.get("document_number", ""))
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "决定已记录")
+    run_and_flash(request, lambda: actions.decide(
+        request.user, case, post=post, finding=d.get("finding", ""), reasoning=d.get("reasoning", ""),
+        measures=d.get("measures", []), decided_on=d.get("decided_on"), document_number=d.get("document_number", "")),
+        "决定已记录")
     return redirect("accountability:case_detail", case.pk)
 
 

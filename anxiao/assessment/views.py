@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from anxiao.core.access import get_visible_or_404
 from anxiao.core.choices import UnitKind
+from anxiao.core.flash import run_and_flash
 from anxiao.org.models import Unit
 
 from . import actions, exports
@@ -64,14 +65,7 @@ def scheme_compute(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _step(request: HttpRequest, pk: int, step: object, done: str) -> HttpResponse:
     scheme = get_visible_or_404(Scheme, request.user, pk=pk)
-    try:
-        step(request.user, scheme)  # type: ignore[operator]
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
+    run_and_flash(request, lambda: step(request.user, scheme), done)  # type: ignore[operator]
     return redirect("assessment:scheme_detail", scheme.pk)
 
 
@@ -80,15 +74,9 @@ def _step(request: HttpRequest, pk: int, step: object, done: str) -> HttpRespons
 def score_create(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = get_visible_or_404(Indicator.objects.select_related("scheme__bureau"), request.user, pk=pk)
     unit = get_visible_or_404(Unit, request.user, pk=request.POST.get("unit") or 0)
-    try:
-        actions.score(request.user, indicator, unit, request.POST.get("score") or None,  # type: ignore[arg-type]
-                      request.POST.get("evidence", ""))
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "评分已保存")
+    run_and_flash(request, lambda: actions.score(request.user, indicator, unit,
+                                                 request.POST.get("score") or None,  # type: ignore[arg-type]
+                                                 request.POST.get("evidence", "")), "评分已保存")
     return redirect("assessment:scheme_detail", indicator.scheme_id)
 
 

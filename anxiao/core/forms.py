@@ -5,6 +5,35 @@ from typing import Any
 from django import forms
 
 
+def style_fields(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        css = "check" if isinstance(field.widget, forms.CheckboxInput) else "input"
+        field.widget.attrs.setdefault("class", css)
+
+
+def apply_errors(form: forms.BaseForm, exc: Any) -> None:
+    """Put a ValidationError raised by an action onto the fields it names (others go to the whole form)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            target = name if name in form.fields else None
+            for err in errors:
+                form.add_error(target, err)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+class StyledForm(forms.Form):
+    """A plain form styled like the rest and able to show an action's errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+    def apply_errors(self, exc: Any) -> None:
+        apply_errors(self, exc)
+
+
 class ScopedModelForm(forms.ModelForm):
     """A ModelForm whose choice fields only offer records the user may see."""
 
@@ -16,16 +45,7 @@ class ScopedModelForm(forms.ModelForm):
                 qs = field.queryset
                 if qs is not None and hasattr(qs, "visible_to"):
                     field.queryset = qs.visible_to(user)
-            css = "check" if isinstance(field.widget, forms.CheckboxInput) else "input"
-            field.widget.attrs.setdefault("class", css)
+        style_fields(self)
 
     def apply_errors(self, exc: Any) -> None:
-        """Put a ValidationError raised by an action onto the fields it names."""
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                target = name if name in self.fields else None
-                for err in errors:
-                    self.add_error(target, err)
-        else:
-            for message in exc.messages:
-                self.add_error(None, message)
+        apply_errors(self, exc)

@@ -13,6 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from .access import NOTHING, Scope, ScopedQuerySet, default_scope_q
 
 
+def assign(instance: Any, data: dict[str, Any]) -> None:
+    """Set the given fields on a record (actions validate and save it afterwards)."""
+    for key, value in data.items():
+        setattr(instance, key, value)
+
+
 class AnxiaoModel(models.Model):
     """Base for domain records: timestamps, the scoped manager, and a snapshot of loaded values.
 

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_POST
 
 from anxiao.core.access import get_visible_or_404, roles_over_unit
 from anxiao.core.choices import UnitKind
+from anxiao.core.flash import run_and_flash
+from anxiao.core.forms import apply_errors
 from anxiao.org.models import Unit
 
 from . import actions, filters, forms
@@ -54,19 +56,13 @@ def incident_create(request: HttpRequest) -> HttpResponse:
         try:
             incident = actions.record(request.user, unit, teams=teams, **d)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "事件已登记，请在时限内完成电话和书面报告。")
             return redirect("incidents:incident_detail", incident.pk)
     return render(request, "incidents/form.html", {"form": form, "title": "登记事故/突发事件"})
-
-
-def _apply(form: Any, exc: ValidationError) -> None:
-    for name, errors in getattr(exc, "error_dict", {None: exc.error_list}).items():
-        for err in errors:
-            form.add_error(name if name in form.fields else None, err)
 
 
 @login_required
@@ -94,7 +90,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             entry = actions.report(request.user, incident, **d)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -111,7 +107,7 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.add_action(request.user, incident, **form.cleaned_data)
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -127,7 +123,7 @@ def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             actions.complete_action(request.user, action, form.cleaned_data["done_note"])
         except ValidationError as exc:
-            _apply(form, exc)
+            apply_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -139,12 +135,7 @@ def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def incident_close(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_visible_or_404(Incident, request.user, pk=pk)
-    try:
-        actions.close(request.user, incident)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-    else:
-        messages.success(request, "事件已结案")
+    run_and_flash(request, lambda: actions.close(request.user, incident), "事件已结案")
     return redirect("incidents:incident_detail", incident.pk)
 
 

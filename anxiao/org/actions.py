@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from anxiao.core.access import Scope, user_scope
 from anxiao.core.choices import POST_KIND_UNIT_KINDS, REGION_LEVEL_ORDER, PostKind, UnitKind
+from anxiao.core.models import assign
 
 from .models import Assignment, Group, GroupMember, Person, Post, PostTenure, Region, Unit
 
@@ -41,11 +42,6 @@ def _require_new_unit_place(actor: Any, parent: Unit | None, region: Region | No
     raise PermissionDenied(NO_RIGHT)
 
 
-def _apply(instance: Any, data: dict[str, Any]) -> None:
-    for key, value in data.items():
-        setattr(instance, key, value)
-
-
 def _clean_and_save(instance: Any) -> Any:
     instance.full_clean()
     instance.save()
@@ -61,7 +57,7 @@ def save_region(actor: Any, region: Region | None, **data: Any) -> Region:
     scope = _scope(actor)
     if not creating and not scope.covers_region(region):
         raise PermissionDenied(NO_RIGHT)
-    _apply(region, data)
+    assign(region, data)
     parent = region.parent
     if not scope.everything and (parent is None or not scope.covers_region(parent)):
         raise PermissionDenied(NO_RIGHT)
@@ -109,7 +105,7 @@ def save_unit(actor: Any, unit: Unit | None, **data: Any) -> Unit:
     placed = (unit.parent_id, unit.region_id)
     if not creating:
         require_unit(actor, unit)
-    _apply(unit, data)
+    assign(unit, data)
     if unit.parent_id and unit.region_id is None and unit.parent:
         unit.region = unit.parent.region
     if creating or (unit.parent_id, unit.region_id) != placed:
@@ -135,7 +131,7 @@ def save_person(actor: Any, person: Person | None, **data: Any) -> Person:
     person = person or Person()
     if not creating:
         require_unit(actor, person.unit)
-    _apply(person, data)
+    assign(person, data)
     if person.mobile:
         person.mobile = person.mobile.strip()
         if not (person.mobile.isdigit() and len(person.mobile) == 11 and person.mobile.startswith("1")):
@@ -159,7 +155,7 @@ def save_post(actor: Any, post: Post | None, **data: Any) -> Post:
     if not creating:
         require_unit(actor, post.unit)
     holder = data.pop("holder", post.holder if not creating else None)
-    _apply(post, data)
+    assign(post, data)
     if not post.title and post.kind:
         post.title = str(PostKind(post.kind).label)
     if post.unit_id:
@@ -199,7 +195,7 @@ def save_group(actor: Any, group: Group | None, **data: Any) -> Group:
     group = group or Group()
     if not creating:
         require_unit(actor, group.unit)
-    _apply(group, data)
+    assign(group, data)
     if group.unit_id:
         require_unit(actor, group.unit)
     with transaction.atomic():
@@ -223,7 +219,7 @@ def save_assignment(actor: Any, assignment: Assignment | None, **data: Any) -> A
     assignment = assignment or Assignment()
     if not creating:
         require_unit(actor, assignment.holder_unit)
-    _apply(assignment, data)
+    assign(assignment, data)
     if assignment.holder_post_id and assignment.holder_post and not assignment.holder_unit_id:
         assignment.holder_unit = assignment.holder_post.unit
     errors: dict[str, list[str]] = {}

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from anxiao.core.choices import UnitKind
+from anxiao.core.forms import StyledForm
 from anxiao.org.models import Unit
 
 from .loader import available_packs
@@ -25,23 +26,9 @@ class AdoptForm(forms.Form):
             f.widget.attrs.setdefault("class", "input")
 
 
-class DutyForm(forms.Form):
+class DutyForm(StyledForm):
     clause_ref = forms.CharField(label="条款号", max_length=60)
     category = forms.ChoiceField(label="类别", choices=DutyCategory.choices)
     topic = forms.CharField(label="主题", max_length=40, required=False)
     text = forms.CharField(label="职责内容", widget=forms.Textarea(attrs={"rows": 4}))
     retire = forms.BooleanField(label="废止此项职责", required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for f in self.fields.values():
-            f.widget.attrs.setdefault("class", "check" if isinstance(f.widget, forms.CheckboxInput) else "input")
-
-    def apply_errors(self, exc: Any) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                for err in errors:
-                    self.add_error(name if name in self.fields else None, err)
-        else:
-            for message in exc.messages:
-                self.add_error(None, message)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from anxiao.core.access import get_visible_or_404, roles_over_unit
 from anxiao.core.choices import UnitKind
+from anxiao.core.flash import run_and_flash
 from anxiao.org.models import Unit
 
 from . import actions, exports, ledger
@@ -88,25 +89,12 @@ def ledger_school(request: HttpRequest, unit_id: int) -> HttpResponse:
     })
 
 
-def _act(request: HttpRequest, fn: Any, done: str) -> Any:
-    try:
-        result = fn()
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return None
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-        return None
-    messages.success(request, done)
-    return result
-
-
 @login_required
 @require_POST
 def ledger_prepare(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_visible_or_404(Unit, request.user, pk=unit_id, kind=UnitKind.SCHOOL)
     month = _month(request)
-    _act(request, lambda: actions.prepare(request.user, unit, month, remarks=request.POST.get("remarks", ""),
+    run_and_flash(request, lambda: actions.prepare(request.user, unit, month, remarks=request.POST.get("remarks", ""),
                                           correction_reason=request.POST.get("correction_reason", "")),
          "台账已生成，待校长审核报送")
     return redirect(f"/reports/schools/{unit.pk}/?month={month:%Y-%m}")
@@ -116,7 +104,7 @@ def ledger_prepare(request: HttpRequest, unit_id: int) -> HttpResponse:
 @require_POST
 def ledger_approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_visible_or_404(MonthlyLedger.objects.select_related("unit"), request.user, pk=pk)
-    _act(request, lambda: actions.approve(request.user, report), "台账已审核并报送教育局")
+    run_and_flash(request, lambda: actions.approve(request.user, report), "台账已审核并报送教育局")
     return redirect(f"/reports/schools/{report.unit_id}/?month={report.month:%Y-%m}")
 
 
@@ -124,7 +112,7 @@ def ledger_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ledger_return(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_visible_or_404(MonthlyLedger.objects.select_related("unit"), request.user, pk=pk)
-    _act(request, lambda: actions.return_report(request.user, report, request.POST.get("reason", "")), "已退回学校")
+    run_and_flash(request, lambda: actions.return_report(request.user, report, request.POST.get("reason", "")), "已退回学校")
     return redirect(f"/reports/schools/{report.unit_id}/?month={report.month:%Y-%m}")
 
 
@@ -227,7 +215,7 @@ def notice_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     from .models import NoticeRecipient
 
     recipient = get_visible_or_404(NoticeRecipient.objects.select_related("unit"), request.user, pk=pk)
-    _act(request, lambda: notices.confirm_read(request.user, recipient), "已确认阅读")
+    run_and_flash(request, lambda: notices.confirm_read(request.user, recipient), "已确认阅读")
     return redirect("reports:notice_list")
 
 
@@ -262,7 +250,7 @@ def summary_school(request: HttpRequest, unit_id: int) -> HttpResponse:
     if request.method == "POST":
         if not roles & actions.SCHOOL_EDITORS:
             raise PermissionDenied("您不能为该学校填报")
-        _act(request, lambda: actions.prepare_summary(
+        run_and_flash(request, lambda: actions.prepare_summary(
             request.user, unit, quarter, problems=request.POST.get("problems", ""),
             next_plan=request.POST.get("next_plan", ""), correction_reason=request.POST.get("correction_reason", "")),
             "季度总结已生成，待校长审核报送")
@@ -282,7 +270,7 @@ def summary_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
     report = get_visible_or_404(QuarterlySummary.objects.select_related("unit"), request.user, pk=pk)
     if step == "approve":
-        _act(request, lambda: actions.approve(request.user, report), "季度总结已报送")
+        run_and_flash(request, lambda: actions.approve(request.user, report), "季度总结已报送")
     else:
-        _act(request, lambda: actions.return_report(request.user, report, request.POST.get("reason", "")), "已退回")
+        run_and_flash(request, lambda: actions.return_report(request.user, report, request.POST.get("reason", "")), "已退回")
     return redirect(f"/reports/summaries/schools/{report.unit_id}/?quarter={report.quarter:%Y-%m}")

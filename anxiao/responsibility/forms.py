@@ -6,32 +6,17 @@ from django import forms
 from django.utils import timezone
 
 from anxiao.core.choices import UnitKind
+from anxiao.core.forms import StyledForm
 from anxiao.org.models import Person, Unit
 
 from .models import LetterKind
-
-
-class _Styled(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for f in self.fields.values():
-            f.widget.attrs.setdefault("class", "check" if isinstance(f.widget, forms.CheckboxInput) else "input")
-
-    def apply_errors(self, exc: Any) -> None:
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                for err in errors:
-                    self.add_error(name if name in self.fields else None, err)
-        else:
-            for message in exc.messages:
-                self.add_error(None, message)
 
 
 def lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class GenerateForm(_Styled):
+class GenerateForm(StyledForm):
     bureau = forms.ModelChoiceField(label="教育局", queryset=Unit.objects.none())
     force = forms.BooleanField(label="覆盖手工修订过的清单", required=False)
 
@@ -41,13 +26,13 @@ class GenerateForm(_Styled):
         field.queryset = Unit.objects.writable_by(user).filter(kind=UnitKind.BUREAU)
 
 
-class ListEditForm(_Styled):
+class ListEditForm(StyledForm):
     business = forms.CharField(label="业务职责（每行一项）", required=False, widget=forms.Textarea(attrs={"rows": 6}))
     safety = forms.CharField(label="安全职责（每行一项）", required=False, widget=forms.Textarea(attrs={"rows": 10}))
     note = forms.CharField(label="修订说明", max_length=200, required=False)
 
 
-class LetterIssueForm(_Styled):
+class LetterIssueForm(StyledForm):
     issuer = forms.ModelChoiceField(label="甲方（下发单位）", queryset=Unit.objects.none())
     kind = forms.ChoiceField(label="类型", choices=LetterKind.choices)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
@@ -62,14 +47,14 @@ class LetterIssueForm(_Styled):
         self.fields["year"].initial = timezone.localdate().year
 
 
-class LetterEditForm(_Styled):
+class LetterEditForm(StyledForm):
     title = forms.CharField(label="标题", max_length=200)
     preamble = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 5}))
     clauses = forms.CharField(label="责任条款（每行一条）", widget=forms.Textarea(attrs={"rows": 10}))
     terms = forms.CharField(label="责任追究条款", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class MatterForm(_Styled):
+class MatterForm(StyledForm):
     unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.none())
     title = forms.CharField(label="事项", max_length=200)
     description = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -81,7 +66,7 @@ class MatterForm(_Styled):
             kind__in=(UnitKind.BUREAU, UnitKind.SCHOOL))
 
 
-class AssignForm(_Styled):
+class AssignForm(StyledForm):
     owner = forms.ModelChoiceField(label="责任人", queryset=Person.objects.none())
 
     def __init__(self, *args: Any, unit: Unit | None = None, **kwargs: Any) -> None:

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from anxiao.core.choices import UnitKind
+from anxiao.core.models import assign
 from anxiao.org.actions import require_unit
 
 from . import grading
@@ -17,11 +18,6 @@ from .models import Risk, RiskAssessment, RiskSettings
 from .starter import by_code
 
 SCORE_FIELDS = ("method", "lec_l", "lec_e", "lec_c", "ls_l", "ls_s")
-
-
-def _apply(instance: Any, data: dict[str, Any]) -> None:
-    for key, value in data.items():
-        setattr(instance, key, value)
 
 
 def thresholds_for(school: Any) -> Thresholds:
@@ -68,7 +64,7 @@ def save_risk(actor: Any, risk: Risk | None, note: str = "", **data: Any) -> Ris
     if not creating:
         require_unit(actor, risk.school)
     requested = data.pop("control_level", None)
-    _apply(risk, data)
+    assign(risk, data)
     if risk.school_id is None:
         raise ValidationError({"school": ["请选择学校"]})
     require_unit(actor, risk.school)
@@ -128,7 +124,7 @@ def save_settings(actor: Any, settings: RiskSettings | None, **data: Any) -> Ris
     settings = settings or RiskSettings()
     if not creating:
         require_unit(actor, settings.bureau)
-    _apply(settings, data)
+    assign(settings, data)
     if settings.bureau_id is None or settings.bureau.kind != UnitKind.BUREAU:
         raise ValidationError({"bureau": ["风险分级设置只能由教育局设定"]})
     require_unit(actor, settings.bureau)

@@ -9,15 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from anxiao.core.choices import UnitKind
+from anxiao.core.models import assign
 from anxiao.org.actions import require_unit
 
 from . import rules
 from .models import Guard, SchoolProfile, StaffingSettings
-
-
-def _apply(instance: Any, data: dict[str, Any]) -> None:
-    for key, value in data.items():
-        setattr(instance, key, value)
 
 
 def save_profile(actor: Any, profile: SchoolProfile | None, **data: Any) -> SchoolProfile:
@@ -25,7 +21,7 @@ def save_profile(actor: Any, profile: SchoolProfile | None, **data: Any) -> Scho
     profile = profile or SchoolProfile()
     if not creating:
         require_unit(actor, profile.school)
-    _apply(profile, data)
+    assign(profile, data)
     if profile.school_id is None:
         raise ValidationError({"school": ["请选择学校"]})
     require_unit(actor, profile.school)
@@ -45,7 +41,7 @@ def save_guard(actor: Any, guard: Guard | None, **data: Any) -> Guard:
     guard = guard or Guard()
     if not creating:
         require_unit(actor, guard.profile.school)
-    _apply(guard, data)
+    assign(guard, data)
     if guard.profile_id is None:
         raise ValidationError({"profile": ["请选择校区"]})
     require_unit(actor, guard.profile.school)
@@ -69,7 +65,7 @@ def save_settings(actor: Any, settings: StaffingSettings | None, **data: Any) ->
     settings = settings or StaffingSettings()
     if not creating:
         require_unit(actor, settings.bureau)
-    _apply(settings, data)
+    assign(settings, data)
     if settings.bureau_id is None or settings.bureau.kind != UnitKind.BUREAU:
         raise ValidationError({"bureau": ["保安配备设置只能由教育局设定"]})
     require_unit(actor, settings.bureau)
