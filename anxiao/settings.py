@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "anxiao.hazards",
     "anxiao.risks",
     "anxiao.staffing",
+    "anxiao.drills",
+    "anxiao.education",
     "anxiao.incidents",
     "anxiao.accountability",
     "anxiao.assessment",

@@ -16,6 +16,8 @@ urlpatterns = [
     path("assessment/", include("anxiao.assessment.urls")),
     path("reports/", include("anxiao.reports.urls")),
     path("staffing/", include("anxiao.staffing.urls")),
+    path("drills/", include("anxiao.drills.urls")),
+    path("education/", include("anxiao.education.urls")),
     path("obligations/", include("anxiao.obligations.urls")),
     path("notifications/", include("anxiao.notifications.urls")),
     path("policies/", include("anxiao.policies.urls")),

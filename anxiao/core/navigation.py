@@ -30,6 +30,7 @@ def register(*entries: MenuEntry) -> None:
 # Top-level sections of the menu, by the URL namespace of an entry.
 SECTIONS = [
     ("工作", ("core", "reports:dashboard", "obligations", "notifications")),
+    ("演练与教育", ("drills", "education")),
     ("隐患排查", ("inspections", "hazards", "risks")),
     ("责任落实", ("policies", "responsibility")),
     ("台账报表", ("reports",)),

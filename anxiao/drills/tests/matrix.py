@@ -1,0 +1,3 @@
+from anxiao.core.testing import Case
+
+CASES: list[Case] = []
