@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/anxiao
+BENCH_URL ?= $(PG_URL)_bench
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test install install-test system-deps lint test-sqlite test-postgres bench demo-scale clean
@@ -61,7 +62,7 @@ test-postgres: install-test
 test: lint test-sqlite test-postgres
 
 bench: install-test
-	DATABASE_URL=$(PG_URL)_bench $(BIN)/python benchmarks/run.py
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/screenshots

@@ -2,6 +2,7 @@
 
     make bench                      # PostgreSQL database anxiao_bench, 20000 schools
     BENCH_SCHOOLS=2000 make bench   # smaller
+    BENCH_ONLY=hazards make bench   # only the modules whose name contains "hazards"
 
 Each module ``benchmarks/bench_*.py`` has ``run(report)``; the province data set is generated once
 (``anxiao demo --scale``) into an empty database.
@@ -50,7 +51,10 @@ def main() -> None:
         started = time.perf_counter()
         call_command("demo", scale=schools, verbosity=0)
         print(f"generate {schools} schools (every app's build_scale): {time.perf_counter() - started:.1f} s")
+    only = os.environ.get("BENCH_ONLY", "")
     for path in sorted(Path(__file__).parent.glob("bench_*.py")):
+        if only and only not in path.stem:
+            continue
         module = importlib.import_module(f"benchmarks.{path.stem}")
         print(f"\n== {path.stem}")
         module.run(print)
