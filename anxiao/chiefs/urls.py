@@ -21,6 +21,8 @@ urlpatterns = [
     path("meetings/<int:pk>/void/", views.meeting_void, name="meeting_void"),
     path("duties/coverage/", views.duty_coverage, name="duty_coverage"),
     path("duties/<int:pk>/checkin/", views.duty_checkin, name="duty_checkin"),
+    path("gate/<int:school_id>/", views.gate_scan, name="gate_scan"),
+    path("gate/<int:school_id>/qr/", views.gate_qr, name="gate_qr"),
     *urlpatterns_for(views.MEETINGS, "meetings"),
     *urlpatterns_for(views.DUTIES, "duties"),
 ]

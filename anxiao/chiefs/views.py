@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,7 @@ from .models import (
     AgencyTask,
     ChiefMeeting,
     DutyRole,
+    GateCheckIn,
     GateDuty,
     MeetingKind,
     MemberAgency,
@@ -149,6 +151,75 @@ def duty_checkin(request: HttpRequest, pk: int) -> HttpResponse:
             "errors": [m for msgs in exc.message_dict.values() for m in msgs],
         }, status=422)
     return redirect(DUTIES.url("detail", duty.pk))
+
+
+def _gate_school(request: HttpRequest, school_id: int) -> tuple[Unit, list[GateDuty]]:
+    """The school behind a gate QR code, and the scanning person's own active slots there.
+
+    A rostered officer from outside the school's tree (police, village) may open it through their own slot;
+    anybody else needs to see the school.
+    """
+    person_id = getattr(request.user, "person_id", None)
+    mine = list(GateDuty.objects.filter(school_id=school_id, person_id=person_id, is_active=True)
+                .select_related("school", "person").order_by("weekday", "starts_at")) if person_id else []
+    if mine:
+        return mine[0].school, mine
+    school = get_visible_or_404(Unit.objects.filter(kind=UnitKind.SCHOOL), request.user, pk=school_id)
+    return school, []
+
+
+@login_required
+def gate_scan(request: HttpRequest, school_id: int) -> HttpResponse:
+    """扫码签到: the page a gate QR code opens on the officer's phone; signs in to the slot running now."""
+    school, mine = _gate_school(request, school_id)
+    now = timezone.localtime()
+    today = [d for d in mine if d.weekday == now.weekday()]
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        duty = next((d for d in mine if str(d.pk) == request.POST.get("duty")), None)
+        if duty is None:
+            errors = ["请选择您本人在本校的排班"]
+            status = 422
+        else:
+            try:
+                actions.check_in(request.user, duty, note=request.POST.get("note", ""))
+                return redirect(reverse("chiefs:gate_scan", args=[school.pk]) + "?ok=1")
+            except ValidationError as exc:
+                errors = [m for msgs in exc.message_dict.values() for m in msgs]
+                status = 422
+    signed = set(GateCheckIn.objects.filter(duty__in=today, on=now.date()).values_list("duty_id", flat=True))
+    return render(request, "chiefs/gate_scan.html", {
+        "school": school, "today": today, "signed": signed, "others": [d for d in mine if d not in today],
+        "errors": errors, "ok": request.GET.get("ok") == "1", "now": now,
+    }, status=status)
+
+
+@login_required
+def gate_qr(request: HttpRequest, school_id: int) -> HttpResponse:
+    """A4 sheet with the school's gate QR code, to post at the gate."""
+    from anxiao.core.pdf import cjk_font
+    from anxiao.inspections import qr
+
+    school = get_visible_or_404(Unit.objects.filter(kind=UnitKind.SCHOOL), request.user, pk=school_id)
+    url = request.build_absolute_uri(reverse("chiefs:gate_scan", args=[school.pk]))
+    from fpdf import FPDF
+
+    path, index = cjk_font()
+    pdf = FPDF(format="A4")
+    pdf.add_font("cjk", fname=path, collection_font_number=index)
+    pdf.add_page()
+    pdf.set_font("cjk", size=22)
+    pdf.cell(0, 16, school.name, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", size=16)
+    pdf.cell(0, 10, "护学岗扫码签到", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.image(io.BytesIO(qr.png(url)), x=45, y=50, w=120, h=120)
+    pdf.set_xy(10, 178)
+    pdf.set_font("cjk", size=11)
+    pdf.multi_cell(0, 7, "值守人员在排班时段内用本人账号扫码签到，他人不能代签。\n" + url, align="C")
+    response = HttpResponse(bytes(pdf.output()), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="gate-{school.pk}.pdf"'
+    return response
 
 
 @login_required

@@ -85,6 +85,8 @@ CASES = [
     *_web_crud("duty", "duties", _today_duty, "a1"),
     Case("chiefs:duty_checkin", lambda w: reverse("chiefs:duty_checkin", args=[_today_duty(w)]), target="a1",
          kind="write", method="post", data=lambda w: {}, ok=302, writers={"school_admin"}),
+    Case("chiefs:gate_scan", lambda w: reverse("chiefs:gate_scan", args=[w.a1.pk]), target="a1"),
+    Case("chiefs:gate_qr", lambda w: reverse("chiefs:gate_qr", args=[w.a1.pk]), target="a1"),
     Case("chiefs:duty_coverage", lambda w: (_c(w), reverse("chiefs:duty_coverage"))[1]),
     # API
     Case("api:chiefs_posts_list", lambda w: (_c(w), "/api/v1/chiefs/posts")[1], api=True,

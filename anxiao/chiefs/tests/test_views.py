@@ -154,3 +154,52 @@ def test_it_shows_a_town_chief_the_districts_agencies_only(client, world, c):
     body = client.get(reverse("chiefs:agency_list")).content.decode()
     assert "甲县公安局" in body and "乙县公安局" not in body
     assert client.get(reverse("chiefs:agency_detail", args=[c.agency.pk])).status_code == 200
+
+
+def _officer_with_slot_today(world, c):
+    from anxiao.accounts.models import User
+    from anxiao.chiefs.models import GateDuty
+
+    officer = User.objects.create_user(username="jiajingguan", password="x", person=c.liaison.holder)
+    duty = GateDuty.objects.create(school=world.a1, person=c.liaison.holder, weekday=timezone.localdate().weekday(),
+                                   starts_at=datetime.time(0, 0), ends_at=datetime.time(23, 59, 59), role="police")
+    return officer, duty
+
+
+def test_a_police_officer_scans_the_gate_code_and_signs_in_to_their_own_slot(client, world, c):
+    from anxiao.chiefs.models import GateCheckIn
+
+    # given an officer of the county police, with no grant over the school, rostered at its gate today
+    officer, duty = _officer_with_slot_today(world, c)
+    client.force_login(officer)
+    # when they open the page the gate's QR code points to, it names the school and offers their slot
+    page = client.get(reverse("chiefs:gate_scan", args=[world.a1.pk]))
+    assert page.status_code == 200 and "新华中学" in page.content.decode() and "到岗签到" in page.content.decode()
+    # and they sign in
+    response = client.post(reverse("chiefs:gate_scan", args=[world.a1.pk]), {"duty": duty.pk})
+    assert response.status_code == 302
+    assert GateCheckIn.objects.get(duty=duty).person == c.liaison.holder
+    # then a second scan says it is done, and a second sign-in is refused
+    assert "今天已签到" in client.get(reverse("chiefs:gate_scan", args=[world.a1.pk])).content.decode()
+    again = client.post(reverse("chiefs:gate_scan", args=[world.a1.pk]), {"duty": duty.pk})
+    assert again.status_code == 422 and "今天已在本岗签到" in again.content.decode()
+
+
+def test_the_gate_page_refuses_to_sign_in_someone_elses_slot(client, world, c):
+    from anxiao.chiefs.models import GateCheckIn
+
+    officer, _duty = _officer_with_slot_today(world, c)
+    client.force_login(officer)
+    principals_slot = c.duties[timezone.localdate().weekday()]
+    response = client.post(reverse("chiefs:gate_scan", args=[world.a1.pk]), {"duty": principals_slot.pk})
+    assert response.status_code == 422 and "请选择您本人在本校的排班" in response.content.decode()
+    assert not GateCheckIn.objects.filter(duty=principals_slot).exists()
+
+
+def test_the_gate_page_is_hidden_from_a_stranger_and_the_qr_sheet_is_a_pdf(client, world, c):
+    client.force_login(world.users["outsider"])
+    assert client.get(reverse("chiefs:gate_scan", args=[world.a1.pk])).status_code == 404
+    client.force_login(world.users["school_admin"])
+    sheet = client.get(reverse("chiefs:gate_qr", args=[world.a1.pk]))
+    assert sheet.status_code == 200 and sheet["Content-Type"] == "application/pdf"
+    assert sheet.content.startswith(b"%PDF")
