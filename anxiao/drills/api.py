@@ -4,8 +4,7 @@ from typing import Any, Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import File, Query, Router, Schema
-from ninja.files import UploadedFile
+from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from anxiao.core.access import can_write, get_visible_or_404
@@ -285,12 +284,16 @@ def drill_transition(request: HttpRequest, pk: int, payload: TransitionIn):  # t
 
 @router.post("/drills/{int:pk}/files", response={201: FileOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              auth=AUTH, operation_id="drills_upload")
-def drill_upload(request: HttpRequest, pk: int, file: File[UploadedFile], role: str = "scenario"):  # type: ignore[no-untyped-def]
-    """Attach the scenario plan (role=scenario) or a record (role=record); checked by content."""
+def drill_upload(request: HttpRequest, pk: int, role: str = "scenario"):  # type: ignore[no-untyped-def]
+    """Attach the scenario plan (role=scenario) or a record (role=record) as multipart field ``file``;
+    checked by content (PDF, Office, images). Access is checked before the body is read."""
     drill = _drill(request, pk)
     if not can_write(request.user, drill):
         raise PermissionDenied("您只能查看该演练，不能上传")
-    return 201, actions.attach_file(request.user, drill, file, role)
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationError({"file": ["请以 multipart/form-data 上传文件（字段名 file）"]})
+    return 201, actions.attach_file(request.user, drill, upload, role)
 
 
 @router.get("/drills/{int:pk}/files", response={200: list[FileOut], 404: ErrorOut}, auth=AUTH,
