@@ -393,9 +393,9 @@ def hold(actor: Any, drill: Drill, *, held_on: Any = None, participants_count: A
     if seconds is not None and seconds > MAX_EVACUATION_SECONDS:
         errors["evacuation_seconds"] = ["疏散用时超过 1 小时，请核对（单位：秒）"]
     if drill.kind == DrillKind.DRILL and count is None:
-        errors["participants_count"] = ["请填写参演人数"]
+        errors.setdefault("participants_count", ["请填写参演人数"])
     if drill.kind == DrillKind.DRILL and seconds is None:
-        errors["evacuation_seconds"] = ["请填写疏散用时（秒）"]
+        errors.setdefault("evacuation_seconds", ["请填写疏散用时（秒）"])
     if errors:
         raise ValidationError(errors)
     before = drill.status
