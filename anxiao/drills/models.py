@@ -253,8 +253,9 @@ class SignIn(AnxiaoModel):
     drill = models.ForeignKey(Drill, on_delete=models.PROTECT, related_name="signins", verbose_name=_("演练"))
     post = models.ForeignKey("org.Post", on_delete=models.PROTECT, related_name="+", verbose_name=_("班级"))
     person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("班主任"))
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("账号"))
+    # Always the signing user for sign-ins made here; empty only for history imported from paper sheets.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="+", verbose_name=_("账号"))
     at = models.DateTimeField(_("签到时间"))
     ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
     via = models.CharField(_("途径"), max_length=10, blank=True)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -119,6 +120,7 @@ def test_only_the_principal_approves_and_approval_counts_for_the_plan_obligation
     # and the year's "annual drill plan" obligation is done
     occ = Occurrence.objects.get(rule__code="national.school.annual_drill_plan", unit=w.a1,
                                  period_start__lte=timezone.localdate(), period_end__gte=timezone.localdate())
+    assert approved.activity is not None
     assert occ.done_count == 1 and approved.activity.kind == "plan"
     # an approved plan is read-only
     with pytest.raises(ValidationError, match="已批准"):
@@ -191,10 +193,11 @@ def test_holding_refuses_bad_results_and_changes_nothing(rules) -> None:
     d = drill(rules)
     admin = rules.users["school_admin"]
     today = timezone.localdate()
-    for data, field in [({"evacuation_seconds": -5, "participants_count": 300}, "evacuation_seconds"),
+    cases: list[tuple[dict[str, Any], str]] = [({"evacuation_seconds": -5, "participants_count": 300}, "evacuation_seconds"),
                         ({"evacuation_seconds": 95, "participants_count": -1}, "participants_count"),
                         ({"evacuation_seconds": 95, "participants_count": 300,
-                          "held_on": today + datetime.timedelta(days=400)}, "held_on")]:
+                          "held_on": today + datetime.timedelta(days=400)}, "held_on")]
+    for data, field in cases:
         with pytest.raises(ValidationError) as exc:
             actions.hold(admin, d, **data)
         assert field in exc.value.message_dict
