@@ -189,7 +189,7 @@ def _files_classes_signins(ctx: DemoContext, drills: list[Drill], by_id: dict[in
         for p in classes:
             if p.holder_id is None or p.pk == skip:
                 continue
-            if d is today_drill and (p is classes[0] or ctx.rng.random() < 0.4):
+            if d is today_drill and (p is classes[0] or p is classes[-1]):
                 continue  # today's drill: the banzhuren account (first class) has still to sign in
             at = d.window_start + datetime.timedelta(minutes=ctx.rng.randint(20, 80))
             signins.append(SignIn(drill=d, post=p, person_id=p.holder_id, user=users.get(p.holder_id), at=at,
