@@ -60,7 +60,7 @@ def _local(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
-def _plans(ctx: DemoContext, schools: list[dict[str, Any]], users: dict[int, Any]) -> dict[tuple[int, int, int, str], Any]:
+def _plans(ctx: DemoContext, schools: list[dict[str, Any]], users: dict[Any, Any]) -> dict[tuple[int, int, int, str], Any]:
     """Approved plans for last year and this year; returns (school, year, month, kind) → plan item."""
     from anxiao.obligations.models import Activity
 
@@ -101,7 +101,7 @@ def build(ctx: DemoContext) -> None:
     if not schools:
         return
     by_id = {s["school"].pk: s for s in schools}
-    users = {u.person_id: u for u in User.objects.filter(person__isnull=False)}
+    users: dict[Any, Any] = {u.person_id: u for u in User.objects.filter(person__isnull=False)}
     plan_items = _plans(ctx, schools, users)
     scenario = _scenario_pdf()
     files: dict[int, DrillFile] = {}
@@ -170,7 +170,7 @@ def build(ctx: DemoContext) -> None:
 
 
 def _files_classes_signins(ctx: DemoContext, drills: list[Drill], by_id: dict[int, Any],
-                           files: dict[int, DrillFile], users: dict[int, Any], today_drill: Drill) -> None:
+                           files: dict[int, DrillFile], users: dict[Any, Any], today_drill: Drill) -> None:
     links, signins, rows = [], [], []
     through = Drill.classes.through
     for d in drills:
