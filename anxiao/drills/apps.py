@@ -5,3 +5,13 @@ class DrillsConfig(AppConfig):
     name = "anxiao.drills"
     label = "drills"
     verbose_name = "应急演练"
+
+    def ready(self) -> None:
+        from anxiao.core.navigation import MenuEntry, register
+
+        register(
+            MenuEntry("应急演练", "drills:drill_list", 20),
+            MenuEntry("演练年度计划", "drills:plan_list", 21),
+            MenuEntry("签到异常记录", "drills:attempt_list", 22, needs="admin"),
+            MenuEntry("演练设置", "drills:settings_list", 23, needs="admin"),
+        )
