@@ -32,6 +32,32 @@ def summary_lines(s: dict[str, Any]) -> list[str]:
     ]
 
 
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _height(values: list[Any]) -> float:
+    """Row height (points) for the longest wrapped cell, at 15 points a line."""
+    lines = 1
+    for value, (_k, _l, width) in zip(values, COLUMNS, strict=True):
+        text = str(value or "")
+        if text:
+            lines = max(lines, -(-_display_width(text) // max(width - 2, 1)))
+    return 15.0 * min(lines, 12)
+
+
+def _print_a4_landscape(ws: Any) -> None:
+    """A4 landscape, all columns on the page width (as many pages down as needed), narrow margins."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.3
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.print_options.horizontalCentered = True
+
+
 def ledger_xlsx(report: Any) -> bytes:
     snap = report.snapshot
     h = snap["header"]
@@ -56,11 +82,15 @@ def ledger_xlsx(report: Any) -> bytes:
         cell.fill = HEAD
         cell.border = BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[3].height = _height([label for _k, label, _w in COLUMNS])
     for row in snap["rows"]:
-        ws.append([row.get(key, "") for key, _l, _w in COLUMNS])
+        values = [row.get(key, "") for key, _l, _w in COLUMNS]
+        ws.append(values)
         for cell in ws[ws.max_row]:
             cell.border = BOX
             cell.alignment = WRAP
+        # LibreOffice and Excel do not grow a row for wrapped text written by a program: set the height.
+        ws.row_dimensions[ws.max_row].height = _height(values)
     ws.append([])
     for line in ["月度汇总：", *summary_lines(snap["summary"]),
                  f"学校说明：{report.remarks or '无'}",
@@ -73,11 +103,7 @@ def ledger_xlsx(report: Any) -> bytes:
         ws.column_dimensions[get_column_letter(idx)].width = w
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_a4_landscape(ws)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -137,10 +163,12 @@ def rollup_xlsx(title: str, rows: Iterable[dict[str, Any]]) -> bytes:
     for idx, w in enumerate([26, 10, 10, 8, 11, 8, 10, 8, 8, 10, 6, 10, 8, 12], start=1):
         ws.column_dimensions[get_column_letter(idx)].width = w
     ws.freeze_panes = "A3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
+    _print_a4_landscape(ws)
+    ws.print_title_rows = "2:2"  # the column headers repeat on every printed page
+    ws.merged_cells.add(f"A1:{get_column_letter(len(ROLLUP_HEADERS))}1")
     title_cell = WriteOnlyCell(ws, value=title)
     title_cell.font = Font(size=14, bold=True)
+    title_cell.alignment = Alignment(horizontal="center")
     ws.append([title_cell])
     header = []
     for text in ROLLUP_HEADERS:
@@ -151,6 +179,11 @@ def rollup_xlsx(title: str, rows: Iterable[dict[str, Any]]) -> bytes:
         header.append(cell)
     ws.append(header)
     for values in rollup_rows(rows):
+        if values[12]:
+            rate = WriteOnlyCell(ws, value=float(values[12].rstrip("%")) / 100)
+            rate.number_format = "0.0%"
+            values[12] = rate
+            values[13] = float(values[13])
         ws.append(values)
     buf = io.BytesIO()
     wb.save(buf)
