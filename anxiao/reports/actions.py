@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from anxiao.core.access import roles_over_unit
@@ -148,11 +149,15 @@ def return_report(actor: Any, report: Any, reason: str, now: datetime.datetime |
 
 def month_status(units: Any, month: datetime.date, today: datetime.date | None = None,
                  model: Any = MonthlyLedger) -> list[dict[str, Any]]:
-    """Per school: submitted / late / returned / pending / missing for one period (one query for the reports)."""
+    """Per school: submitted / late / returned / pending / missing for one period (one query for the reports).
+    Each report carries ``summary`` (the snapshot's summary block) but not the snapshot itself."""
     today = today or timezone.localdate()
     latest: dict[int, Any] = {}
     due = ledger.due_on(month) if model is MonthlyLedger else _quarter_due(month)
-    for found in model.objects.filter(unit__in=units, **{model.period_field: month}).order_by("unit_id", "version"):
+    # The snapshot (every hazard row of a school's month) stays in the database; only its summary is read.
+    reports = (model.objects.filter(unit__in=[u.pk for u in units], **{model.period_field: month}).defer("snapshot")
+               .annotate(summary=F("snapshot__summary")).order_by("unit_id", "version"))
+    for found in reports.iterator(chunk_size=2000):
         latest[found.unit_id] = found
     rows = []
     for unit in units:

@@ -3,7 +3,8 @@ import datetime
 from typing import Any, Optional
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from anxiao.core.access import get_visible_or_404
@@ -105,6 +106,18 @@ def export(request: HttpRequest, pk: int, format: str = "xlsx"):  # type: ignore
     return HttpResponse(exports.ledger_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+    url: str
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return f"/api/v1/reports/notice-attachments/{obj.pk}"
+
+
 class NoticeOut(Schema):
     id: int
     issuer_id: int
@@ -115,6 +128,11 @@ class NoticeOut(Schema):
     audience: str
     issued_at: datetime.datetime
     unread_unit_ids: list[int]
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_attachments(obj: Any) -> list[Any]:
+        return list(obj.attachments.all())
 
     @staticmethod
     def resolve_unread_unit_ids(obj: Any) -> list[int]:
@@ -161,3 +179,24 @@ def confirm_read(request: HttpRequest, pk: int, unit_id: int):  # type: ignore[n
                                    unit_id=unit_id)
     recipient = notices.confirm_read(request.user, recipient)
     return {"read_at": recipient.read_at}
+
+
+@router.post("/reports/notices/{int:pk}/attachments", response={201: list[AttachmentOut], 403: ErrorOut, 404: ErrorOut,
+                                                                 422: ErrorOut}, auth=AUTH,
+             operation_id="notices_attach")
+def attach(request: HttpRequest, pk: int, files: list[UploadedFile] = File(None)):  # type: ignore[no-untyped-def]  # noqa: B008
+    from . import notices
+    from .models import Notice
+
+    notice = get_visible_or_404(Notice.objects.select_related("issuer"), request.user, pk=pk)
+    return 201, notices.attach(request.user, notice, list(files or []))
+
+
+@router.get("/reports/notice-attachments/{int:pk}", response={200: None, 404: ErrorOut}, auth=AUTH,
+            operation_id="notices_attachment_download")
+def download_attachment(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    from anxiao.core.files import file_response
+
+    from .models import NoticeAttachment
+
+    return file_response(get_visible_or_404(NoticeAttachment, request.user, pk=pk))

@@ -11,3 +11,8 @@ class ReportsConfig(AppConfig):
 
         register(MenuEntry("台账月报", "reports:ledger_list", 35), MenuEntry("工作看板", "reports:dashboard", 1),
                  MenuEntry("通知通报", "reports:notice_list", 36))
+        from anxiao.notifications.actions import register_job
+
+        from .dashboard import tally_job
+
+        register_job(tally_job)

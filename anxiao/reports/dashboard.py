@@ -1,22 +1,43 @@
-"""The morning dashboard of a bureau (or a school, for itself): every figure is one aggregate query over the
-user's scope, and every figure links to the list behind it. Charts are server-side SVG (no script, no CDN)."""
+"""The morning dashboard of a bureau (or a school, for itself): every figure links to the list behind it.
+Charts are server-side SVG (no script, no CDN).
+
+The figures are counted in two ways that give the same numbers:
+- live, for a scope of up to ``TALLY_MIN_SCHOOLS`` schools (a county, a school): a handful of aggregate
+  queries over the user's scope;
+- from :class:`~anxiao.reports.models.Tally` for a larger scope (a city, a province): the same aggregates
+  grouped by town, refreshed by the worker (:func:`refresh_tallies`, every ``TALLY_MINUTES``), summed over
+  the towns in scope. Scanning two million hazards on every page view cannot answer within a second.
+
+A user narrows the dashboard to a region in their scope (``?region=``); the heat map has one row per
+region one level below the one shown (a city per row for a province, a town per row for a county) and one
+row per school for a town or a small scope, each region row linking to its own dashboard.
+"""
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db import transaction
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from anxiao.core.access import user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.org.models import Region, Unit
 
-from . import actions, ledger
+from . import ledger
 
-HEAT_MAX_ROWS = 60
+TALLY_MIN_SCHOOLS = 1000
+TALLY_MINUTES = 15
+HEAT_MAX_COLUMNS = 60
+HEAT_SCHOOL_ROWS = 60  # up to this many schools, the heat map has a row per school
+RISK_ORDER = ["red", "orange", "yellow", "blue"]
+
+Row = tuple[str, str, str, int, int]  # (region_path or "", figure, key, n, total)
 
 
 def _months_back(today: datetime.date, n: int) -> list[datetime.date]:
@@ -26,34 +47,141 @@ def _months_back(today: datetime.date, n: int) -> list[datetime.date]:
     return list(reversed(months))
 
 
-def hazard_figures(user: Any, today: datetime.date) -> dict[str, Any]:
-    from anxiao.hazards.models import DEADLINE_STATUSES, OPEN_STATUSES, Grade, Hazard, Status
+def _month_key(value: Any) -> str:
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value.replace(day=1).isoformat()
 
-    qs = Hazard.objects.visible_to(user).filter(voided_at__isnull=True)
+
+# --- counting (shared by the live path and the tally refresh) ---------------------------------------
+
+
+def _scoped(model: Any, user: Any, region: Region | None, unit_field: str) -> Any:
+    qs = model.objects.all() if user is None else model.objects.visible_to(user)
+    return qs.filter(**{f"{unit_field}__region_path__startswith": region.path}) if region is not None else qs
+
+
+def count_rows(user: Any, region: Region | None, schools: QuerySet[Unit], today: datetime.date,
+               by_region: bool) -> list[Row]:
+    """Every dashboard figure in the user's scope (everything for ``user=None``), narrowed to ``region``,
+    either in total (``by_region=False``: region "", heat map per school) or per region path of the units
+    (the tally, and the heat map per region)."""
+    from anxiao.hazards.models import OPEN_STATUSES, Hazard, overdue_q
+    from anxiao.obligations.models import Occurrence
+    from anxiao.risks.models import Risk
+
+    rows: list[Row] = []
+    g = ["unit__region_path"] if by_region else []
+    hazards = _scoped(Hazard, user, region, "unit").filter(voided_at__isnull=True)
     open_q = Q(status__in=OPEN_STATUSES)
-    totals = qs.aggregate(
-        open=Count("id", filter=open_q), major_open=Count("id", filter=open_q & Q(grade=Grade.MAJOR)),
-        overdue=Count("id", filter=Q(status__in=DEADLINE_STATUSES, deadline__lt=today)),
-        supervised=Count("id", filter=open_q & (Q(under_supervision=True) | Q(listed=True))),
-        reported_up=Count("id", filter=open_q & Q(reported_up_at__isnull=False)),
-    )
-    by_status = {(row["status"], row["grade"]): row["n"] for row in
-                 qs.values("status", "grade").annotate(n=Count("id"))}
-    matrix = [{"status": s, "label": s.label, "cells": [(g, by_status.get((s.value, g.value), 0)) for g in Grade]}
-              for s in Status if s != Status.VOID]
-    overdue = list(qs.filter(status__in=DEADLINE_STATUSES, deadline__lt=today).select_related("unit")
-                   .order_by("deadline")[:15])
+    for r in (hazards.values(*g, "status", "grade").order_by()
+              .annotate(n=Count("id"), overdue=Count("id", filter=overdue_q(today)),
+                        supervised=Count("id", filter=open_q & Q(under_supervision=True)),
+                        reported_up=Count("id", filter=open_q & Q(reported_up_at__isnull=False)))):
+        path = r["unit__region_path"] if by_region else ""
+        rows.append((path, "hazards", f"{r['status']}|{r['grade']}", r["n"], 0))
+        for figure in ("overdue", "supervised", "reported_up"):
+            if r[figure]:
+                rows.append((path, figure, "", r[figure], 0))
     months = _months_back(today, 12)
     start = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time.min))
-    found = dict(qs.filter(found_at__gte=start).annotate(m=TruncMonth("found_at")).values_list("m")
-                 .annotate(n=Count("id")).values_list("m", "n"))
-    closed = dict(qs.filter(closed_at__gte=start).annotate(m=TruncMonth("closed_at")).values_list("m")
-                  .annotate(n=Count("id")).values_list("m", "n"))
-    found = {(k.date() if hasattr(k, "date") else k): v for k, v in found.items()}
-    closed = {(k.date() if hasattr(k, "date") else k): v for k, v in closed.items()}
-    trend = [{"month": m, "found": found.get(m, 0), "closed": closed.get(m, 0)} for m in months]
-    return {"totals": totals, "matrix": matrix, "grades": list(Grade), "overdue": overdue, "trend": trend,
-            "trend_svg": trend_svg(trend)}
+    for figure, field in (("found", "found_at"), ("closed", "closed_at")):
+        for r in (hazards.filter(**{f"{field}__gte": start}).annotate(m=TruncMonth(field)).values(*g, "m")
+                  .order_by().annotate(n=Count("id"))):
+            rows.append((r["unit__region_path"] if by_region else "", figure, _month_key(r["m"]), r["n"], 0))
+    since = today - datetime.timedelta(days=92)
+    occurrences = Occurrence.objects.filter(unit__in=schools, period_start__gte=since, deadline__lt=today)
+    unit_key = ["unit__region_path"] if by_region else ["unit_id"]
+    for r in (occurrences.values(*unit_key, "rule__title").order_by()
+              .annotate(total=Count("id"), done=Count("id", filter=Q(done_count__gte=F("quota"))))):
+        # live: the group is the school (its id); tally: the town's path
+        rows.append((str(r[unit_key[0]]) if not by_region else r["unit__region_path"], "heat", r["rule__title"],
+                     r["done"], r["total"]))
+    risks = _scoped(Risk, user, region, "school").filter(is_active=True)
+    for r in risks.values(*(["school__region_path"] if by_region else []), "level").order_by().annotate(n=Count("id")):
+        rows.append((r["school__region_path"] if by_region else "", "risks", r["level"], r["n"], 0))
+    # Schools by their highest risk: one row per school with a count per colour.
+    per_school: dict[tuple[str, str], int] = defaultdict(int)
+    for r in (risks.values("school_id", "school__region_path").order_by()
+              .annotate(**{c: Count("id", filter=Q(level=c)) for c in RISK_ORDER})):
+        top = next((c for c in RISK_ORDER if r[c]), "")
+        if top:
+            per_school[(r["school__region_path"] if by_region else "", top)] += 1
+    rows.extend((path, "risk_schools", colour, n, 0) for (path, colour), n in per_school.items())
+    return rows
+
+
+def refresh_tallies(today: datetime.date | None = None) -> int:
+    """Recount the per-town tallies of every school (the worker's job, and ``anxiao demo``)."""
+    from .models import Tally
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    schools = Unit.objects.filter(kind=UnitKind.SCHOOL, is_active=True)
+    rows = count_rows(None, None, schools, today, by_region=True)
+    with transaction.atomic():
+        Tally.objects.all().delete()
+        Tally.objects.bulk_create([Tally(region_path=p, figure=f, key=k[:200], n=n, total=t, computed_at=now, day=today)
+                                   for p, f, k, n, t in rows], batch_size=2000)
+    return len(rows)
+
+
+def tally_job() -> None:
+    """Worker job: refresh the tallies when they are older than ``TALLY_MINUTES`` (or from another day)."""
+    from .models import Tally
+
+    newest = Tally.objects.aggregate(at=Max("computed_at"), day=Max("day"))
+    if (newest["at"] is None or newest["day"] != timezone.localdate()
+            or timezone.now() - newest["at"] > datetime.timedelta(minutes=TALLY_MINUTES)):
+        refresh_tallies()
+
+
+def _tally_rows(prefixes: Iterable[str], children: list[Region]) -> tuple[list[Row], datetime.datetime | None]:
+    """The tallies of the towns under ``prefixes``, summed in the database: per figure and key, and for the
+    heat map per child region (the region's path stands for the group)."""
+    from .models import Tally
+
+    q = Q(pk__in=[])
+    for p in prefixes:
+        q |= Q(region_path__startswith=p)
+    base = Tally.objects.filter(q)
+    at = Tally.objects.aggregate(at=Max("computed_at"))["at"]
+    rows: list[Row] = [("", f, k, n, t) for f, k, n, t in base.exclude(figure="heat").values_list("figure", "key")
+                       .order_by().annotate(Sum("n"), Sum("total"))]
+    if children:
+        group = Case(*[When(region_path__startswith=c.path, then=Value(c.path)) for c in children], default=Value(""))
+        rows += [(g, "heat", k, n, t) for g, k, n, t in base.filter(figure="heat").annotate(g=group)
+                 .values_list("g", "key").order_by().annotate(Sum("n"), Sum("total")) if g]
+    return rows, at
+
+
+# --- the figures on the page ---------------------------------------------------------------------------
+
+
+def hazard_figures(rows: list[Row], today: datetime.date) -> dict[str, Any]:
+    from anxiao.hazards.models import OPEN_STATUSES, Grade, Status
+
+    by: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for _p, figure, key, n, _t in rows:
+        by[figure][key] += n
+    cells = by["hazards"]
+    open_keys = [f"{s}|{g}" for s in OPEN_STATUSES for g in Grade.values]
+    totals = {"open": sum(cells.get(k, 0) for k in open_keys),
+              "major_open": sum(cells.get(f"{s}|{Grade.MAJOR}", 0) for s in OPEN_STATUSES),
+              "overdue": by["overdue"].get("", 0), "supervised": by["supervised"].get("", 0),
+              "reported_up": by["reported_up"].get("", 0)}
+    matrix = [{"status": s, "label": s.label, "cells": [(g, cells.get(f"{s.value}|{g.value}", 0)) for g in Grade]}
+              for s in Status if s != Status.VOID]
+    trend = [{"month": m, "found": by["found"].get(m.isoformat(), 0), "closed": by["closed"].get(m.isoformat(), 0)}
+             for m in _months_back(today, 12)]
+    return {"totals": totals, "matrix": matrix, "grades": list(Grade), "trend": trend, "trend_svg": trend_svg(trend)}
+
+
+def overdue_list(user: Any, region: Region | None, today: datetime.date) -> list[Any]:
+    from anxiao.hazards.models import Hazard, overdue_q
+
+    return list(_scoped(Hazard, user, region, "unit").filter(overdue_q(today), voided_at__isnull=True)
+                .select_related("unit").order_by("deadline", "id")[:15])
 
 
 def trend_svg(trend: list[dict[str, Any]]) -> str:
@@ -83,69 +211,138 @@ def trend_svg(trend: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
-def report_figures(user: Any, today: datetime.date) -> dict[str, Any]:
+def report_figures(schools: QuerySet[Unit], today: datetime.date) -> dict[str, Any]:
+    """This month's ledger status counts: one query for the school count, one for the newest versions."""
+    from .models import LedgerStatus, MonthlyLedger
+
     month = ledger.first_of_month(today)
-    schools = list(Unit.objects.visible_to(user).filter(kind=UnitKind.SCHOOL, is_active=True))
+    total = schools.count()
+    latest: dict[int, tuple[str, bool]] = {}
+    for unit_id, status, late in (MonthlyLedger.objects.filter(unit__in=schools, month=month)
+                                  .order_by("unit_id", "version").values_list("unit_id", "status", "late")):
+        latest[unit_id] = (status, late)
     counts: dict[str, int] = defaultdict(int)
-    for row in actions.month_status(schools, month, today):
-        counts[row["state"]] += 1
+    for status, late in latest.values():
+        if status == LedgerStatus.RETURNED:
+            counts["returned"] += 1
+        elif status != LedgerStatus.PREPARED:
+            counts["late" if late else "submitted"] += 1
+    waiting = total - sum(counts.values())
+    counts["missing" if today > ledger.due_on(month) else "pending"] += waiting
     return {"month": month, "counts": dict(counts)}
 
 
-def _group_level(n_schools: int) -> str:
-    if n_schools <= HEAT_MAX_ROWS:
-        return "school"
-    if n_schools <= HEAT_MAX_ROWS * 20:
-        return "town"
-    return "county"
+def _children(focus: Region | None) -> list[Region]:
+    qs = Region.objects.filter(parent=focus) if focus is not None else Region.objects.filter(parent__isnull=True)
+    return list(qs.order_by("path"))
 
 
-def compliance_heat(user: Any, today: datetime.date) -> dict[str, Any]:
-    """Share of occurrences done (on time or late) per row (school, or town/county for a big scope) × rule,
-    over the last three months."""
-    from anxiao.obligations.models import Occurrence
-
-    since = today - datetime.timedelta(days=92)
-    schools = Unit.objects.visible_to(user).filter(kind=UnitKind.SCHOOL, is_active=True)
-    level = _group_level(schools.count())
-    qs = Occurrence.objects.filter(unit__in=schools, period_start__gte=since, deadline__lt=today)
-    key = {"school": "unit__name", "town": "unit__region__name", "county": "unit__region__parent__name"}[level]
-    rows = qs.values(key, "rule__title").annotate(total=Count("id"), done=Count("id", filter=Q(done_count__gte=F("quota"))))
-    table: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
-    rules: set[str] = set()
-    for r in rows:
-        table[r[key]][r["rule__title"]] = (r["done"], r["total"])
-        rules.add(r["rule__title"])
-    columns = sorted(rules)
+def compliance_heat(rows: list[Row], children: list[Region], schools: QuerySet[Unit], by_school: bool) -> dict[str, Any]:
+    """Share of occurrences done (on time or late) over the last three months, per school or per region
+    one level below the one shown (``children``) × rule."""
+    table: dict[Any, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    for path, figure, rule, done, total in rows:
+        if figure != "heat":
+            continue
+        if by_school:
+            group: Any = int(path)
+        else:
+            group = next((c.pk for c in children if path.startswith(c.path)), None)
+            if group is None:
+                continue
+        cell = table[group][rule]
+        cell[0] += done
+        cell[1] += total
+    names: dict[Any, str] = {}
+    if by_school:
+        names = dict(schools.filter(pk__in=list(table)).values_list("pk", "name"))
+    else:
+        names = {c.pk: c.name for c in children}
+    columns = sorted({rule for cells in table.values() for rule in cells})[:HEAT_MAX_COLUMNS]
     out = []
-    for name in sorted(table):
+    for group in sorted(table, key=lambda k: names.get(k, "")):
         cells = []
         for rule in columns:
-            done, total = table[name].get(rule, (0, 0))
+            done, total = table[group].get(rule, [0, 0])
             ratio = done / total if total else None
             colour = "" if ratio is None else ("green" if ratio >= 0.9 else "yellow" if ratio >= 0.6 else "red")
             cells.append({"ratio": ratio, "colour": colour, "done": done, "total": total})
-        out.append({"name": name, "cells": cells})
-    return {"level": level, "columns": columns, "rows": out[:200]}
+        out.append({"id": group, "name": names.get(group, ""), "cells": cells, "region": not by_school})
+    return {"level": "school" if by_school else "region", "columns": columns, "rows": out}
 
 
-def risk_colours(user: Any) -> dict[str, Any]:
-    from anxiao.risks.models import Level, Risk
+def risk_figures(rows: list[Row], n_schools: int) -> dict[str, Any]:
+    from anxiao.risks.grading import Level
 
-    counts = dict(Risk.objects.visible_to(user).values_list("level").annotate(n=Count("id")).values_list("level", "n"))
-    return {"levels": [(lvl.value, lvl.label, counts.get(lvl.value, 0)) for lvl in Level]}
+    risks: dict[str, int] = defaultdict(int)
+    schools: dict[str, int] = defaultdict(int)
+    for _p, figure, key, n, _t in rows:
+        if figure == "risks":
+            risks[key] += n
+        elif figure == "risk_schools":
+            schools[key] += n
+    levels: list[dict[str, Any]] = [{"code": lvl.value, "label": lvl.label, "risks": risks.get(lvl.value, 0),
+                                     "schools": schools.get(lvl.value, 0)} for lvl in Level]
+    assessed = sum(schools.values())
+    bars = [{"code": lvl.value, "share": 100 * schools.get(lvl.value, 0) / n_schools if n_schools else 0}
+            for lvl in Level]
+    return {"levels": levels, "unassessed": max(n_schools - assessed, 0), "schools": n_schools, "bars": bars}
 
 
-def incident_figures(user: Any) -> dict[str, Any]:
+def incident_figures(user: Any, region: Region | None) -> dict[str, Any]:
     from anxiao.incidents.filters import late_q
     from anxiao.incidents.models import Incident, Status
 
     qs = Incident.objects.visible_to(user).filter(voided_at__isnull=True, status=Status.OPEN)
+    if region is not None:
+        qs = qs.filter(unit__region_path__startswith=region.path)
     return {"open": qs.count(), "late": qs.filter(late_q()).count()}
 
 
-def dashboard(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
+def _focus(user: Any, region: Region | None) -> Region | None:
+    """The region the page is about: the one asked for, else the user's single region grant."""
+    if region is not None:
+        return region
+    scope = user_scope(user)
+    if scope.everything or scope.unit_paths or len(scope.region_paths) != 1:
+        return None
+    return Region.objects.filter(path=next(iter(scope.region_paths))).first()
+
+
+def dashboard(user: Any, today: datetime.date | None = None, region: Region | None = None) -> dict[str, Any]:
+    """``region`` must already be checked to be visible to the user."""
     today = today or timezone.localdate()
-    return {"today": today, "hazards": hazard_figures(user, today), "reports": report_figures(user, today),
-            "heat": compliance_heat(user, today), "risks": risk_colours(user), "incidents": incident_figures(user),
-            "regions": Region.objects.visible_to(user).count()}
+    scope = user_scope(user)
+    schools = Unit.objects.visible_to(user).filter(kind=UnitKind.SCHOOL, is_active=True)
+    if region is not None:
+        schools = schools.filter(region_path__startswith=region.path)
+    n_schools = schools.count()
+    focus = _focus(user, region)
+    prefixes: list[str] | None = None
+    if region is not None:
+        prefixes = [region.path]
+    elif scope.everything:
+        prefixes = [""]
+    elif not scope.unit_paths:
+        prefixes = sorted(scope.region_paths)
+    rows: list[Row] = []
+    tallied_at = None
+    by_school = n_schools <= HEAT_SCHOOL_ROWS or (focus is None and not scope.everything) or (focus is not None
+                                                                               and focus.level == "town")
+    children = [] if by_school else _children(focus)
+    if n_schools >= TALLY_MIN_SCHOOLS and prefixes is not None and not by_school:
+        rows, tallied_at = _tally_rows(prefixes, children)
+    if tallied_at is None:
+        rows = count_rows(user, region, schools, today, by_region=not by_school)
+    return {"today": today, "region": region, "focus": focus, "schools": n_schools, "tallied_at": tallied_at,
+            "hazards": hazard_figures(rows, today), "overdue": overdue_list(user, region, today),
+            "reports": report_figures(schools, today), "heat": compliance_heat(rows, children, schools, by_school),
+            "risks": risk_figures(rows, n_schools), "incidents": incident_figures(user, region),
+            "parents": list(Region.objects.visible_to(user).filter(pk__in=_ancestor_ids(focus)).order_by("path"))
+            if focus is not None else []}
+
+
+def _ancestor_ids(region: Region | None) -> list[int]:
+    if region is None:
+        return []
+    return [int(p) for p in region.path.strip("/").split("/") if p]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -29,6 +30,32 @@ def summary_lines(s: dict[str, Any]) -> list[str]:
         f"本月整改率 {s['rate'] * 100:.1f}%（本月销号 ÷（上月结转 + 本月新发现））；本月整改投入资金 {s['funds']} 万元。",
         f"本月工作：{acts}。",
     ]
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _height(values: list[Any]) -> float:
+    """Row height (points) for the longest wrapped cell, at 15 points a line."""
+    lines = 1
+    for value, (_k, _l, width) in zip(values, COLUMNS, strict=True):
+        text = str(value or "")
+        if text:
+            lines = max(lines, -(-_display_width(text) // max(width - 2, 1)))
+    return 15.0 * min(lines, 12)
+
+
+def _print_a4_landscape(ws: Any) -> None:
+    """A4 landscape, all columns on the page width (as many pages down as needed), narrow margins."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins.left = ws.page_margins.right = 0.3
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+    ws.print_options.horizontalCentered = True
 
 
 def ledger_xlsx(report: Any) -> bytes:
@@ -55,11 +82,15 @@ def ledger_xlsx(report: Any) -> bytes:
         cell.fill = HEAD
         cell.border = BOX
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    ws.row_dimensions[3].height = _height([label for _k, label, _w in COLUMNS])
     for row in snap["rows"]:
-        ws.append([row.get(key, "") for key, _l, _w in COLUMNS])
+        values = [row.get(key, "") for key, _l, _w in COLUMNS]
+        ws.append(values)
         for cell in ws[ws.max_row]:
             cell.border = BOX
             cell.alignment = WRAP
+        # LibreOffice and Excel do not grow a row for wrapped text written by a program: set the height.
+        ws.row_dimensions[ws.max_row].height = _height(values)
     ws.append([])
     for line in ["月度汇总：", *summary_lines(snap["summary"]),
                  f"学校说明：{report.remarks or '无'}",
@@ -72,11 +103,7 @@ def ledger_xlsx(report: Any) -> bytes:
         ws.column_dimensions[get_column_letter(idx)].width = w
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_a4_landscape(ws)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -108,12 +135,20 @@ ROLLUP_HEADERS = ["学校", "镇街", "学段", "报送状态", "报送时间", 
 STATE_LABELS = {"submitted": "已报", "late": "迟报", "missing": "未报", "pending": "未到期", "returned": "已退回"}
 
 
+def stage_labels() -> dict[str, str]:
+    """Stage labels translated once (``get_stage_display`` per row costs a millisecond at 2,000 rows)."""
+    from anxiao.org.models import Unit
+
+    return {value: str(label) for value, label in Unit._meta.get_field("stage").flatchoices}
+
+
 def rollup_rows(rows: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
+    stages = stage_labels()
     for row in rows:
         unit, report = row["unit"], row["report"]
-        s = report.snapshot.get("summary") if report is not None and report.status != "prepared" else None
+        s = getattr(report, "summary", None) if report is not None and report.status != "prepared" else None
         submitted = f"{report.submitted_at:%Y-%m-%d}" if report is not None and report.submitted_at else ""
-        base = [unit.name, unit.region.name, unit.get_stage_display(), STATE_LABELS[row["state"]], submitted]
+        base = [unit.name, unit.region.name, stages.get(unit.stage, unit.stage), STATE_LABELS[row["state"]], submitted]
         if s:
             yield base + [s["carried"], s["new"], s["new_major"], s["closed"], s["open"], s["overdue"], s["major_open"],
                           f"{s['rate'] * 100:.1f}%", s["funds"]]
@@ -128,10 +163,12 @@ def rollup_xlsx(title: str, rows: Iterable[dict[str, Any]]) -> bytes:
     for idx, w in enumerate([26, 10, 10, 8, 11, 8, 10, 8, 8, 10, 6, 10, 8, 12], start=1):
         ws.column_dimensions[get_column_letter(idx)].width = w
     ws.freeze_panes = "A3"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
+    _print_a4_landscape(ws)
+    ws.print_title_rows = "2:2"  # the column headers repeat on every printed page
+    ws.merged_cells.add(f"A1:{get_column_letter(len(ROLLUP_HEADERS))}1")
     title_cell = WriteOnlyCell(ws, value=title)
     title_cell.font = Font(size=14, bold=True)
+    title_cell.alignment = Alignment(horizontal="center")
     ws.append([title_cell])
     header = []
     for text in ROLLUP_HEADERS:
@@ -142,6 +179,11 @@ def rollup_xlsx(title: str, rows: Iterable[dict[str, Any]]) -> bytes:
         header.append(cell)
     ws.append(header)
     for values in rollup_rows(rows):
+        if values[12]:
+            rate = WriteOnlyCell(ws, value=float(values[12].rstrip("%")) / 100)
+            rate.number_format = "0.0%"
+            values[12] = rate
+            values[13] = float(values[13])
         ws.append(values)
     buf = io.BytesIO()
     wb.save(buf)
@@ -158,9 +200,16 @@ def rollup_pdf(title: str, rows: Iterable[dict[str, Any]]) -> bytes:
     return docs.output(doc)
 
 
-def zip_of(reports: Iterable[Any]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+def zip_file(reports: Iterable[Any]) -> IO[bytes]:
+    """Every report's XLSX in one zip, written to a temporary file (memory holds one report at a time)."""
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - returned open, the response closes it
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zf:
         for r in reports:
             zf.writestr(f"{r.month:%Y-%m}_{r.unit.name}_v{r.version}.xlsx", ledger_xlsx(r))
-    return buf.getvalue()
+    handle.seek(0)
+    return handle
+
+
+def zip_of(reports: Iterable[Any]) -> bytes:
+    with zip_file(reports) as handle:
+        return handle.read()

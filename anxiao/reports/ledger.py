@@ -16,14 +16,14 @@ from django.utils import timezone
 
 from anxiao.core.choices import PostKind
 
-COLUMNS = [  # (key, 中文列名, width)
-    ("no", "序号", 5), ("number", "隐患编号", 14), ("found_on", "排查日期", 11), ("source", "排查方式", 10),
-    ("finder", "排查人", 9), ("category", "隐患类别", 12), ("location", "隐患部位", 14), ("description", "隐患具体描述", 28),
-    ("grade", "隐患等级", 9), ("risk", "风险等级", 9), ("temporary", "临时防范措施", 16), ("measures", "整改措施", 22),
-    ("responsible", "整改责任部门/责任人", 14), ("funds", "整改资金（万元）及来源", 12), ("deadline", "整改时限", 11),
-    ("plan", "应急预案", 14), ("supervision", "督办情况", 10), ("status", "整改状态", 11),
-    ("rectified_on", "整改完成日期", 11), ("acceptance", "验收人/日期/结论", 18), ("closed_on", "销号日期", 11),
-    ("unfinished", "未完成原因及下步措施", 18), ("upward", "需上级协调解决事项", 16), ("remark", "备注", 10),
+COLUMNS = [  # (key, 中文列名, width): narrow enough that 24 columns print legibly on A4 landscape
+    ("no", "序号", 4), ("number", "隐患编号", 14), ("found_on", "排查日期", 10), ("source", "排查方式", 8),
+    ("finder", "排查人", 7), ("category", "隐患类别", 10), ("location", "隐患部位", 12), ("description", "隐患具体描述", 22),
+    ("grade", "隐患等级", 7), ("risk", "风险等级", 7), ("temporary", "临时防范措施", 12), ("measures", "整改措施", 16),
+    ("responsible", "整改责任部门/责任人", 12), ("funds", "整改资金（万元）及来源", 9), ("deadline", "整改时限", 10),
+    ("plan", "应急预案", 10), ("supervision", "督办情况", 7), ("status", "整改状态", 8),
+    ("rectified_on", "整改完成日期", 10), ("acceptance", "验收人/日期/结论", 14), ("closed_on", "销号日期", 10),
+    ("unfinished", "未完成原因及下步措施", 12), ("upward", "需上级协调解决事项", 12), ("remark", "备注", 7),
 ]
 ACTIVITY_KINDS = [("patrol", "日常巡查"), ("inspection", "集中排查/检查"), ("leadership_inspection", "领导带队检查"),
                   ("drill", "应急演练"), ("safety_lesson", "安全教育课"), ("staff_training", "教职工培训"),

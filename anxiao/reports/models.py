@@ -10,8 +10,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from anxiao.core.access import Scope
+from anxiao.core.files import StoredFileBase
 from anxiao.core.models import AnxiaoModel
 
 
@@ -120,6 +123,11 @@ class Notice(AnxiaoModel):
 
     scope_unit_fields = ("issuer",)
 
+    @classmethod
+    def scope_q(cls, scope: Scope, write: bool = False) -> Q:
+        """The issuing bureau sees and changes it; the recipient units see it."""
+        return _issued_or_received(scope, write, "")
+
     class Meta:
         ordering = ["-issued_at"]
         verbose_name = _("通知通报")
@@ -146,3 +154,48 @@ class NoticeRecipient(AnxiaoModel):
 
     def __str__(self) -> str:
         return f"{self.notice} → {self.unit}"
+
+
+def _issued_or_received(scope: Scope, write: bool, prefix: str) -> Q:
+    issued = scope.unit_q(f"{prefix}issuer__")
+    if write:
+        return issued
+    received = NoticeRecipient.objects.filter(scope.unit_q("unit__")).values("notice_id")
+    return issued | Q(**{f"{prefix.removesuffix('__') or 'pk'}__in": received})
+
+
+class NoticeAttachment(StoredFileBase):
+    """A file attached to a notice: downloaded only by the issuing bureau's users and the recipient units."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("通知"))
+
+    scope_unit_fields = ("notice__issuer",)
+
+    @classmethod
+    def scope_q(cls, scope: Scope, write: bool = False) -> Q:
+        return _issued_or_received(scope, write, "notice__")
+
+    class Meta:
+        ordering = ["notice_id", "id"]
+        verbose_name = _("通知附件")
+        verbose_name_plural = _("通知附件")
+
+
+class Tally(models.Model):
+    """Dashboard figures pre-counted per town (the schools' region path) for scopes too large to count on
+    every page view (a city, a province); rebuilt by the worker (``dashboard.refresh_tallies``)."""
+
+    region_path = models.CharField(max_length=255, db_index=True)
+    figure = models.CharField(max_length=20)
+    key = models.CharField(max_length=200, blank=True)
+    n = models.IntegerField(default=0)
+    total = models.IntegerField(default=0)
+    day = models.DateField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("看板汇总")
+        verbose_name_plural = _("看板汇总")
+
+    def __str__(self) -> str:
+        return f"{self.region_path} {self.figure} {self.key}: {self.n}"

@@ -11,12 +11,15 @@ from django.utils import timezone
 
 from anxiao.core.access import roles_over_unit
 from anxiao.core.choices import Role, Stage, UnitKind
+from anxiao.core.files import CheckedFile, check_upload
 from anxiao.org.models import Region, Unit
 
 from . import actions
-from .models import Notice, NoticeKind, NoticeRecipient
+from .models import Notice, NoticeAttachment, NoticeKind, NoticeRecipient
 
 ISSUERS: set[str] = {Role.SYSTEM_ADMIN, Role.BUREAU_ADMIN}
+MAX_ATTACHMENTS = 10
+ATTACHMENT_MB = 20
 
 
 def audience(bureau: Unit, *, region: Region | None = None, stage: str = "") -> tuple[Any, str]:
@@ -34,10 +37,24 @@ def audience(bureau: Unit, *, region: Region | None = None, stage: str = "") -> 
     return schools, ("、".join(parts) + "学校") if parts else "全部学校"
 
 
+def _check_files(uploads: list[Any], already: int = 0) -> list[CheckedFile]:
+    """Every file checked by its content (PDF, Word/Excel/PowerPoint, images) before anything is stored."""
+    if already + len(uploads) > MAX_ATTACHMENTS:
+        raise ValidationError({"attachments": [f"每份通知最多 {MAX_ATTACHMENTS} 个附件"]})
+    return [check_upload(u, images_only=False, field="attachments", limit=ATTACHMENT_MB * 1024 * 1024)
+            for u in uploads]
+
+
+def _store(notice: Notice, checked: list[CheckedFile]) -> list[NoticeAttachment]:
+    return [NoticeAttachment.from_checked(c, f"notices/{notice.pk}", notice=notice) for c in checked]
+
+
 def issue(actor: Any, bureau: Unit, *, title: str, body: str, kind: str = NoticeKind.NOTICE,
-          document_number: str = "", region: Region | None = None, stage: str = "") -> Notice:
+          document_number: str = "", region: Region | None = None, stage: str = "",
+          attachments: list[Any] | None = None) -> Notice:
     if actor is not None and not (roles_over_unit(actor, bureau) & ISSUERS):
         raise PermissionDenied("只有教育局可以发布通知通报")
+    checked = _check_files(list(attachments or []))
     errors: dict[str, list[str]] = {}
     if not title.strip():
         errors["title"] = ["请填写标题"]
@@ -55,8 +72,25 @@ def issue(actor: Any, bureau: Unit, *, title: str, body: str, kind: str = Notice
                                        document_number=document_number, audience=described, issued_by=actor,
                                        issued_at=timezone.now())
         NoticeRecipient.objects.bulk_create([NoticeRecipient(notice=notice, unit=u) for u in schools])
+        for attachment in _store(notice, checked):
+            attachment.save()
     _notify(notice)
     return notice
+
+
+def attach(actor: Any, notice: Notice, uploads: list[Any]) -> list[NoticeAttachment]:
+    """Add files to an issued notice (the issuing bureau only)."""
+    if actor is not None and not (roles_over_unit(actor, notice.issuer) & ISSUERS):
+        raise PermissionDenied("只有发文单位可以添加附件")
+    if not uploads:
+        raise ValidationError({"attachments": ["请选择要上传的文件"]})
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        checked = _check_files(uploads, notice.attachments.count())
+        stored = _store(notice, checked)
+        for attachment in stored:
+            attachment.save()
+    return stored
 
 
 def _notify(notice: Notice) -> None:

@@ -8,12 +8,12 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anxiao.core.access import get_visible_or_404, roles_over_unit
+from anxiao.core.access import get_visible_or_404, roles_over_unit, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.core.flash import run_and_flash
 from anxiao.org.models import Unit
@@ -46,8 +46,19 @@ def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
 
 
 def _schools(request: HttpRequest) -> Any:
-    return Unit.objects.visible_to(request.user).filter(kind=UnitKind.SCHOOL, is_active=True).select_related(
-        "region").order_by("region__name", "name")
+    """The schools in the user's scope, narrowed to ``?region=`` (a region the user sees)."""
+    schools = Unit.objects.visible_to(request.user).filter(kind=UnitKind.SCHOOL, is_active=True)
+    region = _region(request)
+    if region is not None:
+        schools = schools.filter(region_path__startswith=region.path)
+    return schools.select_related("region").order_by("region__name", "name")
+
+
+def _region(request: HttpRequest) -> Any:
+    from anxiao.org.models import Region
+
+    raw = request.GET.get("region") or ""
+    return get_visible_or_404(Region, request.user, pk=raw) if raw else None
 
 
 @login_required
@@ -58,13 +69,15 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
     counts: dict[str, int] = defaultdict(int)
     by_town: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_stage: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    stages = exports.stage_labels()
     for r in rows:
         counts[r["state"]] += 1
         by_town[r["unit"].region.name][r["state"]] += 1
-        by_stage[r["unit"].get_stage_display()][r["state"]] += 1
+        by_stage[stages.get(r["unit"].stage, r["unit"].stage)][r["state"]] += 1
     return render(request, "reports/list.html", {
         "month": month, "rows": rows, "counts": dict(counts), "labels": exports.STATE_LABELS,
         "by_town": {k: dict(v) for k, v in by_town.items()}, "by_stage": {k: dict(v) for k, v in by_stage.items()},
+        "stages": stages,
         "state": request.GET.get("state", ""), "months": [ledger.first_of_month(timezone.localdate()) -
                                                           datetime.timedelta(days=31 * i) for i in range(0, 12)],
     })
@@ -127,15 +140,18 @@ def ledger_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 
 
 @login_required
-def rollup_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def rollup_export(request: HttpRequest, fmt: str) -> HttpResponse | FileResponse:
     month = _month(request)
     rows = actions.month_status(list(_schools(request)), month)
     title = f"学校安全隐患排查整治台账汇总（{month:%Y年%m月}）"
     if fmt == "pdf":
         return _download(exports.rollup_pdf(title, rows), f"{title}.pdf", "application/pdf")
     if fmt == "zip":
-        reports = [r["report"] for r in rows if r["report"] is not None and r["report"].status != "prepared"]
-        return _download(exports.zip_of(reports), f"{title}.zip", "application/zip")
+        ids = [r["report"].pk for r in rows if r["report"] is not None and r["report"].status != "prepared"]
+        reports = (MonthlyLedger.objects.filter(pk__in=ids).select_related("unit", "prepared_by", "approved_by")
+                   .order_by("unit__name").iterator(chunk_size=50))
+        return FileResponse(exports.zip_file(reports), as_attachment=True, filename=f"{title}.zip",
+                            content_type="application/zip")
     return _download(exports.rollup_xlsx(title, rows), f"{title}.xlsx", XLSX)
 
 
@@ -143,7 +159,8 @@ def rollup_export(request: HttpRequest, fmt: str) -> HttpResponse:
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     from .dashboard import dashboard
 
-    return render(request, "reports/dashboard.html", {"d": dashboard(request.user), "labels": exports.STATE_LABELS})
+    return render(request, "reports/dashboard.html", {"d": dashboard(request.user, region=_region(request)),
+                                                       "labels": exports.STATE_LABELS})
 
 
 @login_required
@@ -152,7 +169,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
     from .models import Notice, NoticeRecipient
 
-    issued = Notice.objects.visible_to(request.user).annotate(
+    issued = Notice.objects.filter(user_scope(request.user).unit_q("issuer__")).annotate(
         total=Count("recipients"), read=Count("recipients", filter=Q(recipients__read_at__isnull=False)))
     received = NoticeRecipient.objects.visible_to(request.user).filter(
         unit__kind=UnitKind.SCHOOL).select_related("notice", "unit")[:100]
@@ -185,7 +202,8 @@ def notice_create(request: HttpRequest) -> HttpResponse:
         try:
             notice = notices.issue(request.user, bureau, title=data.get("title", ""), body=data.get("body", ""),
                                    kind=data.get("kind", "notice"), document_number=data.get("document_number", ""),
-                                   region=region, stage=data.get("stage", ""))
+                                   region=region, stage=data.get("stage", ""),
+                                   attachments=request.FILES.getlist("attachments"))
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         except PermissionDenied as exc:
@@ -204,8 +222,37 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_visible_or_404(Notice.objects.select_related("issuer"), request.user, pk=pk)
     recipients = NoticeRecipient.objects.filter(notice=notice).select_related("unit", "read_by").order_by(
         "read_at", "unit__name")
-    return render(request, "reports/notice_detail.html", {"notice": notice, "recipients": recipients,
-                                                           "unread": sum(1 for r in recipients if r.read_at is None)})
+    from . import notices
+
+    issuer_roles = roles_over_unit(request.user, notice.issuer)
+    if not issuer_roles:  # a recipient school sees its own receipt, not who else has read it
+        recipients = recipients.filter(unit__in=Unit.objects.visible_to(request.user))
+    return render(request, "reports/notice_detail.html", {
+        "notice": notice, "recipients": recipients, "unread": sum(1 for r in recipients if r.read_at is None),
+        "attachments": notice.attachments.all(), "can_attach": bool(issuer_roles & notices.ISSUERS),
+        "max_attachments": notices.MAX_ATTACHMENTS, "attachment_mb": notices.ATTACHMENT_MB})
+
+
+@login_required
+@require_POST
+def notice_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    from . import notices
+    from .models import Notice
+
+    notice = get_visible_or_404(Notice.objects.select_related("issuer"), request.user, pk=pk)
+    run_and_flash(request, lambda: notices.attach(request.user, notice, request.FILES.getlist("attachments")),
+                  "附件已上传")
+    return redirect("reports:notice_detail", notice.pk)
+
+
+@login_required
+def notice_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """Download: only the issuing bureau's users and the recipient units (everyone else: 404)."""
+    from anxiao.core.files import file_response
+
+    from .models import NoticeAttachment
+
+    return file_response(get_visible_or_404(NoticeAttachment, request.user, pk=pk))
 
 
 @login_required

@@ -44,7 +44,29 @@ def _summary(w):  # type: ignore[no-untyped-def]
     return w._summary
 
 
+def _attachment(w):  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if getattr(w, "_attachment", None) is None:
+        from anxiao.reports import notices
+
+        w._attachment = notices.attach(w.users["sysadmin"], _notice(w),
+                                       [SimpleUploadedFile("方案.pdf", b"%PDF-1.4\n%%EOF\n")])[0]
+    return w._attachment
+
+
 CASES = [
+    # POST views flash a refusal (302 for everyone who sees the notice); the action itself refuses non-issuers.
+    Case("reports:notice_attach", lambda w: reverse("reports:notice_attach", args=[_notice(w).pk]), target="a1",
+         method="post", data=lambda w: {}, ok=302),
+    Case("reports:notice_attachment", lambda w: reverse("reports:notice_attachment", args=[_attachment(w).pk]),
+         target="a1"),
+    Case("api:notices_attachment_download", lambda w: f"/api/v1/reports/notice-attachments/{_attachment(w).pk}",
+         api=True, target="a1"),
+    # JSON carries no file: the issuer gets as far as "please choose a file" (422).
+    Case("api:notices_attach", lambda w: f"/api/v1/reports/notices/{_notice(w).pk}/attachments", api=True,
+         target="a1", kind="write", method="post", data=lambda w: {}, ok=422, writers={"sysadmin", "bureau_admin"},
+         write_scope_first=False, denied_status=403),
     Case("reports:summary_list", lambda w: reverse("reports:summary_list")),
     Case("reports:summary_school", lambda w: reverse("reports:summary_school", args=[w.a1.pk]), target="a1"),
     Case("reports:summary_approve", lambda w: reverse("reports:summary_approve", args=[_summary(w).pk]),
@@ -54,7 +76,7 @@ CASES = [
     Case("reports:notice_list", lambda w: reverse("reports:notice_list")),
     Case("reports:notice_create", lambda w: reverse("reports:notice_create"), kind="write",
          writers={"sysadmin", "bureau_admin"}),
-    Case("reports:notice_detail", lambda w: reverse("reports:notice_detail", args=[_notice(w).pk]), target="bureau_a"),
+    Case("reports:notice_detail", lambda w: reverse("reports:notice_detail", args=[_notice(w).pk]), target="a1"),
     Case("reports:notice_confirm", lambda w: reverse("reports:notice_confirm", args=[_receipt(w)]), target="a1",
          method="post", data=lambda w: {}, ok=302),
     Case("api:notices_list", lambda w: "/api/v1/reports/notices", api=True),
