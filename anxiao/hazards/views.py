@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from anxiao.core.access import get_visible_or_404, user_scope
@@ -23,7 +24,10 @@ from anxiao.org.models import Person, Unit
 from . import actions
 from .filters import counts_by_unit, filter_hazards, status_counts
 from .models import (
+    OVERDUE_STATUSES,
     Category,
+    Extension,
+    ExtensionStatus,
     Grade,
     Hazard,
     HazardPhoto,
@@ -31,6 +35,7 @@ from .models import (
     Source,
     Status,
     SupervisionKind,
+    SupervisionOrder,
     UpwardReason,
 )
 
@@ -71,19 +76,47 @@ FILTERS = [("status", "状态", Status.choices), ("grade", "等级", Grade.choic
            ("reported_up", "需上级协调", [("1", "仅看上报上级的")]), ("supervised", "督办", [("1", "仅看督办中")])]
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count: the counts by status already hold the total, so no second COUNT(*)."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._known_count
+
+
+def ledger_page(qs: Any, total: int, number: Any, per_page: int = 50) -> Any:
+    """One page of the ledger in two small queries whatever the number of hazards: the page's ids (an
+    index-only scan on PostgreSQL's covering index), then those rows with their unit and responsible person."""
+    page = CountedPaginator(qs.order_by("-found_at", "-id").values_list("id", flat=True), per_page, total) \
+        .get_page(number)
+    ids = list(page.object_list)
+    page.object_list = list(Hazard.objects.filter(pk__in=ids).select_related("unit", "responsible")
+                            .order_by("-found_at", "-id")) if ids else []
+    return page
+
+
 @login_required
 def hazard_list(request: HttpRequest) -> HttpResponse:
     base = Hazard.objects.visible_to(request.user)
     qs = filter_hazards(base, request.GET)
     counts = status_counts(qs)
-    page = Paginator(qs.select_related("unit", "responsible").order_by("-found_at", "-id"), 50) \
-        .get_page(request.GET.get("page"))
+    page = ledger_page(qs, counts["total"], request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    units = Unit.objects.visible_to(request.user).filter(kind__in=(UnitKind.SCHOOL, UnitKind.BUREAU)) \
-        .only("id", "name").order_by("kind", "name")[:300]
-    ctx = {"page": page, "counts": counts, "filters": FILTERS, "params": request.GET, "query": params.urlencode(),
-           "statuses": Status.choices, "units": units, "today": timezone.localdate()}
+    # Options with their "selected" flag worked out here: a county has ~200 schools in the unit filter.
+    chosen = request.GET.get("unit", "")
+    units = [(pk, name, str(pk) == chosen) for pk, name in Unit.objects.visible_to(request.user)
+             .filter(kind__in=(UnitKind.SCHOOL, UnitKind.BUREAU)).order_by("kind", "name").values_list("id", "name")[:300]]
+    filters = [(name, label, [(value, text, request.GET.get(name) == value) for value, text in choices])
+               for name, label, choices in FILTERS]
+    status_cards = [(label, counts[value]) for value, label in Status.choices if counts.get(value)]
+    ctx = {"page": page, "counts": counts, "filters": filters, "params": request.GET, "query": params.urlencode(),
+           "status_cards": status_cards, "units": units, "today": timezone.localdate(),
+           "overdue_statuses": [str(s) for s in OVERDUE_STATUSES]}
     return render(request, "hazards/_table.html" if request.htmx else "hazards/list.html", ctx)  # type: ignore[attr-defined]
 
 
@@ -179,7 +212,52 @@ def hazard_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, f"{label}：{e}" if label else e)
     else:
         messages.success(request, f"已{actions.SPECS[name].label}")
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure()):
+        return redirect(back)
     return redirect(reverse("hazards:hazard_detail", args=[hazard.pk]))
+
+
+@login_required
+def extension_list(request: HttpRequest) -> HttpResponse:
+    """延期申请: the pending ones first, for the level above to approve or refuse; decided ones on request."""
+    status = request.GET.get("status") or ExtensionStatus.PENDING
+    if status not in ExtensionStatus.values:
+        status = ExtensionStatus.PENDING
+    qs = (Extension.objects.visible_to(request.user).filter(status=status)
+          .select_related("hazard__unit__supervising_unit", "hazard__unit__parent", "requested_by", "decided_by")
+          .order_by("created_at" if status == ExtensionStatus.PENDING else "-decided_at", "id"))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [(e, status == ExtensionStatus.PENDING and actions.may_act_above(request.user, e.hazard))
+            for e in page.object_list]
+    return render(request, "hazards/extensions.html", {
+        "page": page, "rows": rows, "status": status, "statuses": ExtensionStatus.choices,
+        "next": request.get_full_path()})
+
+
+@login_required
+def supervision_list(request: HttpRequest) -> HttpResponse:
+    """督办 / 挂牌督办 orders with delivery and receipt: the school signs for them here, the bureau sees who has not."""
+    qs = SupervisionOrder.objects.visible_to(request.user).select_related("hazard__unit", "issuing_unit",
+                                                                          "received_by")
+    received = request.GET.get("received", "")
+    if received == "0":
+        qs = qs.filter(received_at__isnull=True)
+    elif received == "1":
+        qs = qs.filter(received_at__isnull=False)
+    if request.GET.get("kind") in SupervisionKind.values:
+        qs = qs.filter(kind=request.GET["kind"])
+    if request.GET.get("active") == "1":
+        qs = qs.filter(lifted_at__isnull=True)
+    unreceived = qs.filter(received_at__isnull=True, lifted_at__isnull=True).count()
+    page = Paginator(qs.order_by("received_at", "-issued_on", "-id"), 50).get_page(request.GET.get("page"))
+    write = user_scope(request.user, write=True)
+    rows = [(o, o.received_at is None and o.lifted_at is None and write.covers_unit(o.hazard.unit))
+            for o in page.object_list]
+    return render(request, "hazards/supervision.html", {
+        "page": page, "rows": rows, "unreceived": unreceived, "params": request.GET, "kinds": SupervisionKind.choices,
+        "today": timezone.localdate(), "next": request.get_full_path()})
 
 
 @login_required
