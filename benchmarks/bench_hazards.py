@@ -159,6 +159,7 @@ def run(report: Callable[[str], None]) -> None:
         ("county summary: counts by status + per school (rollup page)", county_client, "/hazards/rollup/", 7),
         ("county API list, limit 50", county_client, "/api/v1/hazards?limit=50", 7),
         ("province ledger page 1 (2M hazards)", province_client, "/hazards/", 3),
+        ("province counts by status (API, 2M hazards)", province_client, "/api/v1/hazards/counts", 3),
         ("province ledger, overdue only", province_client, "/hazards/?overdue=1", 3),
         ("province summary (rollup page)", province_client, "/hazards/rollup/", 3),
     ]:
