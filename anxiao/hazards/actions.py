@@ -138,9 +138,11 @@ def report_hazard(actor: Any, *, unit: Unit | None, location: str = "", category
         )
         hazard.full_clean(exclude=["finder", "responsible", "inspection", "item_result", "voided_by", "risk"])
         hazard.save()
+        note = description.strip()[:500] + (f"\n关联风险：{risk.area}（{risk.get_level_display()}）" if risk else "")
         event = HazardEvent.objects.create(hazard=hazard, action="report", label="发现上报", to_status=Status.REPORTED,
                                            at=now, actor=actor if _is_user(actor) else None,
-                                           actor_name=_actor_name(actor), note=description.strip()[:500])
+                                           actor_name=_actor_name(actor), note=note,
+                                           data={"risk": risk.pk, "risk_area": risk.area} if risk else {})
         _save_photos(hazard, event, checked, PhotoStage.BEFORE)
     return hazard
 

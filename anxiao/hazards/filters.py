@@ -41,6 +41,8 @@ def filter_hazards(qs: Any, p: Any, today: datetime.date | None = None) -> Any:
         qs = qs.exclude(status__in=(Status.CLOSED, Status.VOID))
     if _truthy(p.get("reported_up")):
         qs = qs.filter(reported_up_at__isnull=False).exclude(status__in=(Status.CLOSED, Status.VOID))
+    if p.get("risk"):
+        qs = qs.filter(risk_id=p["risk"]) if str(p["risk"]).isdigit() else qs.none()
     if _truthy(p.get("supervised")):
         qs = qs.filter(under_supervision=True)
     start, end = _date(p.get("found_from")), _date(p.get("found_to"))

@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from anxiao.core.access import get_visible_or_404, user_scope
+from anxiao.core.access import ancestor_ids, get_visible_or_404, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.core.files import file_response
 from anxiao.org.models import Person, Unit
@@ -40,7 +40,8 @@ from .models import (
 )
 
 # Fields each action's form asks for: (name, label, type, choices).
-TEXT, AREA, DATE, NUMBER, SELECT, PERSON, PHOTOS = "text", "area", "date", "number", "select", "person", "photos"
+TEXT, AREA, DATE, NUMBER, SELECT, PERSON, PHOTOS, RISK = ("text", "area", "date", "number", "select", "person",
+                                                        "photos", "risk")
 ACTION_FIELDS: dict[str, list[tuple[str, str, str, Any]]] = {
     "register": [("location", "隐患部位", TEXT, None), ("category", "隐患类别", SELECT, Category.choices),
                  ("description", "隐患描述", AREA, None), ("note", "说明", TEXT, None), ("photos", "照片", PHOTOS, None)],
@@ -69,7 +70,28 @@ ACTION_FIELDS: dict[str, list[tuple[str, str, str, Any]]] = {
     "approve_void": [("note", "审批意见", TEXT, None)],
     "refuse_void": [("note", "驳回理由", TEXT, None)],
     "comment": [("note", "说明", AREA, None), ("photos", "照片", PHOTOS, None)],
+    "link_risk": [("risk", "关联风险（不选则取消关联）", RISK, None), ("note", "说明", TEXT, None)],
 }
+
+
+def _school_risks(user: Any, unit: Unit) -> Any:
+    """Active risks of the unit's school (the unit itself or the school above a school department)."""
+    from anxiao.risks.models import Risk
+
+    return Risk.objects.visible_to(user).filter(school_id__in=ancestor_ids(unit.path), is_active=True) \
+        .order_by("category", "area")
+
+
+def _risk_choice(user: Any, value: str) -> Any:
+    """The risk a form names: None when left empty; a risk the user cannot see is refused like a missing one."""
+    from anxiao.risks.models import Risk
+
+    if not value:
+        return None
+    risk = Risk.objects.visible_to(user).select_related("school").filter(pk=value).first() if value.isdigit() else None
+    if risk is None:
+        raise ValidationError({"risk": ["关联风险不存在或不可见"]})
+    return risk
 
 FILTERS = [("status", "状态", Status.choices), ("grade", "等级", Grade.choices), ("category", "类别", Category.choices),
            ("source", "排查方式", Source.choices), ("overdue", "逾期", [("1", "仅看逾期")]),
@@ -149,15 +171,20 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
             hazard = actions.report_hazard(
                 request.user, unit=unit, location=data.get("location", ""), category=data.get("category", ""),
                 description=data.get("description", ""), source=data.get("source") or Source.STAFF_REPORT,
-                found_at=found, grade=data.get("grade") or Grade.GENERAL, photos=request.FILES.getlist("photos"))
+                found_at=found, grade=data.get("grade") or Grade.GENERAL, photos=request.FILES.getlist("photos"),
+                risk=_risk_choice(request.user, data.get("risk", "")))
         except ValidationError as exc:
             errors = exc.message_dict
         else:
             messages.success(request, f"已上报隐患 {hazard.number}")
             return redirect("hazards:hazard_detail", hazard.pk)
+    from anxiao.risks.models import Risk
+
+    risks = Risk.objects.visible_to(request.user).filter(is_active=True, school__in=units) \
+        .select_related("school").order_by("school__name", "area")[:300]
     return render(request, "hazards/create.html", {
         "units": units, "errors": errors, "data": request.POST, "categories": Category.choices,
-        "sources": Source.choices, "grades": Grade.choices})
+        "sources": Source.choices, "grades": Grade.choices, "risks": risks})
 
 
 def _action_forms(request: HttpRequest, hazard: Hazard) -> list[dict[str, Any]]:
@@ -169,6 +196,8 @@ def _action_forms(request: HttpRequest, hazard: Hazard) -> list[dict[str, Any]]:
             if ftype == PERSON and people is None:
                 people = list(Person.objects.visible_to(request.user).filter(unit__path__startswith=hazard.unit.path,
                                                                              is_active=True).order_by("name")[:500])
+            if ftype == RISK:
+                choices = [(r.pk, f"{r.get_level_display()} · {r.area}") for r in _school_risks(request.user, hazard.unit)]
             fields.append({"name": fname, "label": flabel, "type": ftype, "choices": choices,
                            "people": people if ftype == PERSON else None})
         out.append({"name": name, "label": label, "fields": fields})
@@ -177,7 +206,7 @@ def _action_forms(request: HttpRequest, hazard: Hazard) -> list[dict[str, Any]]:
 
 @login_required
 def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    hazard = get_visible_or_404(Hazard.objects.select_related("unit", "responsible", "finder", "inspection"),
+    hazard = get_visible_or_404(Hazard.objects.select_related("unit", "responsible", "finder", "inspection", "risk"),
                                 request.user, pk=pk)
     events = hazard.events.select_related("actor").prefetch_related("photos")
     return render(request, "hazards/detail.html", {
@@ -197,7 +226,13 @@ def hazard_transition(request: HttpRequest, pk: int) -> HttpResponse:
         if ftype == PHOTOS:
             continue
         value = request.POST.get(fname, "")
-        if ftype == PERSON:
+        if ftype == RISK:
+            try:
+                data[fname] = _risk_choice(request.user, value)
+            except ValidationError as exc:
+                messages.error(request, exc.message_dict["risk"][0])
+                return redirect(reverse("hazards:hazard_detail", args=[hazard.pk]))
+        elif ftype == PERSON:
             data[fname] = Person.objects.visible_to(request.user).filter(pk=value).first() if value.isdigit() else None
             if data[fname] is None:
                 data.pop(fname)
