@@ -150,14 +150,14 @@ def run(report: Callable[[str], None]) -> None:
     county_client.force_login(bureau_user)
     province_client.force_login(provincial)
     for label, client, url, repeat in [
-        ("county ledger page 1 (no filter)", county_client, "/hazards/", 7),
-        ("county ledger, status=rectifying", county_client, "/hazards/?status=rectifying", 7),
-        ("county ledger, overdue only", county_client, "/hazards/?overdue=1", 7),
-        ("county ledger, major + fire category", county_client, "/hazards/?grade=major&category=XF", 7),
-        ("county ledger, found this month", county_client, f"/hazards/?month={month}", 7),
-        ("county ledger, page 40 (deep)", county_client, "/hazards/?page=40", 7),
-        ("county summary: counts by status + per school (rollup page)", county_client, "/hazards/rollup/", 7),
-        ("county API list, limit 50", county_client, "/api/v1/hazards?limit=50", 7),
+        ("county ledger page 1 (no filter)", county_client, "/hazards/", 11),
+        ("county ledger, status=rectifying", county_client, "/hazards/?status=rectifying", 11),
+        ("county ledger, overdue only", county_client, "/hazards/?overdue=1", 11),
+        ("county ledger, major + fire category", county_client, "/hazards/?grade=major&category=XF", 11),
+        ("county ledger, found this month", county_client, f"/hazards/?month={month}", 11),
+        ("county ledger, page 40 (deep)", county_client, "/hazards/?page=40", 11),
+        ("county summary: counts by status + per school (rollup page)", county_client, "/hazards/rollup/", 11),
+        ("county API list, limit 50", county_client, "/api/v1/hazards?limit=50", 11),
         ("province ledger page 1 (2M hazards)", province_client, "/hazards/", 3),
         ("province counts by status (API, 2M hazards)", province_client, "/api/v1/hazards/counts", 3),
         ("province ledger, overdue only", province_client, "/hazards/?overdue=1", 3),

@@ -626,6 +626,22 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# --- entries written for other apps -----------------------------------------------------------------
+
+
+def note_routed_task(actor: Any, hazard: Hazard, *, agency_name: str, title: str, deadline: Any,
+                     task_id: int | None = None, now: datetime.datetime | None = None) -> HazardEvent | None:
+    """交办: the chiefs app routed a task to a member agency from this hazard — an entry in the hazard's own
+    timeline (the state does not change). A closed or voided hazard stays read-only: nothing is written."""
+    if hazard.status in (Status.CLOSED, Status.VOID) or hazard.voided_at is not None:
+        return None
+    return HazardEvent.objects.create(
+        hazard=hazard, action="routed_to_agency", label="交办成员单位", from_status=hazard.status,
+        to_status=hazard.status, at=now or timezone.now(), actor=actor if _is_user(actor) else None,
+        actor_name=_actor_name(actor), note=f"交办{agency_name}：{title}，期限 {deadline}",
+        data={"task": task_id, "agency": agency_name, "deadline": str(deadline)})
+
+
 # --- overdue escalation ------------------------------------------------------------------------------
 
 

@@ -110,6 +110,12 @@ class CountedPaginator(Paginator):
         return self._known_count
 
 
+# What a ledger row shows (hazards/_table.html); the long texts of 50 hazards are not loaded for nothing.
+LEDGER_COLUMNS = ("id", "found_at", "location", "category", "description", "grade", "listed", "under_supervision",
+                  "status", "reported_up_at", "deadline", "unit__id", "unit__name", "responsible__id",
+                  "responsible__name")
+
+
 def ledger_page(qs: Any, total: int, number: Any, per_page: int = 50) -> Any:
     """One page of the ledger in two small queries whatever the number of hazards: the page's ids (an
     index-only scan on PostgreSQL's covering index), then those rows with their unit and responsible person."""
@@ -117,7 +123,7 @@ def ledger_page(qs: Any, total: int, number: Any, per_page: int = 50) -> Any:
         .get_page(number)
     ids = list(page.object_list)
     page.object_list = list(Hazard.objects.filter(pk__in=ids).select_related("unit", "responsible")
-                            .order_by("-found_at", "-id")) if ids else []
+                            .only(*LEDGER_COLUMNS).order_by("-found_at", "-id")) if ids else []
     return page
 
 

@@ -70,3 +70,27 @@ def test_the_api_sets_reads_and_filters_the_risk(world, as_user):
                                                                                   "risk_id": other.pk},
                           content_type="application/json")
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "risk"
+
+
+def test_a_task_routed_to_an_agency_from_a_hazard_appears_in_its_timeline(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from anxiao.chiefs import actions as chiefs
+    from anxiao.chiefs.tests.fixtures import chiefs_world
+
+    c = chiefs_world(world)
+    hazard = Hazard.objects.create(unit=world.a1, location="校门东侧鱼塘", category="NS", description="鱼塘无护栏",
+                                   found_at=timezone.now(), status="registered", reported_up_at=timezone.now())
+    deadline = timezone.localdate() + datetime.timedelta(days=7)
+    task = chiefs.create_task(None, government=c.town_gov, agency=c.police, hazard=hazard, title="鱼塘设置护栏",
+                              deadline=deadline)
+    event = hazard.events.get(action="routed_to_agency")
+    assert (event.label, event.to_status, event.data["task"]) == ("交办成员单位", "registered", task.pk)
+    assert "甲县公安局" in event.note and str(deadline) in event.note
+    # a closed hazard stays read-only: the task is created, the timeline untouched
+    Hazard.objects.filter(pk=hazard.pk).update(status="closed")
+    hazard.refresh_from_db()
+    chiefs.create_task(None, government=c.town_gov, agency=c.police, hazard=hazard, title="再次交办", deadline=deadline)
+    assert hazard.events.filter(action="routed_to_agency").count() == 1
