@@ -93,7 +93,7 @@ def _risk_choice(user: Any, value: str) -> Any:
         raise ValidationError({"risk": ["关联风险不存在或不可见"]})
     return risk
 
-FILTERS = [("status", "状态", Status.choices), ("grade", "等级", Grade.choices), ("category", "类别", Category.choices),
+FILTERS: list[tuple[str, str, Any]] = [("status", "状态", Status.choices), ("grade", "等级", Grade.choices), ("category", "类别", Category.choices),
            ("source", "排查方式", Source.choices), ("overdue", "逾期", [("1", "仅看逾期")]),
            ("reported_up", "需上级协调", [("1", "仅看上报上级的")]), ("supervised", "督办", [("1", "仅看督办中")])]
 

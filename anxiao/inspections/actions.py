@@ -198,7 +198,8 @@ def save_item(actor: Any, checklist: Checklist, item: ChecklistItem | None = Non
     with transaction.atomic():
         version = _editable_version(checklist)
         current = version.items.filter(code=item.code).first() if item is not None else None
-        if version.items.filter(code=values["code"]).exclude(pk=current.pk if current else None).exists():
+        same_code = version.items.filter(code=values["code"])
+        if (same_code.exclude(pk=current.pk) if current is not None else same_code).exists():
             raise ValidationError({"code": [f"本检查表已有编码为 {values['code']} 的检查项"]})
         if current is None:
             values["order"] = (version.items.aggregate(m=Max("order"))["m"] or 0) + 1

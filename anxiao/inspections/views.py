@@ -261,8 +261,8 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_visible_or_404(Inspection.objects.select_related("unit", "checklist", "inspecting_unit"),
                                     request.user, pk=pk)
     results = {r.item_code: r for r in inspection.results.select_related("hazard").prefetch_related("photos")}
-    items = [(i, results.get(i.code)) for i in [*actions.applicable_items(inspection),
-                                                *actions.risk_control_items(inspection)]]
+    every: list[Any] = [*actions.applicable_items(inspection), *actions.risk_control_items(inspection)]
+    items = [(i, results.get(i.code)) for i in every]
     return render(request, "inspections/inspection_detail.html", {
         "inspection": inspection, "items": items, "outcomes": Outcome.choices, "uuid": actions.new_uuid(),
         "members": inspection.members.all(), "people": _people(request.user)[:500], "roles": MemberRole.choices,

@@ -7,7 +7,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from anxiao.hazards.models import Hazard
 from anxiao.inspections import actions
-from anxiao.inspections.models import Checklist, ChecklistItem, Inspection, InspectionMember, ItemResult, MemberRole
+from anxiao.inspections.models import (
+    Checklist,
+    ChecklistItem,
+    Inspection,
+    InspectionMember,
+    ItemResult,
+    MemberRole,
+)
 
 pytestmark = pytest.mark.django_db
 
