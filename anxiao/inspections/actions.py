@@ -469,7 +469,9 @@ def fail_to_hazard(actor: Any, result: ItemResult, *, location: str = "") -> Any
 
     if result.outcome != Outcome.FAIL:
         raise ValidationError({"outcome": ["只有不合格的检查项才能登记为隐患"]})
-    existing = Hazard.objects.filter(item_result=result).first()
+    # No ORDER BY: with the ledger's default ordering PostgreSQL may walk the found-date index of 2 million
+    # hazards instead of the unique index on item_result.
+    existing = next(iter(Hazard.objects.filter(item_result=result).order_by()[:1]), None)
     if existing is not None:
         return existing
     inspection = result.inspection
