@@ -288,6 +288,10 @@ def create_task(actor: Any, *, government: Unit, agency: Unit, title: str, deadl
         task.full_clean(exclude=["created_by"])
         task.save()
         _event(task, actor, "created", "", f"交办{agency.name}，期限 {deadline}")
+        if hazard is not None:
+            from anxiao.hazards.actions import note_routed_task
+
+            note_routed_task(actor, hazard, agency_name=agency.name, title=task.title, deadline=deadline, task_id=task.pk)
     _notify(_holders(agency, AGENCY_POST_KINDS), f"新交办任务：{task.title}",
             f"{government.name}交办，期限 {deadline}，请签收办理。", task, "created")
     return task

@@ -100,6 +100,7 @@ def report_hazard(actor: Any, *, unit: Unit | None, location: str = "", category
                   source: str = Source.STAFF_REPORT, found_at: datetime.datetime | None = None,
                   finder: Person | None = None, finder_name: str = "", grade: str = Grade.GENERAL,
                   grade_basis: str = "", item_code: str = "", inspection: Any = None, item_result: Any = None,
+                  risk: Any = None, risk_score: Any = None, risk_colour: str = "",
                   photos: Iterable[Any] = (), now: datetime.datetime | None = None) -> Hazard:
     """发现/上报: anybody who can see the unit may report a hazard there (staff from a phone, a visiting leader)."""
     now = now or timezone.now()
@@ -118,6 +119,8 @@ def report_hazard(actor: Any, *, unit: Unit | None, location: str = "", category
         errors["grade"] = ["隐患等级不是有效的选项"]
     if found_at is not None and found_at > now + datetime.timedelta(minutes=5):
         errors["found_at"] = ["发现时间不能晚于现在"]
+    if unit is not None and risk is not None:
+        errors.update(_risk_errors(unit, risk))
     if errors:
         raise ValidationError(errors)
     assert unit is not None
@@ -130,15 +133,31 @@ def report_hazard(actor: Any, *, unit: Unit | None, location: str = "", category
             unit=unit, location=location.strip(), category=category, description=description.strip(), source=source,
             found_at=found_at or now, finder=finder, finder_name=finder_name or (finder.name if finder else ""),
             grade=grade, grade_basis=grade_basis, item_code=item_code, inspection=inspection,
-            item_result=item_result, status=Status.REPORTED,
+            item_result=item_result, risk=risk, risk_score=risk_score, risk_colour=risk_colour or "",
+            status=Status.REPORTED,
         )
-        hazard.full_clean(exclude=["finder", "responsible", "inspection", "item_result", "voided_by"])
+        hazard.full_clean(exclude=["finder", "responsible", "inspection", "item_result", "voided_by", "risk"])
         hazard.save()
+        note = description.strip()[:500] + (f"\n关联风险：{risk.area}（{risk.get_level_display()}）" if risk else "")
         event = HazardEvent.objects.create(hazard=hazard, action="report", label="发现上报", to_status=Status.REPORTED,
                                            at=now, actor=actor if _is_user(actor) else None,
-                                           actor_name=_actor_name(actor), note=description.strip()[:500])
+                                           actor_name=_actor_name(actor), note=note,
+                                           data={"risk": risk.pk, "risk_area": risk.area} if risk else {})
         _save_photos(hazard, event, checked, PhotoStage.BEFORE)
     return hazard
+
+
+def _risk_errors(unit: Unit, risk: Any) -> dict[str, list[str]]:
+    """A hazard links only to a risk of its own school's register (双重预防: 风险 → 隐患)."""
+    from anxiao.risks.models import Risk
+
+    if not isinstance(risk, Risk):
+        return {"risk": ["请选择关联风险"]}
+    if not unit.path.startswith(risk.school.path):
+        return {"risk": [f"风险“{risk.area}”属于{risk.school.name}，不是本单位风险清单中的风险"]}
+    if not risk.is_active:
+        return {"risk": [f"风险“{risk.area}”已停用，不能关联"]}
+    return {}
 
 
 def _is_user(actor: Any) -> bool:
@@ -178,6 +197,7 @@ SPECS: dict[str, Spec] = {
     "approve_void": Spec("批准作废", ALL_OPEN, Status.VOID, who="above"),
     "refuse_void": Spec("驳回作废", ALL_OPEN, None, who="above"),
     "comment": Spec("补充说明", ALL_OPEN, None, photos=PhotoStage.BEFORE),
+    "link_risk": Spec("关联风险", ALL_OPEN, None),
 }
 ACTION_CHOICES = [(name, spec.label) for name, spec in SPECS.items()]
 
@@ -491,13 +511,27 @@ def _comment(actor: Any, h: Hazard, data: dict[str, Any], now: datetime.datetime
     return Change({}, note)
 
 
+def _link_risk(actor: Any, h: Hazard, data: dict[str, Any], now: datetime.datetime, today: datetime.date) -> Change:
+    """Link the hazard to the risk it comes from (or, with no risk given, remove the link)."""
+    risk = data.get("risk")
+    if risk is None:
+        if h.risk_id is None:
+            raise ValidationError({"risk": ["请选择关联风险"]})
+        return Change({"risk": None}, _text(data, "note") or "取消关联风险", {"risk": None})
+    _raise(_risk_errors(h.unit, risk))
+    if risk.pk == h.risk_id:
+        raise ValidationError({"risk": ["该隐患已关联此风险"]})
+    return Change({"risk": risk}, _text(data, "note") or f"关联风险：{risk.area}",
+                  {"risk": risk.pk, "risk_area": risk.area, "risk_level": risk.level})
+
+
 HANDLERS: dict[str, Callable[..., Change]] = {
     "register": _register, "grade": _grade, "start_rectification": _start, "rectify_on_spot": _on_spot,
     "submit_for_acceptance": _submit, "accept": _accept, "reject": _reject, "close": _close,
     "request_extension": _request_extension, "approve_extension": _decide_extension(True),
     "refuse_extension": _decide_extension(False), "report_upward": _report_upward, "supervise": _supervise,
     "acknowledge_supervision": _acknowledge, "request_void": _request_void, "approve_void": _decide_void(True),
-    "refuse_void": _decide_void(False), "comment": _comment,
+    "refuse_void": _decide_void(False), "comment": _comment, "link_risk": _link_risk,
 }
 
 
@@ -544,7 +578,8 @@ def transition(actor: Any, hazard: Hazard, action_name: str, *, photos: Iterable
     photos = list(photos)
     with transaction.atomic():
         locked = (Hazard.objects.select_for_update(of=("self",))
-                  .select_related("unit", "unit__supervising_unit", "item_result__item", "responsible__unit")
+                  .select_related("unit", "unit__supervising_unit", "item_result__item", "responsible__unit",
+                                  "risk__school")
                   .get(pk=hazard.pk))
         if locked.status == Status.CLOSED:
             raise ValidationError({"action": ["该隐患已销号，记录只读，不能再修改"]})
@@ -589,6 +624,22 @@ def _plain(value: Any) -> Any:
     if isinstance(value, datetime.datetime | datetime.date | decimal.Decimal):
         return str(value)
     return value
+
+
+# --- entries written for other apps -----------------------------------------------------------------
+
+
+def note_routed_task(actor: Any, hazard: Hazard, *, agency_name: str, title: str, deadline: Any,
+                     task_id: int | None = None, now: datetime.datetime | None = None) -> HazardEvent | None:
+    """交办: the chiefs app routed a task to a member agency from this hazard — an entry in the hazard's own
+    timeline (the state does not change). A closed or voided hazard stays read-only: nothing is written."""
+    if hazard.status in (Status.CLOSED, Status.VOID) or hazard.voided_at is not None:
+        return None
+    return HazardEvent.objects.create(
+        hazard=hazard, action="routed_to_agency", label="交办成员单位", from_status=hazard.status,
+        to_status=hazard.status, at=now or timezone.now(), actor=actor if _is_user(actor) else None,
+        actor_name=_actor_name(actor), note=f"交办{agency_name}：{title}，期限 {deadline}",
+        data={"task": task_id, "agency": agency_name, "deadline": str(deadline)})
 
 
 # --- overdue escalation ------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ class HazardOut(Schema):
     risk_colour: str
     item_code: str
     inspection_id: int | None
+    risk_id: int | None
     status: str
     measures: str
     responsible_id: int | None
@@ -64,6 +65,7 @@ class HazardIn(Schema):
     source: str = "staff_report"
     found_at: datetime.datetime | None = None
     grade: str = "general"
+    risk_id: int | None = None
 
 
 class HazardFilter(Schema):
@@ -77,6 +79,7 @@ class HazardFilter(Schema):
     supervised: bool | None = None
     unit: int | None = None
     region: int | None = None
+    risk: int | None = None
     month: str | None = None
     found_from: datetime.date | None = None
     found_to: datetime.date | None = None
@@ -107,6 +110,7 @@ class TransitionIn(Schema):
     document_number: str | None = None
     supervision_deadline: datetime.date | None = None
     requirements: str | None = None
+    risk_id: int | None = None
 
 
 class EventOut(Schema):
@@ -123,6 +127,17 @@ class EventOut(Schema):
 
 class CountsOut(Schema):
     counts: dict
+
+
+def _risk(request: HttpRequest, pk: int | None):  # type: ignore[no-untyped-def]
+    if pk is None:
+        return None
+    from anxiao.risks.models import Risk
+
+    risk = Risk.objects.visible_to(request.user).select_related("school").filter(pk=pk).first()
+    if risk is None:
+        raise ValidationError({"risk": [f"编号为 {pk} 的风险不存在或不可见"]})
+    return risk
 
 
 @router.get("/hazards", response=list[HazardOut], auth=AUTH, operation_id="hazards_list")
@@ -158,7 +173,8 @@ def create_hazard(request: HttpRequest, payload: HazardIn):  # type: ignore[no-u
     unit = Unit.objects.visible_to(request.user).filter(pk=payload.unit_id).first()
     if unit is None:
         raise ValidationError({"unit": [f"编号为 {payload.unit_id} 的单位不存在或不可见"]})
-    data = payload.dict(exclude={"unit_id"})
+    data = payload.dict(exclude={"unit_id", "risk_id"})
+    data["risk"] = _risk(request, payload.risk_id)
     if data.get("found_at") is None:
         data["found_at"] = timezone.now()
     return 201, actions.report_hazard(request.user, unit=unit, **data)
@@ -170,6 +186,8 @@ def hazard_transition(request: HttpRequest, pk: int, payload: TransitionIn):  # 
     hazard = get_visible_or_404(Hazard, request.user, pk=pk)
     data = payload.dict(exclude_none=True)
     name = data.pop("action")
+    if "risk_id" in data:
+        data["risk"] = _risk(request, data.pop("risk_id"))
     if "responsible_id" in data:
         person = Person.objects.visible_to(request.user).filter(pk=data.pop("responsible_id")).first()
         if person is None:

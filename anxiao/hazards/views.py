@@ -13,9 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from anxiao.core.access import get_visible_or_404, user_scope
+from anxiao.core.access import ancestor_ids, get_visible_or_404, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.core.files import file_response
 from anxiao.org.models import Person, Unit
@@ -23,7 +24,10 @@ from anxiao.org.models import Person, Unit
 from . import actions
 from .filters import counts_by_unit, filter_hazards, status_counts
 from .models import (
+    OVERDUE_STATUSES,
     Category,
+    Extension,
+    ExtensionStatus,
     Grade,
     Hazard,
     HazardPhoto,
@@ -31,11 +35,13 @@ from .models import (
     Source,
     Status,
     SupervisionKind,
+    SupervisionOrder,
     UpwardReason,
 )
 
 # Fields each action's form asks for: (name, label, type, choices).
-TEXT, AREA, DATE, NUMBER, SELECT, PERSON, PHOTOS = "text", "area", "date", "number", "select", "person", "photos"
+TEXT, AREA, DATE, NUMBER, SELECT, PERSON, PHOTOS, RISK = ("text", "area", "date", "number", "select", "person",
+                                                        "photos", "risk")
 ACTION_FIELDS: dict[str, list[tuple[str, str, str, Any]]] = {
     "register": [("location", "隐患部位", TEXT, None), ("category", "隐患类别", SELECT, Category.choices),
                  ("description", "隐患描述", AREA, None), ("note", "说明", TEXT, None), ("photos", "照片", PHOTOS, None)],
@@ -64,11 +70,61 @@ ACTION_FIELDS: dict[str, list[tuple[str, str, str, Any]]] = {
     "approve_void": [("note", "审批意见", TEXT, None)],
     "refuse_void": [("note", "驳回理由", TEXT, None)],
     "comment": [("note", "说明", AREA, None), ("photos", "照片", PHOTOS, None)],
+    "link_risk": [("risk", "关联风险（不选则取消关联）", RISK, None), ("note", "说明", TEXT, None)],
 }
 
-FILTERS = [("status", "状态", Status.choices), ("grade", "等级", Grade.choices), ("category", "类别", Category.choices),
+
+def _school_risks(user: Any, unit: Unit) -> Any:
+    """Active risks of the unit's school (the unit itself or the school above a school department)."""
+    from anxiao.risks.models import Risk
+
+    return Risk.objects.visible_to(user).filter(school_id__in=ancestor_ids(unit.path), is_active=True) \
+        .order_by("category", "area")
+
+
+def _risk_choice(user: Any, value: str) -> Any:
+    """The risk a form names: None when left empty; a risk the user cannot see is refused like a missing one."""
+    from anxiao.risks.models import Risk
+
+    if not value:
+        return None
+    risk = Risk.objects.visible_to(user).select_related("school").filter(pk=value).first() if value.isdigit() else None
+    if risk is None:
+        raise ValidationError({"risk": ["关联风险不存在或不可见"]})
+    return risk
+
+FILTERS: list[tuple[str, str, Any]] = [("status", "状态", Status.choices), ("grade", "等级", Grade.choices), ("category", "类别", Category.choices),
            ("source", "排查方式", Source.choices), ("overdue", "逾期", [("1", "仅看逾期")]),
            ("reported_up", "需上级协调", [("1", "仅看上报上级的")]), ("supervised", "督办", [("1", "仅看督办中")])]
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count: the counts by status already hold the total, so no second COUNT(*)."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @property
+    def count(self) -> int:  # type: ignore[override]
+        return self._known_count
+
+
+# What a ledger row shows (hazards/_table.html); the long texts of 50 hazards are not loaded for nothing.
+LEDGER_COLUMNS = ("id", "found_at", "location", "category", "description", "grade", "listed", "under_supervision",
+                  "status", "reported_up_at", "deadline", "unit__id", "unit__name", "responsible__id",
+                  "responsible__name")
+
+
+def ledger_page(qs: Any, total: int, number: Any, per_page: int = 50) -> Any:
+    """One page of the ledger in two small queries whatever the number of hazards: the page's ids (an
+    index-only scan on PostgreSQL's covering index), then those rows with their unit and responsible person."""
+    page = CountedPaginator(qs.order_by("-found_at", "-id").values_list("id", flat=True), per_page, total) \
+        .get_page(number)
+    ids = list(page.object_list)
+    page.object_list = list(Hazard.objects.filter(pk__in=ids).select_related("unit", "responsible")
+                            .only(*LEDGER_COLUMNS).order_by("-found_at", "-id")) if ids else []
+    return page
 
 
 @login_required
@@ -76,14 +132,19 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
     base = Hazard.objects.visible_to(request.user)
     qs = filter_hazards(base, request.GET)
     counts = status_counts(qs)
-    page = Paginator(qs.select_related("unit", "responsible").order_by("-found_at", "-id"), 50) \
-        .get_page(request.GET.get("page"))
+    page = ledger_page(qs, counts["total"], request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    units = Unit.objects.visible_to(request.user).filter(kind__in=(UnitKind.SCHOOL, UnitKind.BUREAU)) \
-        .only("id", "name").order_by("kind", "name")[:300]
-    ctx = {"page": page, "counts": counts, "filters": FILTERS, "params": request.GET, "query": params.urlencode(),
-           "statuses": Status.choices, "units": units, "today": timezone.localdate()}
+    # Options with their "selected" flag worked out here: a county has ~200 schools in the unit filter.
+    chosen = request.GET.get("unit", "")
+    units = [(pk, name, str(pk) == chosen) for pk, name in Unit.objects.visible_to(request.user)
+             .filter(kind__in=(UnitKind.SCHOOL, UnitKind.BUREAU)).order_by("kind", "name").values_list("id", "name")[:300]]
+    filters = [(name, label, [(value, text, request.GET.get(name) == value) for value, text in choices])
+               for name, label, choices in FILTERS]
+    status_cards = [(label, counts[value]) for value, label in Status.choices if counts.get(value)]
+    ctx = {"page": page, "counts": counts, "filters": filters, "params": request.GET, "query": params.urlencode(),
+           "status_cards": status_cards, "units": units, "today": timezone.localdate(),
+           "overdue_statuses": [str(s) for s in OVERDUE_STATUSES]}
     return render(request, "hazards/_table.html" if request.htmx else "hazards/list.html", ctx)  # type: ignore[attr-defined]
 
 
@@ -116,15 +177,20 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
             hazard = actions.report_hazard(
                 request.user, unit=unit, location=data.get("location", ""), category=data.get("category", ""),
                 description=data.get("description", ""), source=data.get("source") or Source.STAFF_REPORT,
-                found_at=found, grade=data.get("grade") or Grade.GENERAL, photos=request.FILES.getlist("photos"))
+                found_at=found, grade=data.get("grade") or Grade.GENERAL, photos=request.FILES.getlist("photos"),
+                risk=_risk_choice(request.user, data.get("risk", "")))
         except ValidationError as exc:
             errors = exc.message_dict
         else:
             messages.success(request, f"已上报隐患 {hazard.number}")
             return redirect("hazards:hazard_detail", hazard.pk)
+    from anxiao.risks.models import Risk
+
+    risks = Risk.objects.visible_to(request.user).filter(is_active=True, school__in=units) \
+        .select_related("school").order_by("school__name", "area")[:300]
     return render(request, "hazards/create.html", {
         "units": units, "errors": errors, "data": request.POST, "categories": Category.choices,
-        "sources": Source.choices, "grades": Grade.choices})
+        "sources": Source.choices, "grades": Grade.choices, "risks": risks})
 
 
 def _action_forms(request: HttpRequest, hazard: Hazard) -> list[dict[str, Any]]:
@@ -136,6 +202,8 @@ def _action_forms(request: HttpRequest, hazard: Hazard) -> list[dict[str, Any]]:
             if ftype == PERSON and people is None:
                 people = list(Person.objects.visible_to(request.user).filter(unit__path__startswith=hazard.unit.path,
                                                                              is_active=True).order_by("name")[:500])
+            if ftype == RISK:
+                choices = [(r.pk, f"{r.get_level_display()} · {r.area}") for r in _school_risks(request.user, hazard.unit)]
             fields.append({"name": fname, "label": flabel, "type": ftype, "choices": choices,
                            "people": people if ftype == PERSON else None})
         out.append({"name": name, "label": label, "fields": fields})
@@ -144,7 +212,7 @@ def _action_forms(request: HttpRequest, hazard: Hazard) -> list[dict[str, Any]]:
 
 @login_required
 def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    hazard = get_visible_or_404(Hazard.objects.select_related("unit", "responsible", "finder", "inspection"),
+    hazard = get_visible_or_404(Hazard.objects.select_related("unit", "responsible", "finder", "inspection", "risk"),
                                 request.user, pk=pk)
     events = hazard.events.select_related("actor").prefetch_related("photos")
     return render(request, "hazards/detail.html", {
@@ -164,7 +232,13 @@ def hazard_transition(request: HttpRequest, pk: int) -> HttpResponse:
         if ftype == PHOTOS:
             continue
         value = request.POST.get(fname, "")
-        if ftype == PERSON:
+        if ftype == RISK:
+            try:
+                data[fname] = _risk_choice(request.user, value)
+            except ValidationError as exc:
+                messages.error(request, exc.message_dict["risk"][0])
+                return redirect(reverse("hazards:hazard_detail", args=[hazard.pk]))
+        elif ftype == PERSON:
             data[fname] = Person.objects.visible_to(request.user).filter(pk=value).first() if value.isdigit() else None
             if data[fname] is None:
                 data.pop(fname)
@@ -179,7 +253,52 @@ def hazard_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, f"{label}：{e}" if label else e)
     else:
         messages.success(request, f"已{actions.SPECS[name].label}")
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure()):
+        return redirect(back)
     return redirect(reverse("hazards:hazard_detail", args=[hazard.pk]))
+
+
+@login_required
+def extension_list(request: HttpRequest) -> HttpResponse:
+    """延期申请: the pending ones first, for the level above to approve or refuse; decided ones on request."""
+    status = request.GET.get("status") or ExtensionStatus.PENDING
+    if status not in ExtensionStatus.values:
+        status = ExtensionStatus.PENDING
+    qs = (Extension.objects.visible_to(request.user).filter(status=status)
+          .select_related("hazard__unit__supervising_unit", "hazard__unit__parent", "requested_by", "decided_by")
+          .order_by("created_at" if status == ExtensionStatus.PENDING else "-decided_at", "id"))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    rows = [(e, status == ExtensionStatus.PENDING and actions.may_act_above(request.user, e.hazard))
+            for e in page.object_list]
+    return render(request, "hazards/extensions.html", {
+        "page": page, "rows": rows, "status": status, "statuses": ExtensionStatus.choices,
+        "next": request.get_full_path()})
+
+
+@login_required
+def supervision_list(request: HttpRequest) -> HttpResponse:
+    """督办 / 挂牌督办 orders with delivery and receipt: the school signs for them here, the bureau sees who has not."""
+    qs = SupervisionOrder.objects.visible_to(request.user).select_related("hazard__unit", "issuing_unit",
+                                                                          "received_by")
+    received = request.GET.get("received", "")
+    if received == "0":
+        qs = qs.filter(received_at__isnull=True)
+    elif received == "1":
+        qs = qs.filter(received_at__isnull=False)
+    if request.GET.get("kind") in SupervisionKind.values:
+        qs = qs.filter(kind=request.GET["kind"])
+    if request.GET.get("active") == "1":
+        qs = qs.filter(lifted_at__isnull=True)
+    unreceived = qs.filter(received_at__isnull=True, lifted_at__isnull=True).count()
+    page = Paginator(qs.order_by("received_at", "-issued_on", "-id"), 50).get_page(request.GET.get("page"))
+    write = user_scope(request.user, write=True)
+    rows = [(o, o.received_at is None and o.lifted_at is None and write.covers_unit(o.hazard.unit))
+            for o in page.object_list]
+    return render(request, "hazards/supervision.html", {
+        "page": page, "rows": rows, "unreceived": unreceived, "params": request.GET, "kinds": SupervisionKind.choices,
+        "today": timezone.localdate(), "next": request.get_full_path()})
 
 
 @login_required

@@ -5,15 +5,18 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
+import re
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from anxiao.core.access import user_scope
@@ -22,10 +25,12 @@ from anxiao.org.models import Assignment, Person, Unit
 from .models import (
     Checklist,
     ChecklistItem,
+    Frequency,
     Inspection,
     InspectionKind,
     InspectionMember,
     InspectionStatus,
+    ItemGrade,
     ItemResult,
     MemberRole,
     Outcome,
@@ -83,12 +88,190 @@ def load_checklist(path: Path | str = NATIONAL, bureau: Unit | None = None) -> t
     return checklist, True
 
 
+# --- a bureau's own checklists: add, edit, retire; versioned like the library ------------------------
+
+CATEGORY_NAMES = {"GL": "安全管理基础", "XF": "消防安全", "XS": "校舍及设施设备", "SP": "食品卫生与公共卫生",
+                  "SY": "实验室与危化品", "JT": "交通与校车", "NS": "防溺水", "AB": "校园安保与技防物防", "WL": "网络与信息安全",
+                  "ZB": "周边环境", "SS": "学生宿舍", "HD": "大型活动与集体外出", "XL": "心理健康、欺凌与学生保护"}
+CODE_RE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,8}$")
+ITEM_FIELDS = ("code", "category", "text", "grade", "major_basis", "frequency", "stages_exclude", "boarding_only",
+               "school_bus_only", "lab_only", "source", "order")
+
+
+def _bureau_checklist(actor: Any, checklist: Checklist) -> None:
+    if checklist.bureau_id is None:
+        raise ValidationError({"checklist": ["内置检查项库不能修改；请新建本局检查表（可复制内置检查项库）"]})
+    if not _covers(actor, checklist.bureau):
+        raise PermissionDenied("只有本局管理员可以修改本局检查表")
+    if not checklist.is_active:
+        raise ValidationError({"checklist": ["该版本已停用，不能再修改"]})
+
+
+def create_checklist(actor: Any, *, bureau: Unit | None, code: str, title: str, source: str = "",
+                     copy_from: Checklist | None = None) -> Checklist:
+    """A bureau's own checklist (version 1), empty or copied from a checklist it can see (e.g. the library)."""
+    code, title = (code or "").strip().upper(), (title or "").strip()
+    errors: dict[str, list[str]] = {}
+    if bureau is None or bureau.kind != "bureau":
+        errors["bureau"] = ["请选择教育局"]
+    if not re.fullmatch(r"[A-Z0-9_-]{2,40}", code):
+        errors["code"] = ["编码由 2–40 位大写字母、数字、下划线或连字符组成"]
+    if not title:
+        errors["title"] = ["请填写检查表名称"]
+    if not errors and Checklist.objects.filter(bureau=bureau, code=code).exists():
+        errors["code"] = [f"本局已有编码为 {code} 的检查表"]
+    if errors:
+        raise ValidationError(errors)
+    assert bureau is not None
+    if not _covers(actor, bureau):
+        raise PermissionDenied("只有本局管理员可以新建本局检查表")
+    with transaction.atomic():
+        checklist = Checklist.objects.create(code=code, version=1, title=title, source=source.strip(), bureau=bureau)
+        if copy_from is not None:
+            _copy_items(copy_from, checklist)
+    return checklist
+
+
+def _copy_items(source: Checklist, target: Checklist, skip: str = "") -> None:
+    ChecklistItem.objects.bulk_create([
+        ChecklistItem(checklist=target, category_name=i.category_name, basis_verified=i.basis_verified,
+                      **{f: getattr(i, f) for f in ITEM_FIELDS})
+        for i in source.items.all() if i.code != skip])
+
+
+def _editable_version(checklist: Checklist, skip: str = "") -> Checklist:
+    """The version to change: this one while no inspection used it, else a new version (the old one stays as it
+    was for the inspections that used it, and is no longer offered)."""
+    if not Inspection.objects.filter(checklist=checklist).exists():
+        return checklist
+    locked = Checklist.objects.select_for_update().get(pk=checklist.pk)
+    if not locked.is_active:
+        raise ValidationError({"checklist": ["该检查表刚刚已被他人修改，请刷新页面后重试"]})
+    newest = Checklist.objects.filter(bureau=checklist.bureau, code=checklist.code).order_by("-version").first()
+    assert newest is not None
+    new = Checklist.objects.create(code=checklist.code, version=newest.version + 1, title=checklist.title,
+                                   source=checklist.source, bureau=checklist.bureau)
+    _copy_items(checklist, new, skip=skip)
+    Checklist.objects.filter(pk=checklist.pk).update(is_active=False)
+    return new
+
+
+def _item_values(data: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
+    category = str(data.get("category") or "")
+    code = str(data.get("code") or "").strip().upper()
+    text = str(data.get("text") or "").strip()
+    if category not in CATEGORY_NAMES:
+        errors["category"] = ["请选择检查类别"]
+    if not CODE_RE.fullmatch(code):
+        errors["code"] = ["编码格式应为“类别-编号”，如 XF-B01"]
+    elif category in CATEGORY_NAMES and not code.startswith(f"{category}-"):
+        errors["code"] = [f"编码应以所属类别 {category}- 开头（隐患类别由编码确定）"]
+    if not text:
+        errors["text"] = ["请填写检查内容"]
+    grade = data.get("grade") or ItemGrade.GENERAL
+    if grade not in ItemGrade.values:
+        errors["grade"] = ["默认隐患等级不是有效的选项"]
+    frequency = data.get("frequency") or Frequency.MONTH
+    if frequency not in Frequency.values:
+        errors["frequency"] = ["建议频次不是有效的选项"]
+    major_basis = str(data.get("major_basis") or "").strip()
+    if grade != ItemGrade.GENERAL and not major_basis:
+        errors["major_basis"] = ["重大或特定条件下重大的检查项须写明判定依据/条件"]
+    if errors:
+        raise ValidationError(errors)
+    return {"code": code, "category": category, "category_name": CATEGORY_NAMES[category], "text": text,
+            "grade": grade, "major_basis": major_basis, "frequency": frequency,
+            "source": str(data.get("source") or "").strip()[:300],
+            "boarding_only": bool(data.get("boarding_only")), "lab_only": bool(data.get("lab_only")),
+            "school_bus_only": bool(data.get("school_bus_only"))}
+
+
+def save_item(actor: Any, checklist: Checklist, item: ChecklistItem | None = None,
+              **data: Any) -> tuple[Checklist, ChecklistItem]:
+    """Add an item to a bureau's checklist, or edit one. Returns the version changed (a new one if the
+    checklist was already used) and the item in it."""
+    _bureau_checklist(actor, checklist)
+    if item is not None and item.checklist_id != checklist.pk:
+        raise ValidationError({"item": ["检查项不属于该检查表"]})
+    values = _item_values(data)
+    with transaction.atomic():
+        version = _editable_version(checklist)
+        current = version.items.filter(code=item.code).first() if item is not None else None
+        same_code = version.items.filter(code=values["code"])
+        if (same_code.exclude(pk=current.pk) if current is not None else same_code).exists():
+            raise ValidationError({"code": [f"本检查表已有编码为 {values['code']} 的检查项"]})
+        if current is None:
+            values["order"] = (version.items.aggregate(m=Max("order"))["m"] or 0) + 1
+            current = ChecklistItem.objects.create(checklist=version, **values)
+        else:
+            for k, v in values.items():
+                setattr(current, k, v)
+            current.save()
+    return version, current
+
+
+def retire_item(actor: Any, checklist: Checklist, item: ChecklistItem) -> Checklist:
+    """停用检查项: the item leaves the checklist (in a new version if the checklist was already used)."""
+    _bureau_checklist(actor, checklist)
+    if item.checklist_id != checklist.pk:
+        raise ValidationError({"item": ["检查项不属于该检查表"]})
+    with transaction.atomic():
+        version = _editable_version(checklist, skip=item.code)
+        if version.pk == checklist.pk:
+            item.delete()  # never used by an inspection: nothing refers to it
+    return version
+
+
+def retire_checklist(actor: Any, checklist: Checklist) -> Checklist:
+    """停用检查表: no longer offered for new inspections; past inspections keep it."""
+    _bureau_checklist(actor, checklist)
+    Checklist.objects.filter(pk=checklist.pk).update(is_active=False)
+    checklist.refresh_from_db()
+    return checklist
+
+
 def current_checklist(unit: Unit | None = None) -> Checklist | None:
     """The newest active checklist for a unit: its bureau's own, else the national library."""
     bureau = unit.supervising_unit if unit is not None and unit.supervising_unit_id else None
     qs = Checklist.objects.filter(is_active=True)
     return (qs.filter(bureau=bureau).order_by("-version").first() if bureau else None) or \
         qs.filter(bureau__isnull=True).order_by("-version").first()
+
+
+RISK_PREFIX = "FX-"
+# Risk register categories → hazard categories (the checklist library's 13).
+RISK_TO_HAZARD_CATEGORY = {"fire": "XF", "buildings": "XS", "food": "SP", "lab": "SY", "traffic": "JT",
+                           "drowning": "NS", "security": "AB", "dormitory": "SS", "events": "HD", "bullying": "XL",
+                           "other": "GL"}
+
+
+@dataclass(frozen=True)
+class RiskControlItem:
+    """A check item generated from one risk of the inspected school: are its controls in place?"""
+
+    risk: Any
+    code: str
+    text: str
+    category: str = "FX"
+    category_name: str = "风险管控措施"
+    grade: str = "general"
+
+
+def risk_control_items(inspection: Inspection) -> list[RiskControlItem]:
+    """One item per active risk of the inspected school (双重预防: 风险管控措施落实情况), red risks first."""
+    if not inspection.risk_controls:
+        return []
+    from anxiao.risks.grading import LEVEL_ORDER
+    from anxiao.risks.models import Risk
+
+    rank = {str(level): n for n, level in enumerate(LEVEL_ORDER)}
+    risks = sorted(Risk.objects.filter(school=inspection.unit, is_active=True).order_by("id"),
+                   key=lambda r: (rank.get(r.level, 9), r.pk))
+    return [RiskControlItem(risk=r, code=f"{RISK_PREFIX}{r.pk}",
+                            text=f"【{r.get_level_display()}】{r.area}：{r.existing_controls or '（未填写管控措施）'}"
+                                 f"（管控层级：{r.get_control_level_display()}）")
+            for r in risks]
 
 
 def applicable_items(inspection: Inspection) -> list[ChecklistItem]:
@@ -110,12 +293,14 @@ def _looks_after(person: Person, unit: Unit) -> bool:
         .exclude(ended_on__lt=today).exists()
 
 
-def _check_members(kind: str, unit: Unit, members: list[dict[str, Any]]) -> None:
+def _check_members(kind: str, unit: Unit, members: list[dict[str, Any]], team: bool = True,
+                   people: bool = True) -> None:
+    """``team``: check the whole team's make-up; ``people``: check each person against the inspected unit."""
     errors: list[str] = []
     if kind == InspectionKind.CROSS:
-        if not members:
+        if team and not members:
             errors.append("交叉互检须填写检查人员")
-        for m in members:
+        for m in members if people else []:
             person = m.get("person")
             if person is None:
                 continue
@@ -123,7 +308,7 @@ def _check_members(kind: str, unit: Unit, members: list[dict[str, Any]]) -> None
                 errors.append(f"{person.name} 属于受检单位，不能参加对本单位的交叉互检")
             elif _looks_after(person, unit):
                 errors.append(f"{person.name} 包保联系受检单位，不能参加对该单位的交叉互检")
-    if kind == InspectionKind.EXPERT:
+    if kind == InspectionKind.EXPERT and team:
         roles = {m.get("role") for m in members}
         if MemberRole.OFFICIAL not in roles or MemberRole.EXPERT not in roles:
             errors.append("专家检查组须至少有一名监管干部和一名专家")
@@ -134,7 +319,8 @@ def _check_members(kind: str, unit: Unit, members: list[dict[str, Any]]) -> None
 def start_inspection(actor: Any, *, unit: Unit, kind: str, planned_on: datetime.date | None = None,
                      checklist: Checklist | None = None, inspecting_unit: Unit | None = None,
                      leader: Person | None = None, members: Iterable[dict[str, Any]] = (), title: str = "",
-                     categories: Iterable[str] = (), client_uuid: Any = None) -> Inspection:
+                     categories: Iterable[str] = (), client_uuid: Any = None,
+                     risk_controls: bool = False) -> Inspection:
     """Plan / start an inspection. A repeated ``client_uuid`` (a re-submitted phone form) returns the first one."""
     if client_uuid:
         found = Inspection.objects.filter(client_uuid=client_uuid).first()
@@ -158,7 +344,7 @@ def start_inspection(actor: Any, *, unit: Unit, kind: str, planned_on: datetime.
             unit=unit, kind=kind, planned_on=planned_on or timezone.localdate(),
             checklist=checklist or current_checklist(unit), inspecting_unit=inspecting_unit,
             leader=leader or getattr(actor, "person", None), title=title, categories=list(categories),
-            status=InspectionStatus.IN_PROGRESS, client_uuid=client_uuid or None,
+            status=InspectionStatus.IN_PROGRESS, client_uuid=client_uuid or None, risk_controls=bool(risk_controls),
             recorded_by=actor if actor is not None and actor.pk else None)
         for m in members:
             person = m.get("person")
@@ -166,6 +352,36 @@ def start_inspection(actor: Any, *, unit: Unit, kind: str, planned_on: datetime.
                                             name=m.get("name") or (person.name if person else ""),
                                             organisation=m.get("organisation", ""))
     return inspection
+
+
+def add_member(actor: Any, inspection: Inspection, *, person: Person | None = None, name: str = "",
+               role: str = MemberRole.INSPECTOR, organisation: str = "") -> InspectionMember:
+    """Add somebody to the inspection team, under the same rules as at the start (交叉互检: nobody from the
+    inspected unit or who looks after it under 包保)."""
+    _require_inspector(actor, inspection)
+    if inspection.status == InspectionStatus.DONE:
+        raise ValidationError({"members": ["检查已完成，检查组不能再修改"]})
+    if role not in MemberRole.values:
+        raise ValidationError({"role": ["角色不是有效的选项"]})
+    name = (name or (person.name if person else "")).strip()
+    if not name:
+        raise ValidationError({"name": ["请选择人员或填写姓名"]})
+    _check_members(inspection.kind, inspection.unit, [{"person": person, "role": role}], team=False)
+    if person is not None and inspection.members.filter(person=person).exists():
+        raise ValidationError({"person": [f"{person.name} 已在检查组中"]})
+    return InspectionMember.objects.create(inspection=inspection, person=person, name=name[:50], role=role,
+                                           organisation=(organisation or "").strip()[:100])
+
+
+def remove_member(actor: Any, member: InspectionMember) -> None:
+    """Remove somebody from the team; an expert team keeps at least one official and one expert."""
+    inspection = member.inspection
+    _require_inspector(actor, inspection)
+    if inspection.status == InspectionStatus.DONE:
+        raise ValidationError({"members": ["检查已完成，检查组不能再修改"]})
+    rest = [{"person": m.person, "role": m.role} for m in inspection.members.exclude(pk=member.pk)]
+    _check_members(inspection.kind, inspection.unit, rest, people=False)
+    member.delete()
 
 
 def _require_inspector(actor: Any, inspection: Inspection) -> None:
@@ -181,7 +397,8 @@ def record_results(actor: Any, inspection: Inspection, results: Iterable[dict[st
     if inspection.status == InspectionStatus.DONE:
         raise ValidationError({"results": ["检查已完成，结果不能再修改"]})
     checklist: Any = inspection.checklist
-    items = {i.code: i for i in checklist.items.all()} if checklist is not None else {}
+    items: dict[str, Any] = {i.code: i for i in checklist.items.all()} if checklist is not None else {}
+    items.update({i.code: i for i in risk_control_items(inspection)})
     photos = photos or {}
     from anxiao.core.files import check_upload
 
@@ -203,9 +420,12 @@ def record_results(actor: Any, inspection: Inspection, results: Iterable[dict[st
     saved = []
     with transaction.atomic():
         for code, outcome, r in rows:
+            item = items[code]
+            control = isinstance(item, RiskControlItem)
             result, _created = ItemResult.objects.update_or_create(
                 inspection=inspection, item_code=code,
-                defaults={"item": items[code], "outcome": outcome, "note": (r.get("note") or "").strip(),
+                defaults={"item": None if control else item, "risk": item.risk if control else None,
+                          "outcome": outcome, "note": (r.get("note") or "").strip(),
                           "location": (r.get("location") or "").strip()[:120],
                           "recorded_by": actor if actor is not None and actor.pk else None})
             for c in checked.get(code, []):
@@ -249,15 +469,28 @@ def fail_to_hazard(actor: Any, result: ItemResult, *, location: str = "") -> Any
 
     if result.outcome != Outcome.FAIL:
         raise ValidationError({"outcome": ["只有不合格的检查项才能登记为隐患"]})
-    existing = Hazard.objects.filter(item_result=result).first()
+    # No ORDER BY: with the ledger's default ordering PostgreSQL may walk the found-date index of 2 million
+    # hazards instead of the unique index on item_result.
+    existing = next(iter(Hazard.objects.filter(item_result=result).order_by()[:1]), None)
     if existing is not None:
         return existing
     inspection = result.inspection
     _require_inspector(actor, inspection)
-    item = result.item
-    major = item is not None and item.grade == "major"
     source = Source.PATROL if inspection.kind == InspectionKind.DAILY_PATROL else (
         Source.SUPERVISION if inspection.kind in OUTSIDE_KINDS else Source.INSPECTION)
+    if result.risk_id is not None:
+        # A risk's controls failed: the hazard comes from that risk (双重预防) and carries its grading.
+        risk = result.risk
+        assert risk is not None
+        return report_hazard(
+            actor, unit=inspection.unit, location=location or result.location or risk.area[:120],
+            category=RISK_TO_HAZARD_CATEGORY.get(risk.category, "GL"),
+            description=result.note or f"风险“{risk.area}”的管控措施未落实", source=source,
+            grade_basis=f"风险管控措施检查不合格（{risk.get_level_display()}）", item_code=result.item_code,
+            inspection=inspection, item_result=result, risk=risk,
+            risk_score=Decimal(risk.score).quantize(Decimal("0.1")), risk_colour=risk.level)
+    item = result.item
+    major = item is not None and item.grade == "major"
     return report_hazard(
         actor, unit=inspection.unit, location=location or result.location or "（见检查记录）",
         category=result.item_code.split("-")[0], description=result.note or (item.text if item else result.item_code),

@@ -63,11 +63,13 @@ class InspectionOut(Schema):
     status: str
     completed_at: datetime.datetime | None
     summary: str
+    risk_controls: bool
 
 
 class ResultOut(Schema):
     id: int
     item_code: str
+    risk_id: int | None
     outcome: str
     note: str
     location: str
@@ -97,6 +99,7 @@ class InspectionIn(Schema):
     categories: list[str] = []
     members: list[MemberIn] = []
     client_uuid: uuid.UUID | None = None
+    risk_controls: bool = False
 
 
 class InspectionFilter(Schema):
@@ -198,7 +201,8 @@ def create_inspection(request: HttpRequest, payload: InspectionIn):  # type: ign
         members.append({"person": person, "name": m.name, "role": m.role, "organisation": m.organisation})
     return 201, actions.start_inspection(
         request.user, unit=unit, kind=payload.kind, planned_on=payload.planned_on, inspecting_unit=by,
-        title=payload.title, categories=payload.categories, members=members, client_uuid=payload.client_uuid)
+        title=payload.title, categories=payload.categories, members=members, client_uuid=payload.client_uuid,
+        risk_controls=payload.risk_controls)
 
 
 @router.post("/inspections/{int:pk}/results", response={200: InspectionDetailOut, 403: ErrorOut, 404: ErrorOut,

@@ -140,6 +140,8 @@ class Inspection(VoidableModel):
     checklist = models.ForeignKey(Checklist, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="inspections", verbose_name=_("检查表"))
     categories = models.JSONField(_("检查类别"), default=list, blank=True)
+    # 双重预防: also check the controls of the inspected school's risks (one item per active risk).
+    risk_controls = models.BooleanField(_("检查风险管控措施"), default=False)
     title = models.CharField(_("主题"), max_length=200, blank=True)
     planned_on = models.DateField(_("检查日期"))
     status = models.CharField(_("状态"), max_length=12, choices=InspectionStatus.choices,
@@ -212,6 +214,9 @@ class ItemResult(AnxiaoModel):
     item = models.ForeignKey(ChecklistItem, null=True, blank=True, on_delete=models.PROTECT, related_name="results",
                              verbose_name=_("检查项"))
     item_code = models.CharField(_("检查项编码"), max_length=20)
+    # A risk-control check (code ``FX-<risk id>``) instead of a checklist item.
+    risk = models.ForeignKey("risks.Risk", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="control_checks", verbose_name=_("管控风险"))
     outcome = models.CharField(_("结果"), max_length=4, choices=Outcome.choices)
     note = models.TextField(_("说明"), blank=True)
     location = models.CharField(_("部位"), max_length=120, blank=True)

@@ -17,15 +17,20 @@ from django.views.decorators.http import require_POST
 from anxiao.core.access import get_visible_or_404, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.core.files import file_response
-from anxiao.org.models import Unit
+from anxiao.org.models import Person, Unit
 
 from . import actions
 from .models import (
     Checklist,
+    ChecklistItem,
+    Frequency,
     Inspection,
     InspectionKind,
+    InspectionMember,
     InspectionStatus,
+    ItemGrade,
     ItemResult,
+    MemberRole,
     Outcome,
     PatrolPoint,
     ResultPhoto,
@@ -38,17 +43,116 @@ def _messages(request: HttpRequest, exc: ValidationError) -> None:
             messages.error(request, e)
 
 
+def _bureaus(user: Any) -> Any:
+    return Unit.objects.writable_by(user).filter(kind=UnitKind.BUREAU).order_by("name")
+
+
 @login_required
 def checklist_list(request: HttpRequest) -> HttpResponse:
     checklists = Checklist.objects.visible_to(request.user).select_related("bureau")
-    return render(request, "inspections/checklist_list.html", {"checklists": checklists})
+    if request.GET.get("all") != "1":
+        checklists = checklists.filter(is_active=True)
+    return render(request, "inspections/checklist_list.html", {
+        "checklists": checklists, "can_create": _bureaus(request.user).exists(), "all": request.GET.get("all") == "1"})
 
 
 @login_required
 def checklist_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    checklist = get_visible_or_404(Checklist, request.user, pk=pk)
-    return render(request, "inspections/checklist_detail.html",
-                  {"checklist": checklist, "items": checklist.items.all()})
+    checklist = get_visible_or_404(Checklist.objects.select_related("bureau"), request.user, pk=pk)
+    can_edit = checklist.bureau_id is not None and checklist.is_active and \
+        user_scope(request.user, write=True).covers_unit(checklist.bureau)
+    versions = Checklist.objects.visible_to(request.user).filter(code=checklist.code, bureau=checklist.bureau) \
+        .order_by("-version")
+    return render(request, "inspections/checklist_detail.html", {
+        "checklist": checklist, "items": checklist.items.all(), "can_edit": can_edit, "versions": versions,
+        "used": checklist.inspections.exists()})
+
+
+@login_required
+def checklist_create(request: HttpRequest) -> HttpResponse:
+    bureaus = _bureaus(request.user)
+    if not bureaus.exists():
+        raise PermissionDenied("只有教育局管理员可以新建本局检查表")
+    sources = Checklist.objects.visible_to(request.user).filter(is_active=True).select_related("bureau")
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        p = request.POST
+        bureau = bureaus.filter(pk=p["bureau"]).first() if p.get("bureau", "").isdigit() else None
+        copy_from = sources.filter(pk=p["copy_from"]).first() if p.get("copy_from", "").isdigit() else None
+        try:
+            checklist = actions.create_checklist(request.user, bureau=bureau, code=p.get("code", ""),
+                                                 title=p.get("title", ""), source=p.get("source", ""),
+                                                 copy_from=copy_from)
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            messages.success(request, f"已新建检查表 {checklist}")
+            return redirect("inspections:checklist_detail", checklist.pk)
+    return render(request, "inspections/checklist_form.html", {
+        "bureaus": bureaus, "sources": sources, "errors": errors, "data": request.POST})
+
+
+def _item_data(post: Any) -> dict[str, Any]:
+    keys = ("code", "category", "text", "grade", "major_basis", "frequency", "source")
+    data: dict[str, Any] = {k: post.get(k, "") for k in keys}
+    data.update({k: bool(post.get(k)) for k in ("boarding_only", "lab_only", "school_bus_only")})
+    return data
+
+
+@login_required
+def item_edit(request: HttpRequest, pk: int, item_pk: int | None = None) -> HttpResponse:
+    """Add (no item_pk) or edit one item of a bureau's checklist; a checklist already used gets a new version."""
+    checklist = get_visible_or_404(Checklist.objects.select_related("bureau"), request.user, pk=pk)
+    item = get_visible_or_404(ChecklistItem, request.user, pk=item_pk, checklist=checklist) if item_pk else None
+    if checklist.bureau_id is None or not user_scope(request.user, write=True).covers_unit(checklist.bureau):
+        raise PermissionDenied("只有本局管理员可以修改本局检查表")
+    errors: dict[str, list[str]] = {}
+    data: Any = request.POST if request.method == "POST" else (
+        {k: getattr(item, k) for k in ("code", "category", "text", "grade", "major_basis", "frequency", "source",
+                                       "boarding_only", "lab_only", "school_bus_only")} if item else {})
+    if request.method == "POST":
+        try:
+            version, _saved = actions.save_item(request.user, checklist, item, **_item_data(request.POST))
+        except ValidationError as exc:
+            errors = exc.message_dict
+        else:
+            if version.pk != checklist.pk:
+                messages.success(request, f"该检查表已被检查使用，修改已保存为第 {version.version} 版")
+            else:
+                messages.success(request, "检查项已保存")
+            return redirect("inspections:checklist_detail", version.pk)
+    return render(request, "inspections/item_form.html", {
+        "checklist": checklist, "item": item, "errors": errors, "data": data,
+        "categories": list(actions.CATEGORY_NAMES.items()), "grades": ItemGrade.choices,
+        "frequencies": Frequency.choices})
+
+
+@login_required
+@require_POST
+def item_retire(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    checklist = get_visible_or_404(Checklist.objects.select_related("bureau"), request.user, pk=pk)
+    item = get_visible_or_404(ChecklistItem, request.user, pk=item_pk, checklist=checklist)
+    try:
+        version = actions.retire_item(request.user, checklist, item)
+    except ValidationError as exc:
+        _messages(request, exc)
+        return redirect("inspections:checklist_detail", checklist.pk)
+    messages.success(request, f"已停用检查项 {item.code}" + (
+        f"（已保存为第 {version.version} 版）" if version.pk != checklist.pk else ""))
+    return redirect("inspections:checklist_detail", version.pk)
+
+
+@login_required
+@require_POST
+def checklist_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    checklist = get_visible_or_404(Checklist.objects.select_related("bureau"), request.user, pk=pk)
+    try:
+        actions.retire_checklist(request.user, checklist)
+    except ValidationError as exc:
+        _messages(request, exc)
+    else:
+        messages.success(request, f"已停用检查表 {checklist}")
+    return redirect("inspections:checklist_detail", checklist.pk)
 
 
 @login_required
@@ -64,6 +168,27 @@ def inspection_list(request: HttpRequest) -> HttpResponse:
         "can_create": not user_scope(request.user, write=True).empty})
 
 
+MEMBER_ROWS = 6
+
+
+def _member_rows(post: Any, people: Any) -> list[dict[str, Any]]:
+    """The team rows of the create form (person from the list, or a name for an outside expert)."""
+    rows = []
+    for n in range(MEMBER_ROWS):
+        pid, name = post.get(f"member_person_{n}", ""), post.get(f"member_name_{n}", "").strip()
+        person = people.filter(pk=pid).first() if pid.isdigit() else None
+        if person is None and not name:
+            continue
+        rows.append({"person": person, "name": name or (person.name if person else ""),
+                     "role": post.get(f"member_role_{n}") or "inspector",
+                     "organisation": post.get(f"member_org_{n}", "").strip()})
+    return rows
+
+
+def _people(user: Any) -> Any:
+    return Person.objects.visible_to(user).filter(is_active=True).select_related("unit").order_by("unit__name", "name")
+
+
 @login_required
 def inspection_create(request: HttpRequest) -> HttpResponse:
     if user_scope(request.user, write=True).empty:
@@ -71,26 +196,64 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
     units = Unit.objects.visible_to(request.user).filter(kind=UnitKind.SCHOOL).order_by("name")
     inspecting = Unit.objects.writable_by(request.user).filter(kind__in=(UnitKind.BUREAU, UnitKind.BUREAU_DEPARTMENT,
                                                                         UnitKind.SCHOOL)).order_by("kind", "name")
+    checklists = Checklist.objects.visible_to(request.user).filter(is_active=True).select_related("bureau")
+    people = _people(request.user)
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
         p = request.POST
         unit = units.filter(pk=p["unit"]).first() if p.get("unit", "").isdigit() else None
         by = inspecting.filter(pk=p["inspecting_unit"]).first() if p.get("inspecting_unit", "").isdigit() else None
+        checklist = checklists.filter(pk=p["checklist"]).first() if p.get("checklist", "").isdigit() else None
         try:
             if unit is None:
                 raise ValidationError({"unit": ["请选择受检单位"]})
             planned = datetime.date.fromisoformat(p["planned_on"]) if p.get("planned_on") else None
             inspection = actions.start_inspection(request.user, unit=unit, kind=p.get("kind", ""), planned_on=planned,
-                                                  inspecting_unit=by, title=p.get("title", ""),
+                                                  inspecting_unit=by, title=p.get("title", ""), checklist=checklist,
+                                                  members=_member_rows(p, people),
+                                                  risk_controls=bool(p.get("risk_controls")),
                                                   client_uuid=p.get("client_uuid") or None)
         except ValidationError as exc:
+            errors = exc.message_dict
             _messages(request, exc)
         except ValueError:
             messages.error(request, "检查日期格式应为 YYYY-MM-DD")
         else:
             return redirect("inspections:inspection_detail", inspection.pk)
     return render(request, "inspections/inspection_create.html", {
-        "units": units, "inspecting": inspecting, "kinds": InspectionKind.choices, "uuid": actions.new_uuid(),
-        "today": timezone.localdate()})
+        "units": units, "inspecting": inspecting, "kinds": InspectionKind.choices, "checklists": checklists,
+        "uuid": request.POST.get("client_uuid") or actions.new_uuid(), "today": timezone.localdate(),
+        "people": people[:500], "roles": MemberRole.choices, "rows": range(MEMBER_ROWS), "errors": errors,
+        "data": request.POST})
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = get_visible_or_404(Inspection.objects.select_related("unit", "inspecting_unit"), request.user, pk=pk)
+    p = request.POST
+    person = _people(request.user).filter(pk=p["person"]).first() if p.get("person", "").isdigit() else None
+    try:
+        member = actions.add_member(request.user, inspection, person=person, name=p.get("name", ""),
+                                    role=p.get("role") or "inspector", organisation=p.get("organisation", ""))
+    except ValidationError as exc:
+        _messages(request, exc)
+    else:
+        messages.success(request, f"已将 {member.name} 加入检查组")
+    return redirect("inspections:inspection_detail", inspection.pk)
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_visible_or_404(InspectionMember.objects.select_related("inspection__unit"), request.user, pk=pk)
+    try:
+        actions.remove_member(request.user, member)
+    except ValidationError as exc:
+        _messages(request, exc)
+    else:
+        messages.success(request, f"已将 {member.name} 移出检查组")
+    return redirect("inspections:inspection_detail", member.inspection_id)
 
 
 @login_required
@@ -98,10 +261,12 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_visible_or_404(Inspection.objects.select_related("unit", "checklist", "inspecting_unit"),
                                     request.user, pk=pk)
     results = {r.item_code: r for r in inspection.results.select_related("hazard").prefetch_related("photos")}
-    items = [(i, results.get(i.code)) for i in actions.applicable_items(inspection)]
+    every: list[Any] = [*actions.applicable_items(inspection), *actions.risk_control_items(inspection)]
+    items = [(i, results.get(i.code)) for i in every]
     return render(request, "inspections/inspection_detail.html", {
         "inspection": inspection, "items": items, "outcomes": Outcome.choices, "uuid": actions.new_uuid(),
-        "members": inspection.members.all(), "can_edit": user_scope(request.user, write=True).covers_unit(
+        "members": inspection.members.all(), "people": _people(request.user)[:500], "roles": MemberRole.choices,
+        "can_edit": user_scope(request.user, write=True).covers_unit(
             inspection.inspecting_unit or inspection.unit) and inspection.status != InspectionStatus.DONE})
 
 

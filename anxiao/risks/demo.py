@@ -66,4 +66,23 @@ def build(ctx: DemoContext) -> None:
                        score=r.score, level=r.level, note="采用内置风险清单（建议分值）")
         for r in risks
     ])
-    ctx.say(f"风险分级管控：{len(schools)} 所学校，{len(risks)} 项风险。")
+    linked = _link_hazards(risks)
+    ctx.say(f"风险分级管控：{len(schools)} 所学校，{len(risks)} 项风险，{linked} 条隐患关联到风险。")
+
+
+def _link_hazards(risks: list[Risk]) -> int:
+    """双重预防: each school's open hazards of a risk's category are linked to that risk (at most two per risk)."""
+    from anxiao.hazards.models import OPEN_STATUSES, Hazard
+    from anxiao.inspections.actions import RISK_TO_HAZARD_CATEGORY
+
+    by_key: dict[tuple[int, str], list[Hazard]] = {}
+    for h in Hazard.objects.filter(status__in=OPEN_STATUSES, risk__isnull=True).only("id", "unit_id", "category"):
+        by_key.setdefault((h.unit_id, h.category), []).append(h)
+    linked: list[Hazard] = []
+    for risk in risks:
+        for h in by_key.get((risk.school_id, RISK_TO_HAZARD_CATEGORY.get(risk.category, "")), [])[:2]:
+            if h.risk_id is None:
+                h.risk = risk
+                linked.append(h)
+    Hazard.objects.bulk_update(linked, ["risk"], batch_size=500)
+    return len(linked)

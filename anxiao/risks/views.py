@@ -25,8 +25,15 @@ def _colour(risk: Risk) -> str:
 
 
 def _risk_context(request: HttpRequest, risk: Risk) -> dict[str, Any]:
+    from anxiao.hazards.models import Hazard
+    from anxiao.inspections.models import ItemResult
+
     return {"assessments": RiskAssessment.objects.visible_to(request.user).filter(risk=risk)
-            .select_related("assessed_by")}
+            .select_related("assessed_by"),
+            # 双重预防: hazards found where this risk's controls failed, and the inspections that checked them.
+            "hazards": Hazard.objects.visible_to(request.user).filter(risk=risk).order_by("-found_at", "-id")[:100],
+            "control_checks": ItemResult.objects.visible_to(request.user).filter(risk=risk)
+            .select_related("inspection").order_by("-inspection__planned_on", "-id")[:50]}
 
 
 RISKS = Crud(

@@ -37,7 +37,37 @@ def photo(w: Any) -> Any:
     return w.hazard_photo_a1
 
 
+def extension(w: Any) -> Any:
+    """A pending extension request of a1's hazard (rectifying)."""
+    if not hasattr(w, "extension_a1"):
+        import datetime
+
+        from anxiao.hazards.models import Extension, Hazard
+
+        h = hazard(w)
+        Hazard.objects.filter(pk=h.pk).update(status="rectifying", deadline=datetime.date(2026, 12, 1))
+        w.extension_a1 = Extension.objects.create(hazard=h, new_deadline=datetime.date(2027, 1, 1), reason="材料采购延期矩阵")
+    return w.extension_a1
+
+
+def order(w: Any) -> Any:
+    """A 督办 order of the county A bureau on a1's hazard, not yet received."""
+    if not hasattr(w, "order_a1"):
+        import datetime
+
+        from anxiao.hazards.models import SupervisionOrder
+
+        w.order_a1 = SupervisionOrder.objects.create(hazard=hazard(w), issuing_unit=w.bureau_a,
+                                                     document_number="矩阵督〔2026〕9号", issued_on=datetime.date(2026, 11, 1),
+                                                     deadline=datetime.date(2026, 12, 31))
+    return w.order_a1
+
+
 CASES = [
+    Case("hazards:extension_list", lambda w: (extension(w), reverse("hazards:extension_list"))[1],
+         markers={"a1": lambda w: "材料采购延期矩阵"}),
+    Case("hazards:supervision_list", lambda w: (order(w), reverse("hazards:supervision_list"))[1],
+         markers={"a1": lambda w: "矩阵督〔2026〕9号"}),
     Case("hazards:hazard_list", lambda w: (hazard(w), reverse("hazards:hazard_list"))[1],
          markers={"a1": lambda w: hazard(w).location}),
     Case("hazards:hazard_create", lambda w: reverse("hazards:hazard_create")),

@@ -59,7 +59,48 @@ def point(w: Any) -> Any:
     return w.point_a1
 
 
+def own_checklist(w: Any) -> Any:
+    """County A bureau's own checklist with one item (visible to its schools, changed only by the bureau)."""
+    if not hasattr(w, "own_checklist"):
+        from anxiao.inspections.models import Checklist, ChecklistItem
+
+        w.own_checklist = Checklist.objects.create(code="JX", title="甲县检查表", bureau=w.bureau_a)
+        w.own_item = ChecklistItem.objects.create(checklist=w.own_checklist, code="XF-B01", category="XF",
+                                                  category_name="消防安全", text="微型消防站器材齐全")
+    return w.own_checklist
+
+
+def own_item(w: Any) -> Any:
+    own_checklist(w)
+    return w.own_item
+
+
+def member(w: Any) -> Any:
+    if not hasattr(w, "member_a1"):
+        from anxiao.inspections.models import InspectionMember
+
+        w.member_a1 = InspectionMember.objects.create(inspection=inspection(w), name="矩阵检查员")
+    return w.member_a1
+
+
+BUREAU_WRITERS = {"sysadmin", "bureau_admin"}
+
 CASES = [
+    Case("inspections:checklist_create", lambda w: reverse("inspections:checklist_create"), kind="write",
+         writers=BUREAU_WRITERS),
+    Case("inspections:checklist_retire", lambda w: reverse("inspections:checklist_retire", args=[own_checklist(w).pk]),
+         target="a1", kind="write", method="post", data=lambda w: {}, ok=302, writers=BUREAU_WRITERS),
+    Case("inspections:item_create", lambda w: reverse("inspections:item_create", args=[own_checklist(w).pk]),
+         target="a1", kind="write", writers=BUREAU_WRITERS),
+    Case("inspections:item_edit", lambda w: reverse("inspections:item_edit", args=[own_checklist(w).pk, own_item(w).pk]),
+         target="a1", kind="write", writers=BUREAU_WRITERS),
+    Case("inspections:item_retire",
+         lambda w: reverse("inspections:item_retire", args=[own_checklist(w).pk, own_item(w).pk]),
+         target="a1", kind="write", method="post", data=lambda w: {}, ok=302, writers=BUREAU_WRITERS),
+    Case("inspections:member_add", lambda w: reverse("inspections:member_add", args=[inspection(w).pk]),
+         target="a1", kind="write", method="post", data=lambda w: {"name": "新成员", "role": "inspector"}, ok=302),
+    Case("inspections:member_remove", lambda w: reverse("inspections:member_remove", args=[member(w).pk]),
+         target="a1", kind="write", method="post", data=lambda w: {}, ok=302),
     Case("inspections:inspection_list", lambda w: (inspection(w), reverse("inspections:inspection_list"))[1],
          markers={"a1": lambda w: "半月排查"}),
     Case("inspections:inspection_create", lambda w: reverse("inspections:inspection_create"), kind="write"),
