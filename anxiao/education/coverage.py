@@ -81,7 +81,7 @@ def _matches(rule: ObligationRule, school: Unit) -> bool:
 
 def quotas(school: Unit, rules: Iterable[ObligationRule], has_legal_vp: bool) -> dict[str, int]:
     """Per-term quota of each term kind for one school (0: the bureau asks nothing of this school)."""
-    out = dict.fromkeys(TERM_KINDS, 0)
+    out: dict[str, int] = dict.fromkeys(TERM_KINDS, 0)
     for rule in rules:
         if rule.period != PeriodKind.TERM or rule.activity_kind not in out or not _matches(rule, school):
             continue

@@ -26,7 +26,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     ActivityKind.SAFETY_DAY_EDUCATION: ("safety_day", "module", "participant_count"),
 }
 
-SPEAKER_LABELS = {
+SPEAKER_LABELS: dict[str, tuple[str, str]] = {
     ActivityKind.LECTURE: ("主讲人", "主讲人身份/单位"),
     ActivityKind.STAFF_TRAINING: ("培训人", ""),
     ActivityKind.GUARD_TRAINING: ("培训单位/教官", ""),
@@ -116,7 +116,8 @@ class RecordForm(forms.Form):
             data["guards"] = list(d.get("guards") or [])
         if "present" in self.fields:
             present = {p.pk for p in d.get("present") or []}
-            data["attendance"] = {pk: pk in present for pk in self.fields["present"].queryset.values_list("pk", flat=True)}
+            people: Any = self.fields["present"]
+            data["attendance"] = {pk: pk in present for pk in people.queryset.values_list("pk", flat=True)}
         return data
 
     def apply_errors(self, exc: Any) -> None:

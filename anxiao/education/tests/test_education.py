@@ -250,19 +250,19 @@ def test_the_calendar_shows_marked_missed_and_upcoming_days(school):
 
 def test_bad_input_is_refused_and_nothing_is_written(school):
     cases = [
-        (dict(kind="safety_lesson", class_post=school.class1, module="accidents",
-              occurred_on=TODAY + datetime.timedelta(days=1)), "occurred_on", "日期不能晚于今天"),
-        (dict(kind="safety_lesson", class_post=school.class1, module="swimming"), "module", "纲要模块“swimming”无效"),
-        (dict(kind="safety_lesson", module="accidents", class_post=school.posts["b1_principal"]), "class_post", "班级"),
-        (dict(kind="staff_training", attendance={school.people["b1_principal"].pk: True}), "attendance", "不是本校人员"),
-        (dict(kind="guard_training", days=-2, guards=school.guards), "days", "正整数"),
-        (dict(kind="guard_training", days=3, guards=school.guards, occurred_on=TODAY), "days", "晚于今天"),
-        (dict(kind="lecture", participant_count=-5, speaker_name="王"), "participant_count", "负数"),
-        (dict(kind="drill"), "kind", "无效"),
+        ({"kind": "safety_lesson", "class_post": school.class1, "module": "accidents",
+              "occurred_on": TODAY + datetime.timedelta(days=1)}, "occurred_on", "日期不能晚于今天"),
+        ({"kind": "safety_lesson", "class_post": school.class1, "module": "swimming"}, "module", "纲要模块“swimming”无效"),
+        ({"kind": "safety_lesson", "module": "accidents", "class_post": school.posts["b1_principal"]}, "class_post", "班级"),
+        ({"kind": "staff_training", "attendance": {school.people["b1_principal"].pk: True}}, "attendance", "不是本校人员"),
+        ({"kind": "guard_training", "days": -2, "guards": school.guards}, "days", "正整数"),
+        ({"kind": "guard_training", "days": 3, "guards": school.guards, "occurred_on": TODAY}, "days", "晚于今天"),
+        ({"kind": "lecture", "participant_count": -5, "speaker_name": "王"}, "participant_count", "负数"),
+        ({"kind": "drill"}, "kind", "无效"),
     ]
     b_profile = SchoolProfile.objects.create(school=school.b1, students=100)
     stranger = Guard.objects.create(profile=b_profile, name="孙保安", company="乙公司", birth_date=datetime.date(1980, 1, 1))
-    cases.append((dict(kind="guard_training", days=1, guards=[stranger]), "guards", "孙保安不在本校"))
+    cases.append(({"kind": "guard_training", "days": 1, "guards": [stranger]}, "guards", "孙保安不在本校"))
     for data, field, message in cases:
         data = {"occurred_on": TODAY, "topic": "安全教育"} | data
         with pytest.raises(ValidationError) as exc:
