@@ -298,3 +298,68 @@ def test_voiding_a_record_voids_its_activities_and_reopens_the_quota(school):
     assert occ.done_count == 0
     assert coverage.guard_days([g.pk for g in school.guards], TODAY.replace(day=1), TODAY) == {
         g.pk: 0 for g in school.guards}
+
+
+# --- API --------------------------------------------------------------------------------------------
+
+
+def _api(client, world, role):  # type: ignore[no-untyped-def]
+    from anxiao.accounts.models import ApiToken
+
+    _token, raw = ApiToken.issue(world.users[role])
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def test_the_api_records_a_lesson_and_refuses_a_bad_module(client, school):
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    auth = _api(client, school, "school_member")  # the homeroom teacher of class 1
+    body = {"class_post_id": school.class1.pk, "occurred_on": today, "module": "swimming", "topic": "防溺水"}
+    response = client.post("/api/v1/education/lessons", body, content_type="application/json", **auth)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "module"
+    _nothing_written()
+    response = client.post("/api/v1/education/lessons", body | {"module": "accidents"}, content_type="application/json",
+                           **auth)
+    assert response.status_code == 201, response.content
+    out = response.json()
+    assert (out["kind"], out["class_name"], out["module"]) == ("safety_lesson", "七年级（1）班", "accidents")
+    assert len(out["activity_ids"]) == 1
+    cov = client.get(f"/api/v1/education/coverage/{school.a1.pk}", **auth).json()
+    rows = {c["class_name"]: c for c in cov["classes"]}
+    assert rows["七年级（1）班"]["modules"] == ["accidents"] and rows["七年级（1）班"]["this_week"]
+    assert cov["classes_without_lesson_this_week"] == ["七年级（2）班"]
+
+
+def test_the_api_refuses_people_and_guards_of_another_school(client, school):
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    auth = _api(client, school, "school_admin")
+    response = client.post("/api/v1/education/staff-trainings", {
+        "school_id": school.a1.pk, "occurred_on": today, "topic": "培训",
+        "attendance": [{"person_id": school.people["b1_principal"].pk, "present": True}]},
+        content_type="application/json", **auth)
+    assert response.status_code == 422
+    assert "不是本校人员" in response.json()["detail"]
+    b_profile = SchoolProfile.objects.create(school=school.b1, students=100)
+    stranger = Guard.objects.create(profile=b_profile, name="孙保安", company="乙公司", birth_date=datetime.date(1980, 1, 1))
+    response = client.post("/api/v1/education/guard-trainings", {
+        "school_id": school.a1.pk, "occurred_on": today, "days": 1, "topic": "培训", "guard_ids": [stranger.pk]},
+        content_type="application/json", **auth)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "guards", "message": "保安员孙保安不在本校，不能登记"}]
+    response = client.post("/api/v1/education/guard-trainings", {
+        "school_id": school.a1.pk, "occurred_on": today, "days": -1, "topic": "培训",
+        "guard_ids": [school.guards[0].pk]}, content_type="application/json", **auth)
+    assert response.status_code == 422 and response.json()["errors"][0]["field"] == "days"
+    _nothing_written()
+
+
+def test_the_safety_days_api_gives_the_dates_of_a_year(client, school):
+    auth = _api(client, school, "school_member")
+    days = client.get("/api/v1/education/safety-days?year=2027", **auth).json()
+    assert days[0] == {"code": "student_safety_day", "name": "全国中小学生安全教育日", "date": "2027-03-29",
+                       "rule": "每年3月最后一个星期一", "source": "rules.md §3.3；S001 七(七)"}
+    assert client.get("/api/v1/education/safety-days?year=1900", **auth).status_code == 422
