@@ -363,3 +363,37 @@ def test_the_safety_days_api_gives_the_dates_of_a_year(client, school):
     assert days[0] == {"code": "student_safety_day", "name": "全国中小学生安全教育日", "date": "2027-03-29",
                        "rule": "每年3月最后一个星期一", "source": "rules.md §3.3；S001 七(七)"}
     assert client.get("/api/v1/education/safety-days?year=1900", **auth).status_code == 422
+
+
+# --- pages --------------------------------------------------------------------------------------------
+
+
+def test_every_record_form_opens_and_a_staff_training_saves_present_and_absent(as_user, school):
+    from django.utils import timezone
+
+    from anxiao.education.models import EDUCATION_KINDS
+
+    client = as_user("school_admin")
+    for kind in EDUCATION_KINDS:
+        response = client.get(f"/education/schools/{school.a1.pk}/record/{kind}/")
+        assert response.status_code == 200, kind
+    principal, teacher = school.people["a1_principal"], school.people["a1_teacher"]
+    response = client.post(f"/education/schools/{school.a1.pk}/record/staff_training/", {
+        "occurred_on": timezone.localdate().isoformat(), "topic": "急救培训", "present": [principal.pk]})
+    assert response.status_code == 302
+    rec = EducationRecord.objects.get()
+    sheet = {a.person_id: a.present for a in rec.attendance.all()}
+    assert sheet[principal.pk] is True and sheet[teacher.pk] is False
+    assert school.people["b1_principal"].pk not in sheet
+    page = client.get(f"/education/records/{rec.pk}/").content.decode()
+    assert f"出席 1/{len(sheet)}" in page
+    body = client.get(f"/education/schools/{school.a1.pk}/").content.decode()
+    assert f"1/{len(sheet)}" in body
+
+
+def test_a_teacher_cannot_open_another_schools_form_or_the_staff_training_form(as_user, school):
+    client = as_user("school_member")
+    assert client.get(f"/education/schools/{school.a1.pk}/record/safety_lesson/").status_code == 200
+    assert client.get(f"/education/schools/{school.a1.pk}/record/staff_training/").status_code == 403
+    assert client.get(f"/education/schools/{school.b1.pk}/record/safety_lesson/").status_code == 404
+    assert client.get(f"/education/schools/{school.a1.pk}/record/drill/").status_code == 404
