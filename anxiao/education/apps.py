@@ -5,3 +5,12 @@ class EducationConfig(AppConfig):
     name = "anxiao.education"
     label = "education"
     verbose_name = "安全教育与培训"
+
+    def ready(self) -> None:
+        from anxiao.core.navigation import MenuEntry, register
+
+        register(
+            MenuEntry("安全教育汇总", "education:rollup", 30),
+            MenuEntry("本班安全教育", "education:mine", 31),
+            MenuEntry("安全教育记录", "education:record_list", 32),
+        )

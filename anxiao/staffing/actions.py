@@ -46,7 +46,6 @@ def save_guard(actor: Any, guard: Guard | None, **data: Any) -> Guard:
         raise ValidationError({"profile": ["请选择校区"]})
     require_unit(actor, guard.profile.school)
     rules.check_birth_date(guard.birth_date, timezone.localdate())
-    rules.check_counts(training_days=guard.training_days)
     unknown = [item for item in (guard.equipment or []) if item not in rules.EQUIPMENT_CODES]
     if unknown:
         raise ValidationError({"equipment": [f"装备“{'、'.join(map(str, unknown))}”无效，可选："

@@ -108,7 +108,6 @@ class GuardOut(Schema):
     company: str
     licence_no: str
     birth_date: datetime.date
-    training_days: int
     equipment: list[str]
     is_active: bool
 
@@ -120,7 +119,6 @@ class GuardIn(Schema):
     company: str = ""
     licence_no: str = ""
     birth_date: datetime.date
-    training_days: int = 0
     equipment: list[str] = []
 
 
@@ -130,7 +128,6 @@ class GuardPatch(Schema):
     company: str | None = None
     licence_no: str | None = None
     birth_date: datetime.date | None = None
-    training_days: int | None = None
     equipment: list[str] | None = None
     is_active: bool | None = None
 

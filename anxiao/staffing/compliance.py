@@ -7,7 +7,7 @@ rules of :mod:`rules`; the page, the roll-up and the API all show the same findi
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +47,9 @@ FACILITIES = [  # (field, what is missing)
 ]
 
 
-def campus_findings(profile: Any, guards: Iterable[Any], config: Config, today: datetime.date) -> list[Finding]:
+def campus_findings(profile: Any, guards: Iterable[Any], config: Config, today: datetime.date,
+                    training_days: Mapping[int, int]) -> list[Finding]:
+    """``training_days``: each guard's off-duty training days this term (see :func:`training_days_this_term`)."""
     campus = profile.campus
     active = [g for g in guards if g.is_active]
     out: list[Finding] = []
@@ -67,10 +69,11 @@ def campus_findings(profile: Any, guards: Iterable[Any], config: Config, today: 
             names = "、".join(rules.EQUIPMENT_LABELS[c] for c in missing)
             out.append(Finding("guard_equipment", f"保安员{g.name}缺少装备：{names}", rules.SRC_GUARD_EQUIPMENT, campus,
                                len(missing)))
-        if not rules.training_ok(g.training_days):
+        days = training_days.get(g.pk, 0)
+        if not rules.training_ok(days):
             out.append(Finding("guard_training",
-                               f"保安员{g.name}本学期脱产培训 {g.training_days} 天，需不少于 {rules.GUARD_TRAINING_DAYS} 天",
-                               rules.SRC_GUARD_TRAINING, campus, rules.GUARD_TRAINING_DAYS - g.training_days))
+                               f"保安员{g.name}本学期脱产培训 {days} 天，需不少于 {rules.GUARD_TRAINING_DAYS} 天",
+                               rules.SRC_GUARD_TRAINING, campus, rules.GUARD_TRAINING_DAYS - days))
     for field, message in FACILITIES:
         if not getattr(profile, field):
             out.append(Finding(field, message, rules.SRC_FACILITIES, campus, 1))
@@ -82,7 +85,16 @@ def campus_findings(profile: Any, guards: Iterable[Any], config: Config, today: 
     return out
 
 
-def school_findings(profiles: list[Any], config: Config, today: datetime.date) -> list[Finding]:
+def training_days_this_term(guards: Iterable[Any], today: datetime.date) -> dict[int, int]:
+    """Each guard's training days in the current term, derived from the guard-training records of the education
+    app (one day per calendar day a record lists the guard; the term is the school's bureau calendar)."""
+    from anxiao.education.coverage import guard_days_this_term
+
+    return guard_days_this_term(guards, today)
+
+
+def school_findings(profiles: list[Any], config: Config, today: datetime.date,
+                    training_days: Mapping[int, int] | None = None) -> list[Finding]:
     """All findings for one school; ``profiles`` with their guards prefetched (``guards``)."""
     if not profiles:
         return [Finding("profile", "尚未填写学校基本情况", "学校基本情况是核查配备标准的依据")]
@@ -99,8 +111,10 @@ def school_findings(profiles: list[Any], config: Config, today: datetime.date) -
     if office.department and not any(p.has_safety_department for p in profiles):
         out.append(Finding("safety_department", f"在校生 {students} 人，须成立安全科", office.department_source,
                            shortfall=1))
+    if training_days is None:
+        training_days = training_days_this_term([g for p in profiles for g in p.guards.all() if g.is_active], today)
     for p in profiles:
-        out.extend(campus_findings(p, p.guards.all(), config, today))
+        out.extend(campus_findings(p, p.guards.all(), config, today, training_days))
     return out
 
 
@@ -111,8 +125,11 @@ def findings_by_school(schools: Iterable[Any], today: datetime.date) -> list[tup
     schools = list(schools)
     bureau_ids = {s.supervising_unit_id for s in schools if s.supervising_unit_id}
     configs = {s.bureau_id: config_for(s) for s in StaffingSettings.objects.filter(bureau_id__in=bureau_ids)}
-    return [(s, school_findings(list(s.staffing_profiles.all()), configs.get(s.supervising_unit_id, Config()), today))
-            for s in schools]
+    guards = [g for s in schools for p in s.staffing_profiles.all() for g in p.guards.all() if g.is_active]
+    # The prefetch set guard.profile.school to the schools above: no query per guard.
+    days = training_days_this_term(guards, today)
+    return [(s, school_findings(list(s.staffing_profiles.all()), configs.get(s.supervising_unit_id, Config()), today,
+                                days)) for s in schools]
 
 
 def config_for_school(school: Any) -> Config:

@@ -55,7 +55,7 @@ def build(ctx: DemoContext) -> None:
             guards.append(Guard(
                 profile=profile, name=name, company=COMPANIES[(i + j) % 2], licence_no=f"BA{990121000 + len(guards):09d}",
                 birth_date=_birth(ctx, 57 if (i, j) == (0, 0) else ctx.rng.randint(28, 52)),
-                from_security_company=(i, j) != (4, 1), training_days=2 if (i, j) in ((2, 0), (12, 1)) else 3,
+                from_security_company=(i, j) != (4, 1),
                 equipment=rules.EQUIPMENT_CODES[:5] if (i, j) == (6, 0) else list(rules.EQUIPMENT_CODES),
             ))
             if not guards[-1].from_security_company:

@@ -22,8 +22,8 @@ class GuardForm(ScopedModelForm):
 
     class Meta:
         model = Guard
-        fields = ["profile", "name", "from_security_company", "company", "licence_no", "birth_date", "training_days",
-                  "equipment", "is_active"]
+        fields = ["profile", "name", "from_security_company", "company", "licence_no", "birth_date", "equipment",
+                  "is_active"]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
 
 

@@ -80,7 +80,6 @@ class Guard(AnxiaoModel):
     company = models.CharField(_("保安公司"), max_length=100, blank=True)
     licence_no = models.CharField(_("保安员证号"), max_length=40, blank=True)
     birth_date = models.DateField(_("出生日期"))
-    training_days = models.PositiveSmallIntegerField(_("本学期脱产培训天数"), default=0)
     equipment = models.JSONField(_("装备"), default=list, blank=True)
     is_active = models.BooleanField(_("在岗"), default=True)
 

@@ -22,11 +22,16 @@ def _yes(value: bool) -> str:
 
 
 def _profile_context(request: HttpRequest, profile: SchoolProfile) -> dict[str, Any]:
-    guards = list(Guard.objects.visible_to(request.user).filter(profile=profile))
+    guards = list(Guard.objects.visible_to(request.user).filter(profile=profile).select_related("profile__school"))
     config = compliance.config_for_school(profile.school)
     today = timezone.localdate()
-    return {"guards": [(g, rules.age_on(g.birth_date, today)) for g in guards],
-            "findings": compliance.campus_findings(profile, guards, config, today)}
+    days = compliance.training_days_this_term([g for g in guards if g.is_active], today)
+    return {"guards": [(g, rules.age_on(g.birth_date, today), days.get(g.pk, 0)) for g in guards],
+            "findings": compliance.campus_findings(profile, guards, config, today, days)}
+
+
+def _training_days(guard: Guard) -> int:
+    return compliance.training_days_this_term([guard], timezone.localdate())[guard.pk]
 
 
 PROFILES = Crud(
@@ -54,14 +59,14 @@ GUARDS = Crud(
     name="guard", app="staffing", model=Guard, title="保安员", form=forms.GuardForm, save=actions.save_guard,
     columns=[("姓名", lambda g: g.name), ("校区", lambda g: g.profile),
              ("保安公司", lambda g: g.company if g.from_security_company else "社会人员"),
-             ("出生日期", lambda g: g.birth_date), ("培训天数", lambda g: g.training_days),
+             ("出生日期", lambda g: g.birth_date),
              ("装备", lambda g: f"{len(g.equipment or [])}/7")],
     filter=filters.filter_guards, select_related=("profile__school",),
     detail_fields=[("姓名", lambda g: g.name), ("校区", lambda g: g.profile),
                    ("保安公司选派", lambda g: _yes(g.from_security_company)), ("保安公司", lambda g: g.company),
                    ("保安员证号", lambda g: g.licence_no), ("出生日期", lambda g: g.birth_date),
                    ("年龄（周岁）", lambda g: rules.age_on(g.birth_date, timezone.localdate())),
-                   ("本学期脱产培训天数", lambda g: g.training_days),
+                   ("本学期脱产培训天数（按培训记录）", _training_days),
                    ("装备", lambda g: "、".join(rules.EQUIPMENT_LABELS[c] for c in g.equipment or []) or "无"),
                    ("在岗", lambda g: _yes(g.is_active))],
     search_placeholder="姓名、保安公司或学校",

@@ -85,7 +85,7 @@ def test_it_lists_obligation_templates_of_the_adopted_packs(world) -> None:
     # when
     rows = obligation_templates(world.bureau_a)
     # then
-    assert len(rows) == 2 + 49
+    assert len(rows) == 2 + 50
     monthly = next(r for r in rows if r["code"] == "s000.school.monthly_hazard_ledger")
     assert monthly["due"] == {"rule": "day_of_month", "day": 28}
     assert monthly["policy_code"] == "s000" and monthly["clause_ref"] == "六.8"

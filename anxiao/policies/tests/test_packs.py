@@ -43,7 +43,7 @@ def test_it_loads_the_national_pack_with_obligations(db) -> None:
     # then
     assert policy.duty_lists.count() == 9
     assert DutyTemplate.objects.filter(duty_list__policy=policy).count() == 66
-    assert policy.obligation_templates.count() == 49
+    assert policy.obligation_templates.count() == 50
 
 
 def _bad_pack(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def]

@@ -19,16 +19,26 @@ FULL = {"safety_office_size": 3, "has_safety_office_director": True, "has_safety
         "anti_ramming": True, "security_room": True, "gate_duty_24h": True}
 
 
-def _guard(profile, name="赵保安", born=datetime.date(1980, 1, 1), **extra):  # type: ignore[no-untyped-def]
-    data = {"company": "平安保安公司", "training_days": 3, "equipment": list(EQUIPMENT_CODES)} | extra
-    return actions.save_guard(None, None, profile=profile, name=name, birth_date=born, **data)
+# Training days are counted per term, so the checks run on a fixed day well inside the autumn term.
+DAY = datetime.date(2026, 11, 20)
+
+
+def _guard(profile, name="赵保安", born=datetime.date(1980, 1, 1), training_days=3, **extra):  # type: ignore[no-untyped-def]
+    data = {"company": "平安保安公司", "equipment": list(EQUIPMENT_CODES)} | extra
+    guard = actions.save_guard(None, None, profile=profile, name=name, birth_date=born, **data)
+    if training_days:  # the days come from a guard-training record of the education app
+        from anxiao.education.actions import record
+
+        record(None, kind="guard_training", school=profile.school, occurred_on=DAY - datetime.timedelta(days=10),
+               days=training_days, topic="脱产岗位技能培训", guards=[guard], today=DAY)
+    return guard
 
 
 def _findings(world):  # type: ignore[no-untyped-def]
     from anxiao.staffing.views import visible_schools
 
     [(_school, found)] = compliance.findings_by_school(visible_schools(world.users["sysadmin"]).filter(pk=world.a1.pk),
-                                                        timezone.localdate())
+                                                        DAY)
     return found
 
 
@@ -57,8 +67,7 @@ def test_it_flags_each_guard_rule_and_missing_office(world):
     # given a school of 1000 with a one-person office, no 安全科, and a guard who breaks every guard rule
     profile = actions.save_profile(None, None, school=world.a1, students=1000, staff=0,
                                    **(FULL | {"safety_office_size": 1, "has_safety_department": False}))
-    today = timezone.localdate()
-    old = today.replace(year=today.year - 56)
+    old = DAY.replace(year=DAY.year - 56)
     _guard(profile, name="老李", born=old, from_security_company=False, company="", training_days=1,
            equipment=["helmet"])
     # when checked
@@ -156,7 +165,7 @@ def test_the_guard_form_shows_a_future_birth_date_on_its_field(as_user, world):
     profile = actions.save_profile(None, None, school=world.a1, students=300, staff=20)
     future = (timezone.localdate() + datetime.timedelta(days=3)).isoformat()
     form = {"profile": profile.pk, "name": "孙保安", "from_security_company": "on", "company": "平安保安公司",
-            "birth_date": future, "training_days": 3, "equipment": ["helmet", "fork"], "is_active": "on"}
+            "birth_date": future, "equipment": ["helmet", "fork"], "is_active": "on"}
     # when the school saves a guard born in the future
     response = as_user("school_admin").post("/staffing/guards/new/", form)
     # then the page says why, and nothing is saved
