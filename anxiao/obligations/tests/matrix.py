@@ -93,6 +93,7 @@ CASES = [
     Case("api:occurrences_list", lambda w: fixtures(w) and "/api/v1/occurrences", api=True,
          markers={"a1": lambda w: f'"id": {fixtures(w)["occ"].pk},'}),
     Case("api:occurrences_get", lambda w: f"/api/v1/occurrences/{_pk('occ')(w)}", target="a1", api=True),
+    Case("api:compliance_get", lambda w: fixtures(w) and "/api/v1/compliance?by=region", api=True),
     Case("api:activities_list", lambda w: fixtures(w) and "/api/v1/activities", api=True, markers={"a1": lambda w: "安全会议"}),
     Case("api:activities_get", lambda w: f"/api/v1/activities/{_pk('activity')(w)}", target="a1", api=True),
     Case("api:activities_create", lambda w: "/api/v1/activities", target="a1", kind="write", method="post",
