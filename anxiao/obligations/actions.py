@@ -81,18 +81,51 @@ def settings_for(bureau: Unit | None) -> ObligationSettings:
     return found or ObligationSettings(bureau=bureau)
 
 
+def _check_settings(obj: ObligationSettings) -> None:
+    errors: dict[str, list[str]] = {}
+    for term, label in (("spring", "春季"), ("autumn", "秋季")):
+        month, day = getattr(obj, f"{term}_term_month"), getattr(obj, f"{term}_term_day")
+        if month is None or not 1 <= month <= 12:
+            errors[f"{term}_term_month"] = [f"{label}学期开始月应为 1–12"]
+            continue
+        try:
+            datetime.date(2001, month, day or 0)
+        except (TypeError, ValueError):
+            errors[f"{term}_term_day"] = [f"{label}学期开始日期不存在：{month}月没有{day}日"]
+    if not errors and (obj.spring_term_month, obj.spring_term_day) >= (obj.autumn_term_month, obj.autumn_term_day):
+        errors["autumn_term_month"] = ["秋季学期开始日期必须晚于春季学期开始日期"]
+    if obj.backdate_days is None or not 0 <= obj.backdate_days <= 366:
+        errors["backdate_days"] = ["允许补录天数应为 0–366"]
+    if obj.remind_days is None or not 0 <= obj.remind_days <= 60:
+        errors["remind_days"] = ["提前提醒天数应为 0–60"]
+    if errors:
+        raise ValidationError(errors)
+
+
 def save_settings(actor: Any, bureau: Unit, **data: Any) -> ObligationSettings:
+    """A bureau's term dates, backdating window and reminder days. New dates apply to slots expanded from now on."""
+    if bureau.kind != UnitKind.BUREAU:
+        raise ValidationError({"bureau": ["只有教育局有周期性工作设置"]})
     _require_unit(actor, bureau)
     obj = settings_for(bureau)
     for key, value in data.items():
         setattr(obj, key, value)
-    try:
-        obj.terms  # noqa: B018 - validates the term dates
-    except ValueError as exc:
-        raise ValidationError({"autumn_term_month": [f"学期日期不正确：{exc}"]})
+    _check_settings(obj)
     obj.full_clean()
     obj.save()
     return obj
+
+
+def save_settings_record(actor: Any, obj: ObligationSettings | None, **data: Any) -> ObligationSettings:
+    """The web form's entry: a new record names its bureau; a bureau has one settings record."""
+    bureau = data.pop("bureau", None)
+    if obj is not None:
+        return save_settings(actor, obj.bureau, **data)
+    if bureau is None:
+        raise ValidationError({"bureau": ["请选择教育局"]})
+    if ObligationSettings.objects.filter(bureau=bureau).exists():
+        raise ValidationError({"bureau": [f"{bureau} 已有设置，请在列表中打开它修改"]})
+    return save_settings(actor, bureau, **data)
 
 
 # --- rules -----------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from .models import (
     ActivityKind,
     HeightenedPeriod,
     ObligationRule,
+    ObligationSettings,
     Occurrence,
     PeriodKind,
     Status,
@@ -302,6 +303,8 @@ RULES = Crud(
                    ("状态", lambda r: "启用" if r.enabled else "停用")],
     detail_template="obligations/rule_detail.html", detail_context=_rule_context,
     search_placeholder="名称、编号或条款",
+    extra_actions=(("重点敏感时期", "obligations:heightened_list"), ("学期与提醒设置", "obligations:settings_list"),
+                   ("群机器人", "notifications:webhook_list")),
 )
 
 HEIGHTENED = Crud(
@@ -313,6 +316,22 @@ HEIGHTENED = Crud(
     detail_fields=[("名称", lambda h: h.name), ("教育局", lambda h: h.bureau), ("开始", lambda h: h.starts_on),
                    ("结束", lambda h: h.ends_on), ("检查次数倍数", lambda h: h.factor)],
     search_placeholder="名称",
+)
+
+SETTINGS = Crud(
+    name="settings", app="obligations", model=ObligationSettings, title="学期与提醒设置", form=forms.SettingsForm,
+    save=actions.save_settings_record,
+    columns=[("教育局", lambda c: c.bureau), ("春季学期开始", lambda c: f"{c.spring_term_month}月{c.spring_term_day}日"),
+             ("秋季学期开始", lambda c: f"{c.autumn_term_month}月{c.autumn_term_day}日"),
+             ("允许补录天数", lambda c: c.backdate_days), ("提前提醒天数", lambda c: c.remind_days)],
+    select_related=("bureau",),
+    detail_fields=[("教育局", lambda c: c.bureau),
+                   ("春季学期开始", lambda c: f"{c.spring_term_month}月{c.spring_term_day}日"),
+                   ("秋季学期开始", lambda c: f"{c.autumn_term_month}月{c.autumn_term_day}日"),
+                   ("允许补录天数", lambda c: f"{c.backdate_days} 天"),
+                   ("截止前提醒", lambda c: f"{c.remind_days} 天"),
+                   ("说明", lambda c: "新的学期日期和提醒天数用于此后展开的应办事项；已生成的不变。")],
+    search_placeholder="教育局",
 )
 
 
