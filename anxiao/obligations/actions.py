@@ -194,11 +194,24 @@ def save_rule(actor: Any, rule: ObligationRule | None, **data: Any) -> Obligatio
     return rule
 
 
-def load_rules(actor: Any, bureau: Unit, packs: Iterable[str] | None = None) -> tuple[int, int]:
+def _subject(rule: Any) -> tuple[Any, ...]:
+    """What a rule asks of whom: two rules with the same subject, kind and period ask for the same thing."""
+    get = (lambda k: rule[k]) if isinstance(rule, dict) else (lambda k: getattr(rule, k))
+    return (get("activity_kind"), get("period"), tuple(sorted(get("post_kinds") or [])),
+            tuple(sorted(get("unit_kinds") or [])), tuple(sorted(get("stages") or [])), get("boarding"),
+            get("scope") or SubjectScope.OWN)
+
+
+def load_rules(actor: Any, bureau: Unit, packs: Iterable[str] | None = None, *,
+               supersede: bool = True) -> tuple[int, int]:
     """Load the built-in rules of the given packs for one bureau. Returns (created, updated).
 
     Running it again updates the rule text and source but keeps a bureau's own changes to the
     numbers (quota, period, due rule, grace, enabled) — those are the bureau's to decide.
+
+    A seed pack repeats many national quotas. With ``supersede`` (the default) a pack's rule that asks the
+    same subject for the same activity kind per the same period as an enabled rule of another pack switches
+    that rule off (its note says by which), so the bureau runs the seed as written without asking twice.
     """
     from .packs import DEFAULT_PACKS, read_pack
 
@@ -224,6 +237,13 @@ def load_rules(actor: Any, bureau: Unit, packs: Iterable[str] | None = None) -> 
                     rule.save()
                     tally.recount_rule_kind(rule.pk, old_kind, rule.activity_kind)
                     updated += 1
+                if supersede and rule.enabled:
+                    for other in existing.values():
+                        if (other.pk != rule.pk and other.enabled and other.pack_code != rule.pack_code
+                                and _subject(other) == _subject(rule)):
+                            other.enabled = False
+                            other.note = f"{other.note}\n由 {rule.pack_code} {rule.clause_ref}（{rule.code}）取代".strip()
+                            other.save(update_fields=["enabled", "note", "updated_at"])
     return created, updated
 
 
