@@ -684,7 +684,8 @@ def recount(occurrence_ids: Iterable[int]) -> None:
                 occ.alert_on = occ.due_on
             occ.save(update_fields=["done_count", "completed_on", "alert_on", "updated_at"])
             after = tally.state(occ.done_count, occ.quota, occ.completed_on, occ.deadline)
-            deltas.move((occ.region_id, occ.rule.activity_kind, occ.period_start, occ.deadline), before, after)
+            region_id: int = occ.region_id  # type: ignore[attr-defined]  # annotated above
+            deltas.move((region_id, occ.rule.activity_kind, occ.period_start, occ.deadline), before, after)
         deltas.apply()
 
 

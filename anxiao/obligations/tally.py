@@ -140,7 +140,7 @@ def region_counts(region_paths: Iterable[str] | None, start: datetime.date, end:
         missed_=Sum(open_, filter=Q(deadline__lt=today)),
         upcoming_=Sum(open_, filter=Q(period_start__gt=today)),
         due_=Sum(open_, filter=Q(period_start__lte=today, deadline__gte=today))).order_by()
-    by_region = {g["region_id"]: {Status.DONE: g["done_"] or 0, Status.LATE: g["late_"] or 0,
+    by_region: dict[int, dict[str, int]] = {g["region_id"]: {Status.DONE: g["done_"] or 0, Status.LATE: g["late_"] or 0,
                                   Status.MISSED: g["missed_"] or 0, Status.UPCOMING: g["upcoming_"] or 0,
                                   Status.DUE: g["due_"] or 0} for g in grouped}
     paths = dict(Region.objects.filter(pk__in=list(by_region)).values_list("pk", "path"))
