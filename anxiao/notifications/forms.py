@@ -22,3 +22,13 @@ class WebhookForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         bureau: Any = self.fields["bureau"]
         bureau.queryset = bureau.queryset.filter(kind="bureau")
+
+    def clean_url(self) -> str:
+        # The same words as the action (which the API goes through), before the model's own URL check.
+        from .actions import _check_webhook_url
+
+        url = (self.cleaned_data.get("url") or "").strip()
+        problem = _check_webhook_url(url)
+        if problem:
+            raise forms.ValidationError(problem)
+        return url
