@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
@@ -142,15 +143,87 @@ def _send(row: Outbox) -> None:
         hook = row.webhook
         if hook is None or not hook.enabled:
             raise ValueError("群机器人已删除或停用")
-        data = json.dumps(webhook_payload(hook.kind, row.title, row.body, _absolute(row.url)),
-                          ensure_ascii=False).encode()
-        request = urllib.request.Request(hook.url, data=data, headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310 - configured URL
-            answer = json.loads(response.read() or b"{}")
-        if answer.get("errcode", 0) != 0:
-            raise ValueError(f"群机器人返回错误 {answer.get('errcode')}：{answer.get('errmsg', '')}")
+        post_webhook(hook, row.title, row.body, row.url)
     else:
         raise ValueError(f"未知渠道 {row.channel}")
+
+
+def post_webhook(hook: WebhookEndpoint, title: str, body: str, url: str = "") -> None:
+    """Send one message to a group robot in its JSON format; raises on a network error or a robot's error code."""
+    data = json.dumps(webhook_payload(hook.kind, title, body, _absolute(url)), ensure_ascii=False).encode()
+    request = urllib.request.Request(hook.url, data=data, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310 - configured URL
+        try:
+            answer = json.loads(response.read() or b"{}")
+        except ValueError:
+            raise ValueError("群机器人的回复不是 JSON，请检查地址")
+    if answer.get("errcode", 0) != 0:
+        raise ValueError(f"群机器人返回错误 {answer.get('errcode')}：{answer.get('errmsg', '')}")
+
+
+# --- group robots -----------------------------------------------------------------------------------------
+
+
+def _check_webhook_url(url: str) -> str | None:
+    from urllib.parse import urlsplit
+
+    from django.core.validators import URLValidator
+
+    url = (url or "").strip()
+    if not url:
+        return "请填写群机器人的地址"
+    if not url.startswith(("http://", "https://")):
+        return "地址应以 http:// 或 https:// 开头（在钉钉或企业微信的群机器人设置中复制 Webhook 地址）"
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except DjangoValidationError:
+        if not urlsplit(url).hostname:
+            return "地址中缺少主机名"
+        return "地址格式不正确（含空格或非法字符），请重新复制群机器人的 Webhook 地址"
+    return None
+
+
+def save_webhook(actor: Any, hook: WebhookEndpoint | None, **data: Any) -> WebhookEndpoint:
+    """Add or change a bureau's DingTalk / WeCom group robot."""
+    from anxiao.core.choices import UnitKind
+    from anxiao.obligations.actions import _require_unit
+
+    hook = hook or WebhookEndpoint()
+    if hook.pk:
+        _require_unit(actor, hook.bureau)
+    for key, value in data.items():
+        setattr(hook, key, value.strip() if key in ("url", "name") and isinstance(value, str) else value)
+    errors: dict[str, list[str]] = {}
+    if hook.kind not in WebhookKind.values:
+        errors["kind"] = ["类型应为 dingtalk（钉钉）或 wecom（企业微信）"]
+    problem = _check_webhook_url(hook.url)
+    if problem:
+        errors["url"] = [problem]
+    if not hook.name:
+        errors["name"] = ["请填写名称"]
+    if not hook.bureau_id:
+        errors["bureau"] = ["请选择教育局"]
+    elif hook.bureau.kind != UnitKind.BUREAU:
+        errors["bureau"] = ["群机器人只能设在教育局"]
+    if errors:
+        raise DjangoValidationError(errors)
+    _require_unit(actor, hook.bureau)
+    hook.full_clean()
+    hook.save()
+    return hook
+
+
+def send_test(actor: Any, hook: WebhookEndpoint) -> None:
+    """Send a test message now (not through the outbox), so the bureau sees at once whether the robot works."""
+    from anxiao.obligations.actions import _require_unit
+
+    _require_unit(actor, hook.bureau)
+    if not hook.enabled:
+        raise DjangoValidationError({"enabled": ["群机器人已停用，启用后再测试"]})
+    try:
+        post_webhook(hook, "安校测试消息", f"这是来自安校的测试消息：{hook.bureau} 的“{hook.name}”已可接收提醒。")
+    except (OSError, ValueError, urllib.error.URLError) as exc:
+        raise DjangoValidationError({"url": [f"发送失败：{exc}"]})
 
 
 def deliver(pk: int, worker: str = WORKER_ID) -> bool:

@@ -2,16 +2,14 @@
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from anxiao.core.api import AUTH, crud_routes
-from anxiao.core.choices import UnitKind
 
 from . import actions, filters
-from .models import Notification, WebhookEndpoint, WebhookKind
+from .models import Notification, WebhookEndpoint
 
 router = Router()
 
@@ -72,28 +70,5 @@ class WebhookFilter(Schema):
     kind: str | None = None
 
 
-def save_webhook(actor: Any, hook: WebhookEndpoint | None, **data: Any) -> WebhookEndpoint:
-    from anxiao.obligations.actions import _require_unit
-
-    hook = hook or WebhookEndpoint()
-    if hook.pk:
-        _require_unit(actor, hook.bureau)
-    for key, value in data.items():
-        setattr(hook, key, value)
-    errors: dict[str, list[str]] = {}
-    if hook.kind not in WebhookKind.values:
-        errors["kind"] = ["类型应为 dingtalk（钉钉）或 wecom（企业微信）"]
-    if not str(hook.url or "").startswith(("http://", "https://")):
-        errors["url"] = ["地址应以 http:// 或 https:// 开头"]
-    if hook.bureau_id and hook.bureau.kind != UnitKind.BUREAU:
-        errors["bureau"] = ["群机器人只能设在教育局"]
-    if errors:
-        raise ValidationError(errors)
-    _require_unit(actor, hook.bureau)
-    hook.full_clean()
-    hook.save()
-    return hook
-
-
 crud_routes(router, "webhooks", WebhookEndpoint, WebhookOut, WebhookIn, WebhookPatch, WebhookFilter,
-            filters.filter_webhooks, save_webhook)
+            filters.filter_webhooks, actions.save_webhook)

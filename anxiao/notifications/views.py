@@ -2,14 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from . import actions
-from .models import Notification
+from anxiao.core.access import can_write, get_visible_or_404, user_scope
+from anxiao.core.crud import Crud
+
+from . import actions, filters, forms
+from .models import Notification, WebhookEndpoint, WebhookKind
 
 
 @login_required
@@ -27,3 +32,40 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def read_all(request: HttpRequest) -> HttpResponse:
     actions.mark_read(request.user)
     return redirect("notifications:inbox")
+
+
+def _masked(url: str) -> str:
+    """The address without its token: the token is a password for posting into the group."""
+    base, _sep, _query = url.partition("?")
+    return f"{base}?…（已隐藏）" if _query else base
+
+
+WEBHOOKS = Crud(
+    name="webhook", app="notifications", model=WebhookEndpoint, title="群机器人", form=forms.WebhookForm,
+    save=actions.save_webhook,
+    columns=[("名称", lambda h: h.name), ("类型", lambda h: h.get_kind_display()), ("教育局", lambda h: h.bureau),
+             ("状态", lambda h: "启用" if h.enabled else "停用")],
+    filter=filters.filter_webhooks, select_related=("bureau",),
+    filter_fields=[("kind", "类型", WebhookKind.choices)],
+    detail_fields=[("名称", lambda h: h.name), ("类型", lambda h: h.get_kind_display()), ("教育局", lambda h: h.bureau),
+                   ("地址", lambda h: _masked(h.url)), ("状态", lambda h: "启用" if h.enabled else "停用")],
+    detail_template="notifications/webhook_detail.html", search_placeholder="名称",
+)
+
+
+@login_required
+@require_POST
+def webhook_test(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send a test message to the robot now and say whether it arrived."""
+    if user_scope(request.user, write=True).empty:
+        raise PermissionDenied("您没有发送测试消息的权限")
+    hook = get_visible_or_404(WebhookEndpoint.objects.select_related("bureau"), request.user, pk=pk)
+    if not can_write(request.user, hook):
+        raise PermissionDenied("您只能查看该群机器人，不能发送测试消息")
+    try:
+        actions.send_test(request.user, hook)
+    except ValidationError as exc:
+        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+    else:
+        messages.success(request, "测试消息已发送，请在群里查看")
+    return redirect(WEBHOOKS.url("detail", hook.pk))

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from anxiao.core.access import Scope, user_scope
@@ -19,12 +19,14 @@ from anxiao.core.choices import PostKind, UnitKind
 from anxiao.core.periods import DEFAULT_TERMS, Period, TermCalendar, due_date, next_period, period_containing
 from anxiao.org.models import Assignment, AssignmentKind, Post, Unit
 
+from . import tally
 from .models import (
     ALLOWED_ATTACHMENT_EXTENSIONS,
     Activity,
     ActivityAttachment,
     ActivityKind,
     ActivityOccurrence,
+    ComplianceTally,
     DueRule,
     HeightenedPeriod,
     ObligationRule,
@@ -79,18 +81,51 @@ def settings_for(bureau: Unit | None) -> ObligationSettings:
     return found or ObligationSettings(bureau=bureau)
 
 
+def _check_settings(obj: ObligationSettings) -> None:
+    errors: dict[str, list[str]] = {}
+    for term, label in (("spring", "春季"), ("autumn", "秋季")):
+        month, day = getattr(obj, f"{term}_term_month"), getattr(obj, f"{term}_term_day")
+        if month is None or not 1 <= month <= 12:
+            errors[f"{term}_term_month"] = [f"{label}学期开始月应为 1–12"]
+            continue
+        try:
+            datetime.date(2001, month, day or 0)
+        except (TypeError, ValueError):
+            errors[f"{term}_term_day"] = [f"{label}学期开始日期不存在：{month}月没有{day}日"]
+    if not errors and (obj.spring_term_month, obj.spring_term_day) >= (obj.autumn_term_month, obj.autumn_term_day):
+        errors["autumn_term_month"] = ["秋季学期开始日期必须晚于春季学期开始日期"]
+    if obj.backdate_days is None or not 0 <= obj.backdate_days <= 366:
+        errors["backdate_days"] = ["允许补录天数应为 0–366"]
+    if obj.remind_days is None or not 0 <= obj.remind_days <= 60:
+        errors["remind_days"] = ["提前提醒天数应为 0–60"]
+    if errors:
+        raise ValidationError(errors)
+
+
 def save_settings(actor: Any, bureau: Unit, **data: Any) -> ObligationSettings:
+    """A bureau's term dates, backdating window and reminder days. New dates apply to slots expanded from now on."""
+    if bureau.kind != UnitKind.BUREAU:
+        raise ValidationError({"bureau": ["只有教育局有周期性工作设置"]})
     _require_unit(actor, bureau)
     obj = settings_for(bureau)
     for key, value in data.items():
         setattr(obj, key, value)
-    try:
-        obj.terms  # noqa: B018 - validates the term dates
-    except ValueError as exc:
-        raise ValidationError({"autumn_term_month": [f"学期日期不正确：{exc}"]})
+    _check_settings(obj)
     obj.full_clean()
     obj.save()
     return obj
+
+
+def save_settings_record(actor: Any, obj: ObligationSettings | None, **data: Any) -> ObligationSettings:
+    """The web form's entry: a new record names its bureau; a bureau has one settings record."""
+    bureau = data.pop("bureau", None)
+    if obj is not None:
+        return save_settings(actor, obj.bureau, **data)
+    if bureau is None:
+        raise ValidationError({"bureau": ["请选择教育局"]})
+    if ObligationSettings.objects.filter(bureau=bureau).exists():
+        raise ValidationError({"bureau": [f"{bureau} 已有设置，请在列表中打开它修改"]})
+    return save_settings(actor, bureau, **data)
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -136,6 +171,7 @@ def save_rule(actor: Any, rule: ObligationRule | None, **data: Any) -> Obligatio
     rule = rule or ObligationRule()
     if not creating:
         _require_unit(actor, rule.bureau)
+    old_kind = rule.activity_kind
     for key, value in data.items():
         setattr(rule, key, value)
     if not rule.bureau_id:
@@ -153,14 +189,29 @@ def save_rule(actor: Any, rule: ObligationRule | None, **data: Any) -> Obligatio
     with transaction.atomic():
         rule.full_clean()
         rule.save()
+        if not creating:
+            tally.recount_rule_kind(rule.pk, old_kind, rule.activity_kind)
     return rule
 
 
-def load_rules(actor: Any, bureau: Unit, packs: Iterable[str] | None = None) -> tuple[int, int]:
+def _subject(rule: Any) -> tuple[Any, ...]:
+    """What a rule asks of whom: two rules with the same subject, kind and period ask for the same thing."""
+    get = (lambda k: rule[k]) if isinstance(rule, dict) else (lambda k: getattr(rule, k))
+    return (get("activity_kind"), get("period"), tuple(sorted(get("post_kinds") or [])),
+            tuple(sorted(get("unit_kinds") or [])), tuple(sorted(get("stages") or [])), get("boarding"),
+            get("scope") or SubjectScope.OWN)
+
+
+def load_rules(actor: Any, bureau: Unit, packs: Iterable[str] | None = None, *,
+               supersede: bool = True) -> tuple[int, int]:
     """Load the built-in rules of the given packs for one bureau. Returns (created, updated).
 
     Running it again updates the rule text and source but keeps a bureau's own changes to the
     numbers (quota, period, due rule, grace, enabled) — those are the bureau's to decide.
+
+    A seed pack repeats many national quotas. With ``supersede`` (the default) a pack's rule that asks the
+    same subject for the same activity kind per the same period as an enabled rule of another pack switches
+    that rule off (its note says by which), so the bureau runs the seed as written without asking twice.
     """
     from .packs import DEFAULT_PACKS, read_pack
 
@@ -180,10 +231,19 @@ def load_rules(actor: Any, bureau: Unit, packs: Iterable[str] | None = None) -> 
                     existing[rule.code] = rule
                     created += 1
                 else:
+                    old_kind = rule.activity_kind
                     for key in ("title", "pack_code", "clause_ref", "note", "activity_kind"):
                         setattr(rule, key, values[key])
                     rule.save()
+                    tally.recount_rule_kind(rule.pk, old_kind, rule.activity_kind)
                     updated += 1
+                if supersede and rule.enabled:
+                    for other in existing.values():
+                        if (other.pk != rule.pk and other.enabled and other.pack_code != rule.pack_code
+                                and _subject(other) == _subject(rule)):
+                            other.enabled = False
+                            other.note = f"{other.note}\n由 {rule.pack_code} {rule.clause_ref}（{rule.code}）取代".strip()
+                            other.save(update_fields=["enabled", "note", "updated_at"])
     return created, updated
 
 
@@ -293,36 +353,128 @@ _OCCURRENCE_COLUMNS = ("rule_id", "unit_id", "post_id", "subject_key", "period_k
                        "due_on", "deadline", "quota", "alert_on")
 
 
-def _insert_occurrences(rows: list[tuple[Any, ...]]) -> None:
-    """Insert slots in bulk, skipping any that another worker created meanwhile (the unique constraint).
+class _Plan:
+    """One rule's subjects and the periods to expand it for."""
 
-    Plain ``INSERT … ON CONFLICT DO NOTHING`` (SQLite and PostgreSQL): the province has about a million slots
-    per period and building a model instance for each is what made expansion slow.
-    """
-    if not rows:
-        return
+    def __init__(self, rule: ObligationRule, subjects: list[tuple[int, int | None, str]],
+                 periods: list[tuple[Any, ...]]) -> None:
+        self.rule = rule
+        self.subjects = subjects
+        self.periods = periods  # (key, start, end, due, deadline, quota, alert)
+
+
+def _insert_generic(plans: list[_Plan], have: set[tuple[int, str, str]], deltas: tally.Deltas,
+                    regions: dict[int, int]) -> int:
+    """Insert missing slots one statement each (SQLite: in-process and serialised, so this is quick)."""
     ops = connection.ops
     now = ops.adapt_datetimefield_value(timezone.now())
     day = ops.adapt_datefield_value
-    table = connection.ops.quote_name(Occurrence._meta.db_table)
+    table = ops.quote_name(Occurrence._meta.db_table)
     columns = (*_OCCURRENCE_COLUMNS, "done_count", "alert_stage", "created_at", "updated_at")
     sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
            "ON CONFLICT DO NOTHING")
-    params = [(r, u, p, k, pk, day(s), day(e), day(d), day(dl), q, day(a) if a else None, 0, "", now, now)
-              for r, u, p, k, pk, s, e, d, dl, q, a in rows]
+    created = 0
     with connection.cursor() as cursor:
-        for i in range(0, len(params), 5000):
-            cursor.executemany(sql, params[i:i + 5000])
+        for plan in plans:
+            rule = plan.rule
+            for pkey, start, end, due, deadline, quota, alert in plan.periods:
+                for unit_id, post_id, key in plan.subjects:
+                    if (rule.pk, key, pkey) in have:
+                        continue
+                    cursor.execute(sql, (rule.pk, unit_id, post_id, key, pkey, day(start), day(end), day(due),
+                                         day(deadline), quota, day(alert) if alert else None, 0, "", now, now))
+                    if cursor.rowcount == 1:
+                        created += 1
+                        deltas.add((regions[unit_id], rule.activity_kind, start, deadline), "open")
+    return created
+
+
+def _insert_postgres(plans: list[_Plan], today: datetime.date) -> int:
+    """Set-based on PostgreSQL: per rule, one INSERT … SELECT of subjects × periods that also adds the new
+    slots to the compliance tally (a CTE over the rows actually inserted, so concurrent runs never count twice).
+
+    Periods whose slots all exist already (one index scan per rule) are skipped, so a re-run writes nothing.
+    """
+    from anxiao.org.models import Unit
+
+    table = connection.ops.quote_name(Occurrence._meta.db_table)
+    unit_table = connection.ops.quote_name(Unit._meta.db_table)
+    tally_table = connection.ops.quote_name(ComplianceTally._meta.db_table)
+    now = timezone.now()
+    created = 0
+    with connection.cursor() as cursor:
+        for plan in plans:
+            if not plan.subjects or not plan.periods:
+                continue
+            rule = plan.rule
+            keys = [k for _u, _p, k in plan.subjects]
+            cursor.execute(f"SELECT period_key, COUNT(*) FROM {table} WHERE rule_id = %s AND subject_key = ANY(%s) "
+                           "AND period_key = ANY(%s) GROUP BY period_key",
+                           [rule.pk, keys, [p[0] for p in plan.periods]])
+            complete = {pk for pk, n in cursor.fetchall() if n >= len(keys)}
+            periods = [p for p in plan.periods if p[0] not in complete]
+            for i in range(0, len(periods), 64):
+                chunk = periods[i:i + 64]
+                cursor.execute(
+                    f"""WITH s AS (SELECT * FROM unnest(%s::int[], %s::int[], %s::text[]) AS s(unit_id, post_id, key)),
+                    p AS (SELECT * FROM unnest(%s::text[], %s::date[], %s::date[], %s::date[], %s::date[], %s::int[],
+                                               %s::date[]) AS p(pkey, pstart, pend, due, deadline, quota, alert)),
+                    ins AS (INSERT INTO {table} ({', '.join(_OCCURRENCE_COLUMNS)}, done_count, alert_stage,
+                                                 created_at, updated_at)
+                            SELECT %s, s.unit_id, s.post_id, s.key, p.pkey, p.pstart, p.pend, p.due, p.deadline,
+                                   p.quota, p.alert, 0, '', %s, %s FROM p CROSS JOIN s
+                            ON CONFLICT DO NOTHING RETURNING unit_id, period_start, deadline),
+                    agg AS (SELECT u.region_id, ins.period_start, ins.deadline, COUNT(*) AS n
+                            FROM ins JOIN {unit_table} u ON u.id = ins.unit_id
+                            GROUP BY u.region_id, ins.period_start, ins.deadline),
+                    up AS (INSERT INTO {tally_table} (region_id, activity_kind, period_start, deadline, total, done,
+                                                       late)
+                           SELECT region_id, %s, period_start, deadline, n, 0, 0 FROM agg
+                           ON CONFLICT (region_id, activity_kind, period_start, deadline)
+                           DO UPDATE SET total = {tally_table}.total + excluded.total)
+                    SELECT COALESCE(SUM(n), 0) FROM agg""",
+                    [[s[0] for s in plan.subjects], [s[1] for s in plan.subjects], keys,
+                     [p[0] for p in chunk], [p[1] for p in chunk], [p[2] for p in chunk], [p[3] for p in chunk],
+                     [p[4] for p in chunk], [p[5] for p in chunk], [p[6] for p in chunk],
+                     rule.pk, now, now, rule.activity_kind])
+                created += int(cursor.fetchone()[0])
+    return created
+
+
+def _prune_postgres(plans: list[_Plan], today: datetime.date, deltas: tally.Deltas,
+                    kinds: dict[int, str]) -> None:
+    """Remove current and coming slots that lost their subject or period, unless something counted for them."""
+    from anxiao.org.models import Unit
+
+    table = connection.ops.quote_name(Occurrence._meta.db_table)
+    unit_table = connection.ops.quote_name(Unit._meta.db_table)
+    counted = connection.ops.quote_name(ActivityOccurrence._meta.db_table)
+    with connection.cursor() as cursor:
+        for plan in plans:
+            keys = [k for _u, _p, k in plan.subjects]
+            pkeys = [p[0] for p in plan.periods if p[2] >= today]
+            cursor.execute(
+                f"""WITH gone AS (DELETE FROM {table} o WHERE o.rule_id = %s AND o.period_end >= %s
+                        AND o.done_count = 0 AND NOT (o.subject_key = ANY(%s) AND o.period_key = ANY(%s))
+                        AND NOT EXISTS (SELECT 1 FROM {counted} c WHERE c.occurrence_id = o.id)
+                        RETURNING o.unit_id, o.period_start, o.deadline)
+                    SELECT u.region_id, gone.period_start, gone.deadline, COUNT(*)
+                    FROM gone JOIN {unit_table} u ON u.id = gone.unit_id
+                    GROUP BY u.region_id, gone.period_start, gone.deadline""",
+                [plan.rule.pk, today, keys, pkeys])
+            for region_id, start, deadline, n in cursor.fetchall():
+                deltas.add((region_id, kinds[plan.rule.pk], start, deadline), "open", -n)
 
 
 def expand(bureau: Unit, today: datetime.date | None = None, *, ahead: int = 1, rules: Any = None,
-           units: Iterable[int] | None = None, prune: bool = True) -> int:
+           units: Iterable[int] | None = None, prune: bool = True, start: datetime.date | None = None) -> int:
     """Create the occurrences of the current period (and ``ahead`` following ones) of every enabled rule.
 
-    Idempotent: the unique constraint on (rule, subject, period) and ``ignore_conflicts`` make a second
-    run create nothing. Slots of the current and coming periods that no longer have a subject (a post
-    closed, a school moved, a rule switched off) are removed unless something already counted for them.
-    Returns the number of occurrences created.
+    With ``start``, also every period from the one containing ``start`` (a year of history at once).
+    Idempotent: the unique constraint on (rule, subject, period) makes a second run create nothing. Slots of
+    the current and coming periods that no longer have a subject (a post closed, a school moved, a rule
+    switched off) are removed unless something already counted for them. The compliance tally follows every
+    slot created or removed, in the same transaction. Returns the number of occurrences created.
     """
     today = today or timezone.localdate()
     conf = settings_for(bureau)
@@ -331,42 +483,62 @@ def expand(bureau: Unit, today: datetime.date | None = None, *, ahead: int = 1, 
     heightened = list(HeightenedPeriod.objects.filter(bureau=bureau))
     rule_qs = rules if rules is not None else ObligationRule.objects.filter(bureau=bureau)
     all_rules = list(rule_qs)
-    # Slots of this and later periods that exist already: a second run builds nothing.
-    existing = list(Occurrence.objects.filter(rule__in=[r.pk for r in all_rules], period_end__gte=today)
-                    .values_list("pk", "rule_id", "subject_key", "period_key", "done_count"))
-    have = {(r, s, p) for _pk, r, s, p, _n in existing}
-    keep: set[tuple[int, str, str]] = set()
-    batch: list[tuple[Any, ...]] = []
+    first = min(start, today) if start else today
+    plans: list[_Plan] = []
     quota_updates: list[tuple[int, str, int]] = []
     for rule in all_rules:
         if not rule.enabled:
+            plans.append(_Plan(rule, [], []))
             continue
-        subjects = org.subjects(rule)
-        period = period_containing(rule.period, today, terms)
-        for _i in range(ahead + 1):
+        periods: list[tuple[Any, ...]] = []
+        period = period_containing(rule.period, first, terms)
+        last = period_containing(rule.period, today, terms)
+        for _i in range(ahead):
+            last = next_period(last, terms)
+        while period.start <= last.start:
             if rule.active_during(period.start, period.end):
                 quota = rule.quota * (_factor(heightened, period) if rule.heightened else 1)
-                if rule.heightened:
+                if rule.heightened and period.end >= today:
                     quota_updates.append((rule.pk, period.key, quota))
                 dates = occurrence_dates(rule, period, conf.remind_days)
-                fixed = (period.key, period.start, period.end, dates["due_on"], dates["deadline"], quota,
-                         dates["alert_on"])
-                for unit_id, post_id, key in subjects:
-                    ident = (rule.pk, key, period.key)
-                    keep.add(ident)
-                    if ident not in have:
-                        batch.append((rule.pk, unit_id, post_id, key, *fixed))
+                periods.append((period.key, period.start, period.end, dates["due_on"], dates["deadline"], quota,
+                                dates["alert_on"]))
             period = next_period(period, terms)
+        plans.append(_Plan(rule, org.subjects(rule), periods))
+    regions = {u.pk: u.region_id for u in org.units.values()}
+    kinds = {r.pk: r.activity_kind for r in all_rules}
+    deltas = tally.Deltas()
     with transaction.atomic():
-        _insert_occurrences(batch)
+        if prune and units is None:
+            if connection.vendor == "postgresql":
+                _prune_postgres(plans, today, deltas, kinds)
+            else:
+                _prune_generic(plans, today, deltas, kinds)
+        if connection.vendor == "postgresql":
+            created = _insert_postgres(plans, today)
+        else:
+            have = set(Occurrence.objects.filter(rule__in=[r.pk for r in all_rules], period_end__gte=first)
+                       .values_list("rule_id", "subject_key", "period_key"))
+            created = _insert_generic(plans, have, deltas, regions)
         for rule_id, key, quota in quota_updates:  # a heightened period set after expansion raises the quota
+            # Only slots nothing counted for yet: they stay open, so the tally does not change.
             Occurrence.objects.filter(rule_id=rule_id, period_key=key, done_count=0).exclude(quota=quota).update(
                 quota=quota)
-        if prune and units is None:
-            gone = [pk for pk, r, s, p, n in existing if n == 0 and (r, s, p) not in keep]
-            for i in range(0, len(gone), 500):
-                Occurrence.objects.filter(pk__in=gone[i:i + 500], counted__isnull=True).delete()
-    return len(batch)
+        deltas.apply()
+    return created
+
+
+def _prune_generic(plans: list[_Plan], today: datetime.date, deltas: tally.Deltas, kinds: dict[int, str]) -> None:
+    for plan in plans:
+        keep = {(k, p[0]) for _u, _p, k in plan.subjects for p in plan.periods if p[2] >= today}
+        candidates = (Occurrence.objects.filter(rule=plan.rule, period_end__gte=today, done_count=0,
+                                                counted__isnull=True)
+                      .values_list("pk", "subject_key", "period_key", "unit__region_id", "period_start", "deadline"))
+        gone = [(pk, region, s, d) for pk, key, pkey, region, s, d in candidates if (key, pkey) not in keep]
+        for i in range(0, len(gone), 500):
+            Occurrence.objects.filter(pk__in=[g[0] for g in gone[i:i + 500]]).delete()
+        for _pk, region, s, d in gone:
+            deltas.add((region, kinds[plan.rule.pk], s, d), "open", -1)
 
 
 def expand_all(today: datetime.date | None = None) -> int:
@@ -495,16 +667,26 @@ def match_activity(activity: Activity) -> list[Occurrence]:
 
 
 def recount(occurrence_ids: Iterable[int]) -> None:
-    for occ in Occurrence.objects.filter(pk__in=list(occurrence_ids)).select_related("rule"):
-        dates = list(Activity.objects.filter(counted__occurrence=occ, voided_at__isnull=True)
-                     .order_by("occurred_on").values_list("occurred_on", flat=True))
-        occ.done_count = len(dates)
-        occ.completed_on = dates[occ.quota - 1] if len(dates) >= occ.quota else None
-        if occ.completed_on:
-            occ.alert_on = None
-        elif occ.alert_on is None and occ.alert_stage == "" and occ.rule.period != PeriodKind.DAY:
-            occ.alert_on = occ.due_on
-        occ.save(update_fields=["done_count", "completed_on", "alert_on", "updated_at"])
+    """Count the activities of each slot again, and move it between done/late/open in the tally."""
+    deltas = tally.Deltas()
+    with transaction.atomic():
+        rows = (Occurrence.objects.filter(pk__in=list(occurrence_ids)).select_related("rule")
+                .annotate(region_id=F("unit__region_id")).order_by("pk").select_for_update(of=("self",)))
+        for occ in rows:
+            before = tally.state(occ.done_count, occ.quota, occ.completed_on, occ.deadline)
+            dates = list(Activity.objects.filter(counted__occurrence=occ, voided_at__isnull=True)
+                         .order_by("occurred_on").values_list("occurred_on", flat=True))
+            occ.done_count = len(dates)
+            occ.completed_on = dates[occ.quota - 1] if len(dates) >= occ.quota else None
+            if occ.completed_on:
+                occ.alert_on = None
+            elif occ.alert_on is None and occ.alert_stage == "" and occ.rule.period != PeriodKind.DAY:
+                occ.alert_on = occ.due_on
+            occ.save(update_fields=["done_count", "completed_on", "alert_on", "updated_at"])
+            after = tally.state(occ.done_count, occ.quota, occ.completed_on, occ.deadline)
+            region_id: int = occ.region_id  # type: ignore[attr-defined]  # annotated above
+            deltas.move((region_id, occ.rule.activity_kind, occ.period_start, occ.deadline), before, after)
+        deltas.apply()
 
 
 def void_activity(actor: Any, activity: Activity, reason: str) -> Activity:

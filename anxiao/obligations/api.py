@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
-from ninja import File, Query, Router, Schema
+from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -258,3 +258,49 @@ def activities_attach(request: HttpRequest, pk: int, file: UploadedFile = File(N
         raise ValidationError({"file": ["请选择要上传的文件"]})
     actions.add_attachment(request.user, activity, file)
     return 201, _activities(request).get(pk=pk)
+
+
+class ComplianceFilter(Schema):
+    by: str = "unit"
+    region: int | None = None
+    subtree: int | None = None
+    kind: str | None = None
+    from_: datetime.date | None = Field(None, alias="from")
+    to: datetime.date | None = None
+
+
+class ComplianceRowOut(Schema):
+    id: int | None
+    name: str | None
+    done: int
+    late: int
+    missed: int
+    total: int
+    rate: float | None
+    rag: str
+
+
+class ComplianceOut(Schema):
+    by: str
+    start: datetime.date
+    end: datetime.date
+    region_id: int | None
+    source: str
+    rate: float | None
+    done: int
+    late: int
+    missed: int
+    rows: list[ComplianceRowOut]
+
+
+@router.get("/compliance", response={200: ComplianceOut, 404: ErrorOut}, auth=AUTH, operation_id="compliance_get")
+def compliance_get(request: HttpRequest, filters_: Query[ComplianceFilter]):  # type: ignore[no-untyped-def]
+    """On-time rates per unit, person, department or region (region roll-ups come from the compliance tally)."""
+    from .views import compliance_data
+
+    params = filters_.dict(by_alias=True, exclude_none=True)
+    data = compliance_data(request.user, params)
+    return {"by": data["by"], "start": data["start"], "end": data["end"], "source": data["source"],
+            "region_id": data["within"].pk if data["within"] else None, "rate": data["total"]["rate"],
+            "done": data["total"]["done"], "late": data["total"]["late"], "missed": data["total"]["missed"],
+            "rows": [{**r, "name": str(r["name"]) if r["name"] is not None else None} for r in data["rows"]]}

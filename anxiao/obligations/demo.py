@@ -9,7 +9,7 @@ from typing import Any
 from anxiao.core.demo import DemoContext
 from anxiao.core.periods import periods_between
 
-from . import actions
+from . import actions, tally
 from .models import Activity, ActivityOccurrence, ObligationRule, Occurrence, PeriodKind
 
 HISTORY_DAYS = 365
@@ -93,5 +93,6 @@ def build(ctx: DemoContext) -> None:
     ActivityOccurrence.objects.bulk_create(
         [ActivityOccurrence(activity=a, occurrence=o) for a, o in zip(activities, owners, strict=True)], batch_size=2000)
     created = actions.expand(bureau, today)  # the next period
+    tally.rebuild()  # the history above was written in bulk
     ctx.say(f"周期性工作：{ObligationRule.objects.filter(bureau=bureau).count()} 条规则，"
             f"{len(occurrences) + created} 项应办事项，{len(activities)} 条履职记录。")

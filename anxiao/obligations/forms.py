@@ -6,7 +6,7 @@ from django import forms
 
 from anxiao.core.forms import ScopedModelForm
 
-from .models import Activity, HeightenedPeriod, ObligationRule
+from .models import Activity, HeightenedPeriod, ObligationRule, ObligationSettings
 
 
 class CommaListField(forms.CharField):
@@ -89,3 +89,23 @@ class ActivityForm(ScopedModelForm):
 
 class VoidForm(forms.Form):
     reason = forms.CharField(label="作废原因", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SettingsForm(ScopedModelForm):
+    class Meta:
+        model = ObligationSettings
+        fields = ["bureau", "spring_term_month", "spring_term_day", "autumn_term_month", "autumn_term_day",
+                  "backdate_days", "remind_days"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bureau: Any = self.fields["bureau"]
+        bureau.queryset = bureau.queryset.filter(kind="bureau")
+        if self.instance.pk:
+            bureau.disabled = True
+        # The action checks the numbers and says what is wrong in words.
+        for name in self.Meta.fields[1:]:
+            field: Any = self.fields[name]
+            field.min_value = field.max_value = None
+            field.validators = []
+            field.widget = forms.NumberInput()

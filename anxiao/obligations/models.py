@@ -219,12 +219,14 @@ def status_q(status: str, today: datetime.date) -> Q:
 class Occurrence(AnxiaoModel):
     """One expected slot: a rule, a subject (a unit; or a post; or a 包保 holder post × target school), a period."""
 
+    # No single-column indexes on the three keys: the unique constraint and the two composite indexes below
+    # lead with them, and every index costs time when a year of slots (40 million at province scale) is made.
     rule = models.ForeignKey(ObligationRule, on_delete=models.CASCADE, related_name="occurrences",
-                             verbose_name=_("规则"))
+                             verbose_name=_("规则"), db_index=False)
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="occurrences",
-                             verbose_name=_("单位"))
+                             verbose_name=_("单位"), db_index=False)
     post = models.ForeignKey("org.Post", null=True, blank=True, on_delete=models.PROTECT, related_name="occurrences",
-                             verbose_name=_("责任岗位"))
+                             verbose_name=_("责任岗位"), db_index=False)
     # "u<unit>" or "p<post>" or "p<post>u<unit>": unique with rule and period, so expansion is idempotent.
     subject_key = models.CharField(max_length=40)
     period_key = models.CharField(_("周期"), max_length=12)
@@ -236,7 +238,7 @@ class Occurrence(AnxiaoModel):
     done_count = models.PositiveSmallIntegerField(_("已完成次数"), default=0)
     completed_on = models.DateField(_("完成日期"), null=True, blank=True)
     # Next day the worker must look at this slot (reminder, overdue notice, escalation); None when nothing is left.
-    alert_on = models.DateField(null=True, blank=True, db_index=True)
+    alert_on = models.DateField(null=True, blank=True)
     alert_stage = models.CharField(max_length=12, blank=True)  # "", "reminded", "overdue", "escalated"
 
     scope_unit_fields = ("unit", "post__unit")
@@ -253,7 +255,8 @@ class Occurrence(AnxiaoModel):
         ]
         indexes = [
             models.Index(fields=["unit", "period_start"]),
-            models.Index(fields=["post", "deadline"]),
+            models.Index(fields=["post", "deadline"], name="occurrence_post_deadline", condition=Q(post__isnull=False)),
+            models.Index(fields=["alert_on"], name="occurrence_alert_on", condition=Q(alert_on__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -341,3 +344,30 @@ class ActivityAttachment(AnxiaoModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ComplianceTally(models.Model):
+    """Occurrence counts per region × activity kind × period, kept by the actions that change occurrences.
+
+    The region roll-ups read this instead of scanning the occurrences (about 40 million a year at province
+    scale). ``total`` counts every slot, ``done`` the ones met by their deadline, ``late`` the ones met after
+    it; the rest are open, and whether an open slot is missed, due or upcoming follows from ``deadline`` and
+    ``period_start`` on the day the figures are read — so nothing here goes stale as the days pass.
+    ``actions.rebuild_tally`` recomputes it from the occurrences (after a unit moves to another region).
+    """
+
+    region = models.ForeignKey("org.Region", on_delete=models.CASCADE, related_name="+")
+    activity_kind = models.CharField(max_length=30)
+    period_start = models.DateField()
+    deadline = models.DateField()
+    total = models.IntegerField(default=0)
+    done = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "activity_kind", "period_start", "deadline"],
+                                               name="compliance_tally_once")]
+        indexes = [models.Index(fields=["period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.activity_kind} {self.period_start}–{self.deadline}"

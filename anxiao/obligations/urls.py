@@ -21,4 +21,5 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     *urlpatterns_for(views.RULES, "rules"),
     *urlpatterns_for(views.HEIGHTENED, "heightened"),
+    *urlpatterns_for(views.SETTINGS, "settings"),
 ]

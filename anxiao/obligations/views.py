@@ -23,13 +23,14 @@ from anxiao.core.crud import Crud, detail_view, list_view
 from anxiao.core.periods import period_containing
 from anxiao.org.models import Post, Region, Unit
 
-from . import actions, filters, forms
+from . import actions, filters, forms, tally
 from .models import (
     Activity,
     ActivityAttachment,
     ActivityKind,
     HeightenedPeriod,
     ObligationRule,
+    ObligationSettings,
     Occurrence,
     PeriodKind,
     Status,
@@ -302,6 +303,8 @@ RULES = Crud(
                    ("状态", lambda r: "启用" if r.enabled else "停用")],
     detail_template="obligations/rule_detail.html", detail_context=_rule_context,
     search_placeholder="名称、编号或条款",
+    extra_actions=(("重点敏感时期", "obligations:heightened_list"), ("学期与提醒设置", "obligations:settings_list"),
+                   ("群机器人", "notifications:webhook_list")),
 )
 
 HEIGHTENED = Crud(
@@ -313,6 +316,22 @@ HEIGHTENED = Crud(
     detail_fields=[("名称", lambda h: h.name), ("教育局", lambda h: h.bureau), ("开始", lambda h: h.starts_on),
                    ("结束", lambda h: h.ends_on), ("检查次数倍数", lambda h: h.factor)],
     search_placeholder="名称",
+)
+
+SETTINGS = Crud(
+    name="settings", app="obligations", model=ObligationSettings, title="学期与提醒设置", form=forms.SettingsForm,
+    save=actions.save_settings_record,
+    columns=[("教育局", lambda c: c.bureau), ("春季学期开始", lambda c: f"{c.spring_term_month}月{c.spring_term_day}日"),
+             ("秋季学期开始", lambda c: f"{c.autumn_term_month}月{c.autumn_term_day}日"),
+             ("允许补录天数", lambda c: c.backdate_days), ("提前提醒天数", lambda c: c.remind_days)],
+    select_related=("bureau",),
+    detail_fields=[("教育局", lambda c: c.bureau),
+                   ("春季学期开始", lambda c: f"{c.spring_term_month}月{c.spring_term_day}日"),
+                   ("秋季学期开始", lambda c: f"{c.autumn_term_month}月{c.autumn_term_day}日"),
+                   ("允许补录天数", lambda c: f"{c.backdate_days} 天"),
+                   ("截止前提醒", lambda c: f"{c.remind_days} 天"),
+                   ("说明", lambda c: "新的学期日期和提醒天数用于此后展开的应办事项；已生成的不变。")],
+    search_placeholder="教育局",
 )
 
 
@@ -355,44 +374,84 @@ def compliance_rows(qs: Any, by: str, today: datetime.date, within: Region | Non
     else:
         for g in grouped:
             rows[g[key]] = {"id": g[key], "name": g[name], "done": g["done"], "late": g["late"], "missed": g["missed"]}
-    out = []
-    for row in rows.values():
+    return _finish(list(rows.values()))
+
+
+def _finish(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for row in rows:
         total = row["done"] + row["late"] + row["missed"]
         row["total"] = total
         row["rate"] = round(100 * row["done"] / total, 1) if total else None
         row["rag"] = rag(row["rate"])
-        out.append(row)
-    out.sort(key=lambda r: (r["rate"] if r["rate"] is not None else 101, str(r["name"])))
-    return out
+    rows.sort(key=lambda r: (r["rate"] if r["rate"] is not None else 101, str(r["name"])))
+    return rows
+
+
+def region_rows(region_paths: Any, within: Region | None, start: datetime.date, end: datetime.date,
+                today: datetime.date, kind: str = "") -> list[dict[str, Any]]:
+    """The region roll-up read from the compliance tally (same rows as ``compliance_rows(..., "region")``)."""
+    counts = tally.region_counts(region_paths, start, end, today, kind)
+    children = list(Region.objects.filter(parent=within)) if within else []
+    rows: dict[Any, dict[str, Any]] = {}
+    for path, c in counts.items():
+        if within is not None:
+            child = next((ch for ch in children if path.startswith(ch.path)), None)
+            if child is None:
+                continue
+            rid, name = child.pk, child.name
+        else:
+            rid, name = None, "全部"
+        row = rows.setdefault(rid, {"id": rid, "name": name, "done": 0, "late": 0, "missed": 0, "due": 0})
+        row["done"] += c[Status.DONE]
+        row["late"] += c[Status.LATE]
+        row["missed"] += c[Status.MISSED]
+        row["due"] += c[Status.DUE]
+    return _finish(list(rows.values()))
+
+
+def _region_within(user: Any, region_id: Any) -> Region | None:
+    if region_id:
+        return get_visible_or_404(Region, user, pk=region_id)
+    scope = user_scope(user)
+    top = Region.objects.visible_to(user).filter(level__in=["county", "city", "province"])
+    return top.order_by("path").first() if not scope.everything else top.filter(parent__isnull=True).first()
+
+
+def compliance_data(user: Any, params: Any, today: datetime.date | None = None) -> dict[str, Any]:
+    """What the compliance page and the API show. Region roll-ups for users whose scope is a set of regions
+    (or everything) come from the compliance tally; the other dimensions and unit scopes from the occurrences."""
+    today = today or timezone.localdate()
+    by = params.get("by", "")
+    by = by if by in DIMENSIONS else "unit"
+    start = filters._date(params.get("from")) or today.replace(month=1, day=1)
+    end = filters._date(params.get("to")) or today
+    within = _region_within(user, params.get("region")) if by == "region" else None
+    scope = user_scope(user)
+    kind = params.get("kind") or ""
+    source = "occurrences"
+    if by == "region" and not scope.unit_paths and not params.get("subtree"):
+        region_paths = None if scope.everything else scope.region_paths
+        rows = region_rows(region_paths, within, start, end, today, kind)
+        source = "tally"
+    else:
+        qs = Occurrence.objects.visible_to(user).filter(period_start__gte=start, period_start__lte=end)
+        qs = filters.filter_occurrences(qs, {k: v for k, v in params.items() if k in ("subtree", "region", "kind")},
+                                        today)
+        rows = compliance_rows(qs, by, today, within)
+    total: dict[str, Any] = {k: sum(r[k] for r in rows) for k in ("done", "late", "missed")}
+    n = sum(total.values())
+    total["rate"] = round(100 * total["done"] / n, 1) if n else None
+    total["rag"] = rag(total["rate"])
+    return {"rows": rows, "by": by, "start": start, "end": end, "total": total, "within": within, "source": source}
 
 
 @login_required
 def compliance(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    by = request.GET.get("by", "")
-    by = by if by in DIMENSIONS else "unit"
-    start = filters._date(request.GET.get("from")) or today.replace(month=1, day=1)
-    end = filters._date(request.GET.get("to")) or today
-    qs = Occurrence.objects.visible_to(request.user).filter(period_start__gte=start, period_start__lte=end)
-    qs = filters.filter_occurrences(qs, {k: v for k, v in request.GET.items() if k in ("subtree", "region", "kind")},
-                                    today)
-    within = None
-    if by == "region":
-        region_id = request.GET.get("region")
-        if region_id:
-            within = get_visible_or_404(Region, request.user, pk=region_id)
-        else:
-            scope = user_scope(request.user)
-            top = Region.objects.visible_to(request.user).filter(level__in=["county", "city", "province"])
-            within = top.order_by("path").first() if not scope.everything else top.filter(parent__isnull=True).first()
-    rows = compliance_rows(qs, by, today, within)
-    total = {k: sum(r[k] for r in rows) for k in ("done", "late", "missed")}
-    n = sum(total.values())
-    total["rate"] = round(100 * total["done"] / n, 1) if n else None
-    total["rag"] = rag(total["rate"])
+    data = compliance_data(request.user, request.GET)
+    by = data["by"]
     return render(request, "obligations/compliance.html", {
-        "rows": rows, "by": by, "dimensions": [(k, v[0]) for k, v in DIMENSIONS.items()], "label": DIMENSIONS[by][0],
-        "param": DIMENSIONS[by][3], "start": start, "end": end, "total": total, "within": within,
+        **data, "dimensions": [(k, v[0]) for k, v in DIMENSIONS.items()], "label": DIMENSIONS[by][0],
+        "param": DIMENSIONS[by][3], "kinds": ActivityKind.choices, "kind": request.GET.get("kind", ""),
     })
 
 

@@ -73,7 +73,16 @@ def adopt(actor: Any, bureau: Unit, code: str) -> Policy:
             doc_number=pack["doc_number"], date=pack["date"], source=pack["source"], notes=pack["notes"],
             adopted_at=timezone.now(), adopted_by=actor if getattr(actor, "pk", None) else None,
         )
-        return _write(policy, pack)
+        _write(policy, pack)
+        from anxiao.obligations.packs import available_packs
+
+        if pack["obligations"] and pack["code"] in available_packs():
+            # The pack's quotas become the bureau's obligation rules; a rule asking the same as one already
+            # there (usually the national one) switches that one off instead of asking twice.
+            from anxiao.obligations.actions import load_rules
+
+            load_rules(actor, bureau, [pack["code"]])
+        return policy
 
 
 def _require_editable(actor: Any, policy: Policy) -> None:

@@ -18,7 +18,21 @@ def _hook(w):  # type: ignore[no-untyped-def]
 
 BUREAU_WRITERS = {"sysadmin", "bureau_admin"}
 
+def _url(name: str, with_pk: bool = False):  # type: ignore[no-untyped-def]
+    if with_pk:
+        return lambda w: reverse(f"notifications:{name}", args=[_hook(w).pk])
+    return lambda w: _hook(w) and reverse(f"notifications:{name}")
+
+
 CASES = [
+    Case("notifications:webhook_list", _url("webhook_list"), markers={"bureau_a": lambda w: "安全办钉钉群"}),
+    Case("notifications:webhook_create", _url("webhook_create"), kind="write"),
+    Case("notifications:webhook_detail", _url("webhook_detail", True), target="bureau_a"),
+    Case("notifications:webhook_edit", _url("webhook_edit", True), target="bureau_a", kind="write",
+         writers=BUREAU_WRITERS),
+    # Sends to 127.0.0.1:9 (nothing listens): the page says it failed and goes back to the robot.
+    Case("notifications:webhook_test", _url("webhook_test", True), target="bureau_a", kind="write", method="post",
+         data=lambda w: {}, ok=302, writers=BUREAU_WRITERS),
     # Everybody has their own inbox; nobody sees anyone else's.
     Case("notifications:inbox", lambda w: reverse("notifications:inbox")),
     Case("notifications:read_all", lambda w: reverse("notifications:read_all"), method="post", data=lambda w: {},

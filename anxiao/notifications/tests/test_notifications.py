@@ -152,3 +152,48 @@ def test_it_counts_unread_notices_in_the_bell(world, rf) -> None:
     assert "2 条未读" in html
     actions.mark_read(world.users["school_admin"])
     assert "0 条未读" in Template("{% load notifications %}{% bell %}").render(Context({"request": request}))
+
+
+def test_a_bureau_adds_a_robot_on_the_web_and_sends_a_test_message(world, as_user) -> None:
+
+
+    with FakeRobot() as robot:
+        # given the bureau admin on the new-robot form
+        client = as_user("bureau_admin")
+        # when they save a WeCom robot with the fake robot's address and press the test button
+        response = client.post("/notifications/webhooks/new/", {"bureau": world.bureau_a.pk, "name": "安全办企业微信群",
+                                                                "kind": "wecom", "url": robot.url, "enabled": "on"})
+        hook = WebhookEndpoint.objects.get(name="安全办企业微信群")
+        assert response.status_code == 302
+        page = client.get(f"/notifications/webhooks/{hook.pk}/").content.decode()
+        response = client.post(f"/notifications/webhooks/{hook.pk}/test/", follow=True)
+    # then the robot received one message in WeCom's format, the page says so, and the token is not shown
+    assert len(robot.received) == 1 and robot.received[0]["msgtype"] == "markdown"
+    assert "测试消息已发送" in response.content.decode()
+    assert "access_token=t" not in page and "发送测试消息" in page
+
+
+def test_a_failing_robot_says_why_on_the_page(world, as_user) -> None:
+
+
+    with FakeRobot({"errcode": 310000, "errmsg": "keywords not in content"}) as robot:
+        hook = WebhookEndpoint.objects.create(bureau=world.bureau_a, name="钉钉群", kind="dingtalk", url=robot.url)
+        response = as_user("bureau_admin").post(f"/notifications/webhooks/{hook.pk}/test/", follow=True)
+    assert "发送失败：群机器人返回错误 310000" in response.content.decode()
+
+
+@pytest.mark.parametrize(("url", "message"), [
+    ("oapi.dingtalk.com/robot/send?access_token=x", "地址应以 http:// 或 https:// 开头"),
+    ("https://", "地址中缺少主机名"),
+    ("https://oapi.dingtalk.com/robot/send?access token=x y", "地址格式不正确"),
+    ("", "请填写群机器人的地址"),
+])
+def test_an_invalid_robot_address_is_refused_in_words(world, as_user, url, message) -> None:
+    # when the bureau admin saves a robot with a bad address
+    response = as_user("bureau_admin").post("/notifications/webhooks/new/", {
+        "bureau": world.bureau_a.pk, "name": "群", "kind": "dingtalk", "url": url})
+    # then the form is shown again with the reason on the address field, and nothing is saved
+
+
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()

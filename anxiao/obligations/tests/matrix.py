@@ -41,6 +41,12 @@ def fixtures(w):  # type: ignore[no-untyped-def]
     return w.obligations
 
 
+def _settings(w):  # type: ignore[no-untyped-def]
+    from anxiao.obligations.models import ObligationSettings
+
+    return ObligationSettings.objects.get_or_create(bureau=w.bureau_a)[0]
+
+
 def _pk(name: str):  # type: ignore[no-untyped-def]
     return lambda w: fixtures(w)[name].pk
 
@@ -77,6 +83,13 @@ CASES = [
     Case("obligations:rule_edit", _url("rule_edit", "rule"), target=RULE_TARGET, kind="write",
          writers=BUREAU_WRITERS),
     Case("obligations:heightened_list", _url("heightened_list")),
+    Case("obligations:settings_list", lambda w: _settings(w) and reverse("obligations:settings_list"),
+         markers={"bureau_a": lambda w: f"/obligations/settings/{_settings(w).pk}/"}),
+    Case("obligations:settings_create", _url("settings_create"), kind="write"),
+    Case("obligations:settings_detail", lambda w: reverse("obligations:settings_detail", args=[_settings(w).pk]),
+         target="bureau_a"),
+    Case("obligations:settings_edit", lambda w: reverse("obligations:settings_edit", args=[_settings(w).pk]),
+         target="bureau_a", kind="write", writers=BUREAU_WRITERS),
     Case("obligations:heightened_create", _url("heightened_create"), kind="write"),
     Case("obligations:heightened_detail", _url("heightened_detail", "heightened"), target="bureau_a"),
     Case("obligations:heightened_edit", _url("heightened_edit", "heightened"), target="bureau_a", kind="write"),
@@ -93,6 +106,7 @@ CASES = [
     Case("api:occurrences_list", lambda w: fixtures(w) and "/api/v1/occurrences", api=True,
          markers={"a1": lambda w: f'"id": {fixtures(w)["occ"].pk},'}),
     Case("api:occurrences_get", lambda w: f"/api/v1/occurrences/{_pk('occ')(w)}", target="a1", api=True),
+    Case("api:compliance_get", lambda w: fixtures(w) and "/api/v1/compliance?by=region", api=True),
     Case("api:activities_list", lambda w: fixtures(w) and "/api/v1/activities", api=True, markers={"a1": lambda w: "安全会议"}),
     Case("api:activities_get", lambda w: f"/api/v1/activities/{_pk('activity')(w)}", target="a1", api=True),
     Case("api:activities_create", lambda w: "/api/v1/activities", target="a1", kind="write", method="post",

@@ -325,3 +325,31 @@ def test_it_loads_rules_from_the_command_line(world) -> None:
     with pytest.raises(CommandError):
         call_command("obligations", "settings", "--bureau", str(world.bureau_a.pk), "--spring", "9-1",
                      "--autumn", "2-1")
+
+
+def test_adopting_a_seed_pack_runs_its_rules_as_written_without_asking_twice(world) -> None:
+    from anxiao.policies import actions as policies
+
+    # given bureau A runs the national rules
+    w = world
+    actions.load_rules(None, w.bureau_a, ["national"])
+    # when it adopts s000 (ledger by the 28th) and s002 (drills and lessons repeating national quotas)
+    policies.adopt(None, w.bureau_a, "s000")
+    policies.adopt(None, w.bureau_a, "s002")
+    actions.expand(w.bureau_a, TODAY)
+    # then s000's 28th-of-month ledger rule is on and the national one it repeats is off, saying why
+    ledger = ObligationRule.objects.get(bureau=w.bureau_a, code="s000.school.monthly_hazard_ledger")
+    national = ObligationRule.objects.get(bureau=w.bureau_a, code="national.school.monthly_ledger_report")
+    assert ledger.enabled and ledger.due_day == 28 and not national.enabled
+    assert "s000" in national.note
+    # and a1 is asked for one ledger in March, by the 28th, from s000's clause
+    march = Occurrence.objects.filter(unit=w.a1, period_key="2026-03", rule__activity_kind="report_submission",
+                                      rule__period="month")
+    assert [(o.rule.code, o.due_on) for o in march] == [("s000.school.monthly_hazard_ledger", D(2026, 3, 28))]
+    # and s002's quotas replace the national ones: one monthly drill for a1, one quarterly for the kindergarten
+    drills = Occurrence.objects.filter(rule__activity_kind="drill", period_key__in=["2026-03", "2026-Q1"])
+    assert sorted((o.unit_id, o.rule.code) for o in drills) == sorted([
+        (w.a1.pk, "s002.school.monthly_drill"), (w.a2.pk, "s002.kindergarten.quarterly_drill")])
+    # and recording one drill satisfies a1's single slot
+    actions.record_activity(None, kind="drill", unit=w.a1, occurred_on=TODAY, today=TODAY)
+    assert Occurrence.objects.get(unit=w.a1, rule__code="s002.school.monthly_drill", period_key="2026-03").done_count == 1

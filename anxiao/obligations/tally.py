@@ -1,0 +1,177 @@
+"""The compliance tally: occurrence counts per region × activity kind × period (see ``models.ComplianceTally``).
+
+Only the obligation actions call the writers here (expansion, recounting, rule changes); the compliance
+pages and the API read :func:`region_rows`. :func:`live_counts` computes the same figures from the
+occurrences themselves; the tests compare the two after every kind of change.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, Sum
+
+from .models import ComplianceTally, Occurrence, Status
+
+Key = tuple[int, str, datetime.date, datetime.date]  # region id, activity kind, period start, deadline
+TABLE = ComplianceTally._meta.db_table
+
+
+def state(done_count: int, quota: int, completed_on: datetime.date | None, deadline: datetime.date) -> str:
+    """'done', 'late' or 'open' — the part of an occurrence's status that does not depend on today."""
+    if done_count >= quota and completed_on is not None:
+        return "late" if completed_on > deadline else "done"
+    return "open"
+
+
+class Deltas:
+    """Changes to apply to the tally in one statement per batch."""
+
+    def __init__(self) -> None:
+        self.rows: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0])
+
+    def add(self, key: Key, st: str, sign: int = 1) -> None:
+        row = self.rows[key]
+        row[0] += sign
+        if st == "done":
+            row[1] += sign
+        elif st == "late":
+            row[2] += sign
+
+    def move(self, key: Key, old: str, new: str) -> None:
+        if old != new:
+            self.add(key, old, -1)
+            self.add(key, new, 1)
+
+    def apply(self) -> None:
+        changes = [(k, v) for k, v in self.rows.items() if any(v)]
+        self.rows.clear()
+        if not changes:
+            return
+        ops = connection.ops
+        day = ops.adapt_datefield_value
+        table = ops.quote_name(TABLE)
+        sql = (f"INSERT INTO {table} (region_id, activity_kind, period_start, deadline, total, done, late) "
+               "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (region_id, activity_kind, period_start, deadline) "
+               f"DO UPDATE SET total = {table}.total + excluded.total, done = {table}.done + excluded.done, "
+               f"late = {table}.late + excluded.late")
+        params = [(r, k, day(s), day(d), t, dn, lt) for (r, k, s, d), (t, dn, lt) in sorted(changes)]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+
+
+def rebuild() -> int:
+    """Recompute the whole tally from the occurrences. Returns the number of tally rows."""
+    ops = connection.ops
+    table = ops.quote_name(TABLE)
+    occ = ops.quote_name(Occurrence._meta.db_table)
+    from anxiao.org.models import Unit
+
+    from .models import ObligationRule
+
+    unit = ops.quote_name(Unit._meta.db_table)
+    rule = ops.quote_name(ObligationRule._meta.db_table)
+    met = "o.done_count >= o.quota AND o.completed_on IS NOT NULL"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(
+            f"INSERT INTO {table} (region_id, activity_kind, period_start, deadline, total, done, late) "
+            f"SELECT u.region_id, r.activity_kind, o.period_start, o.deadline, COUNT(*), "
+            f"SUM(CASE WHEN {met} AND o.completed_on <= o.deadline THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN {met} AND o.completed_on > o.deadline THEN 1 ELSE 0 END) "
+            f"FROM {occ} o JOIN {unit} u ON u.id = o.unit_id JOIN {rule} r ON r.id = o.rule_id "
+            "GROUP BY u.region_id, r.activity_kind, o.period_start, o.deadline")
+    return int(ComplianceTally.objects.count())
+
+
+def recount_rule_kind(rule_id: int, old_kind: str, new_kind: str) -> None:
+    """A rule changed its activity kind: move its occurrences' counts from the old kind to the new one."""
+    if old_kind == new_kind:
+        return
+    deltas = Deltas()
+    rows = (Occurrence.objects.filter(rule_id=rule_id)
+            .values_list("unit__region_id", "period_start", "deadline", "done_count", "quota", "completed_on"))
+    for region_id, start, deadline, done_count, quota, completed_on in rows.iterator(chunk_size=5000):
+        st = state(done_count, quota, completed_on, deadline)
+        deltas.add((region_id, old_kind, start, deadline), st, -1)
+        deltas.add((region_id, new_kind, start, deadline), st, 1)
+    deltas.apply()
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+
+def _classify(rows: Iterable[tuple[Any, datetime.date, datetime.date, int, int, int]],
+              today: datetime.date) -> dict[Any, dict[str, int]]:
+    """(group, period start, deadline, total, done, late) rows -> counts per status per group."""
+    out: dict[Any, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Status.values, 0))
+    for group, start, deadline, total, done, late in rows:
+        counts = out[group]
+        counts[Status.DONE] += done
+        counts[Status.LATE] += late
+        open_ = total - done - late
+        if deadline < today:
+            counts[Status.MISSED] += open_
+        elif start > today:
+            counts[Status.UPCOMING] += open_
+        else:
+            counts[Status.DUE] += open_
+    return out
+
+
+def region_counts(region_paths: Iterable[str] | None, start: datetime.date, end: datetime.date,
+                  today: datetime.date, kind: str = "") -> dict[str, dict[str, int]]:
+    """Counts per status for each region (keyed by the region's path) whose slots start in [start, end].
+
+    ``region_paths`` limits the regions (a user's region scope); None means every region.
+    """
+    from anxiao.org.models import Region
+
+    qs = ComplianceTally.objects.filter(period_start__gte=start, period_start__lte=end)
+    if kind:
+        qs = qs.filter(activity_kind=kind)
+    open_ = F("total") - F("done") - F("late")
+    grouped = qs.values("region_id").annotate(
+        done_=Sum("done"), late_=Sum("late"),
+        missed_=Sum(open_, filter=Q(deadline__lt=today)),
+        upcoming_=Sum(open_, filter=Q(period_start__gt=today)),
+        due_=Sum(open_, filter=Q(period_start__lte=today, deadline__gte=today))).order_by()
+    by_region: dict[int, dict[str, int]] = {g["region_id"]: {Status.DONE: g["done_"] or 0, Status.LATE: g["late_"] or 0,
+                                  Status.MISSED: g["missed_"] or 0, Status.UPCOMING: g["upcoming_"] or 0,
+                                  Status.DUE: g["due_"] or 0} for g in grouped}
+    paths = dict(Region.objects.filter(pk__in=list(by_region)).values_list("pk", "path"))
+    out: dict[str, dict[str, int]] = {}
+    allowed = tuple(region_paths) if region_paths is not None else None
+    for region_id, counts in by_region.items():
+        path = paths.get(region_id)
+        if path is None or (allowed is not None and not path.startswith(allowed)):
+            continue
+        out[path] = counts
+    return out
+
+
+def live_counts(qs: Any, today: datetime.date) -> dict[tuple[int, str], dict[str, int]]:
+    """The same figures computed from occurrences: counts per status per (region id, activity kind)."""
+    counts = {s: Count("pk", filter=_status_q(s, today)) for s in Status.values}
+    out: dict[tuple[int, str], dict[str, int]] = {}
+    for row in qs.values("unit__region_id", "rule__activity_kind").annotate(**counts).order_by():
+        out[(row["unit__region_id"], row["rule__activity_kind"])] = {s: row[s] for s in Status.values}
+    return out
+
+
+def tally_counts(today: datetime.date) -> dict[tuple[int, str], dict[str, int]]:
+    rows = ComplianceTally.objects.values_list("region_id", "activity_kind", "period_start", "deadline", "total",
+                                               "done", "late")
+    out = _classify((((r, k), s, d, t, dn, lt) for r, k, s, d, t, dn, lt in rows), today)
+    return {k: v for k, v in out.items() if any(v.values())}
+
+
+def _status_q(status: str, today: datetime.date) -> Q:
+    from .models import status_q
+
+    return status_q(status, today)
+
