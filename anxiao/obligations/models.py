@@ -196,6 +196,9 @@ class HeightenedPeriod(AnxiaoModel):
         return f"{self.name}（{self.starts_on}–{self.ends_on}）"
 
 
+SCOPE_ID_LIST_LIMIT = 5000  # beyond this many units, a subquery instead of an id list
+
+
 class OccurrenceQuerySet(ScopedQuerySet["Occurrence"]):
     def with_status(self, status: str, today: datetime.date | None = None) -> OccurrenceQuerySet:
         return self.filter(status_q(status, today or timezone.localdate()))
@@ -243,6 +246,25 @@ class Occurrence(AnxiaoModel):
 
     scope_unit_fields = ("unit", "post__unit")
     audited = False  # generated in bulk; the activities that satisfy it are audited
+
+    @classmethod
+    def scope_q(cls, scope: Scope, write: bool = False) -> Q:
+        """Same rule as ``scope_unit_fields``, written as ``unit_id IN (ids) OR post_id IN (ids)``: joins on the
+        unit's and the post's unit's path prefixes make PostgreSQL scan every occurrence (a county's roll-up by
+        unit took 2.6 s over 6.4 M slots; benchmarks/bench_obligations.py)."""
+        from anxiao.org.models import Post, Unit
+
+        if scope.everything:
+            return Q()
+        units = Unit.objects.filter(scope.unit_q()).order_by()
+        ids = list(units.values_list("id", flat=True)[: SCOPE_ID_LIST_LIMIT + 1])
+        if not ids:
+            return NOTHING
+        if len(ids) > SCOPE_ID_LIST_LIMIT:
+            return Q(unit__in=units.values("id")) | Q(post__in=Post.objects.filter(unit__in=units.values("id"))
+                                                           .values("id"))
+        post_ids = list(Post.objects.filter(unit_id__in=ids).order_by().values_list("id", flat=True))
+        return Q(unit_id__in=ids) | Q(post_id__in=post_ids)
 
     objects: ClassVar[Any] = OccurrenceQuerySet.as_manager()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from anxiao.core.demo import DemoContext
@@ -15,6 +16,16 @@ from .models import LedgerStatus, MonthlyLedger
 
 def _at(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 30)))
+
+
+def _sent_days(schools: list[Any], months: list[datetime.date]) -> dict[tuple[int, datetime.date], Any]:
+    """(school, month) → the day the obligations history says its ledger was sent, or None if it never was."""
+    from anxiao.obligations.models import ActivityKind, Occurrence, PeriodKind
+
+    slots = Occurrence.objects.filter(rule__activity_kind=ActivityKind.REPORT_SUBMISSION, rule__period=PeriodKind.MONTH,
+                                      unit__in=schools, period_start__in=months).annotate(
+        sent_on=Max("counted__activity__occurred_on", filter=Q(counted__activity__voided_at__isnull=True)))
+    return {(unit_id, month): day for unit_id, month, day in slots.values_list("unit_id", "period_start", "sent_on")}
 
 
 def build(ctx: DemoContext) -> None:
@@ -31,6 +42,10 @@ def build(ctx: DemoContext) -> None:
         months.append(month)
     # History is written directly (drafted from the demo's own hazards, then frozen as if submitted); the
     # submission chain itself is exercised by the tests and by the current month, which is left to the schools.
+    # The obligations demo, which runs first, decided on which day each school sent each month's ledger (its
+    # report_submission activities counted for the monthly-ledger slots); the ledgers follow it, so the
+    # compliance pages and the ledger status agree. A month it has no slot for is drawn here.
+    sent = _sent_days([s["school"] for s in ctx.data["schools"]], months)
     history: list[MonthlyLedger] = []
     for index, s in enumerate(ctx.data["schools"]):
         school: Any = s["school"]
@@ -38,12 +53,18 @@ def build(ctx: DemoContext) -> None:
         deputy = users.get(s["safety_deputy"].holder_id, system)
         careless = index % 7 == 3  # a few schools are often late or miss a month
         for month in reversed(months):
-            roll = ctx.rng.random()
-            if careless and roll < 0.15:
-                continue  # never sent
-            late = (careless and roll < 0.5) or roll < 0.06
-            day = month.replace(day=28) + datetime.timedelta(days=ctx.rng.randint(1, 4)) if late else \
-                month.replace(day=ctx.rng.randint(20, 28))
+            if (school.pk, month) in sent:
+                day = sent[(school.pk, month)]
+                if day is None:
+                    continue  # never sent
+                late = day > ledger.due_on(month)
+            else:
+                roll = ctx.rng.random()
+                if careless and roll < 0.15:
+                    continue  # never sent
+                late = (careless and roll < 0.5) or roll < 0.06
+                day = month.replace(day=28) + datetime.timedelta(days=ctx.rng.randint(1, 4)) if late else \
+                    month.replace(day=ctx.rng.randint(20, 28))
             history.append(MonthlyLedger(
                 unit=school, month=month, status=LedgerStatus.SUBMITTED, prepared_by=deputy, prepared_at=_at(day, 9),
                 approved_by=principal, submitted_at=_at(day, 16), due_on=ledger.due_on(month), late=late,
