@@ -128,6 +128,22 @@ def default_scope_q(model: type[models.Model], scope: Scope) -> Q:
     return q
 
 
+SCOPE_ID_LIST_LIMIT = 5000  # beyond this many units, a subquery instead of an id list
+
+
+def units_in_scope(scope: Scope) -> Any:
+    """The ids of the units in scope, for ``unit__in=``: a list when it is short, a subquery beyond the limit.
+
+    On tables of millions of rows, a join on the unit's path prefix makes PostgreSQL guess ~5 units where a
+    county has 200 and pick a plan 10x slower; an id list is planned right (benchmarks/bench_hazards.py,
+    bench_obligations.py)."""
+    from anxiao.org.models import Unit
+
+    units = Unit.objects.filter(scope.unit_q()).order_by()
+    ids = list(units.values_list("id", flat=True)[: SCOPE_ID_LIST_LIMIT + 1])
+    return units.values("id") if len(ids) > SCOPE_ID_LIST_LIMIT else ids
+
+
 def get_visible_or_404(queryset_or_model: Any, user: Any, **lookup: Any) -> Any:
     qs: Any = queryset_or_model
     if isinstance(qs, type):

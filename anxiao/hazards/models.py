@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from anxiao.core.access import Scope
+from anxiao.core.access import Scope, units_in_scope
 from anxiao.core.files import StoredFileBase
 from anxiao.core.models import AnxiaoModel, VoidableModel
 
@@ -74,12 +74,6 @@ class UpwardReason(models.TextChoices):
     FUNDS = "funds", _("资金不足")
     OUTSIDE_CAMPUS = "outside_campus", _("校园外部因素")
     OTHER = "other", _("其他需上级协调")
-
-
-# Up to this many units in a user's scope are resolved to a list of ids (one small query) so that the
-# planner sees ``unit_id = ANY(...)`` with a good row estimate and uses the ledger's covering index; a
-# wider scope (a province) stays a subquery.
-SCOPE_ID_LIST_LIMIT = 5000
 
 
 def overdue_q(today: datetime.date) -> Q:
@@ -160,16 +154,9 @@ class Hazard(VoidableModel):
 
     @classmethod
     def scope_q(cls, scope: Scope, write: bool = False) -> Q:
-        """The hazards of the units in scope. Same rule as ``scope_unit_fields = ("unit",)``, but written as
-        ``unit_id IN (ids)``: a join on the unit's path prefix makes PostgreSQL guess ~5 units where a county has
-        200, and with 2 million hazards that guess picks a plan 10× slower (benchmarks/bench_hazards.py)."""
-        from anxiao.org.models import Unit
-
-        units = Unit.objects.filter(scope.unit_q()).order_by()
-        ids = list(units.values_list("id", flat=True)[: SCOPE_ID_LIST_LIMIT + 1])
-        if len(ids) > SCOPE_ID_LIST_LIMIT:
-            return Q(unit__in=units.values("id"))
-        return Q(unit_id__in=ids)
+        """The hazards of the units in scope. Same rule as ``scope_unit_fields = ("unit",)``, written with
+        ``units_in_scope`` (an id list) so PostgreSQL plans the ledger right."""
+        return Q(unit__in=units_in_scope(scope))
 
     @property
     def number(self) -> str:

@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from anxiao.core.access import NOTHING, Scope, ScopedQuerySet, ancestor_ids
+from anxiao.core.access import NOTHING, Scope, ScopedQuerySet, ancestor_ids, units_in_scope
 from anxiao.core.models import AnxiaoModel, VoidableModel
 from anxiao.core.periods import TermCalendar
 
@@ -196,9 +196,6 @@ class HeightenedPeriod(AnxiaoModel):
         return f"{self.name}（{self.starts_on}–{self.ends_on}）"
 
 
-SCOPE_ID_LIST_LIMIT = 5000  # beyond this many units, a subquery instead of an id list
-
-
 class OccurrenceQuerySet(ScopedQuerySet["Occurrence"]):
     def with_status(self, status: str, today: datetime.date | None = None) -> OccurrenceQuerySet:
         return self.filter(status_q(status, today or timezone.localdate()))
@@ -252,19 +249,14 @@ class Occurrence(AnxiaoModel):
         """Same rule as ``scope_unit_fields``, written as ``unit_id IN (ids) OR post_id IN (ids)``: joins on the
         unit's and the post's unit's path prefixes make PostgreSQL scan every occurrence (a county's roll-up by
         unit took 2.6 s over 6.4 M slots; benchmarks/bench_obligations.py)."""
-        from anxiao.org.models import Post, Unit
+        from anxiao.org.models import Post
 
         if scope.everything:
             return Q()
-        units = Unit.objects.filter(scope.unit_q()).order_by()
-        ids = list(units.values_list("id", flat=True)[: SCOPE_ID_LIST_LIMIT + 1])
-        if not ids:
-            return NOTHING
-        if len(ids) > SCOPE_ID_LIST_LIMIT:
-            return Q(unit__in=units.values("id")) | Q(post__in=Post.objects.filter(unit__in=units.values("id"))
-                                                           .values("id"))
-        post_ids = list(Post.objects.filter(unit_id__in=ids).order_by().values_list("id", flat=True))
-        return Q(unit_id__in=ids) | Q(post_id__in=post_ids)
+        units = units_in_scope(scope)
+        posts = Post.objects.filter(unit__in=units).order_by()
+        post_ids = list(posts.values_list("id", flat=True)) if isinstance(units, list) else posts.values("id")
+        return Q(unit__in=units) | Q(post__in=post_ids)
 
     objects: ClassVar[Any] = OccurrenceQuerySet.as_manager()
 
