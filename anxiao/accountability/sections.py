@@ -86,15 +86,16 @@ def duties_and_letter(post: Any, year: int) -> Section | None:
 
 @section(40)
 def obligations_due_and_done(post: Any, year: int) -> Section | None:
-    from django.db.models import Count, F, Q
+    from django.db.models import F, Q, Sum
 
     from anxiao.obligations.models import Occurrence
 
     qs = Occurrence.objects.filter(Q(post=post) | Q(post__isnull=True, unit=post.unit), deadline__year=year,
                                    deadline__lt=timezone.localdate())
-    rows = list(qs.values("rule__title").annotate(total=Count("id"), met=Count("id", filter=Q(
-        done_count__gte=F("quota"))), on_time=Count("id", filter=Q(done_count__gte=F("quota"),
-                                                                    completed_on__lte=F("deadline")))).order_by("rule__title"))
+    # Counted per slot: a daily rule's month counts each of its days.
+    rows = list(qs.values("rule__title").annotate(
+        total=Sum("slots"), met=Sum("met_slots"),
+        on_time=Sum("met_slots", filter=~Q(completed_on__gt=F("deadline")))).order_by("rule__title"))
     if not rows:
         return None
     items = [Item(None, f"{r['rule__title']}：应办 {r['total']}，完成 {r['met']}（按期 {r['on_time']}）",

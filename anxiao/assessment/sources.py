@@ -56,28 +56,28 @@ def _year_dates(year: int) -> tuple[Any, Any]:
 
 @indicator("obligation_compliance", "履职任务完成率")
 def obligation_compliance(unit: Any, year: int) -> float | None:
-    from django.db.models import Count, F, Q
+    from django.db.models import F, Q, Sum
 
     from anxiao.obligations.models import Occurrence
 
     start, end = _year_dates(year)
     row = Occurrence.objects.filter(unit__path__startswith=unit.path, deadline__range=(start, end),
                                     deadline__lt=timezone.localdate()).aggregate(
-        total=Count("id"), met=Count("id", filter=Q(done_count__gte=F("quota"), completed_on__lte=F("deadline"))))
-    return row["met"] / row["total"] if row["total"] else None
+        total=Sum("slots"), met=Sum("met_slots", filter=~Q(completed_on__gt=F("deadline"))))
+    return (row["met"] or 0) / row["total"] if row["total"] else None
 
 
 @indicator("drill_coverage", "演练开展率")
 def drill_coverage(unit: Any, year: int) -> float | None:
-    from django.db.models import Count, F, Q
+    from django.db.models import Sum
 
     from anxiao.obligations.models import Occurrence
 
     start, end = _year_dates(year)
     row = Occurrence.objects.filter(unit__path__startswith=unit.path, rule__activity_kind="drill",
                                     deadline__range=(start, end), deadline__lt=timezone.localdate()).aggregate(
-        total=Count("id"), met=Count("id", filter=Q(done_count__gte=F("quota"))))
-    return row["met"] / row["total"] if row["total"] else None
+        total=Sum("slots"), met=Sum("met_slots"))
+    return (row["met"] or 0) / row["total"] if row["total"] else None
 
 
 @indicator("hazard_closure_on_time", "隐患按期整改率")

@@ -212,7 +212,7 @@ def _extend_lessons(ctx: DemoContext, bureau: Any, schools: list[Any], classes: 
                 day = week.start + datetime.timedelta(days=ctx.rng.randint(0, 4))
                 activities.append(Activity(kind=ActivityKind.SAFETY_LESSON, occurred_on=day, unit_id=s.pk,
                                            responsible_post_id=post.pk, title=rule.title))
-                occ.done_count, occ.completed_on = 1, day
+                occ.done_count, occ.completed_on, occ.met_slots, occ.day_mask = 1, day, 1, 1
                 owners.append(occ)
     Occurrence.objects.bulk_create(slots, batch_size=2000, ignore_conflicts=False)
     Activity.objects.bulk_create(activities, batch_size=2000)

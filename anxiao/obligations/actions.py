@@ -350,7 +350,7 @@ def occurrence_dates(rule: ObligationRule, period: Period, remind_days: int) -> 
 
 
 _OCCURRENCE_COLUMNS = ("rule_id", "unit_id", "post_id", "subject_key", "period_key", "period_start", "period_end",
-                       "due_on", "deadline", "quota", "alert_on")
+                       "due_on", "deadline", "quota", "alert_on", "slots")
 
 
 class _Plan:
@@ -360,7 +360,7 @@ class _Plan:
                  periods: list[tuple[Any, ...]]) -> None:
         self.rule = rule
         self.subjects = subjects
-        self.periods = periods  # (key, start, end, due, deadline, quota, alert)
+        self.periods = periods  # (key, start, end, due, deadline, quota, alert, slots)
 
 
 def _insert_generic(plans: list[_Plan], have: set[tuple[int, str, str]], deltas: tally.Deltas,
@@ -370,22 +370,24 @@ def _insert_generic(plans: list[_Plan], have: set[tuple[int, str, str]], deltas:
     now = ops.adapt_datetimefield_value(timezone.now())
     day = ops.adapt_datefield_value
     table = ops.quote_name(Occurrence._meta.db_table)
-    columns = (*_OCCURRENCE_COLUMNS, "done_count", "alert_stage", "created_at", "updated_at")
+    columns = (*_OCCURRENCE_COLUMNS, "done_count", "met_slots", "day_mask", "alert_stage", "created_at", "updated_at")
     sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
            "ON CONFLICT DO NOTHING")
     created = 0
     with connection.cursor() as cursor:
         for plan in plans:
             rule = plan.rule
-            for pkey, start, end, due, deadline, quota, alert in plan.periods:
+            for pkey, start, end, due, deadline, quota, alert, slots in plan.periods:
                 for unit_id, post_id, key in plan.subjects:
                     if (rule.pk, key, pkey) in have:
                         continue
                     cursor.execute(sql, (rule.pk, unit_id, post_id, key, pkey, day(start), day(end), day(due),
-                                         day(deadline), quota, day(alert) if alert else None, 0, "", now, now))
+                                         day(deadline), quota, day(alert) if alert else None, slots, 0, 0, 0, "",
+                                         now, now))
                     if cursor.rowcount == 1:
                         created += 1
-                        deltas.add((regions[unit_id], rule.activity_kind, start, deadline), "open")
+                        for k in tally.slot_keys(regions[unit_id], rule.activity_kind, start, deadline, slots):
+                            deltas.add(k, "open")
     return created
 
 
@@ -418,24 +420,27 @@ def _insert_postgres(plans: list[_Plan], today: datetime.date) -> int:
                 cursor.execute(
                     f"""WITH s AS (SELECT * FROM unnest(%s::int[], %s::int[], %s::text[]) AS s(unit_id, post_id, key)),
                     p AS (SELECT * FROM unnest(%s::text[], %s::date[], %s::date[], %s::date[], %s::date[], %s::int[],
-                                               %s::date[]) AS p(pkey, pstart, pend, due, deadline, quota, alert)),
-                    ins AS (INSERT INTO {table} ({', '.join(_OCCURRENCE_COLUMNS)}, done_count, alert_stage,
-                                                 created_at, updated_at)
+                                               %s::date[], %s::int[])
+                          AS p(pkey, pstart, pend, due, deadline, quota, alert, slots)),
+                    ins AS (INSERT INTO {table} ({', '.join(_OCCURRENCE_COLUMNS)}, done_count, met_slots, day_mask,
+                                                 alert_stage, created_at, updated_at)
                             SELECT %s, s.unit_id, s.post_id, s.key, p.pkey, p.pstart, p.pend, p.due, p.deadline,
-                                   p.quota, p.alert, 0, '', %s, %s FROM p CROSS JOIN s
-                            ON CONFLICT DO NOTHING RETURNING unit_id, period_start, deadline),
-                    agg AS (SELECT u.region_id, ins.period_start, ins.deadline, COUNT(*) AS n
+                                   p.quota, p.alert, p.slots, 0, 0, 0, '', %s, %s FROM p CROSS JOIN s
+                            ON CONFLICT DO NOTHING RETURNING unit_id, period_start, deadline, slots),
+                    agg AS (SELECT u.region_id, ins.period_start + g.i AS period_start,
+                                   ins.deadline - (ins.slots - 1 - g.i) AS deadline, COUNT(*) AS n
                             FROM ins JOIN {unit_table} u ON u.id = ins.unit_id
-                            GROUP BY u.region_id, ins.period_start, ins.deadline),
+                            CROSS JOIN LATERAL generate_series(0, ins.slots - 1) AS g(i)
+                            GROUP BY 1, 2, 3),
                     up AS (INSERT INTO {tally_table} (region_id, activity_kind, period_start, deadline, total, done,
                                                        late)
                            SELECT region_id, %s, period_start, deadline, n, 0, 0 FROM agg
                            ON CONFLICT (region_id, activity_kind, period_start, deadline)
                            DO UPDATE SET total = {tally_table}.total + excluded.total)
-                    SELECT COALESCE(SUM(n), 0) FROM agg""",
+                    SELECT COUNT(*) FROM ins""",
                     [[s[0] for s in plan.subjects], [s[1] for s in plan.subjects], keys,
                      [p[0] for p in chunk], [p[1] for p in chunk], [p[2] for p in chunk], [p[3] for p in chunk],
-                     [p[4] for p in chunk], [p[5] for p in chunk], [p[6] for p in chunk],
+                     [p[4] for p in chunk], [p[5] for p in chunk], [p[6] for p in chunk], [p[7] for p in chunk],
                      rule.pk, now, now, rule.activity_kind])
                 created += int(cursor.fetchone()[0])
     return created
@@ -457,13 +462,14 @@ def _prune_postgres(plans: list[_Plan], today: datetime.date, deltas: tally.Delt
                 f"""WITH gone AS (DELETE FROM {table} o WHERE o.rule_id = %s AND o.period_end >= %s
                         AND o.done_count = 0 AND NOT (o.subject_key = ANY(%s) AND o.period_key = ANY(%s))
                         AND NOT EXISTS (SELECT 1 FROM {counted} c WHERE c.occurrence_id = o.id)
-                        RETURNING o.unit_id, o.period_start, o.deadline)
-                    SELECT u.region_id, gone.period_start, gone.deadline, COUNT(*)
+                        RETURNING o.unit_id, o.period_start, o.deadline, o.slots)
+                    SELECT u.region_id, gone.period_start, gone.deadline, gone.slots, COUNT(*)
                     FROM gone JOIN {unit_table} u ON u.id = gone.unit_id
-                    GROUP BY u.region_id, gone.period_start, gone.deadline""",
+                    GROUP BY u.region_id, gone.period_start, gone.deadline, gone.slots""",
                 [plan.rule.pk, today, keys, pkeys])
-            for region_id, start, deadline, n in cursor.fetchall():
-                deltas.add((region_id, kinds[plan.rule.pk], start, deadline), "open", -n)
+            for region_id, start, deadline, slots, n in cursor.fetchall():
+                for k in tally.slot_keys(region_id, kinds[plan.rule.pk], start, deadline, slots):
+                    deltas.add(k, "open", -n)
 
 
 def expand(bureau: Unit, today: datetime.date | None = None, *, ahead: int = 1, rules: Any = None,
@@ -491,18 +497,29 @@ def expand(bureau: Unit, today: datetime.date | None = None, *, ahead: int = 1, 
             plans.append(_Plan(rule, [], []))
             continue
         periods: list[tuple[Any, ...]] = []
-        period = period_containing(rule.period, first, terms)
-        last = period_containing(rule.period, today, terms)
+        daily = rule.period == PeriodKind.DAY
+        stored = PeriodKind.MONTH if daily else rule.period  # a daily rule's month is one row (see Occurrence)
+        period = period_containing(stored, first, terms)
+        last = period_containing(stored, today, terms)
         for _i in range(ahead):
             last = next_period(last, terms)
         while period.start <= last.start:
             if rule.active_during(period.start, period.end):
-                quota = rule.quota * (_factor(heightened, period) if rule.heightened else 1)
-                if rule.heightened and period.end >= today:
-                    quota_updates.append((rule.pk, period.key, quota))
-                dates = occurrence_dates(rule, period, conf.remind_days)
-                periods.append((period.key, period.start, period.end, dates["due_on"], dates["deadline"], quota,
-                                dates["alert_on"]))
+                if daily:
+                    run = Period(PeriodKind.DAY, max(period.start, rule.active_from or period.start),
+                                 min(period.end, rule.active_until or period.end), period.key)
+                    # The quota is per day; a heightened period's factor is applied day by day when counting.
+                    dates = occurrence_dates(rule, Period(PeriodKind.DAY, run.end, run.end, run.key),
+                                             conf.remind_days)
+                    periods.append((run.key, run.start, run.end, dates["due_on"], dates["deadline"], rule.quota,
+                                    None, (run.end - run.start).days + 1))
+                else:
+                    quota = rule.quota * (_factor(heightened, period) if rule.heightened else 1)
+                    if rule.heightened and period.end >= today:
+                        quota_updates.append((rule.pk, period.key, quota))
+                    dates = occurrence_dates(rule, period, conf.remind_days)
+                    periods.append((period.key, period.start, period.end, dates["due_on"], dates["deadline"], quota,
+                                    dates["alert_on"], 1))
             period = next_period(period, terms)
         plans.append(_Plan(rule, org.subjects(rule), periods))
     regions = {u.pk: u.region_id for u in org.units.values()}
@@ -533,12 +550,14 @@ def _prune_generic(plans: list[_Plan], today: datetime.date, deltas: tally.Delta
         keep = {(k, p[0]) for _u, _p, k in plan.subjects for p in plan.periods if p[2] >= today}
         candidates = (Occurrence.objects.filter(rule=plan.rule, period_end__gte=today, done_count=0,
                                                 counted__isnull=True)
-                      .values_list("pk", "subject_key", "period_key", "unit__region_id", "period_start", "deadline"))
-        gone = [(pk, region, s, d) for pk, key, pkey, region, s, d in candidates if (key, pkey) not in keep]
+                      .values_list("pk", "subject_key", "period_key", "unit__region_id", "period_start", "deadline",
+                                   "slots"))
+        gone = [(pk, region, s, d, n) for pk, key, pkey, region, s, d, n in candidates if (key, pkey) not in keep]
         for i in range(0, len(gone), 500):
             Occurrence.objects.filter(pk__in=[g[0] for g in gone[i:i + 500]]).delete()
-        for _pk, region, s, d in gone:
-            deltas.add((region, kinds[plan.rule.pk], s, d), "open", -1)
+        for _pk, region, s, d, n in gone:
+            for k in tally.slot_keys(region, kinds[plan.rule.pk], s, d, n):
+                deltas.add(k, "open", -1)
 
 
 def expand_all(today: datetime.date | None = None) -> int:
@@ -669,24 +688,52 @@ def match_activity(activity: Activity) -> list[Occurrence]:
 def recount(occurrence_ids: Iterable[int]) -> None:
     """Count the activities of each slot again, and move it between done/late/open in the tally."""
     deltas = tally.Deltas()
+    heightened: dict[int, list[HeightenedPeriod]] = {}
     with transaction.atomic():
         rows = (Occurrence.objects.filter(pk__in=list(occurrence_ids)).select_related("rule")
                 .annotate(region_id=F("unit__region_id")).order_by("pk").select_for_update(of=("self",)))
         for occ in rows:
-            before = tally.state(occ.done_count, occ.quota, occ.completed_on, occ.deadline)
+            before = tally.slot_states(occ.day_mask, occ.slots, occ.completed_on, occ.deadline)
             dates = list(Activity.objects.filter(counted__occurrence=occ, voided_at__isnull=True)
                          .order_by("occurred_on").values_list("occurred_on", flat=True))
             occ.done_count = len(dates)
-            occ.completed_on = dates[occ.quota - 1] if len(dates) >= occ.quota else None
-            if occ.completed_on:
-                occ.alert_on = None
-            elif occ.alert_on is None and occ.alert_stage == "" and occ.rule.period != PeriodKind.DAY:
+            if occ.rule.period == PeriodKind.DAY:
+                _count_days(occ, dates, heightened)
+            else:
+                occ.completed_on = dates[occ.quota - 1] if len(dates) >= occ.quota else None
+                occ.met_slots = occ.day_mask = 1 if occ.completed_on else 0
+            if occ.completed_on or occ.rule.period == PeriodKind.DAY:
+                occ.alert_on = None  # daily slots are not reminded one by one: the compliance figures show them
+            elif occ.alert_on is None and occ.alert_stage == "":
                 occ.alert_on = occ.due_on
-            occ.save(update_fields=["done_count", "completed_on", "alert_on", "updated_at"])
-            after = tally.state(occ.done_count, occ.quota, occ.completed_on, occ.deadline)
+            occ.save(update_fields=["done_count", "completed_on", "met_slots", "day_mask", "alert_on", "updated_at"])
+            after = tally.slot_states(occ.day_mask, occ.slots, occ.completed_on, occ.deadline)
             region_id: int = occ.region_id  # type: ignore[attr-defined]  # annotated above
-            deltas.move((region_id, occ.rule.activity_kind, occ.period_start, occ.deadline), before, after)
+            keys = tally.slot_keys(region_id, occ.rule.activity_kind, occ.period_start, occ.deadline, occ.slots)
+            for key, old, new in zip(keys, before, after, strict=True):
+                deltas.move(key, old, new)
         deltas.apply()
+
+
+def _count_days(occ: Occurrence, dates: list[datetime.date], heightened: dict[int, list[HeightenedPeriod]]) -> None:
+    """A daily rule's month: a day is met when that day's activities reach its quota (the rule's quota, times a
+    heightened period's factor on the days it covers when the rule says so)."""
+    rule = occ.rule
+    if rule.heightened and rule.bureau_id not in heightened:
+        heightened[rule.bureau_id] = list(HeightenedPeriod.objects.filter(bureau_id=rule.bureau_id))
+    periods = heightened.get(rule.bureau_id, []) if rule.heightened else []
+    per_day: dict[datetime.date, int] = {}
+    for d in dates:
+        per_day[d] = per_day.get(d, 0) + 1
+    mask = 0
+    for i in range(occ.slots):
+        day = occ.period_start + datetime.timedelta(days=i)
+        need = occ.quota * (_factor(periods, Period(PeriodKind.DAY, day, day, "")) if periods else 1)
+        if per_day.get(day, 0) >= need:
+            mask |= 1 << i
+    occ.day_mask = mask
+    occ.met_slots = bin(mask).count("1")
+    occ.completed_on = max(per_day) if occ.met_slots >= occ.slots else None
 
 
 def void_activity(actor: Any, activity: Activity, reason: str) -> Activity:

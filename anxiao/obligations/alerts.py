@@ -89,7 +89,7 @@ def _describe(occ: Occurrence) -> str:
 
 def _advance(occ: Occurrence, today: datetime.date) -> str | None:
     """Claim the slot's next stage. Returns the stage this worker now owns, or None."""
-    if occ.done_count >= occ.quota:
+    if occ.is_met:
         stage, next_on = occ.alert_stage, None
     elif occ.alert_stage == "" and today <= occ.deadline:
         stage, next_on = "reminded", occ.deadline + datetime.timedelta(days=1)
@@ -97,7 +97,7 @@ def _advance(occ: Occurrence, today: datetime.date) -> str | None:
         stage, next_on = "escalated", None
     changed = Occurrence.objects.filter(pk=occ.pk, alert_on=occ.alert_on, alert_stage=occ.alert_stage).update(
         alert_on=next_on, alert_stage=stage, updated_at=timezone.now())
-    if changed != 1 or occ.done_count >= occ.quota:
+    if changed != 1 or occ.is_met:
         return None
     return stage
 

@@ -88,6 +88,11 @@ class RuleFilter(Schema):
     bureau: int | None = None
 
 
+class DaySlotOut(Schema):
+    date: datetime.date
+    status: str
+
+
 class OccurrenceOut(Schema):
     id: int
     rule_id: int
@@ -104,6 +109,15 @@ class OccurrenceOut(Schema):
     done_count: int
     completed_on: datetime.date | None
     status: str
+    slots: int = Field(description="应办天数：每日规则一个月一行，每天一格；其他规则为 1")
+    met_slots: int = Field(description="已完成的格数")
+    days: list[DaySlotOut] = Field(default_factory=list, description="每日规则：逐日状态")
+
+    @staticmethod
+    def resolve_days(obj: Any) -> list[dict[str, Any]]:
+        if obj.slots <= 1:
+            return []
+        return [{"date": day, "status": status} for day, status in obj.slot_states()]
 
     @staticmethod
     def resolve_rule_title(obj: Any) -> str:

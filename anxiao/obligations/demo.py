@@ -13,8 +13,9 @@ from . import actions, tally
 from .models import Activity, ActivityOccurrence, ObligationRule, Occurrence, PeriodKind
 
 HISTORY_DAYS = 365
-# Daily and per-class weekly slots are many: a shorter history shows the pattern and keeps the demo fast.
-SHORT_HISTORY_DAYS: dict[str, int] = {PeriodKind.DAY: 7, PeriodKind.WEEK: 91}
+# Per-class weekly slots are many: a shorter history shows the pattern and keeps the demo fast. Daily rules get
+# this month so far (a record a day each is the bulk of the demo's activities).
+SHORT_HISTORY_DAYS: dict[str, int] = {PeriodKind.WEEK: 91}
 LAGGARDS = 4  # schools that are clearly behind
 
 
@@ -29,6 +30,29 @@ def _diligence(ctx: DemoContext, schools: list[dict[str, Any]]) -> dict[int, flo
 def _day_between(ctx: DemoContext, first: datetime.date, last: datetime.date) -> datetime.date:
     span = max(0, (last - first).days)
     return first + datetime.timedelta(days=ctx.rng.randint(0, span))
+
+
+def _daily(ctx: DemoContext, rule: ObligationRule, subjects: list[tuple[int, int | None, str]],
+           today: datetime.date, diligence: dict[int, float], officer: dict[int, Any], occurrences: list[Occurrence],
+           planned: list[tuple[Occurrence, list[datetime.date], int | None]]) -> None:
+    """A daily rule: this month's row (one slot a day, see Occurrence), each day done or not so far."""
+    month = periods_between(PeriodKind.MONTH, today, today)[0]
+    slots = (month.end - month.start).days + 1
+    for unit_id, post_id, key in subjects:
+        occ = Occurrence(rule=rule, unit_id=unit_id, post_id=post_id, subject_key=key, period_key=month.key,
+                         period_start=month.start, period_end=month.end, due_on=month.end,
+                         deadline=month.end + datetime.timedelta(days=rule.grace_days), quota=rule.quota,
+                         slots=slots, alert_on=None)
+        rate = diligence.get(unit_id, 0.9)
+        done_dates: list[datetime.date] = []
+        for i in range((today - month.start).days + 1):
+            if ctx.rng.random() < rate:
+                occ.day_mask |= 1 << i
+                done_dates += [month.start + datetime.timedelta(days=i)] * rule.quota
+        occ.met_slots = bin(occ.day_mask).count("1")
+        occ.done_count = len(done_dates)
+        occurrences.append(occ)
+        planned.append((occ, done_dates, post_id or (officer[unit_id].pk if officer.get(unit_id) else None)))
 
 
 def build(ctx: DemoContext) -> None:
@@ -48,6 +72,9 @@ def build(ctx: DemoContext) -> None:
     for rule in ObligationRule.objects.filter(bureau=bureau, enabled=True):
         subjects = org.subjects(rule)
         if not subjects:
+            continue
+        if rule.period == PeriodKind.DAY:
+            _daily(ctx, rule, subjects, today, diligence, officer, occurrences, planned)
             continue
         days = SHORT_HISTORY_DAYS.get(rule.period, HISTORY_DAYS)
         for period in periods_between(rule.period, today - datetime.timedelta(days=days), today, conf.terms):
@@ -75,6 +102,7 @@ def build(ctx: DemoContext) -> None:
                     done_dates.sort()
                     occ.done_count = len(done_dates)
                     occ.completed_on = done_dates[-1]
+                    occ.met_slots = occ.day_mask = 1
                     occ.alert_on = None
                 elif not current:
                     # History is history: the worker does not chase a year of old slots on the first run.

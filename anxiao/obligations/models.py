@@ -196,13 +196,32 @@ class HeightenedPeriod(AnxiaoModel):
         return f"{self.name}（{self.starts_on}–{self.ends_on}）"
 
 
+def slot_status(met: bool, completed_on: datetime.date | None, start: datetime.date, deadline: datetime.date,
+                row_deadline: datetime.date, today: datetime.date) -> str:
+    """Status of one slot: met (on time or late, judged on the row), or open and missed, due or upcoming."""
+    if met:
+        return Status.LATE if completed_on is not None and completed_on > row_deadline else Status.DONE
+    if deadline < today:
+        return Status.MISSED
+    if start > today:
+        return Status.UPCOMING
+    return Status.DUE
+
+
 class OccurrenceQuerySet(ScopedQuerySet["Occurrence"]):
     def with_status(self, status: str, today: datetime.date | None = None) -> OccurrenceQuerySet:
         return self.filter(status_q(status, today or timezone.localdate()))
 
 
+# An occurrence holds ``slots`` expected daily slots in a row: one for every rule but the daily ones, whose month
+# is one row (a slot per day, ``day_mask`` bit i = day i met). Met means every slot met.
+MET = Q(met_slots__gte=F("slots"))
+
+
 def status_q(status: str, today: datetime.date) -> Q:
-    met = Q(done_count__gte=F("quota"))
+    """Status of the whole row (for a daily rule's month: done when every day is met, missed once its last day
+    is past; the per-day figures come from :func:`slot_counts`)."""
+    met = MET
     if status == Status.DONE:
         return met & Q(completed_on__lte=F("deadline"))
     if status == Status.LATE:
@@ -217,7 +236,13 @@ def status_q(status: str, today: datetime.date) -> Q:
 
 
 class Occurrence(AnxiaoModel):
-    """One expected slot: a rule, a subject (a unit; or a post; or a 包保 holder post × target school), a period."""
+    """One expected slot: a rule, a subject (a unit; or a post; or a 包保 holder post × target school), a period.
+
+    A daily rule's slots are stored a month to a row (``slots`` days from ``period_start`` to ``period_end``,
+    each met when its bit in ``day_mask`` is set): a province year is about 40 million daily slots, which
+    PostgreSQL cannot write one row each within the expansion target. Day i's own deadline is
+    ``deadline - (slots - 1 - i)``. Every other rule has ``slots`` = 1.
+    """
 
     # No single-column indexes on the three keys: the unique constraint and the two composite indexes below
     # lead with them, and every index costs time when a year of slots (40 million at province scale) is made.
@@ -236,6 +261,9 @@ class Occurrence(AnxiaoModel):
     deadline = models.DateField(_("最后期限"), db_index=True)  # due_on + grace
     quota = models.PositiveSmallIntegerField(_("应完成次数"), default=1)
     done_count = models.PositiveSmallIntegerField(_("已完成次数"), default=0)
+    slots = models.PositiveSmallIntegerField(_("应办天数"), default=1)
+    met_slots = models.PositiveSmallIntegerField(_("已完成天数"), default=0)
+    day_mask = models.BigIntegerField(default=0)  # bit i: slot i met (for a one-slot row: bit 0 = met)
     completed_on = models.DateField(_("完成日期"), null=True, blank=True)
     # Next day the worker must look at this slot (reminder, overdue notice, escalation); None when nothing is left.
     alert_on = models.DateField(null=True, blank=True)
@@ -276,9 +304,58 @@ class Occurrence(AnxiaoModel):
     def __str__(self) -> str:
         return f"{self.rule.title} · {self.period_key}"
 
+    @property
+    def is_met(self) -> bool:
+        return self.met_slots >= self.slots
+
+    @property
+    def is_daily(self) -> bool:
+        return self.rule.period == PeriodKind.DAY
+
+    def day_deadline(self, i: int) -> datetime.date:
+        return self.deadline - datetime.timedelta(days=self.slots - 1 - i)
+
+    def slot_states(self, today: datetime.date | None = None) -> list[tuple[datetime.date, str]]:
+        """(day, status) of every slot in the row."""
+        today = today or timezone.localdate()
+        return [(self.period_start + datetime.timedelta(days=i),
+                 slot_status(bool(self.day_mask >> i & 1), self.completed_on, self.period_start
+                             + datetime.timedelta(days=i), self.day_deadline(i), self.deadline, today))
+                for i in range(self.slots)]
+
+    def day_met(self, day: datetime.date) -> bool:
+        i = (day - self.period_start).days
+        return 0 <= i < self.slots and bool(self.day_mask >> i & 1)
+
+    def open_day(self, today: datetime.date | None = None) -> datetime.date:
+        """The day a one-tap record should count for: today if it is in the row and not met yet, else the latest
+        unmet day before it (a daily rule's month); the period's last day up to today for the others."""
+        today = today or timezone.localdate()
+        if self.slots > 1:
+            day = min(today, self.period_end)
+            while day >= self.period_start:
+                if not self.day_met(day):
+                    return day
+                day -= datetime.timedelta(days=1)
+        return today if self.period_start <= today <= self.period_end else min(self.period_end, today)
+
+    @property
+    def progress(self) -> str:
+        if self.slots > 1:
+            per_day = f"，每日 {self.quota} 次" if self.quota > 1 else ""
+            return f"{self.met_slots}/{self.slots} 天{per_day}"
+        return f"{self.done_count}/{self.quota}"
+
+    @property
+    def tap_due(self) -> bool:
+        """Whether "done today" applies: the slot is due, and for a daily rule's month today is not met yet."""
+        today = timezone.localdate()
+        return self.status_on(today) == Status.DUE and (self.slots == 1 or (
+            self.period_start <= today <= self.period_end and not self.day_met(today)))
+
     def status_on(self, today: datetime.date | None = None) -> str:
         today = today or timezone.localdate()
-        if self.done_count >= self.quota:
+        if self.is_met:
             return Status.LATE if self.completed_on and self.completed_on > self.deadline else Status.DONE
         if today > self.deadline:
             return Status.MISSED

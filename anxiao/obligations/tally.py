@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import F, Q, Sum
 
 from .models import ComplianceTally, Occurrence, Status
 
@@ -26,6 +26,18 @@ def state(done_count: int, quota: int, completed_on: datetime.date | None, deadl
     if done_count >= quota and completed_on is not None:
         return "late" if completed_on > deadline else "done"
     return "open"
+
+
+def slot_keys(region_id: int, kind: str, start: datetime.date, deadline: datetime.date, slots: int) -> list[Key]:
+    """The tally key of each slot of a row: slot i starts ``start + i`` and ends ``deadline - (slots - 1 - i)``."""
+    one = datetime.timedelta(days=1)
+    return [(region_id, kind, start + i * one, deadline - (slots - 1 - i) * one) for i in range(slots)]
+
+
+def slot_states(mask: int, slots: int, completed_on: datetime.date | None, deadline: datetime.date) -> list[str]:
+    """'done', 'late' or 'open' for each slot of a row."""
+    met = "late" if completed_on is not None and completed_on > deadline else "done"
+    return [met if mask >> i & 1 else "open" for i in range(slots)]
 
 
 class Deltas:
@@ -75,16 +87,25 @@ def rebuild() -> int:
 
     unit = ops.quote_name(Unit._meta.db_table)
     rule = ops.quote_name(ObligationRule._meta.db_table)
-    met = "o.done_count >= o.quota AND o.completed_on IS NOT NULL"
+    if connection.vendor == "postgresql":
+        day_start, day_deadline = "o.period_start + n.i", "o.deadline - (o.slots - 1 - n.i)"
+    else:
+        day_start = "date(o.period_start, '+' || n.i || ' days')"
+        day_deadline = "date(o.deadline, '-' || (o.slots - 1 - n.i) || ' days')"
+    met = "(o.day_mask >> n.i) & 1 = 1"
+    late = "o.completed_on IS NOT NULL AND o.completed_on > o.deadline"
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")
+        # One tally key per slot: n numbers the slots of a row (a daily rule's month has up to 31).
         cursor.execute(
             f"INSERT INTO {table} (region_id, activity_kind, period_start, deadline, total, done, late) "
-            f"SELECT u.region_id, r.activity_kind, o.period_start, o.deadline, COUNT(*), "
-            f"SUM(CASE WHEN {met} AND o.completed_on <= o.deadline THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN {met} AND o.completed_on > o.deadline THEN 1 ELSE 0 END) "
-            f"FROM {occ} o JOIN {unit} u ON u.id = o.unit_id JOIN {rule} r ON r.id = o.rule_id "
-            "GROUP BY u.region_id, r.activity_kind, o.period_start, o.deadline")
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 31) "
+            f"SELECT u.region_id, r.activity_kind, {day_start}, {day_deadline}, COUNT(*), "
+            f"SUM(CASE WHEN {met} AND NOT ({late}) THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN {met} AND {late} THEN 1 ELSE 0 END) "
+            f"FROM {occ} o JOIN n ON n.i < o.slots JOIN {unit} u ON u.id = o.unit_id "
+            f"JOIN {rule} r ON r.id = o.rule_id "
+            f"GROUP BY u.region_id, r.activity_kind, {day_start}, {day_deadline}")
     return int(ComplianceTally.objects.count())
 
 
@@ -94,11 +115,12 @@ def recount_rule_kind(rule_id: int, old_kind: str, new_kind: str) -> None:
         return
     deltas = Deltas()
     rows = (Occurrence.objects.filter(rule_id=rule_id)
-            .values_list("unit__region_id", "period_start", "deadline", "done_count", "quota", "completed_on"))
-    for region_id, start, deadline, done_count, quota, completed_on in rows.iterator(chunk_size=5000):
-        st = state(done_count, quota, completed_on, deadline)
-        deltas.add((region_id, old_kind, start, deadline), st, -1)
-        deltas.add((region_id, new_kind, start, deadline), st, 1)
+            .values_list("unit__region_id", "period_start", "deadline", "slots", "day_mask", "completed_on"))
+    for region_id, start, deadline, slots, mask, completed_on in rows.iterator(chunk_size=5000):
+        states = slot_states(mask, slots, completed_on, deadline)
+        for (_r, _k, s, d), st in zip(slot_keys(region_id, old_kind, start, deadline, slots), states, strict=True):
+            deltas.add((region_id, old_kind, s, d), st, -1)
+            deltas.add((region_id, new_kind, s, d), st, 1)
     deltas.apply()
 
 
@@ -154,13 +176,63 @@ def region_counts(region_paths: Iterable[str] | None, start: datetime.date, end:
     return out
 
 
+def slot_counts(qs: Any, group: tuple[str, ...], today: datetime.date, start: datetime.date | None = None,
+                end: datetime.date | None = None) -> dict[tuple[Any, ...], dict[str, int]]:
+    """Counts per status of the slots (not rows) of ``qs``, per tuple of ``group`` values, for the slots that
+    start in ``[start, end]``. Two queries whatever the size.
+
+    Most rows are counted in SQL: every one-slot row, and a daily rule's month when it lies inside the window
+    and is not running today. The few months that run today or cross the window's edge are counted day by day
+    in Python (at most one or two per daily rule and subject).
+    """
+    whole = Q(slots=1)
+    if start is not None:
+        whole &= Q(period_start__gte=start)
+    if end is not None:
+        whole &= Q(period_start__lte=end)
+    inside = Q(slots__gt=1) & ~Q(period_start__lte=today, deadline__gte=today)
+    partial = Q(slots__gt=1, period_start__lte=today, deadline__gte=today)
+    if start is not None:
+        inside &= Q(period_start__gte=start)
+        partial |= Q(slots__gt=1, period_start__lt=start, period_end__gte=start)
+    if end is not None:
+        inside &= Q(period_end__lte=end)
+        partial |= Q(slots__gt=1, period_start__lte=end, period_end__gt=end)
+    if start is not None:
+        partial &= Q(period_end__gte=start)
+    if end is not None:
+        partial &= Q(period_start__lte=end)
+    open_ = F("slots") - F("met_slots")
+    out: dict[tuple[Any, ...], dict[str, int]] = defaultdict(lambda: dict.fromkeys(Status.values, 0))
+    rows = qs.filter(whole | (inside & ~partial)).values(*group).annotate(
+        met=Sum("met_slots"), late=Sum("met_slots", filter=Q(completed_on__gt=F("deadline"))),
+        missed=Sum(open_, filter=Q(deadline__lt=today)), upcoming=Sum(open_, filter=Q(period_start__gt=today)),
+        due=Sum(open_, filter=Q(period_start__lte=today, deadline__gte=today))).order_by()
+    for row in rows:
+        counts = out[tuple(row[g] for g in group)]
+        counts[Status.DONE] += (row["met"] or 0) - (row["late"] or 0)
+        counts[Status.LATE] += row["late"] or 0
+        for status in (Status.MISSED, Status.UPCOMING, Status.DUE):
+            counts[status] += row[status.value] or 0
+    from .models import slot_status
+
+    one = datetime.timedelta(days=1)
+    for *key, first, slots, mask, deadline, completed_on in qs.filter(partial).values_list(
+            *group, "period_start", "slots", "day_mask", "deadline", "completed_on").order_by():
+        counts = out[tuple(key)]
+        for i in range(slots):
+            day = first + i * one
+            if (start is not None and day < start) or (end is not None and day > end):
+                continue
+            counts[slot_status(bool(mask >> i & 1), completed_on, day, deadline - (slots - 1 - i) * one, deadline,
+                               today)] += 1
+    return out
+
+
 def live_counts(qs: Any, today: datetime.date) -> dict[tuple[int, str], dict[str, int]]:
     """The same figures computed from occurrences: counts per status per (region id, activity kind)."""
-    counts = {s: Count("pk", filter=_status_q(s, today)) for s in Status.values}
-    out: dict[tuple[int, str], dict[str, int]] = {}
-    for row in qs.values("unit__region_id", "rule__activity_kind").annotate(**counts).order_by():
-        out[(row["unit__region_id"], row["rule__activity_kind"])] = {s: row[s] for s in Status.values}
-    return out
+    counts = slot_counts(qs, ("unit__region_id", "rule__activity_kind"), today)
+    return {(r, k): v for (r, k), v in counts.items() if any(v.values())}
 
 
 def tally_counts(today: datetime.date) -> dict[tuple[int, str], dict[str, int]]:

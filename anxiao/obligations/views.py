@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from anxiao.org.models import Post, Region, Unit
 
 from . import actions, filters, forms, tally
 from .models import (
+    MET,
     Activity,
     ActivityAttachment,
     ActivityKind,
@@ -69,15 +70,17 @@ def my_work_items(user: Any, today: datetime.date | None = None, limit: int = 60
     # A safety officer in the school's 安保处 answers for the school.
     units |= {p[4] for p in posts if p[2] in UNIT_RESPONSIBLE_KINDS and p[3] == UnitKind.SCHOOL_DEPARTMENT and p[4]}
     mine = Q(post_id__in=post_ids) | Q(post__isnull=True, unit_id__in=units)
-    open_q = Q(done_count__lt=F("quota"))
-    qs = (Occurrence.objects.visible_to(user).filter(mine).filter(open_q)
+    qs = (Occurrence.objects.visible_to(user).filter(mine).exclude(MET)
           .filter(deadline__gte=today - datetime.timedelta(days=LATE_WINDOW_DAYS), period_start__lte=today)
           .select_related("rule", "unit", "post")
           .order_by("deadline", "rule_id")[:limit])
     week_end = today + datetime.timedelta(days=6 - today.weekday())
     out: dict[str, Any] = {"week": [], "period": [], "late": [], "has_posts": bool(posts), "today": today}
     for occ in qs:
-        if occ.deadline < today:
+        if occ.slots > 1 and occ.period_end >= today:
+            # A daily rule's month: due this week while today is not done yet, else it is the period's work.
+            out["period" if occ.day_met(today) else "week"].append(occ)
+        elif occ.deadline < today:
             out["late"].append(occ)
         elif occ.deadline <= week_end:
             out["week"].append(occ)
@@ -110,7 +113,7 @@ def occurrence_done(request: HttpRequest, pk: int) -> HttpResponse:
     """One tap: record today's activity for a slot that is due."""
     occ = get_visible_or_404(Occurrence.objects.select_related("rule", "unit", "post"), request.user, pk=pk)
     today = timezone.localdate()
-    day = today if occ.period_start <= today <= occ.period_end else min(occ.period_end, today)
+    day = occ.open_day(today)
     try:
         activity = actions.record_activity(
             request.user, kind=occ.rule.activity_kind, unit=occ.unit, responsible_post=occ.post,
@@ -199,7 +202,7 @@ def _activity_form(request: HttpRequest, instance: Activity | None) -> HttpRespo
     if instance is None and occ_id:
         occ = get_visible_or_404(Occurrence.objects.select_related("rule"), request.user, pk=occ_id)
         initial.update(kind=occ.rule.activity_kind, unit=occ.unit_id, responsible_post=occ.post_id, title=occ.rule.title,
-                       occurred_on=min(timezone.localdate(), occ.period_end))
+                       occurred_on=occ.open_day(timezone.localdate()))
     form = forms.ActivityForm(request.POST or None, request.FILES or None, instance=instance, user=request.user,
                               initial=initial)
     # Somebody recording their own work may name their own post and unit even without rights over the unit.
@@ -346,19 +349,19 @@ DIMENSIONS = {
 }
 
 
-def compliance_rows(qs: Any, by: str, today: datetime.date, within: Region | None = None) -> list[dict[str, Any]]:
-    """On-time rate per unit / person / department / region, one aggregate query."""
+def compliance_rows(qs: Any, by: str, today: datetime.date, within: Region | None = None,
+                    start: datetime.date | None = None, end: datetime.date | None = None) -> list[dict[str, Any]]:
+    """On-time rate per unit / person / department / region, counted per slot (a daily rule counts each day)
+    for the slots starting in ``[start, end]``; two aggregate queries."""
     label, key, name, _param = DIMENSIONS[by]
-    counts = {
-        "done": Count("pk", filter=status_q(Status.DONE, today)),
-        "late": Count("pk", filter=status_q(Status.LATE, today)),
-        "missed": Count("pk", filter=status_q(Status.MISSED, today)),
-    }
     if by == "person":
         qs = qs.filter(post__holder__isnull=False)
     if by == "department":
         qs = qs.filter(post__unit__kind__in=[UnitKind.BUREAU_DEPARTMENT, UnitKind.SCHOOL_DEPARTMENT])
-    grouped = qs.values(*(f for f in (key, name) if f)).annotate(**counts).order_by()
+    fields = (key, name) if name else (key,)
+    grouped = [{**dict(zip(fields, group, strict=True)), "done": c[Status.DONE], "late": c[Status.LATE],
+                "missed": c[Status.MISSED]}
+               for group, c in tally.slot_counts(qs, fields, today, start, end).items()]
     rows: dict[Any, dict[str, Any]] = {}
     if by == "region":
         children = list(Region.objects.filter(parent=within)) if within else []
@@ -373,7 +376,7 @@ def compliance_rows(qs: Any, by: str, today: datetime.date, within: Region | Non
                 row[k] += g[k]
     else:
         for g in grouped:
-            rows[g[key]] = {"id": g[key], "name": g[name], "done": g["done"], "late": g["late"], "missed": g["missed"]}
+            rows[g[key]] = {"id": g[key], "name": g[name or key], "done": g["done"], "late": g["late"], "missed": g["missed"]}
     return _finish(list(rows.values()))
 
 
@@ -434,10 +437,10 @@ def compliance_data(user: Any, params: Any, today: datetime.date | None = None) 
         rows = region_rows(region_paths, within, start, end, today, kind)
         source = "tally"
     else:
-        qs = Occurrence.objects.visible_to(user).filter(period_start__gte=start, period_start__lte=end)
+        qs = Occurrence.objects.visible_to(user).filter(period_start__lte=end, period_end__gte=start)
         qs = filters.filter_occurrences(qs, {k: v for k, v in params.items() if k in ("subtree", "region", "kind")},
                                         today)
-        rows = compliance_rows(qs, by, today, within)
+        rows = compliance_rows(qs, by, today, within, start, end)
     total: dict[str, Any] = {k: sum(r[k] for r in rows) for k in ("done", "late", "missed")}
     n = sum(total.values())
     total["rate"] = round(100 * total["done"] / n, 1) if n else None
@@ -466,15 +469,24 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     except ValueError:
         first = today.replace(day=1)
     month = period_containing("month", first)
-    qs = Occurrence.objects.visible_to(request.user).filter(deadline__gte=month.start, deadline__lte=month.end)
+    qs = Occurrence.objects.visible_to(request.user)
     unit = None
     if request.GET.get("unit"):
         unit = get_visible_or_404(Unit, request.user, pk=request.GET.get("unit"))
         qs = qs.filter(unit__path__startswith=unit.path)
     days: dict[datetime.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Status.values, 0))
+    # Each slot on its own deadline: one-slot rows in SQL, a daily rule's months day by day.
+    single = qs.filter(slots=1, deadline__gte=month.start, deadline__lte=month.end)
     for status in Status.values:
-        for row in qs.filter(status_q(status, today)).values("deadline").annotate(n=Count("pk")).order_by():
-            days[row["deadline"]][status] = row["n"]
+        for row in single.filter(status_q(status, today)).values("deadline").annotate(n=Count("pk")).order_by():
+            days[row["deadline"]][status] += row["n"]
+    months = qs.filter(slots__gt=1, deadline__gte=month.start,
+                       period_start__lte=month.end).only("period_start", "deadline", "slots", "day_mask", "completed_on")
+    for occ in months:
+        for i, (_day, status) in enumerate(occ.slot_states(today)):
+            deadline = occ.day_deadline(i)
+            if month.start <= deadline <= month.end:
+                days[deadline][status] += 1
     weeks = []
     for week in pycalendar.Calendar().monthdatescalendar(month.start.year, month.start.month):
         weeks.append([{"date": d, "in_month": d.month == month.start.month, "counts": days.get(d), "today": d == today}

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, Count, F, Max, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -93,7 +93,7 @@ def count_rows(user: Any, region: Region | None, schools: QuerySet[Unit], today:
     occurrences = Occurrence.objects.filter(unit__in=schools, period_start__gte=since, deadline__lt=today)
     unit_key = ["unit__region_path"] if by_region else ["unit_id"]
     for r in (occurrences.values(*unit_key, "rule__title").order_by()
-              .annotate(total=Count("id"), done=Count("id", filter=Q(done_count__gte=F("quota"))))):
+              .annotate(total=Sum("slots"), done=Sum("met_slots"))):  # per slot: a daily month counts its days
         # live: the group is the school (its id); tally: the town's path
         rows.append((str(r[unit_key[0]]) if not by_region else r["unit__region_path"], "heat", r["rule__title"],
                      r["done"], r["total"]))

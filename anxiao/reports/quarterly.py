@@ -6,7 +6,7 @@ import datetime
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from . import ledger
@@ -58,7 +58,7 @@ def draft(unit: Any, quarter: datetime.date) -> dict[str, Any]:
     compliance = [{"rule": r["rule__title"], "total": r["total"], "done": r["done"]} for r in
                   Occurrence.objects.filter(unit__path__startswith=unit.path, period_start__gte=start,
                                             period_end__lte=end)
-                  .values("rule__title").annotate(total=Count("id"), done=Count("id", filter=Q(done_count__gte=F("quota"))))
+                  .values("rule__title").annotate(total=Sum("slots"), done=Sum("met_slots"))
                   .order_by("rule__title")]
     return {"quarter": f"{quarter.year}年第{(quarter.month - 1) // 3 + 1}季度", "months": months,
             "totals": dict(totals), "activities": dict(activities), "major_hazards": majors, "compliance": compliance}

@@ -103,7 +103,7 @@ def test_it_computes_compliance_per_unit_with_rag(drills) -> None:
     actions.expand(w.bureau_a, datetime.date(2026, 3, 1), rules=ObligationRule.objects.filter(pk=rule.pk),
                    ahead=0, prune=False)
     occ = Occurrence.objects.get(rule=rule, unit=w.a1)
-    occ.done_count, occ.completed_on = 1, datetime.date(2026, 3, 5)
+    occ.done_count, occ.completed_on, occ.met_slots, occ.day_mask = 1, datetime.date(2026, 3, 5), 1, 1
     occ.save()
     # when compliance is rolled up per unit
     rows = {r["name"]: r for r in compliance_rows(Occurrence.objects.filter(rule=rule), "unit",
