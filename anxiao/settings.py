@@ -133,6 +133,10 @@ if DATABASE_URL:
         DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("ANXIAO_DB_CONN_MAX_AGE", 60))}
     except Exception as exc:  # dj_database_url raises several types for a malformed URL
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}")
+    # PostgreSQL's JIT compiles the roll-ups' aggregates on every run: about 150 ms each for queries that take
+    # 20–200 ms to run (benchmarks/bench_obligations.py). ANXIAO_PG_JIT=on keeps the server's setting.
+    if DATABASES["default"].get("ENGINE", "").endswith("postgresql") and os.environ.get("ANXIAO_PG_JIT") != "on":
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATABASES = {
         "default": {

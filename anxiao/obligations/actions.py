@@ -391,17 +391,34 @@ def _insert_generic(plans: list[_Plan], have: set[tuple[int, str, str]], deltas:
     return created
 
 
-def _insert_postgres(plans: list[_Plan], today: datetime.date) -> int:
-    """Set-based on PostgreSQL: per rule, one INSERT … SELECT of subjects × periods that also adds the new
-    slots to the compliance tally (a CTE over the rows actually inserted, so concurrent runs never count twice).
+def _insert_postgres(plans: list[_Plan], today: datetime.date, deltas: tally.Deltas,
+                     regions: dict[int, int]) -> int:
+    """Set-based on PostgreSQL: per rule, INSERT … SELECT of subjects × periods.
 
     Periods whose slots all exist already (one index scan per rule) are skipped, so a re-run writes nothing.
+    Periods with none of their slots yet take a plain INSERT, and their tally counts come from the subjects'
+    regions in Python; a plain INSERT is much cheaper than ON CONFLICT with RETURNING, and a year of history is
+    almost all such periods. If a concurrent run got there first, the unique constraint refuses the plain INSERT
+    (inside a savepoint) and those periods take the careful path: ON CONFLICT DO NOTHING, with a CTE over the rows
+    actually inserted feeding the tally, so concurrent runs never count twice.
     """
+    from django.db import IntegrityError
+
     from anxiao.org.models import Unit
 
     table = connection.ops.quote_name(Occurrence._meta.db_table)
     unit_table = connection.ops.quote_name(Unit._meta.db_table)
     tally_table = connection.ops.quote_name(ComplianceTally._meta.db_table)
+    columns = f"{', '.join(_OCCURRENCE_COLUMNS)}, done_count, met_slots, day_mask, alert_stage, created_at, updated_at"
+    # The subjects go as three comma-separated strings: adapting Python lists element by element cost more than
+    # the database's work for a county's year.
+    source = """WITH s AS (SELECT * FROM unnest(string_to_array(%s, ',')::int[], string_to_array(%s, ',', '')::int[],
+                                             string_to_array(%s, ',')) AS s(unit_id, post_id, key)),
+                p AS (SELECT * FROM unnest(%s::text[], %s::date[], %s::date[], %s::date[], %s::date[], %s::int[],
+                                           %s::date[], %s::int[])
+                      AS p(pkey, pstart, pend, due, deadline, quota, alert, slots))"""
+    select = """SELECT %s, s.unit_id, s.post_id, s.key, p.pkey, p.pstart, p.pend, p.due, p.deadline, p.quota, p.alert,
+                       p.slots, 0, 0, 0, '', %s, %s FROM s CROSS JOIN p ORDER BY s.key, p.pkey"""
     now = timezone.now()
     created = 0
     with connection.cursor() as cursor:
@@ -410,22 +427,40 @@ def _insert_postgres(plans: list[_Plan], today: datetime.date) -> int:
                 continue
             rule = plan.rule
             keys = [k for _u, _p, k in plan.subjects]
-            cursor.execute(f"SELECT period_key, COUNT(*) FROM {table} WHERE rule_id = %s AND subject_key = ANY(%s) "
-                           "AND period_key = ANY(%s) GROUP BY period_key",
-                           [rule.pk, keys, [p[0] for p in plan.periods]])
-            complete = {pk for pk, n in cursor.fetchall() if n >= len(keys)}
-            periods = [p for p in plan.periods if p[0] not in complete]
-            for i in range(0, len(periods), 64):
-                chunk = periods[i:i + 64]
+            joined = ",".join(keys)
+            cursor.execute(f"SELECT period_key, COUNT(*) FROM {table} WHERE rule_id = %s "
+                           "AND subject_key = ANY(string_to_array(%s, ',')) AND period_key = ANY(%s) GROUP BY period_key",
+                           [rule.pk, joined, [p[0] for p in plan.periods]])
+            have = dict(cursor.fetchall())
+            fresh = [p for p in plan.periods if not have.get(p[0])]
+            careful = [p for p in plan.periods if 0 < have.get(p[0], 0) < len(keys)]
+            subjects = [",".join(str(s[0]) for s in plan.subjects),
+                        ",".join("" if s[1] is None else str(s[1]) for s in plan.subjects), joined]
+            per_region: dict[int, int] = {}
+            for unit_id, _post, _key in plan.subjects:
+                per_region[regions[unit_id]] = per_region.get(regions[unit_id], 0) + 1
+
+            def params(chunk: list[tuple[Any, ...]]) -> list[Any]:
+                return [*subjects, *([p[i] for p in chunk] for i in range(8)), rule.pk, now, now]  # noqa: B023
+
+            for i in range(0, len(fresh), 64):
+                chunk = fresh[i:i + 64]
+                try:
+                    with transaction.atomic():
+                        cursor.execute(f"{source} INSERT INTO {table} ({columns}) {select}", params(chunk))
+                except IntegrityError:
+                    careful.extend(chunk)  # a concurrent run made some of them meanwhile
+                    continue
+                created += cursor.rowcount
+                for _key, start, _end, _due, deadline, _quota, _alert, slots in chunk:
+                    for region_id, n in per_region.items():
+                        for key in tally.slot_keys(region_id, rule.activity_kind, start, deadline, slots):
+                            deltas.add(key, "open", n)
+            for i in range(0, len(careful), 64):
+                chunk = careful[i:i + 64]
                 cursor.execute(
-                    f"""WITH s AS (SELECT * FROM unnest(%s::int[], %s::int[], %s::text[]) AS s(unit_id, post_id, key)),
-                    p AS (SELECT * FROM unnest(%s::text[], %s::date[], %s::date[], %s::date[], %s::date[], %s::int[],
-                                               %s::date[], %s::int[])
-                          AS p(pkey, pstart, pend, due, deadline, quota, alert, slots)),
-                    ins AS (INSERT INTO {table} ({', '.join(_OCCURRENCE_COLUMNS)}, done_count, met_slots, day_mask,
-                                                 alert_stage, created_at, updated_at)
-                            SELECT %s, s.unit_id, s.post_id, s.key, p.pkey, p.pstart, p.pend, p.due, p.deadline,
-                                   p.quota, p.alert, p.slots, 0, 0, 0, '', %s, %s FROM p CROSS JOIN s
+                    f"""{source},
+                    ins AS (INSERT INTO {table} ({columns}) {select}
                             ON CONFLICT DO NOTHING RETURNING unit_id, period_start, deadline, slots),
                     agg AS (SELECT u.region_id, ins.period_start + g.i AS period_start,
                                    ins.deadline - (ins.slots - 1 - g.i) AS deadline, COUNT(*) AS n
@@ -438,10 +473,7 @@ def _insert_postgres(plans: list[_Plan], today: datetime.date) -> int:
                            ON CONFLICT (region_id, activity_kind, period_start, deadline)
                            DO UPDATE SET total = {tally_table}.total + excluded.total)
                     SELECT COUNT(*) FROM ins""",
-                    [[s[0] for s in plan.subjects], [s[1] for s in plan.subjects], keys,
-                     [p[0] for p in chunk], [p[1] for p in chunk], [p[2] for p in chunk], [p[3] for p in chunk],
-                     [p[4] for p in chunk], [p[5] for p in chunk], [p[6] for p in chunk], [p[7] for p in chunk],
-                     rule.pk, now, now, rule.activity_kind])
+                    [*params(chunk), rule.activity_kind])
                 created += int(cursor.fetchone()[0])
     return created
 
@@ -518,8 +550,11 @@ def expand(bureau: Unit, today: datetime.date | None = None, *, ahead: int = 1, 
                     if rule.heightened and period.end >= today:
                         quota_updates.append((rule.pk, period.key, quota))
                     dates = occurrence_dates(rule, period, conf.remind_days)
+                    # A slot already past its deadline when it is made (history, when a bureau starts with a year
+                    # of it) is not chased: no reminder, no overdue notice, no escalation.
+                    alert = dates["alert_on"] if dates["deadline"] >= today else None
                     periods.append((period.key, period.start, period.end, dates["due_on"], dates["deadline"], quota,
-                                    dates["alert_on"], 1))
+                                    alert, 1))
             period = next_period(period, terms)
         plans.append(_Plan(rule, org.subjects(rule), periods))
     regions = {u.pk: u.region_id for u in org.units.values()}
@@ -532,7 +567,7 @@ def expand(bureau: Unit, today: datetime.date | None = None, *, ahead: int = 1, 
             else:
                 _prune_generic(plans, today, deltas, kinds)
         if connection.vendor == "postgresql":
-            created = _insert_postgres(plans, today)
+            created = _insert_postgres(plans, today, deltas, regions)
         else:
             have = set(Occurrence.objects.filter(rule__in=[r.pk for r in all_rules], period_end__gte=first)
                        .values_list("rule_id", "subject_key", "period_key"))
@@ -560,9 +595,41 @@ def _prune_generic(plans: list[_Plan], today: datetime.date, deltas: tally.Delta
                 deltas.add(k, "open", -1)
 
 
-def expand_all(today: datetime.date | None = None) -> int:
-    bureaus = Unit.objects.filter(kind=UnitKind.BUREAU, is_active=True, obligation_rules__isnull=False).distinct()
-    return sum(expand(b, today) for b in bureaus)
+def expand_all(today: datetime.date | None = None, *, start: datetime.date | None = None, jobs: int = 1) -> int:
+    """Expand every bureau's rules (see :func:`expand`); with ``jobs`` > 1 on PostgreSQL, that many bureaus at
+    once, each in its own connection and transaction (the work is in the database, and a province's year of
+    history is millions of rows). Returns the number of occurrences created."""
+    bureaus = list(Unit.objects.filter(kind=UnitKind.BUREAU, is_active=True, obligation_rules__isnull=False)
+                   .distinct().order_by("pk"))
+    if jobs <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return sum(expand(b, today, start=start) for b in bureaus)
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import close_old_connections
+
+    def one(bureau: Unit) -> int:
+        try:
+            return _expand_retrying(bureau, today, start)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return sum(pool.map(one, bureaus))
+
+
+def _expand_retrying(bureau: Unit, today: datetime.date | None, start: datetime.date | None, tries: int = 3) -> int:
+    """Two bureaus whose units share a region add to the same tally rows; PostgreSQL may then pick one of two
+    concurrent transactions as a deadlock victim. Expansion is idempotent, so that one simply runs again."""
+    from django.db import OperationalError
+
+    for attempt in range(tries):
+        try:
+            return expand(bureau, today, start=start)
+        except OperationalError as exc:
+            if "deadlock" not in str(exc) or attempt == tries - 1:
+                raise
+    return 0
 
 
 # --- activities --------------------------------------------------------------------------------

@@ -246,12 +246,16 @@ class Occurrence(AnxiaoModel):
 
     # No single-column indexes on the three keys: the unique constraint and the two composite indexes below
     # lead with them, and every index costs time when a year of slots (40 million at province scale) is made.
+    # Nor database foreign-key constraints: their per-row triggers were a third of the time of a year's
+    # expansion (benchmarks/bench_obligations.py). Only the expansion writes these ids, taken from the rows
+    # themselves in the same transaction; rules, units and posts are never deleted (switched off, closed or
+    # voided instead), and Django still applies CASCADE and PROTECT.
     rule = models.ForeignKey(ObligationRule, on_delete=models.CASCADE, related_name="occurrences",
-                             verbose_name=_("规则"), db_index=False)
+                             verbose_name=_("规则"), db_index=False, db_constraint=False)
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="occurrences",
-                             verbose_name=_("单位"), db_index=False)
+                             verbose_name=_("单位"), db_index=False, db_constraint=False)
     post = models.ForeignKey("org.Post", null=True, blank=True, on_delete=models.PROTECT, related_name="occurrences",
-                             verbose_name=_("责任岗位"), db_index=False)
+                             verbose_name=_("责任岗位"), db_index=False, db_constraint=False)
     # "u<unit>" or "p<post>" or "p<post>u<unit>": unique with rule and period, so expansion is idempotent.
     subject_key = models.CharField(max_length=40)
     period_key = models.CharField(_("周期"), max_length=12)
@@ -447,7 +451,10 @@ class ComplianceTally(models.Model):
     ``actions.rebuild_tally`` recomputes it from the occurrences (after a unit moves to another region).
     """
 
-    region = models.ForeignKey("org.Region", on_delete=models.CASCADE, related_name="+")
+    # A cache the actions keep and ``rebuild`` recomputes: no FK constraint and no index of its own for the region
+    # (the unique key leads with it), as a province's year of history writes some 1.5 million rows here.
+    region = models.ForeignKey("org.Region", on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                               db_index=False)
     activity_kind = models.CharField(max_length=30)
     period_start = models.DateField()
     deadline = models.DateField()

@@ -393,6 +393,8 @@ def _finish(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def region_rows(region_paths: Any, within: Region | None, start: datetime.date, end: datetime.date,
                 today: datetime.date, kind: str = "") -> list[dict[str, Any]]:
     """The region roll-up read from the compliance tally (same rows as ``compliance_rows(..., "region")``)."""
+    if within is not None and (region_paths is None or any(within.path.startswith(p) for p in region_paths)):
+        region_paths = [within.path]  # only the region looked into, which lies inside the user's scope
     counts = tally.region_counts(region_paths, start, end, today, kind)
     children = list(Region.objects.filter(parent=within)) if within else []
     rows: dict[Any, dict[str, Any]] = {}

@@ -204,3 +204,46 @@ def test_the_migration_folds_daily_rows_into_months(world) -> None:
     assert (occ.period_key, occ.slots, occ.met_slots, occ.day_mask, occ.done_count) == ("2026-03", 5, 2, 0b01010, 2)
     assert ActivityOccurrence.objects.get(activity=act).occurrence_id == occ.pk
     _same(TODAY)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_expanding_every_bureau_two_at_a_time_gives_what_one_at_a_time_gives(world) -> None:
+    from anxiao.obligations.models import ComplianceTally
+
+    actions.load_rules(None, world.bureau_a, ["national"])
+    actions.load_rules(None, world.bureau_b, ["national"])
+    # when a quarter of history is expanded for every bureau, two at once (serially on SQLite)
+    created = actions.expand_all(TODAY, start=D(2026, 1, 1), jobs=2)
+    rows = set(Occurrence.objects.values_list("rule__code", "subject_key", "period_key", "slots", "deadline"))
+    kept = tally.tally_counts(TODAY)
+    # then the tally equals the live figures, and a second run makes nothing
+    assert created == len(rows) > 0
+    _same(TODAY)
+    assert actions.expand_all(TODAY, start=D(2026, 1, 1), jobs=2) == 0
+    # and one bureau at a time makes the same slots and the same tally
+    Occurrence.objects.all().delete()
+    ComplianceTally.objects.all().delete()
+    assert actions.expand_all(TODAY, start=D(2026, 1, 1), jobs=1) == created
+    assert set(Occurrence.objects.values_list("rule__code", "subject_key", "period_key", "slots", "deadline")) == rows
+    assert tally.tally_counts(TODAY) == kept
+
+
+def test_history_is_not_chased_and_the_cli_expands_it(world) -> None:
+    from django.core.management import CommandError, call_command
+
+    actions.load_rules(None, world.bureau_a, ["national"])
+    # when a bureau starts with a quarter of history from the command line
+    call_command("obligations", "expand", "--date", "2026-03-10", "--since", "2026-01-01", "--jobs", "2")
+    drills = Occurrence.objects.filter(rule__code="national.school.monthly_drill", unit=world.a1)
+    # then January's drill exists, is missed, and no reminder or escalation will be sent for it
+    january = drills.get(period_key="2026-01")
+    assert january.status_on(TODAY) == Status.MISSED and january.alert_on is None
+    # while March's is still reminded before its deadline
+    assert drills.get(period_key="2026-03").alert_on is not None
+    # and bad options are refused in Chinese
+    with pytest.raises(CommandError, match="--since 不能晚于"):
+        call_command("obligations", "expand", "--date", "2026-03-10", "--since", "2026-04-01")
+    with pytest.raises(CommandError, match="--jobs"):
+        call_command("obligations", "expand", "--jobs", "0")
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("obligations", "expand", "--since", "去年")

@@ -27,6 +27,8 @@ class Command(BaseCommand):
         expand = sub.add_parser("expand", help="为本周期和下一周期生成应办事项（可重复运行）")
         expand.add_argument("--bureau", help="只处理某个教育局（编号或单位代码）；默认全部")
         expand.add_argument("--date", help="按此日期计算（YYYY-MM-DD），默认今天")
+        expand.add_argument("--since", help="同时补齐自此日期（YYYY-MM-DD）以来的各周期，如上线时生成一年的历史")
+        expand.add_argument("--jobs", type=int, default=1, help="同时处理的教育局数（PostgreSQL；默认 1）")
 
     def _bureau(self, ref: str) -> Any:
         from anxiao.org.models import Unit
@@ -78,12 +80,19 @@ class Command(BaseCommand):
             if opts["action"] == "settings":
                 self._settings(actions, opts)
                 return
-            try:
-                day = datetime.date.fromisoformat(opts["date"]) if opts.get("date") else None
-            except ValueError:
-                raise CommandError("--date 的格式应为 YYYY-MM-DD")
+            dates: dict[str, datetime.date | None] = {}
+            for name in ("date", "since"):
+                try:
+                    dates[name] = datetime.date.fromisoformat(opts[name]) if opts.get(name) else None
+                except ValueError:
+                    raise CommandError(f"--{name} 的格式应为 YYYY-MM-DD")
+            day, since = dates["date"], dates["since"]
+            if since and since > (day or datetime.date.today()):
+                raise CommandError("--since 不能晚于计算日期")
+            if opts["jobs"] < 1 or opts["jobs"] > 16:
+                raise CommandError("--jobs 应为 1–16")
             if opts.get("bureau"):
-                created = actions.expand(self._bureau(opts["bureau"]), day)
+                created = actions.expand(self._bureau(opts["bureau"]), day, start=since)
             else:
-                created = actions.expand_all(day)
+                created = actions.expand_all(day, start=since, jobs=opts["jobs"])
             self.stdout.write(f"新增应办事项 {created} 项。")
