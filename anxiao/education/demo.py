@@ -18,6 +18,7 @@ from typing import Any
 from anxiao.core.demo import DemoContext
 from anxiao.core.periods import period_containing, periods_between
 from anxiao.obligations import actions as obligations
+from anxiao.obligations import tally
 from anxiao.obligations.models import Activity, ActivityKind, ActivityOccurrence, ObligationRule, Occurrence
 from anxiao.org.models import Person
 
@@ -218,6 +219,7 @@ def _extend_lessons(ctx: DemoContext, bureau: Any, schools: list[Any], classes: 
     Activity.objects.bulk_create(activities, batch_size=2000)
     ActivityOccurrence.objects.bulk_create(
         [ActivityOccurrence(activity=a, occurrence=o) for a, o in zip(activities, owners, strict=True)], batch_size=2000)
+    tally.rebuild()  # the lesson history above was written in bulk, past the compliance tally
 
 
 def _holiday(monday: datetime.date) -> bool:

@@ -764,12 +764,12 @@ def recount(occurrence_ids: Iterable[int]) -> None:
             dates = list(Activity.objects.filter(counted__occurrence=occ, voided_at__isnull=True)
                          .order_by("occurred_on").values_list("occurred_on", flat=True))
             occ.done_count = len(dates)
-            if occ.rule.period == PeriodKind.DAY:
+            if occ.is_daily:
                 _count_days(occ, dates, heightened)
             else:
                 occ.completed_on = dates[occ.quota - 1] if len(dates) >= occ.quota else None
                 occ.met_slots = occ.day_mask = 1 if occ.completed_on else 0
-            if occ.completed_on or occ.rule.period == PeriodKind.DAY:
+            if occ.completed_on or occ.is_daily:
                 occ.alert_on = None  # daily slots are not reminded one by one: the compliance figures show them
             elif occ.alert_on is None and occ.alert_stage == "":
                 occ.alert_on = occ.due_on

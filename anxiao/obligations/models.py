@@ -314,7 +314,8 @@ class Occurrence(AnxiaoModel):
 
     @property
     def is_daily(self) -> bool:
-        return self.rule.period == PeriodKind.DAY
+        """A daily rule's month (also when the rule has since changed its period: the row keeps its days)."""
+        return self.slots > 1 or self.rule.period == PeriodKind.DAY
 
     def day_deadline(self, i: int) -> datetime.date:
         return self.deadline - datetime.timedelta(days=self.slots - 1 - i)
