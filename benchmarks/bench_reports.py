@@ -101,15 +101,16 @@ def ensure_data(report: Callable[[str], None]) -> None:
             # Three monthly periods per school and rule of its bureau; about 80 % done.
             cur.execute("""
                 INSERT INTO obligations_occurrence (created_at, updated_at, subject_key, period_key, period_start,
-                    period_end, due_on, deadline, quota, done_count, alert_stage, rule_id, unit_id)
+                    period_end, due_on, deadline, quota, done_count, slots, met_slots, day_mask, alert_stage,
+                    rule_id, unit_id)
                 SELECT now(), now(), 'unit:' || u.id, to_char(m, 'YYYY-MM'), m::date,
                     (m + interval '1 month - 1 day')::date, (m + interval '1 month - 1 day')::date,
-                    (m + interval '1 month - 1 day')::date, 1, CASE WHEN (u.id + r.id + k) %% 5 = 0 THEN 0 ELSE 1 END,
-                    '', r.id, u.id
+                    (m + interval '1 month - 1 day')::date, 1, d.done, 1, d.done, d.done, '', r.id, u.id
                 FROM org_unit u
                 JOIN obligations_obligationrule r ON r.bureau_id = u.supervising_unit_id AND r.scope = 'own'
                 CROSS JOIN generate_series(1, %s) AS k
                 CROSS JOIN LATERAL (SELECT date_trunc('month', now()) - k * interval '1 month' AS m) p
+                CROSS JOIN LATERAL (SELECT CASE WHEN (u.id + r.id + k) %% 5 = 0 THEN 0 ELSE 1 END AS done) d
                 WHERE u.kind = 'school'
             """, [3])
             report(f"generated {cur.rowcount} obligation occurrences")
