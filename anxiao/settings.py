@@ -161,6 +161,8 @@ AUTH_PASSWORD_VALIDATORS = [
 if ANXIAO_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Repeated failed log-ins for one account or from one address lock further attempts for a while.
+# How many bureaus the worker's daily run expands at once (PostgreSQL only; SQLite writes one at a time).
+EXPAND_JOBS = env_int("ANXIAO_EXPAND_JOBS", 2)
 LOGIN_FAILURE_LIMIT = env_int("ANXIAO_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("ANXIAO_LOGIN_LOCKOUT_MINUTES", 15)
 

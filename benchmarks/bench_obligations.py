@@ -85,8 +85,9 @@ def run(report: Callable[[str], None]) -> None:
     report(f"  slots: {Occurrence.objects.aggregate(n=Sum('slots'))['n']}")
     _timed("expand the same year again (idempotent)", lambda: actions.expand_all(today, start=start, jobs=jobs),
            report)
-    _timed("routine run: current + next period (what the worker does daily)", lambda: actions.expand_all(today),
-           report)
+    _timed("routine run: current + next period, one bureau at a time", lambda: actions.expand_all(today), report)
+    _timed(f"routine run, {jobs} bureaus at once (what the worker does daily)",
+           lambda: actions.expand_all(today, jobs=jobs), report)
     if fresh:
         _timed("bench data: mark past slots done/late/missed and rebuild the tally", lambda: _history(today), report)
     _read(report, today, start)

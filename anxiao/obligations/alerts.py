@@ -132,11 +132,13 @@ def run(today: datetime.date | None = None) -> int:
 
 def daily_job() -> Any:
     """The worker's job: keep this period's and the next period's slots, then remind and escalate."""
+    from django.conf import settings
+
     from .actions import expand_all
 
     today = timezone.localdate()
     if _last_expansion.get("day") != today:
-        expand_all(today)
+        expand_all(today, jobs=max(1, settings.EXPAND_JOBS))
         _last_expansion["day"] = today
     return run(today)
 
