@@ -196,16 +196,30 @@ class HeightenedPeriod(AnxiaoModel):
         return f"{self.name}（{self.starts_on}–{self.ends_on}）"
 
 
-def slot_status(met: bool, completed_on: datetime.date | None, start: datetime.date, deadline: datetime.date,
-                row_deadline: datetime.date, today: datetime.date) -> str:
-    """Status of one slot: met (on time or late, judged on the row), or open and missed, due or upcoming."""
-    if met:
-        return Status.LATE if completed_on is not None and completed_on > row_deadline else Status.DONE
-    if deadline < today:
-        return Status.MISSED
-    if start > today:
-        return Status.UPCOMING
-    return Status.DUE
+def slot_dates(start: datetime.date, slots: int, deadline: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """(day, its deadline) of each slot of a row: slot i starts ``start + i`` and ends ``deadline - (slots - 1 - i)``
+    (the SQL in ``tally`` writes the same arithmetic)."""
+    one = datetime.timedelta(days=1)
+    return [(start + i * one, deadline - (slots - 1 - i) * one) for i in range(slots)]
+
+
+def slot_days(start: datetime.date, slots: int, mask: int, deadline: datetime.date,
+              completed_on: datetime.date | None, today: datetime.date) -> list[tuple[datetime.date, datetime.date, str]]:
+    """(day, its deadline, status) of each slot of a row: met (on time or late, judged on the row), or open and
+    missed, due or upcoming."""
+    met = Status.LATE if completed_on is not None and completed_on > deadline else Status.DONE
+    out = []
+    for i, (day, day_deadline) in enumerate(slot_dates(start, slots, deadline)):
+        if mask >> i & 1:
+            status = met
+        elif day_deadline < today:
+            status = Status.MISSED
+        elif day > today:
+            status = Status.UPCOMING
+        else:
+            status = Status.DUE
+        out.append((day, day_deadline, str(status)))
+    return out
 
 
 class OccurrenceQuerySet(ScopedQuerySet["Occurrence"]):
@@ -317,16 +331,14 @@ class Occurrence(AnxiaoModel):
         """A daily rule's month (also when the rule has since changed its period: the row keeps its days)."""
         return self.slots > 1 or self.rule.period == PeriodKind.DAY
 
-    def day_deadline(self, i: int) -> datetime.date:
-        return self.deadline - datetime.timedelta(days=self.slots - 1 - i)
+    def slot_days(self, today: datetime.date | None = None) -> list[tuple[datetime.date, datetime.date, str]]:
+        """(day, its deadline, status) of every slot in the row."""
+        return slot_days(self.period_start, self.slots, self.day_mask, self.deadline, self.completed_on,
+                         today or timezone.localdate())
 
     def slot_states(self, today: datetime.date | None = None) -> list[tuple[datetime.date, str]]:
         """(day, status) of every slot in the row."""
-        today = today or timezone.localdate()
-        return [(self.period_start + datetime.timedelta(days=i),
-                 slot_status(bool(self.day_mask >> i & 1), self.completed_on, self.period_start
-                             + datetime.timedelta(days=i), self.day_deadline(i), self.deadline, today))
-                for i in range(self.slots)]
+        return [(day, status) for day, _deadline, status in self.slot_days(today)]
 
     def day_met(self, day: datetime.date) -> bool:
         i = (day - self.period_start).days

@@ -21,17 +21,11 @@ Key = tuple[int, str, datetime.date, datetime.date]  # region id, activity kind,
 TABLE = ComplianceTally._meta.db_table
 
 
-def state(done_count: int, quota: int, completed_on: datetime.date | None, deadline: datetime.date) -> str:
-    """'done', 'late' or 'open' — the part of an occurrence's status that does not depend on today."""
-    if done_count >= quota and completed_on is not None:
-        return "late" if completed_on > deadline else "done"
-    return "open"
-
-
 def slot_keys(region_id: int, kind: str, start: datetime.date, deadline: datetime.date, slots: int) -> list[Key]:
-    """The tally key of each slot of a row: slot i starts ``start + i`` and ends ``deadline - (slots - 1 - i)``."""
-    one = datetime.timedelta(days=1)
-    return [(region_id, kind, start + i * one, deadline - (slots - 1 - i) * one) for i in range(slots)]
+    """The tally key of each slot of a row."""
+    from .models import slot_dates
+
+    return [(region_id, kind, day, day_deadline) for day, day_deadline in slot_dates(start, slots, deadline)]
 
 
 def slot_states(mask: int, slots: int, completed_on: datetime.date | None, deadline: datetime.date) -> list[str]:
@@ -234,20 +228,16 @@ def slot_counts(qs: Any, group: tuple[str, ...], today: datetime.date, start: da
         counts = out[tuple(row[g] for g in group)]
         counts[Status.DONE] += (row["met"] or 0) - (row["late"] or 0)
         counts[Status.LATE] += row["late"] or 0
-        for status in (Status.MISSED, Status.UPCOMING, Status.DUE):
-            counts[status] += row[status.value] or 0
-    from .models import slot_status
+        for open_status in (Status.MISSED, Status.UPCOMING, Status.DUE):
+            counts[open_status] += row[open_status.value] or 0
+    from .models import slot_days
 
-    one = datetime.timedelta(days=1)
     for *key, first, slots, mask, deadline, completed_on in qs.filter(partial).values_list(
             *group, "period_start", "slots", "day_mask", "deadline", "completed_on").order_by():
         counts = out[tuple(key)]
-        for i in range(slots):
-            day = first + i * one
-            if (start is not None and day < start) or (end is not None and day > end):
-                continue
-            counts[slot_status(bool(mask >> i & 1), completed_on, day, deadline - (slots - 1 - i) * one, deadline,
-                               today)] += 1
+        for day, _deadline, status in slot_days(first, slots, mask, deadline, completed_on, today):
+            if (start is None or day >= start) and (end is None or day <= end):
+                counts[status] += 1
     return out
 
 

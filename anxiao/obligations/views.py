@@ -485,8 +485,7 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     months = qs.filter(slots__gt=1, deadline__gte=month.start,
                        period_start__lte=month.end).only("period_start", "deadline", "slots", "day_mask", "completed_on")
     for occ in months:
-        for i, (_day, status) in enumerate(occ.slot_states(today)):
-            deadline = occ.day_deadline(i)
+        for _day, deadline, status in occ.slot_days(today):
             if month.start <= deadline <= month.end:
                 days[deadline][status] += 1
     weeks = []
