@@ -160,7 +160,9 @@ def _form_defaults(html: str, action: str) -> dict[str, str]:
     class Parser(HTMLParser):
         def __init__(self) -> None:
             super().__init__()
-            self.inside, self.select, self.values, self.first = False, "", {}, {}
+            self.inside, self.select = False, ""
+            self.values: dict[str, str] = {}
+            self.first: dict[str, str] = {}
 
         def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
             a = dict(attrs)
