@@ -97,9 +97,9 @@ def _configured(var: str) -> tuple[str, int] | None:
     if not path:
         return None
     if not Path(path).is_file():
-        from django.core.exceptions import ImproperlyConfigured
+        from anxiao.core.pdf import PdfUnavailable
 
-        raise ImproperlyConfigured(f"{var} 指向的字体文件不存在：{path}")
+        raise PdfUnavailable(f"{var} 指定的字体文件不存在：{path}")
     return path, int(os.environ.get(f"{var}_INDEX", "0"))
 
 
@@ -112,9 +112,9 @@ def pdf_body_font() -> tuple[str, int]:
     for path, index in PDF_SERIF_CANDIDATES:
         if Path(path).exists():
             return path, index
-    from anxiao.core.pdf import cjk_font
+    from anxiao.core.pdf import cjk_font_path
 
-    return cjk_font()
+    return cjk_font_path()
 
 
 def pdf_title_font() -> tuple[str, int]:

@@ -17,26 +17,28 @@ LINE = g.LINE_PITCH_PT * PT  # one line of the 22-line grid, in mm
 INDENT = g.SIZE_BODY * 2 * PT
 
 
-def _document() -> Any:
-    from fpdf import FPDF
+def _footer(pdf: Any) -> None:
+    n = pdf.page_no()
+    pdf.set_y(-(g.MARGIN_BOTTOM_MM - g.PAGE_NUMBER_BELOW_MM))
+    pdf.set_font("body", size=g.SIZE_PAGE_NUMBER)
+    pdf.set_text_color(0, 0, 0)
+    width = g.PAGE_WIDTH_MM - g.MARGIN_LEFT_MM - g.MARGIN_RIGHT_MM - 2 * g.SIZE_PAGE_NUMBER * PT
+    pdf.set_x(g.MARGIN_LEFT_MM + g.SIZE_PAGE_NUMBER * PT)
+    pdf.cell(width, 6, g.page_number(n), align="R" if n % 2 else "L")  # 单页码居右，双页码居左
 
-    class GongwenPDF(FPDF):
-        def footer(self) -> None:
-            n = self.page_no()
-            self.set_y(-(g.MARGIN_BOTTOM_MM - g.PAGE_NUMBER_BELOW_MM))
-            self.set_font("body", size=g.SIZE_PAGE_NUMBER)
-            self.set_text_color(0, 0, 0)
-            width = g.PAGE_WIDTH_MM - g.MARGIN_LEFT_MM - g.MARGIN_RIGHT_MM - 2 * g.SIZE_PAGE_NUMBER * PT
-            self.set_x(g.MARGIN_LEFT_MM + g.SIZE_PAGE_NUMBER * PT)
-            self.cell(width, 6, g.page_number(n), align="R" if n % 2 else "L")
+
+def _document() -> Any:
+    import types
+
+    from anxiao.core.pdf import new
 
     body, body_index = g.pdf_body_font()
     title, title_index = g.pdf_title_font()
-    pdf = GongwenPDF(orientation="P", unit="mm", format="A4")
+    pdf = new(margin=g.MARGIN_LEFT_MM, page_break=g.MARGIN_BOTTOM_MM, add_page=False)
     pdf.set_margins(g.MARGIN_LEFT_MM, g.MARGIN_TOP_MM, g.MARGIN_RIGHT_MM)
-    pdf.set_auto_page_break(True, margin=g.MARGIN_BOTTOM_MM)
     pdf.add_font("body", fname=body, collection_font_number=body_index)
     pdf.add_font("title", fname=title, collection_font_number=title_index)
+    pdf.footer = types.MethodType(_footer, pdf)
     pdf.set_creator("安校")
     pdf.add_page()
     return pdf
