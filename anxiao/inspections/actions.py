@@ -463,7 +463,8 @@ def _record_activity(inspection: Inspection) -> None:
 
 
 def fail_to_hazard(actor: Any, result: ItemResult, *, location: str = "") -> Any:
-    """不合格 → 隐患 in one step. An item the library marks major makes the hazard major. Idempotent."""
+    """不合格 → 隐患 in one step, carrying the item's category, note and photos. An item the library marks major
+    makes the hazard major. Idempotent."""
     from anxiao.hazards.actions import report_hazard
     from anxiao.hazards.models import Hazard, Source
 
@@ -488,7 +489,8 @@ def fail_to_hazard(actor: Any, result: ItemResult, *, location: str = "") -> Any
             description=result.note or f"风险“{risk.area}”的管控措施未落实", source=source,
             grade_basis=f"风险管控措施检查不合格（{risk.get_level_display()}）", item_code=result.item_code,
             inspection=inspection, item_result=result, risk=risk,
-            risk_score=Decimal(risk.score).quantize(Decimal("0.1")), risk_colour=risk.level)
+            risk_score=Decimal(risk.score).quantize(Decimal("0.1")), risk_colour=risk.level,
+            photos=[p.as_upload() for p in result.photos.all()])
     item = result.item
     major = item is not None and item.grade == "major"
     return report_hazard(
@@ -496,7 +498,7 @@ def fail_to_hazard(actor: Any, result: ItemResult, *, location: str = "") -> Any
         category=result.item_code.split("-")[0], description=result.note or (item.text if item else result.item_code),
         source=source, grade="major" if major else "general",
         grade_basis=(item.major_basis if item is not None and major else ""), item_code=result.item_code,
-        inspection=inspection, item_result=result,
+        inspection=inspection, item_result=result, photos=[p.as_upload() for p in result.photos.all()],
     )
 
 

@@ -66,17 +66,11 @@ def letter_docx(letter: Letter) -> bytes:
 
 
 def letter_pdf(letter: Letter) -> bytes:
-    from fpdf import FPDF
     from fpdf.enums import WrapMode
 
-    from anxiao.core.pdf import cjk_font
+    from anxiao.core import pdf as docs
 
-    path, index = cjk_font()
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(True, margin=20)
-    pdf.add_font("cjk", fname=path, collection_font_number=index)
-    pdf.add_page()
-    pdf.set_margins(20, 20, 20)
+    pdf = docs.new(margin=20, page_break=20)
     for kind, text in _lines(letter):
         size = {"title": 18, "meta": 9, "h": 13}.get(kind, 11.5)
         pdf.set_font("cjk", size=size)

@@ -151,3 +151,73 @@ def test_re_submitting_the_same_photo_keeps_it_once(world, checklist):
         actions.record_results(world.users["school_admin"], inspection,
                                [{"item_code": "GL-01", "outcome": "fail", "note": "无文件"}], photos={"GL-01": [photo]})
     assert ResultPhoto.objects.count() == 1
+
+
+def _form_defaults(html: str, action: str) -> dict[str, str]:
+    """What a browser would post from the hazard page's form for ``action`` if the user changed nothing."""
+    from html.parser import HTMLParser
+
+    class Parser(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inside, self.select = False, ""
+            self.values: dict[str, str] = {}
+            self.first: dict[str, str] = {}
+
+        def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+            a = dict(attrs)
+            if tag == "form":
+                self.inside = a.get("data-action") == action
+            elif not self.inside:
+                return
+            elif tag in ("input", "textarea") and a.get("name") and a.get("type") != "file":
+                self.values[a["name"]] = a.get("value") or ""
+            elif tag == "select":
+                self.select = a.get("name") or ""
+            elif tag == "option" and self.select:
+                self.first.setdefault(self.select, a.get("value") or "")
+                if "selected" in a:
+                    self.values[self.select] = a.get("value") or ""
+
+        def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+            if tag == "form":
+                self.inside = False
+            elif tag == "select":
+                self.values.setdefault(self.select, self.first.get(self.select, ""))
+                self.select = ""
+
+    parser = Parser()
+    parser.feed(html)
+    return parser.values
+
+
+def test_a_failed_item_registered_as_is_keeps_its_category_and_photo(as_user, world, checklist):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    # given a failed fire-safety item with a photo, turned into a hazard from the inspection page
+    client = as_user("school_admin")
+    inspection = actions.start_inspection(world.users["school_admin"], unit=world.a1, kind="half_monthly")
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(buf, format="PNG")
+    client.post(f"/inspections/{inspection.pk}/submit/", {
+        "outcome_XF-12": "fail", "note_XF-12": "疏散指示灯不亮",
+        "photo_XF-12": SimpleUploadedFile("lamp.png", buf.getvalue(), content_type="image/png")})
+    result = ItemResult.objects.get(inspection=inspection, item_code="XF-12")
+    client.post(f"/inspections/results/{result.pk}/hazard/")
+    hazard = Hazard.objects.get(item_result=result)
+    # then the hazard carries the item's category, note and photo
+    assert hazard.category == "XF" and "疏散指示灯不亮" in hazard.description
+    assert hazard.photos.count() == 1
+    # when the 登记 form is submitted as the page offers it
+    page = client.get(f"/hazards/{hazard.pk}/").content.decode()
+    data = _form_defaults(page, "register")
+    assert data.get("action") == "register"
+    client.post(f"/hazards/{hazard.pk}/transition/", data)
+    # then it is registered and still XF with its description and photo
+    hazard.refresh_from_db()
+    assert hazard.status == "registered"
+    assert hazard.category == "XF" and "疏散指示灯不亮" in hazard.description
+    assert hazard.photos.count() == 1
