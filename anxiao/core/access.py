@@ -67,6 +67,11 @@ def _grants(user: Any) -> list[Any]:
     return cached
 
 
+def user_grants(user: Any) -> list[Any]:
+    """The user's live (unrevoked) grants, read once per request."""
+    return _grants(user)
+
+
 def user_scope(user: Any, write: bool = False) -> Scope:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()
@@ -87,17 +92,48 @@ def user_scope(user: Any, write: bool = False) -> Scope:
     return scope
 
 
+def grants_over(user: Any, unit: Any = None, region: Any = None) -> list[Any]:
+    """The user's live grants that cover a unit (unit or region subtree) or a whole region (region subtree)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    def covers(g: Any) -> bool:
+        if g.role == Role.SYSTEM_ADMIN:
+            return True
+        if unit is not None:
+            return bool(g.unit_id and unit.path.startswith(g.unit.path)
+                        or g.region_id and unit.region_path.startswith(g.region.path))
+        return bool(region is not None and g.region_id and region.path.startswith(g.region.path))
+
+    found = [g for g in _grants(user) if covers(g)]
+    return found
+
+
 def roles_over_unit(user: Any, unit: Any) -> set[str]:
     """The roles a user holds over one unit (through any grant that covers it)."""
     if not getattr(user, "is_authenticated", False):
         return set()
     if user.is_superuser:
         return {Role.SYSTEM_ADMIN}
-    roles = set()
-    for g in _grants(user):
-        if g.role == Role.SYSTEM_ADMIN or g.unit_id and unit.path.startswith(g.unit.path) or g.region_id and unit.region_path.startswith(g.region.path):
-            roles.add(g.role)
-    return roles
+    return {g.role for g in grants_over(user, unit=unit)}
+
+
+def roles_over_region(user: Any, region: Any) -> set[str]:
+    """The roles a user holds over a whole region (through a region grant at or above it)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.is_superuser:
+        return {Role.SYSTEM_ADMIN}
+    return {g.role for g in grants_over(user, region=region)}
+
+
+# Strongest first: the power to change things before the power to look.
+ROLE_ORDER = [Role.SYSTEM_ADMIN, Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN, Role.BUREAU_VIEWER, Role.SCHOOL_MEMBER]
+
+
+def effective_role(user: Any, unit: Any = None, region: Any = None) -> str | None:
+    """The strongest role a user holds over a unit or a region (None when the user holds none)."""
+    roles = roles_over_unit(user, unit) if unit is not None else roles_over_region(user, region) if region is not None else set()
+    return next((r for r in ROLE_ORDER if r in roles), None)
 
 
 def is_system_admin(user: Any) -> bool:

@@ -78,6 +78,12 @@ def install_error_handlers(api: Any) -> None:
         detail = "；".join((f"{e['field']}：" if e["field"] else "") + str(e["message"]) for e in errors)
         return api.create_response(request, {"detail": detail or "请求格式不正确", "errors": errors}, status=422)
 
+    from anxiao.core.pdf import PdfUnavailable
+
+    @api.exception_handler(PdfUnavailable)
+    def _no_pdf(request: HttpRequest, exc: PdfUnavailable) -> Any:
+        return api.create_response(request, {"detail": str(exc), "errors": []}, status=503)
+
     @api.exception_handler(PermissionDenied)
     def _denied(request: HttpRequest, exc: PermissionDenied) -> Any:
         return api.create_response(request, {"detail": str(exc) or "没有权限", "errors": []}, status=403)
