@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from anxiao.core.access import get_visible_or_404, user_scope
+from anxiao.core.access import get_visible_or_404, resolve_visible, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.core.files import file_response
 from anxiao.org.models import Person, Unit
@@ -180,7 +180,7 @@ def _member_rows(post: Any, people: Any) -> list[dict[str, Any]]:
     rows = []
     for n in range(MEMBER_ROWS):
         pid, name = post.get(f"member_person_{n}", ""), post.get(f"member_name_{n}", "").strip()
-        person = people.filter(pk=pid).first() if pid.isdigit() else None
+        person = resolve_visible(people, None, pid, "members", "人员")  # people: already the visible ones
         if person is None and not name:
             continue
         rows.append({"person": person, "name": name or (person.name if person else ""),
@@ -236,8 +236,8 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_visible_or_404(Inspection.objects.select_related("unit", "inspecting_unit"), request.user, pk=pk)
     p = request.POST
-    person = _people(request.user).filter(pk=p["person"]).first() if p.get("person", "").isdigit() else None
     try:
+        person = resolve_visible(_people(request.user), None, p.get("person"), "members", "人员")
         member = actions.add_member(request.user, inspection, person=person, name=p.get("name", ""),
                                     role=p.get("role") or "inspector", organisation=p.get("organisation", ""))
     except ValidationError as exc:
