@@ -162,6 +162,18 @@ def notify_webhooks(bureau: Any, title: str, body: str, url: str = "", key: str 
     return queued
 
 
+def alert(people: Iterable[Any], unit: Any, title: str, body: str = "", url: str = "", key: str = "") -> int:
+    """An escalation: the people hear it (in-app, e-mail) and so do the group robots of the bureau over ``unit``.
+    Every alert kind goes through here (obligations, hazards, incident clocks, agency tasks)."""
+    from anxiao.obligations.actions import bureau_for
+
+    queued = notify(people, title, body, url, key)
+    bureau = bureau_for(unit) if unit is not None else None
+    if bureau is not None:
+        queued += notify_webhooks(bureau, title, body, url, key)
+    return queued
+
+
 # --- delivery ------------------------------------------------------------------------------------------
 
 
