@@ -15,6 +15,7 @@ from anxiao.core.access import can_write, get_visible_or_404
 from anxiao.core.crud import Crud
 from anxiao.core.files import file_response
 from anxiao.core.flash import run_and_flash
+from anxiao.core.middleware import client_ip
 
 from . import actions, filters, forms
 from .models import (
@@ -35,7 +36,7 @@ from .models import (
 
 
 def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_ip(request)
 
 
 def _seconds(d: Drill) -> str:
