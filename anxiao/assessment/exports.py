@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+from anxiao.core.xlsx import to_bytes
 
 
 def _points(value: Any) -> str:
@@ -52,9 +53,7 @@ def bulletin_xlsx(scheme: Any) -> bytes:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.print_title_rows = "3:3"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return to_bytes(wb)
 
 
 def bulletin_pdf(scheme: Any) -> bytes:

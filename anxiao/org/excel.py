@@ -7,7 +7,6 @@ each error with its row and column, in Chinese.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from anxiao.core.choices import PostKind, Stage, UnitKind
+from anxiao.core.xlsx import safe_row, to_bytes
 
 from . import actions
 from .models import Person, Post, Region, Unit
@@ -299,15 +299,13 @@ def build_export(kind: str, queryset: Any) -> bytes:
     ws.append(_header_cells(ws, kind))
     if kind == "units":
         for u in queryset.select_related("region__parent", "parent").iterator(chunk_size=2000):
-            ws.append(_unit_row(u))
+            ws.append(safe_row(ws, _unit_row(u)))
     else:
         qs = queryset.select_related("unit").prefetch_related("posts__unit")
         for p in qs.iterator(chunk_size=2000):
             for r in _people_rows(p):
-                ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+                ws.append(safe_row(ws, r))
+    return to_bytes(wb)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -348,9 +346,7 @@ def build_template(kind: str) -> bytes:
     notes.append(["带 * 的列必填。删除示例行后再导入。"])
     notes.append(["所在区划可写区划代码，或“县/镇”形式的路径；单位可写全称或单位代码。"])
     notes.append(["整个文件全部导入或全部不导入：有任一错误时会列出每行每列的错误，不写入任何数据。"])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return to_bytes(wb)
 
 
 def template_response(kind: str) -> HttpResponse:

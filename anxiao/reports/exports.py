@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
@@ -12,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from anxiao.core.xlsx import safe_row, to_bytes
 
 from .ledger import ACTIVITY_KINDS, COLUMNS
 
@@ -104,9 +105,7 @@ def ledger_xlsx(report: Any) -> bytes:
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
     _print_a4_landscape(ws)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return to_bytes(wb)
 
 
 def ledger_pdf(report: Any) -> bytes:
@@ -169,7 +168,7 @@ def rollup_xlsx(title: str, rows: Iterable[dict[str, Any]]) -> bytes:
     title_cell = WriteOnlyCell(ws, value=title)
     title_cell.font = Font(size=14, bold=True)
     title_cell.alignment = Alignment(horizontal="center")
-    ws.append([title_cell])
+    ws.append(safe_row(ws, [title_cell]))
     header = []
     for text in ROLLUP_HEADERS:
         cell = WriteOnlyCell(ws, value=text)
@@ -184,10 +183,8 @@ def rollup_xlsx(title: str, rows: Iterable[dict[str, Any]]) -> bytes:
             rate.number_format = "0.0%"
             values[12] = rate
             values[13] = float(values[13])
-        ws.append(values)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        ws.append(safe_row(ws, values))
+    return to_bytes(wb)
 
 
 def rollup_pdf(title: str, rows: Iterable[dict[str, Any]]) -> bytes:

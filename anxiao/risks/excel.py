@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+
+from anxiao.core.xlsx import to_bytes
 
 from .grading import COLOUR_NAMES, Level
 
@@ -47,9 +48,7 @@ def build(risks: Any) -> bytes:
         ws.cell(row=row, column=level_col).fill = PatternFill("solid", fgColor=FILLS[Level(risk.level)])
         for col in (5, 6, 7):
             ws.cell(row=row, column=col).alignment = Alignment(wrap_text=True, vertical="top")
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return to_bytes(wb)
 
 
 def response(risks: Any, filename: str = "风险清单.xlsx") -> HttpResponse:
