@@ -7,6 +7,7 @@ each error with its row and column, in Chinese.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from anxiao.core.choices import PostKind, Stage, UnitKind
+from anxiao.core.files import check_upload
 from anxiao.core.xlsx import safe_row, to_bytes
 
 from . import actions
@@ -199,7 +201,15 @@ def import_file(actor: Any, kind: str, uploaded: Any) -> ImportResult:
     result = ImportResult()
     columns = COLUMNS[kind]
     try:
-        wb = load_workbook(uploaded, read_only=True, data_only=True)
+        checked = check_upload(uploaded, images_only=False, field="file")  # size limit, checked by content
+    except ValidationError as exc:
+        result.errors.extend(RowError(None, None, m) for m in exc.messages)
+        return result
+    if checked.ext != "xlsx":
+        result.errors.append(RowError(None, None, "无法读取文件：请上传 Excel（.xlsx）文件"))
+        return result
+    try:
+        wb = load_workbook(io.BytesIO(checked.content), read_only=True, data_only=True)
     except Exception:
         result.errors.append(RowError(None, None, "无法读取文件：请上传 Excel（.xlsx）文件"))
         return result
