@@ -144,12 +144,13 @@ def install_error_handlers(api: Any) -> None:
         return api.create_response(request, {"detail": str(exc) or "没有权限", "errors": []}, status=403)
 
 
-def _resolve_fks(model: Any, user: Any, data: dict[str, Any]) -> dict[str, Any]:
+def _resolve_fks(model: Any, user: Any, data: dict[str, Any], nulls: bool = False) -> dict[str, Any]:
     """Turn ``<fk>_id`` inputs into visible objects; an invisible or unknown id is a field error.
-    Plain values get core.validation's check first (choices, lengths, ranges, null), before any action uses them."""
+    Plain values get core.validation's check first (choices, lengths, ranges), before any action uses them;
+    with ``nulls`` (a PATCH, where a None was sent on purpose) a None for a required field is an error too."""
     from .validation import check_values
 
-    check_values(model, {k: v for k, v in data.items() if not k.endswith("_id")})
+    check_values(model, {k: v for k, v in data.items() if not k.endswith("_id") and (nulls or v is not None)})
     out: dict[str, Any] = {}
     for key, value in data.items():
         name = key[:-3] if key.endswith("_id") else key
@@ -207,7 +208,7 @@ def crud_routes(
         obj = get_visible_or_404(base(request), request.user, pk=pk)
         if not can_write(request.user, obj):
             raise PermissionDenied("您只能查看该记录，不能修改")
-        data = _resolve_fks(model, request.user, payload.dict(exclude_unset=True))
+        data = _resolve_fks(model, request.user, payload.dict(exclude_unset=True), nulls=True)
         return save(request.user, obj, **data)
 
 
