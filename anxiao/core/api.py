@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
-from .access import can_write, get_visible_or_404, user_scope
+from .access import can_write, get_visible_or_404, resolve_visible, user_scope
 from .context import Actor, _current
 
 
@@ -139,6 +139,12 @@ def install_error_handlers(api: Any) -> None:
         detail = HTTP_MESSAGES.get(text, text)
         return api.create_response(request, {"detail": detail, "errors": []}, status=exc.status_code)
 
+    from anxiao.core.pdf import PdfUnavailable
+
+    @api.exception_handler(PdfUnavailable)
+    def _no_pdf(request: HttpRequest, exc: PdfUnavailable) -> Any:
+        return api.create_response(request, {"detail": str(exc), "errors": []}, status=503)
+
     @api.exception_handler(PermissionDenied)
     def _denied(request: HttpRequest, exc: PermissionDenied) -> Any:
         return api.create_response(request, {"detail": str(exc) or "没有权限", "errors": []}, status=403)
@@ -163,12 +169,7 @@ def _resolve_fks(model: Any, user: Any, data: dict[str, Any], nulls: bool = Fals
             if value is None:
                 out[name] = None
                 continue
-            related = field.related_model
-            qs = related.objects.visible_to(user) if hasattr(related.objects, "visible_to") else related.objects
-            obj = qs.filter(pk=value).first()
-            if obj is None:
-                raise ValidationError({name: [f"编号为 {value} 的{related._meta.verbose_name}不存在或不可见"]})
-            out[name] = obj
+            out[name] = resolve_visible(field.related_model, user, value, name)
         else:
             out[name] = value
     return out

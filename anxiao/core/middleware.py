@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import render
 
 from .context import acting_as
 
@@ -39,7 +40,12 @@ class RequestContextMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
-        """A ValidationError that no view caught (core.validation under a save) is a 400, never a 500."""
+        """A ValidationError that no view caught (core.validation under a save) is a 400, never a 500;
+        PdfUnavailable is a 503."""
+        from .pdf import PdfUnavailable
+
+        if isinstance(exc, PdfUnavailable):
+            return unavailable(request, str(exc))
         if not isinstance(exc, ValidationError):
             return None
         messages: list[str] = []
@@ -58,3 +64,11 @@ def _escape(text: str) -> str:
     from django.utils.html import escape
 
     return escape(text)
+
+
+def unavailable(request: HttpRequest, message: str) -> HttpResponse:
+    """503 with a Chinese message: JSON for the API and htmx/JSON callers, a page otherwise."""
+    wants_json = request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+    if wants_json:
+        return JsonResponse({"detail": message, "errors": []}, status=503)
+    return render(request, "core/unavailable.html", {"message": message}, status=503)

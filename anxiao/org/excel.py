@@ -21,7 +21,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from anxiao.core.choices import PostKind, Stage, UnitKind
 from anxiao.core.files import check_upload
-from anxiao.core.xlsx import safe_row, to_bytes
+from anxiao.documents.tables import cell as xlsx_cell
+from anxiao.documents.tables import to_bytes
 
 from . import actions
 from .models import Person, Post, Region, Unit
@@ -156,7 +157,9 @@ def _apply_person(actor: Any, row: dict[str, Any], result: ImportResult) -> None
     gender = ""
     if row.get("gender"):
         gender = _choice(row["gender"], Person.Gender.choices, "gender")
-    existing = Person.objects.filter(mobile=mobile).first() if mobile else None
+    # Looked up within the importer's scope only: a number held outside it is answered like any number in use.
+    people = Person.objects.visible_to(actor) if actor is not None else Person.objects.all()
+    existing = people.filter(mobile=mobile).first() if mobile else None
     if existing is None:
         existing = Person.objects.filter(name=str(row["name"]).strip(), unit=unit).first()
     person = actions.save_person(actor, existing, name=str(row["name"]).strip(), gender=gender, mobile=mobile,
@@ -309,12 +312,12 @@ def build_export(kind: str, queryset: Any) -> bytes:
     ws.append(_header_cells(ws, kind))
     if kind == "units":
         for u in queryset.select_related("region__parent", "parent").iterator(chunk_size=2000):
-            ws.append(safe_row(ws, _unit_row(u)))
+            ws.append([xlsx_cell(ws, v) for v in _unit_row(u)])
     else:
         qs = queryset.select_related("unit").prefetch_related("posts__unit")
         for p in qs.iterator(chunk_size=2000):
             for r in _people_rows(p):
-                ws.append(safe_row(ws, r))
+                ws.append([xlsx_cell(ws, v) for v in r])
     return to_bytes(wb)
 
 
