@@ -206,7 +206,8 @@ def import_file(actor: Any, kind: str, uploaded: Any) -> ImportResult:
     try:
         checked = check_upload(uploaded, images_only=False, field="file")  # size limit, checked by content
     except ValidationError as exc:
-        result.errors.extend(RowError(None, None, m) for m in exc.messages)
+        too_big = [m for m in exc.messages if "MB" in m]
+        result.errors.append(RowError(None, None, too_big[0] if too_big else "无法读取文件：请上传 Excel（.xlsx）文件"))
         return result
     if checked.ext != "xlsx":
         result.errors.append(RowError(None, None, "无法读取文件：请上传 Excel（.xlsx）文件"))
