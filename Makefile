@@ -55,8 +55,8 @@ system-deps:
 
 run: install
 	@deploy/debian-packages.sh run
-	mkdir -p var/static
 	$(BIN)/anxiao migrate --noinput -v0
+	$(BIN)/anxiao collectstatic --noinput -v0
 	$(BIN)/anxiao demo --if-empty
 	@echo "安校已启动：http://$(HOST):$(PORT)/  （Ctrl+C 停止）"
 	$(BIN)/anxiao runserver $(HOST):$(PORT)

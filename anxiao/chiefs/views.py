@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from anxiao.core.access import get_visible_or_404
 from anxiao.core.choices import UnitKind
 from anxiao.core.crud import Crud
+from anxiao.core.links import absolute_url
 from anxiao.org.models import Post, Unit
 
 from . import actions, filters, forms
@@ -202,7 +203,7 @@ def gate_qr(request: HttpRequest, school_id: int) -> HttpResponse:
     from anxiao.inspections import qr
 
     school = get_visible_or_404(Unit.objects.filter(kind=UnitKind.SCHOOL), request.user, pk=school_id)
-    url = request.build_absolute_uri(reverse("chiefs:gate_scan", args=[school.pk]))
+    url = absolute_url(reverse("chiefs:gate_scan", args=[school.pk]), request)
     pdf = docs.new(margin=10, page_break=20)
     pdf.set_font("cjk", size=22)
     pdf.cell(0, 16, school.name, align="C", new_x="LMARGIN", new_y="NEXT")

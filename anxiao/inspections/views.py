@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from anxiao.core.access import get_visible_or_404, resolve_visible, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.core.files import file_response
+from anxiao.core.links import absolute_url
 from anxiao.org.models import Person, Unit
 
 from . import actions
@@ -396,7 +397,7 @@ def point_print(request: HttpRequest) -> HttpResponse:
     from . import qr
 
     def url_for(point: PatrolPoint) -> str:
-        return request.build_absolute_uri(actions.checkin_path(point))
+        return absolute_url(actions.checkin_path(point), request)
 
     if request.GET.get("format") == "pdf":
         pdf = qr.sheet_pdf(list(points[:300]), url_for)
