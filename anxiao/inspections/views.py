@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from anxiao.core.access import get_visible_or_404, resolve_visible, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.core.files import file_response
 from anxiao.core.links import absolute_url
+from anxiao.core.validation import parse_date
 from anxiao.org.models import Person, Unit
 
 from . import actions
@@ -212,7 +212,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
         try:
             if unit is None:
                 raise ValidationError({"unit": ["请选择受检单位"]})
-            planned = datetime.date.fromisoformat(p["planned_on"]) if p.get("planned_on") else None
+            planned = parse_date(p.get("planned_on"), "planned_on", "计划日期")
             inspection = actions.start_inspection(request.user, unit=unit, kind=p.get("kind", ""), planned_on=planned,
                                                   inspecting_unit=by, title=p.get("title", ""), checklist=checklist,
                                                   members=_member_rows(p, people),
