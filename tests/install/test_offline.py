@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def dry_run(tmp_path: Path, *targets: str, wheelhouse: bool) -> str:
     """`make -n` in a copy of the Makefile (no venv yet), so every install step is printed."""
-    shutil.copy(ROOT / "Makefile", tmp_path / "Makefile")
-    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    for name in ("Makefile", "pyproject.toml", "package.json", "package-lock.json"):
+        if (ROOT / name).exists():
+            shutil.copy(ROOT / name, tmp_path / name)
     if wheelhouse:
         (tmp_path / "wheelhouse").mkdir()
         (tmp_path / "wheelhouse" / "Django-5.2-py3-none-any.whl").write_bytes(b"")
