@@ -44,7 +44,7 @@ def test_the_debian_list_has_every_set_and_the_script_reads_it() -> None:
             if line.strip() and not line.startswith("#")]
     sets = {row[1] for row in rows}
     assert sets == {"run", "server", "test"}
-    assert ["fonts-noto-cjk", "run"] == next(r[:2] for r in rows if r[0] == "fonts-noto-cjk")
+    assert next(r[:2] for r in rows if r[0] == "fonts-noto-cjk") == ["fonts-noto-cjk", "run"]
     makefile = (ROOT / "Makefile").read_text()
     assert "apt-get" not in makefile  # the Makefile goes through the script, which reads the list
     proc = subprocess.run(["sh", str(ROOT / "deploy" / "debian-packages.sh"), "nonsense"], capture_output=True, text=True)
