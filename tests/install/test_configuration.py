@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,3 +40,29 @@ def test_every_variable_the_code_reads_is_documented() -> None:
 def test_every_documented_variable_is_read_by_the_code() -> None:
     stale = documented() - read_in_code() - ARRIVING
     assert not stale, f"docs/configuration.md lists variables nothing reads: {sorted(stale)}"
+
+
+def _settings(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("ANXIAO_")}
+    code = ("import anxiao.settings as s; print(s.EMAIL_USE_SSL, s.EMAIL_USE_TLS, s.EMAIL_PORT, s.BASE_URL)")
+    return subprocess.run([sys.executable, "-c", code], env={**clean, "ANXIAO_ENV": "test", **env}, cwd=ROOT,
+                          capture_output=True, text=True)
+
+
+def test_email_over_ssl_465_or_starttls_but_not_both() -> None:
+    ssl = _settings(ANXIAO_EMAIL_USE_SSL="true", ANXIAO_EMAIL_PORT="465", ANXIAO_BASE_URL="https://a.example.cn/")
+    assert ssl.stdout.split() == ["True", "False", "465", "https://a.example.cn"], ssl.stderr
+    both = _settings(ANXIAO_EMAIL_USE_SSL="true", ANXIAO_EMAIL_USE_TLS="true")
+    assert both.returncode != 0 and "cannot both be true" in both.stderr
+    bad = _settings(ANXIAO_BASE_URL="anxiao.example.cn")
+    assert bad.returncode != 0 and "ANXIAO_BASE_URL must start with http" in bad.stderr
+
+
+def test_e_mails_link_to_the_base_url(world, settings, mailoutbox) -> None:
+    from anxiao.notifications import actions
+    from anxiao.notifications.models import Channel
+
+    settings.BASE_URL = "https://anxiao.example.gov.cn"
+    actions.enqueue(Channel.EMAIL, "隐患逾期", "请尽快整改", "/hazards/7/", email="a@example.cn")
+    assert actions.deliver_due() == (1, 0)
+    assert "https://anxiao.example.gov.cn/hazards/7/" in mailoutbox[0].body
