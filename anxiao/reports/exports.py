@@ -13,6 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from .figures import STATES
 from .ledger import ACTIVITY_KINDS, COLUMNS
 
 THIN = Side(style="thin", color="808080")
@@ -132,7 +133,6 @@ def ledger_pdf(report: Any) -> bytes:
 
 ROLLUP_HEADERS = ["学校", "镇街", "学段", "报送状态", "报送时间", "上月结转", "本月新发现", "其中重大", "本月销号", "期末未销号",
                   "逾期", "重大未销号", "整改率", "整改资金（万元）"]
-STATE_LABELS = {"submitted": "已报", "late": "迟报", "missing": "未报", "pending": "未到期", "returned": "已退回"}
 
 
 def stage_labels() -> dict[str, str]:
@@ -148,7 +148,7 @@ def rollup_rows(rows: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
         unit, report = row["unit"], row["report"]
         s = getattr(report, "summary", None) if report is not None and report.status != "prepared" else None
         submitted = f"{report.submitted_at:%Y-%m-%d}" if report is not None and report.submitted_at else ""
-        base = [unit.name, unit.region.name, stages.get(unit.stage, unit.stage), STATE_LABELS[row["state"]], submitted]
+        base = [unit.name, unit.region.name, stages.get(unit.stage, unit.stage), STATES[row["state"]], submitted]
         if s:
             yield base + [s["carried"], s["new"], s["new_major"], s["closed"], s["open"], s["overdue"], s["major_open"],
                           f"{s['rate'] * 100:.1f}%", s["funds"]]
