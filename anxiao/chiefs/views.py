@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from anxiao.core.access import get_visible_or_404
 from anxiao.core.choices import UnitKind
 from anxiao.core.crud import Crud
+from anxiao.core.files import field_file_response
 from anxiao.core.links import absolute_url
 from anxiao.org.models import Post, Unit
 
@@ -32,6 +33,7 @@ from .models import (
     GateDuty,
     MeetingKind,
     MemberAgency,
+    TaskAttachment,
     TaskSource,
     TaskStatus,
 )
@@ -303,6 +305,13 @@ def _task_page(request: HttpRequest, task: AgencyTask, errors: list[str] | None 
         "may_work": actions.may_work(user, task), "may_verify": actions.may_route(user, task.government),
         "close_form": close_form or forms.CloseForm(), "statuses": TaskStatus,
     }, status=status)
+
+
+@login_required
+def task_attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Task evidence is served only through the task's access check (never from a public URL)."""
+    attachment = get_visible_or_404(TaskAttachment, request.user, pk=pk)
+    return field_file_response(attachment.file, attachment.name)
 
 
 @login_required

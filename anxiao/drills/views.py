@@ -16,6 +16,7 @@ from anxiao.core.crud import Crud
 from anxiao.core.files import file_response
 from anxiao.core.flash import run_and_flash
 from anxiao.core.links import absolute_url
+from anxiao.core.middleware import client_ip
 
 from . import actions, filters, forms
 from .models import (
@@ -36,7 +37,7 @@ from .models import (
 
 
 def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_ip(request)
 
 
 def _seconds(d: Drill) -> str:
