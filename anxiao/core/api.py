@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -71,6 +72,8 @@ class AnxiaoParser(Parser):
     def parse_body(self, request: HttpRequest) -> Any:
         return _strip_nul(json.loads(request.body, parse_constant=_no_constant))
 
+
+CONFLICT_MESSAGE = "该记录刚刚已被他人修改或提交，请刷新页面后重试"
 
 HTTP_MESSAGES = {
     "Cannot parse request body": "请求内容不是有效的 JSON",
@@ -144,6 +147,11 @@ def install_error_handlers(api: Any) -> None:
     @api.exception_handler(PdfUnavailable)
     def _no_pdf(request: HttpRequest, exc: PdfUnavailable) -> Any:
         return api.create_response(request, {"detail": str(exc), "errors": []}, status=503)
+
+    @api.exception_handler(IntegrityError)
+    def _conflict(request: HttpRequest, exc: IntegrityError) -> Any:
+        # A uniqueness race that an action did not serialise: the loser is told, never a 500.
+        return api.create_response(request, {"detail": CONFLICT_MESSAGE, "errors": []}, status=409)
 
     @api.exception_handler(PermissionDenied)
     def _denied(request: HttpRequest, exc: PermissionDenied) -> Any:

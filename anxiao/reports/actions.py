@@ -65,6 +65,9 @@ def _prepare(model: Any, actor: Any, unit: Any, value: datetime.date, due: datet
         raise PermissionDenied("您不能为该学校填报")
     field = model.period_field
     with transaction.atomic():
+        # One school's reports are prepared one at a time: concurrent requests wait here, then redraft the
+        # version the first one made instead of racing it for the same version number.
+        type(unit).objects.select_for_update().filter(pk=unit.pk).values_list("pk", flat=True).first()
         latest = model.objects.filter(unit=unit, **{field: value}).order_by("-version").first()
         if latest is not None and latest.status == LedgerStatus.PREPARED:
             report = latest
