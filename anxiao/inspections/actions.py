@@ -20,7 +20,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from anxiao.core.access import user_scope
-from anxiao.org.models import Assignment, Person, Unit
+from anxiao.org.models import Assignment, Person, Post, Unit
 
 from .models import (
     Checklist,
@@ -455,11 +455,29 @@ def _record_activity(inspection: Inspection) -> None:
     from anxiao.obligations.actions import record_activity
 
     fails = inspection.results.filter(outcome=Outcome.FAIL).count()
+    # Complete means every applicable item answered (design.md, evidence levels); an incomplete one is kept as
+    # a record but fills no quota.
+    required = {i.code for i in applicable_items(inspection)} | {i.code for i in risk_control_items(inspection)}
+    missing = required - set(inspection.results.values_list("item_code", flat=True))
+    note = f"（{len(missing)} 项未填写，不计入应办事项）" if missing else ""
     # Outside the back-dating window the inspection still stands; the quota is the obligations app's concern.
     with contextlib.suppress(ValidationError):
         record_activity(None, kind=ACTIVITY_KIND[inspection.kind], occurred_on=inspection.planned_on,
                         unit=inspection.unit, title=inspection.title or inspection.get_kind_display(),
-                        notes=f"检查 {inspection.results.count()} 项，不合格 {fails} 项。{inspection.summary}".strip())
+                        notes=f"检查 {inspection.results.count()} 项，不合格 {fails} 项{note}。{inspection.summary}".strip(),
+                        record_kind=f"inspection:{inspection.kind}", evidence="pending" if missing else "record",
+                        by_unit=inspection.inspecting_unit, responsible_post=leader_post(inspection),
+                        post_role="led", source_ref=f"inspection:{inspection.pk}")
+
+
+def leader_post(inspection: Inspection) -> Post | None:
+    """The post in which the leader led the inspection: in the inspecting unit (or the inspected one for a
+    self-inspection) first, else any post the leader holds."""
+    if inspection.leader_id is None:
+        return None
+    posts = list(Post.objects.filter(holder_id=inspection.leader_id, is_active=True).select_related("unit"))
+    home = inspection.inspecting_unit or inspection.unit
+    return next((p for p in posts if p.unit.path.startswith(home.path)), posts[0] if posts else None)
 
 
 def fail_to_hazard(actor: Any, result: ItemResult, *, location: str = "") -> Any:

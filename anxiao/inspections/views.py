@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from anxiao.core.access import get_visible_or_404, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.core.files import file_response
+from anxiao.obligations.crediting import credited_by
 from anxiao.org.models import Person, Unit
 
 from . import actions
@@ -266,6 +267,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "inspections/inspection_detail.html", {
         "inspection": inspection, "items": items, "outcomes": Outcome.choices, "uuid": actions.new_uuid(),
         "members": inspection.members.all(), "people": _people(request.user)[:500], "roles": MemberRole.choices,
+        "credited": credited_by(request.user, f"inspection:{inspection.pk}"),
         "can_edit": user_scope(request.user, write=True).covers_unit(
             inspection.inspecting_unit or inspection.unit) and inspection.status != InspectionStatus.DONE})
 
