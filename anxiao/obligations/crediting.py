@@ -43,7 +43,7 @@ class Evidence(models.TextChoices):
     APPROVED = "record+approval", _("完整记录并经审批")
 
 
-RANK = {Evidence.PENDING: 0, Evidence.SELF: 1, Evidence.RECORD: 2, Evidence.APPROVED: 3}
+RANK: dict[str, int] = {Evidence.PENDING: 0, Evidence.SELF: 1, Evidence.RECORD: 2, Evidence.APPROVED: 3}
 RULE_EVIDENCE = (Evidence.SELF, Evidence.RECORD, Evidence.APPROVED)
 
 
@@ -246,7 +246,7 @@ def accepts(credit: Credit, rule: ObligationRule, activity: Activity) -> bool:
     record = record_of(activity)
     if record == "entry" and activity.kind != rule.activity_kind:
         return False
-    return record in credit.records and RANK.get(activity.evidence, 0) >= RANK[Evidence(credit.evidence)]
+    return record in credit.records and RANK.get(activity.evidence, 0) >= RANK[credit.evidence]
 
 
 def period_day(activity: Activity) -> datetime.date:
@@ -268,8 +268,8 @@ def candidate_rules(activity: Activity) -> list[ObligationRule]:
 
     if activity.is_voided:
         return []
-    bureaus = {b.pk for b in (bureau_for(activity.unit), bureau_for(activity.by_unit) if activity.by_unit_id else None)
-               if b is not None}
+    doers = [u for u in (activity.unit, activity.by_unit if activity.by_unit_id else None) if u is not None]
+    bureaus = {b.pk for b in map(bureau_for, doers) if b is not None}
     if activity.responsible_post_id and activity.responsible_post is not None:
         owner = bureau_for(activity.responsible_post.unit)
         if owner is not None:
