@@ -9,31 +9,41 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/anxiao
 BENCH_URL ?= $(PG_URL)_bench
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-test system-deps lint test-sqlite test-postgres bench demo-scale clean
+.PHONY: run test install install-test system-deps wheelhouse lint test-sqlite test-postgres bench demo-scale clean
+
+# Offline install: `make wheelhouse` fills ./wheelhouse with every Python dependency (run it where the
+# internet is, carry the folder into the intranet); when ./wheelhouse exists every pip install uses only it.
+WHEELHOUSE ?= wheelhouse
+PIP_OFFLINE = $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEELHOUSE),)
 
 $(BIN)/python:
+	@deploy/debian-packages.sh run
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	$(if $(PIP_OFFLINE),,$(BIN)/python -m pip install -q --upgrade pip)
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q $(PIP_OFFLINE) -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q $(PIP_OFFLINE) -e '.[test]'
 	touch $@
+
+wheelhouse: | $(BIN)/python
+	mkdir -p $(WHEELHOUSE)
+	$(BIN)/pip wheel -q --wheel-dir $(WHEELHOUSE) '.[test]' setuptools wheel
+	rm -f $(WHEELHOUSE)/anxiao-*.whl
+	@echo "$(WHEELHOUSE)/: $$(ls $(WHEELHOUSE) | wc -l) wheels; with it present make run installs with --no-index"
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test system-deps
 
-# Debian's Chromium and CJK fonts for browser tests and screenshots, poppler for looking at PDFs.
+# The Debian packages are listed once, in deploy/debian-packages.txt (sets run, server, test).
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v pdftoppm >/dev/null || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
-		SUDO=$$( [ "$$(id -u)" = 0 ] && echo "" || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk poppler-utils >/dev/null; \
-	fi
+	@deploy/debian-packages.sh test
 
 run: install
+	@deploy/debian-packages.sh run
 	mkdir -p var/static
 	$(BIN)/anxiao migrate --noinput -v0
 	$(BIN)/anxiao demo --if-empty

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "anxiao.org",
     "anxiao.notifications",
     "anxiao.policies",
+    "anxiao.documents",
     "anxiao.responsibility",
     "anxiao.obligations",
     "anxiao.inspections",

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from anxiao.core.access import get_visible_or_404
+from anxiao.core.access import get_visible_or_404, resolve_many
 from anxiao.core.api import AUTH, ErrorOut
 from anxiao.org.models import Post, Unit
 
@@ -81,7 +81,7 @@ def get_case(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
              auth=AUTH, operation_id="cases_create")
 def create_case(request: HttpRequest, payload: CaseIn):  # type: ignore[no-untyped-def]
     unit = get_visible_or_404(Unit, request.user, pk=payload.unit_id)
-    posts = list(Post.objects.visible_to(request.user).filter(pk__in=payload.post_ids))
+    posts = resolve_many(Post, request.user, payload.post_ids, "post_ids", "岗位")
     return 201, actions.open_case(request.user, unit, title=payload.title, source_kind=payload.source_kind,
                                   year=payload.year, description=payload.description, posts=posts)
 

@@ -13,8 +13,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from anxiao.core.access import user_scope
-from anxiao.core.choices import Role
+from anxiao.core.access import (
+    grants_over,
+    is_system_admin,
+    roles_over_region,
+    roles_over_unit,
+    user_grants,
+    user_scope,
+)
+from anxiao.core.choices import Role, UnitKind
 
 from .models import ApiToken, Grant, LoginFailure, User
 
@@ -89,32 +96,98 @@ def create_account(actor: Any, person: Any, username: str, password: str, role: 
     return user
 
 
-def grant(actor: Any, user: User, role: str, region: Any = None, unit: Any = None) -> Grant:
+# Which roles a holder of each role may grant or revoke (at or below its own).
+GRANTABLE: dict[str, set[str]] = {
+    Role.SYSTEM_ADMIN: set(Role.values),
+    Role.BUREAU_ADMIN: {Role.BUREAU_ADMIN, Role.BUREAU_VIEWER, Role.SCHOOL_ADMIN, Role.SCHOOL_MEMBER},
+    Role.SCHOOL_ADMIN: {Role.SCHOOL_ADMIN, Role.SCHOOL_MEMBER},
+    Role.BUREAU_VIEWER: set(),
+    Role.SCHOOL_MEMBER: set(),
+}
+BUREAU_ROLES = {Role.BUREAU_ADMIN, Role.BUREAU_VIEWER}
+BUREAU_UNIT_KINDS = {UnitKind.BUREAU, UnitKind.BUREAU_DEPARTMENT}
+
+
+def grantable_roles(actor: Any) -> set[str]:
+    """The roles an actor may grant somewhere in its scope (for the form's choices)."""
+    if actor is None or is_system_admin(actor):
+        return set(Role.values)
+    roles: set[str] = set()
+    for g in _actor_grants(actor):
+        roles |= GRANTABLE.get(g.role, set())
+    return roles
+
+
+def _actor_grants(actor: Any) -> list[Any]:
+    return user_grants(actor) if getattr(actor, "is_authenticated", False) and actor.is_active else []
+
+
+def check_grantable(actor: Any, role: str, region: Any = None, unit: Any = None) -> None:
+    """Refuse a grant the actor may not give: a role above its own, outside its scope, or of the wrong shape.
+
+    Shape errors are ValidationError (on the field); escalation is PermissionDenied. ``actor=None`` is the
+    system itself (CLI, demo), which is held to the shape rules only."""
     if role not in Role.values:
         raise ValidationError({"role": ["未知的角色"]})
-    if role != Role.SYSTEM_ADMIN and (region is None) == (unit is None):
-        raise ValidationError({"unit": ["请选择授权范围：区划或单位之一"]})
-    scope = user_scope(actor, write=True) if actor is not None else None
-    if scope is not None and not scope.everything:
-        if role == Role.SYSTEM_ADMIN:
+    if role == Role.SYSTEM_ADMIN:
+        if actor is not None and not is_system_admin(actor):
             raise PermissionDenied("只有系统管理员可以授予系统管理员角色")
-        inside = scope.covers_unit(unit) if unit is not None else scope.covers_region(region)
-        if not inside:
-            raise PermissionDenied("授权范围超出了您的管理范围")
-        if role in {Role.BUREAU_ADMIN, Role.BUREAU_VIEWER} and region is not None and not scope.covers_region(region):
-            raise PermissionDenied("授权范围超出了您的管理范围")
-    g = Grant.objects.create(user=user, role=role, region=region, unit=unit, granted_by=actor)
+        return
+    if (region is None) == (unit is None):
+        raise ValidationError({"unit": ["请选择授权范围：区划或单位之一"]})
+    if role in BUREAU_ROLES and unit is not None and unit.kind not in BUREAU_UNIT_KINDS:
+        raise ValidationError({"unit": ["教育局角色的授权范围须为区划或教育局（股室）"]})
+    if actor is None or is_system_admin(actor):
+        return
+    held = roles_over_unit(actor, unit) if unit is not None else roles_over_region(actor, region)
+    if not any(role in GRANTABLE.get(r, set()) for r in held):
+        raise PermissionDenied("只能在本人管理范围内授予不高于本人的角色")
+
+
+def _strictly_inside(g: Any, region: Any, unit: Any) -> bool:
+    """Whether the actor's grant ``g`` covers the target scope and more (the target is strictly smaller)."""
+    if g.region_id:
+        return unit is not None or region.path != g.region.path
+    return unit is not None and unit.path != g.unit.path
+
+
+def can_revoke(actor: Any, g: Grant) -> bool:
+    """An actor may revoke a grant it could give, held by someone below it: peers cannot revoke each other.
+
+    Below means a lower role over the grant's scope, or the same role over a strictly larger scope."""
+    if actor is None or is_system_admin(actor):
+        return True
+    region = g.region if g.region_id else None
+    unit = g.unit if g.unit_id else None
+    if g.role == Role.SYSTEM_ADMIN or (region is None and unit is None):
+        return False
+    for mine in grants_over(actor, unit=unit, region=region):
+        if g.role not in GRANTABLE.get(mine.role, set()):
+            continue
+        if mine.role != g.role or _strictly_inside(mine, region, unit):
+            return True
+    return False
+
+
+def _forget_grants(user: User) -> None:
     for attr in ("_anxiao_grants", "_anxiao_scope_r", "_anxiao_scope_w"):
         if hasattr(user, attr):
             delattr(user, attr)
+
+
+def grant(actor: Any, user: User, role: str, region: Any = None, unit: Any = None) -> Grant:
+    check_grantable(actor, role, region=region, unit=unit)
+    g = Grant.objects.create(user=user, role=role, region=region, unit=unit, granted_by=actor)
+    _forget_grants(user)
     return g
 
 
 def revoke(actor: Any, g: Grant) -> Grant:
-    if not Grant.objects.writable_by(actor).filter(pk=g.pk).exists() and not user_scope(actor).everything:
-        raise PermissionDenied("无权撤销该授权")
+    if not can_revoke(actor, g):
+        raise PermissionDenied("无权撤销该授权：只能撤销本人管理范围内、低于本人的授权")
     g.revoked_at = timezone.now()
     g.save(update_fields=["revoked_at", "updated_at"])
+    _forget_grants(g.user)
     return g
 
 

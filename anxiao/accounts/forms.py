@@ -34,5 +34,8 @@ class AccountForm(ScopedModelForm):
             label="人员", queryset=Person.objects.visible_to(self.user).filter(account__isnull=True)
         )
         role_field: Any = self.fields["role"]
-        role_field.choices = [c for c in Role.choices if c[0] != Role.SYSTEM_ADMIN]
+        from .actions import grantable_roles
+
+        allowed = grantable_roles(self.user)
+        role_field.choices = [c for c in Role.choices if c[0] != Role.SYSTEM_ADMIN and c[0] in allowed]
         self.order_fields(["person", "username", "password", "role", "region", "unit"])

@@ -52,6 +52,8 @@ def grant_list(request: HttpRequest) -> HttpResponse:
     if q:
         qs = qs.filter(user__username__icontains=q) | qs.filter(user__person__name__icontains=q)
     page = Paginator(qs.order_by("user__username"), 50).get_page(request.GET.get("page"))
+    for g in page:
+        g.revocable = actions.can_revoke(request.user, g)  # type: ignore[attr-defined]
     return render(request, "accounts/grant_list.html", {"page": page, "q": q})
 
 
@@ -67,8 +69,6 @@ def account_create(request: HttpRequest) -> HttpResponse:
                                    region=d.get("region"), unit=d.get("unit"))
         except ValidationError as exc:
             form.apply_errors(exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
         else:
             messages.success(request, "账号已创建")
             return redirect("accounts:grant_list")
@@ -79,9 +79,6 @@ def account_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     g = get_visible_or_404(Grant, request.user, pk=pk)
-    try:
-        actions.revoke(request.user, g)
-    except PermissionDenied:
-        raise
+    actions.revoke(request.user, g)
     messages.success(request, "授权已撤销")
     return redirect("accounts:grant_list")

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from anxiao.core.access import get_visible_or_404
+from anxiao.core.access import get_visible_or_404, resolve_many
 from anxiao.core.api import AUTH, ErrorOut, crud_routes
 from anxiao.core.choices import UnitKind
 from anxiao.org.models import Person, Post, Unit
@@ -192,11 +192,7 @@ class MeetingFilter(Schema):
 
 
 def _visible_ids(model: Any, user: Any, ids: list[int], field: str, **extra: Any) -> list[Any]:
-    found = list(model.objects.visible_to(user).filter(pk__in=ids, **extra))
-    missing = sorted(set(ids) - {o.pk for o in found})
-    if missing:
-        raise ValidationError({field: [f"编号为 {', '.join(map(str, missing))} 的记录不存在或不可见"]})
-    return found
+    return resolve_many(model.objects.filter(**extra), user, ids, field, "记录")
 
 
 def _save_meeting(actor, obj, **data):  # type: ignore[no-untyped-def]

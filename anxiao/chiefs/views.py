@@ -198,17 +198,12 @@ def gate_scan(request: HttpRequest, school_id: int) -> HttpResponse:
 @login_required
 def gate_qr(request: HttpRequest, school_id: int) -> HttpResponse:
     """A4 sheet with the school's gate QR code, to post at the gate."""
-    from anxiao.core.pdf import cjk_font
+    from anxiao.core import pdf as docs
     from anxiao.inspections import qr
 
     school = get_visible_or_404(Unit.objects.filter(kind=UnitKind.SCHOOL), request.user, pk=school_id)
     url = request.build_absolute_uri(reverse("chiefs:gate_scan", args=[school.pk]))
-    from fpdf import FPDF
-
-    path, index = cjk_font()
-    pdf = FPDF(format="A4")
-    pdf.add_font("cjk", fname=path, collection_font_number=index)
-    pdf.add_page()
+    pdf = docs.new(margin=10, page_break=20)
     pdf.set_font("cjk", size=22)
     pdf.cell(0, 16, school.name, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=16)

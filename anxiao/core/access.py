@@ -67,6 +67,11 @@ def _grants(user: Any) -> list[Any]:
     return cached
 
 
+def user_grants(user: Any) -> list[Any]:
+    """The user's live (unrevoked) grants, read once per request."""
+    return _grants(user)
+
+
 def user_scope(user: Any, write: bool = False) -> Scope:
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Scope()
@@ -87,17 +92,48 @@ def user_scope(user: Any, write: bool = False) -> Scope:
     return scope
 
 
+def grants_over(user: Any, unit: Any = None, region: Any = None) -> list[Any]:
+    """The user's live grants that cover a unit (unit or region subtree) or a whole region (region subtree)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    def covers(g: Any) -> bool:
+        if g.role == Role.SYSTEM_ADMIN:
+            return True
+        if unit is not None:
+            return bool(g.unit_id and unit.path.startswith(g.unit.path)
+                        or g.region_id and unit.region_path.startswith(g.region.path))
+        return bool(region is not None and g.region_id and region.path.startswith(g.region.path))
+
+    found = [g for g in _grants(user) if covers(g)]
+    return found
+
+
 def roles_over_unit(user: Any, unit: Any) -> set[str]:
     """The roles a user holds over one unit (through any grant that covers it)."""
     if not getattr(user, "is_authenticated", False):
         return set()
     if user.is_superuser:
         return {Role.SYSTEM_ADMIN}
-    roles = set()
-    for g in _grants(user):
-        if g.role == Role.SYSTEM_ADMIN or g.unit_id and unit.path.startswith(g.unit.path) or g.region_id and unit.region_path.startswith(g.region.path):
-            roles.add(g.role)
-    return roles
+    return {g.role for g in grants_over(user, unit=unit)}
+
+
+def roles_over_region(user: Any, region: Any) -> set[str]:
+    """The roles a user holds over a whole region (through a region grant at or above it)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.is_superuser:
+        return {Role.SYSTEM_ADMIN}
+    return {g.role for g in grants_over(user, region=region)}
+
+
+# Strongest first: the power to change things before the power to look.
+ROLE_ORDER = [Role.SYSTEM_ADMIN, Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN, Role.BUREAU_VIEWER, Role.SCHOOL_MEMBER]
+
+
+def effective_role(user: Any, unit: Any = None, region: Any = None) -> str | None:
+    """The strongest role a user holds over a unit or a region (None when the user holds none)."""
+    roles = roles_over_unit(user, unit) if unit is not None else roles_over_region(user, region) if region is not None else set()
+    return next((r for r in ROLE_ORDER if r in roles), None)
 
 
 def is_system_admin(user: Any) -> bool:
@@ -157,3 +193,55 @@ def get_visible_or_404(queryset_or_model: Any, user: Any, **lookup: Any) -> Any:
 def can_write(user: Any, obj: models.Model) -> bool:
     qs = type(obj).objects.writable_by(user)  # type: ignore[attr-defined]
     return qs.filter(pk=obj.pk).exists()
+
+
+def _missing(field: str, label: str, ids: list[Any]) -> Any:
+    from django.core.exceptions import ValidationError
+
+    shown = "、".join(str(i)[:30] for i in ids[:10])
+    return ValidationError({field: [f"编号为 {shown} 的{label}不存在或不可见"]})
+
+
+def _visible_qs(queryset_or_model: Any, user: Any) -> Any:
+    qs: Any = queryset_or_model
+    if isinstance(qs, type):
+        qs = qs._default_manager.all()  # type: ignore[attr-defined]
+    return qs.visible_to(user) if user is not None and hasattr(qs, "visible_to") else qs
+
+
+def resolve_visible(queryset_or_model: Any, user: Any, pk: Any, field: str, label: str = "") -> Any:
+    """The record a payload names by id, looked up within what the user may see.
+
+    The one resolver for ids inside forms, API payloads and imports: an id outside the scope answers with
+    exactly the same field error as an id that does not exist (``ValidationError({field: [...]})``).
+    ``user=None`` is the system itself (CLI, demo), which sees everything. ``None`` resolves to ``None``."""
+    if pk is None or pk == "":
+        return None
+    qs = _visible_qs(queryset_or_model, user)
+    label = label or str(qs.model._meta.verbose_name)
+    try:
+        return qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise _missing(field, label, [pk]) from None
+
+
+def resolve_many(queryset_or_model: Any, user: Any, pks: Any, field: str, label: str = "") -> list[Any]:
+    """The records a payload names by a list of ids, in the order given (duplicates once), as
+    :func:`resolve_visible` does for one: unknown and invisible ids answer alike."""
+    qs = _visible_qs(queryset_or_model, user)
+    label = label or str(qs.model._meta.verbose_name)
+    wanted: list[Any] = []
+    bad: list[Any] = []
+    for pk in pks or []:
+        try:
+            key = int(pk)
+        except (ValueError, TypeError, OverflowError):
+            bad.append(pk)
+            continue
+        if key not in wanted:
+            wanted.append(key)
+    found = {o.pk: o for o in qs.filter(pk__in=[k for k in wanted if abs(k) < 2 ** 63])} if wanted else {}
+    bad += [k for k in wanted if k not in found]
+    if bad:
+        raise _missing(field, label, bad)
+    return [found[k] for k in wanted]

@@ -11,7 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer, django_auth
 
-from .access import can_write, get_visible_or_404, user_scope
+from .access import can_write, get_visible_or_404, resolve_visible, user_scope
 from .context import Actor, _current
 
 
@@ -78,6 +78,12 @@ def install_error_handlers(api: Any) -> None:
         detail = "；".join((f"{e['field']}：" if e["field"] else "") + str(e["message"]) for e in errors)
         return api.create_response(request, {"detail": detail or "请求格式不正确", "errors": errors}, status=422)
 
+    from anxiao.core.pdf import PdfUnavailable
+
+    @api.exception_handler(PdfUnavailable)
+    def _no_pdf(request: HttpRequest, exc: PdfUnavailable) -> Any:
+        return api.create_response(request, {"detail": str(exc), "errors": []}, status=503)
+
     @api.exception_handler(PermissionDenied)
     def _denied(request: HttpRequest, exc: PermissionDenied) -> Any:
         return api.create_response(request, {"detail": str(exc) or "没有权限", "errors": []}, status=403)
@@ -97,12 +103,7 @@ def _resolve_fks(model: Any, user: Any, data: dict[str, Any]) -> dict[str, Any]:
             if value is None:
                 out[name] = None
                 continue
-            related = field.related_model
-            qs = related.objects.visible_to(user) if hasattr(related.objects, "visible_to") else related.objects
-            obj = qs.filter(pk=value).first()
-            if obj is None:
-                raise ValidationError({name: [f"编号为 {value} 的{related._meta.verbose_name}不存在或不可见"]})
-            out[name] = obj
+            out[name] = resolve_visible(field.related_model, user, value, name)
         else:
             out[name] = value
     return out

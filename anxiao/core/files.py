@@ -157,6 +157,12 @@ class StoredFileBase(AnxiaoModel):
     def __str__(self) -> str:
         return self.name
 
+    def as_upload(self) -> Any:
+        """The stored file as an upload, to hand it on to another record (a failed item's photo → its hazard)."""
+        from django.core.files.base import ContentFile
+
+        return ContentFile((_root() / self.path).read_bytes(), name=self.name)
+
     @classmethod
     def from_upload(cls, upload: Any, folder: str, *, images_only: bool = True, field: str = "photos",
                     **owner: Any) -> Any:

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
 from .context import acting_as
 
@@ -20,3 +21,18 @@ class RequestContextMiddleware:
         user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
         with acting_as(user=user, ip=client_ip(request), via=via):
             return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from .pdf import PdfUnavailable
+
+        if isinstance(exception, PdfUnavailable):
+            return unavailable(request, str(exception))
+        return None
+
+
+def unavailable(request: HttpRequest, message: str) -> HttpResponse:
+    """503 with a Chinese message: JSON for the API and htmx/JSON callers, a page otherwise."""
+    wants_json = request.path.startswith("/api/") or "application/json" in request.headers.get("Accept", "")
+    if wants_json:
+        return JsonResponse({"detail": message, "errors": []}, status=503)
+    return render(request, "core/unavailable.html", {"message": message}, status=503)

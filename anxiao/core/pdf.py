@@ -8,8 +8,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
-
 # fontTools logs every glyph it keeps at INFO while subsetting.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
@@ -23,28 +21,56 @@ FONT_CANDIDATES = [
 ]
 
 
-def cjk_font() -> tuple[str, int]:
+class PdfUnavailable(Exception):
+    """No Chinese font on this server: PDF exports answer 503 with this message (core.middleware), never a 500."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or "服务器未安装中文字体，暂时无法生成 PDF。请管理员安装 fonts-noto-cjk"
+                                   "（或用 ANXIAO_CJK_FONT 指定字体文件）后重试；Excel、Word 导出不受影响。")
+
+
+def cjk_font_path() -> tuple[str, int]:
+    """(font file, collection index) of the CJK font every PDF embeds; PdfUnavailable when there is none."""
     configured = os.environ.get("ANXIAO_CJK_FONT")
     if configured:
+        if not Path(configured).is_file():
+            raise PdfUnavailable(f"ANXIAO_CJK_FONT 指定的字体文件不存在：{configured}")
         return configured, int(os.environ.get("ANXIAO_CJK_FONT_INDEX", "0"))
     for path, index in FONT_CANDIDATES:
-        if Path(path).exists():
+        if Path(path).is_file():
             return path, index
-    raise ImproperlyConfigured("找不到中文字体：请安装 fonts-noto-cjk，或用 ANXIAO_CJK_FONT 指定字体文件")
+    raise PdfUnavailable()
+
+
+def available() -> bool:
+    try:
+        cjk_font_path()
+    except PdfUnavailable:
+        return False
+    return True
+
+
+def new(landscape: bool = False, margin: float = 12, page_break: float | None = 15, add_page: bool = True) -> Any:
+    """The one way to start a PDF: an A4 FPDF with the CJK font registered as "cjk" (and selected)."""
+    from fpdf import FPDF
+
+    path, index = cjk_font_path()
+    pdf = FPDF(orientation="L" if landscape else "P", format="A4")
+    if page_break is None:
+        pdf.set_auto_page_break(False)
+    else:
+        pdf.set_auto_page_break(True, margin=page_break)
+    pdf.add_font("cjk", fname=path, collection_font_number=index)
+    pdf.set_margins(margin, margin, margin)
+    if add_page:
+        pdf.add_page()
+    pdf.set_font("cjk", size=10)
+    return pdf
 
 
 def document(landscape: bool = False) -> Any:
     """An A4 FPDF with the CJK font registered as "cjk" and one page added."""
-    from fpdf import FPDF
-
-    path, index = cjk_font()
-    pdf = FPDF(orientation="L" if landscape else "P", format="A4")
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.add_font("cjk", fname=path, collection_font_number=index)
-    pdf.set_margins(12, 12, 12)
-    pdf.add_page()
-    pdf.set_font("cjk", size=10)
-    return pdf
+    return new(landscape=landscape)
 
 
 def table(pdf: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float] | None = None,

@@ -103,9 +103,17 @@ def build(ctx: DemoContext) -> None:
     by_id = {s["school"].pk: s for s in schools}
     users: dict[Any, Any] = {u.person_id: u for u in User.objects.filter(person__isnull=False)}
     plan_items = _plans(ctx, schools, users)
-    scenario = _scenario_pdf()
+    from anxiao.core.pdf import PdfUnavailable
+
+    try:
+        scenario: bytes | None = _scenario_pdf()
+    except PdfUnavailable:  # no Chinese font on this machine: the demo's drills go without a scenario file
+        scenario = None
+        ctx.say("未安装中文字体：演示演练不附预案 PDF。")
     files: dict[int, DrillFile] = {}
     for s in schools:  # one scenario document per school, shared by its drill records
+        if scenario is None:
+            break
         files[s["school"].pk] = DrillFile.from_checked(
             CheckedFile(scenario, "应急疏散演练预案.pdf", "pdf", "application/pdf", False),
             f"drills/{s['school'].pk}/demo", role=FileRole.SCENARIO)
@@ -174,8 +182,8 @@ def _files_classes_signins(ctx: DemoContext, drills: list[Drill], by_id: dict[in
     links, signins, rows = [], [], []
     through = Drill.classes.through
     for d in drills:
-        base = files[d.school_id]
-        if d.status != DrillStatus.PLANNED:
+        base = files.get(d.school_id)
+        if base and d.status != DrillStatus.PLANNED:
             rows.append(DrillFile(drill=d, path=base.path, name=base.name, content_type=base.content_type,
                                   size=base.size, sha256=base.sha256, role=FileRole.SCENARIO))
         if d.kind != DrillKind.DRILL:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from anxiao.core.access import can_write, get_visible_or_404
+from anxiao.core.access import can_write, get_visible_or_404, resolve_many
 from anxiao.core.api import AUTH, ErrorOut
 from anxiao.obligations.models import ActivityKind
 from anxiao.org.models import Post, Unit
@@ -234,10 +234,7 @@ def create_guard_training(request: HttpRequest, payload: GuardTrainingIn):  # ty
     from anxiao.staffing.models import Guard
 
     school = _school(request, payload.school_id)
-    guards = list(Guard.objects.filter(pk__in=payload.guard_ids).select_related("profile"))
-    unknown = sorted(set(payload.guard_ids) - {g.pk for g in guards})
-    if unknown:
-        raise ValidationError({"guards": [f"编号为 {'、'.join(map(str, unknown))} 的保安员不存在"]})
+    guards = resolve_many(Guard.objects.select_related("profile"), request.user, payload.guard_ids, "guards")
     return _save(request, ActivityKind.GUARD_TRAINING, school, payload, guards=guards)
 
 

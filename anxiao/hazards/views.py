@@ -193,6 +193,20 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
         "sources": Source.choices, "grades": Grade.choices, "risks": risks})
 
 
+HAZARD_FIELDS = {f.name: f.attname for f in Hazard._meta.concrete_fields}
+
+
+def _current(hazard: Hazard, name: str) -> str:
+    """What an action's field starts with: the hazard's own value, so that submitting a form unchanged changes
+    nothing (a select left alone must not fall back to its first option, e.g. 类别 GL)."""
+    if name not in HAZARD_FIELDS:
+        return ""
+    value = getattr(hazard, HAZARD_FIELDS[name])
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def _action_forms(request: HttpRequest, hazard: Hazard) -> list[dict[str, Any]]:
     people = None
     out = []
@@ -205,7 +219,7 @@ def _action_forms(request: HttpRequest, hazard: Hazard) -> list[dict[str, Any]]:
             if ftype == RISK:
                 choices = [(r.pk, f"{r.get_level_display()} · {r.area}") for r in _school_risks(request.user, hazard.unit)]
             fields.append({"name": fname, "label": flabel, "type": ftype, "choices": choices,
-                           "people": people if ftype == PERSON else None})
+                           "people": people if ftype == PERSON else None, "value": _current(hazard, fname)})
         out.append({"name": name, "label": label, "fields": fields})
     return out
 

@@ -83,7 +83,8 @@ def load_checklist(path: Path | str = NATIONAL, bureau: Unit | None = None) -> t
                 basis_verified=bool(item.get("basis_verified", True)), frequency=item.get("frequency", "month"),
                 stages_exclude=applies.get("stages_exclude") or [], boarding_only=bool(applies.get("boarding_only")),
                 school_bus_only=bool(applies.get("school_bus_only")), lab_only=bool(applies.get("lab_only")),
-                source=item.get("source") or "", order=order))
+                source=item.get("source") or "", order=order, required=bool(item.get("required", True)),
+                allow_na=bool(item.get("allow_na", True)), points=int(item.get("points") or 0)))
         ChecklistItem.objects.bulk_create(items)
     return checklist, True
 
@@ -95,7 +96,7 @@ CATEGORY_NAMES = {"GL": "安全管理基础", "XF": "消防安全", "XS": "校�
                   "ZB": "周边环境", "SS": "学生宿舍", "HD": "大型活动与集体外出", "XL": "心理健康、欺凌与学生保护"}
 CODE_RE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,8}$")
 ITEM_FIELDS = ("code", "category", "text", "grade", "major_basis", "frequency", "stages_exclude", "boarding_only",
-               "school_bus_only", "lab_only", "source", "order")
+               "school_bus_only", "lab_only", "source", "order", "required", "allow_na", "points")
 
 
 def _bureau_checklist(actor: Any, checklist: Checklist) -> None:
@@ -178,13 +179,17 @@ def _item_values(data: dict[str, Any]) -> dict[str, Any]:
     major_basis = str(data.get("major_basis") or "").strip()
     if grade != ItemGrade.GENERAL and not major_basis:
         errors["major_basis"] = ["重大或特定条件下重大的检查项须写明判定依据/条件"]
+    points = str(data.get("points") if data.get("points") is not None else "0").strip() or "0"
+    if not points.isdigit() or int(points) > 100:
+        errors["points"] = ["分值应为 0–100 的整数"]
     if errors:
         raise ValidationError(errors)
     return {"code": code, "category": category, "category_name": CATEGORY_NAMES[category], "text": text,
             "grade": grade, "major_basis": major_basis, "frequency": frequency,
             "source": str(data.get("source") or "").strip()[:300],
             "boarding_only": bool(data.get("boarding_only")), "lab_only": bool(data.get("lab_only")),
-            "school_bus_only": bool(data.get("school_bus_only"))}
+            "school_bus_only": bool(data.get("school_bus_only")), "required": bool(data.get("required", True)),
+            "allow_na": bool(data.get("allow_na", True)), "points": int(points)}
 
 
 def save_item(actor: Any, checklist: Checklist, item: ChecklistItem | None = None,
@@ -256,6 +261,9 @@ class RiskControlItem:
     category: str = "FX"
     category_name: str = "风险管控措施"
     grade: str = "general"
+    required: bool = True
+    allow_na: bool = False
+    points: int = 0
 
 
 def risk_control_items(inspection: Inspection) -> list[RiskControlItem]:
@@ -410,6 +418,8 @@ def record_results(actor: Any, inspection: Inspection, results: Iterable[dict[st
             errors.append(f"检查项 {code} 不在本次检查表中")
         elif outcome not in Outcome.values:
             errors.append(f"检查项 {code} 的结果应为合格、不合格或不适用")
+        elif outcome == Outcome.NA and not items[code].allow_na:
+            errors.append(f"检查项 {code} 不能选“不适用”，请选合格或不合格")
         elif outcome == Outcome.FAIL and not (r.get("note") or "").strip():
             errors.append(f"检查项 {code} 不合格，请写明问题")
         else:
@@ -436,8 +446,100 @@ def record_results(actor: Any, inspection: Inspection, results: Iterable[dict[st
     return saved
 
 
+@dataclass
+class Section:
+    """One section of an inspection's checklist (a category of items) with its progress and score."""
+
+    code: str
+    name: str
+    rows: list[tuple[Any, ItemResult | None]]
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for _i, r in self.rows if r is not None)
+
+    @property
+    def required(self) -> int:
+        return sum(1 for i, _r in self.rows if i.required)
+
+    @property
+    def required_answered(self) -> int:
+        return sum(1 for i, r in self.rows if i.required and r is not None)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for _i, r in self.rows if r is not None and r.outcome == Outcome.FAIL)
+
+    @property
+    def points(self) -> tuple[int, int]:
+        """(earned, possible): a pass earns the item's points; 不适用 and unanswered items are left out."""
+        earned = sum(i.points for i, r in self.rows if r is not None and r.outcome == Outcome.PASS)
+        possible = sum(i.points for i, r in self.rows if r is not None and r.outcome != Outcome.NA)
+        return earned, possible
+
+    @property
+    def score(self) -> int | None:
+        earned, possible = self.points
+        return round(100 * earned / possible) if possible else None
+
+
+@dataclass
+class Progress:
+    sections: list[Section]
+
+    @property
+    def answered(self) -> int:
+        return sum(s.answered for s in self.sections)
+
+    @property
+    def total(self) -> int:
+        return sum(len(s.rows) for s in self.sections)
+
+    @property
+    def required(self) -> int:
+        return sum(s.required for s in self.sections)
+
+    @property
+    def required_answered(self) -> int:
+        return sum(s.required_answered for s in self.sections)
+
+    @property
+    def failed(self) -> int:
+        return sum(s.failed for s in self.sections)
+
+    @property
+    def scored(self) -> bool:
+        return any(i.points for s in self.sections for i, _r in s.rows)
+
+    @property
+    def score(self) -> int | None:
+        earned = sum(s.points[0] for s in self.sections)
+        possible = sum(s.points[1] for s in self.sections)
+        return round(100 * earned / possible) if possible else None
+
+    def missing(self) -> list[Any]:
+        return [i for s in self.sections for i, r in s.rows if i.required and r is None]
+
+
+def progress(inspection: Inspection, results: dict[str, ItemResult] | None = None) -> Progress:
+    """The inspection's items by section, each with its result (or None), in checklist order."""
+    if results is None:
+        results = {r.item_code: r for r in inspection.results.all()}
+    sections: dict[str, Section] = {}
+    every: list[Any] = [*applicable_items(inspection), *risk_control_items(inspection)]
+    for item in every:
+        section = sections.setdefault(item.category, Section(item.category, item.category_name, []))
+        section.rows.append((item, results.get(item.code)))
+    return Progress(list(sections.values()))
+
+
 def complete_inspection(actor: Any, inspection: Inspection, summary: str = "") -> Inspection:
+    """检查完成: only once every required item is answered (a complete record is the evidence, not a tap)."""
     _require_inspector(actor, inspection)
+    missing = progress(inspection).missing() if inspection.status != InspectionStatus.DONE else []
+    if missing:
+        codes = "、".join(i.code for i in missing[:8]) + ("等" if len(missing) > 8 else "")
+        raise ValidationError({"results": [f"还有 {len(missing)} 项必查项未填写（{codes}），填写后才能完成检查"]})
     updated = Inspection.objects.filter(pk=inspection.pk).exclude(status=InspectionStatus.DONE).update(
         status=InspectionStatus.DONE, completed_at=timezone.now(), summary=summary)
     inspection.refresh_from_db()
@@ -455,17 +557,15 @@ def _record_activity(inspection: Inspection) -> None:
     from anxiao.obligations.actions import record_activity
 
     fails = inspection.results.filter(outcome=Outcome.FAIL).count()
-    # Complete means every applicable item answered (design.md, evidence levels); an incomplete one is kept as
-    # a record but fills no quota.
-    required = {i.code for i in applicable_items(inspection)} | {i.code for i in risk_control_items(inspection)}
-    missing = required - set(inspection.results.values_list("item_code", flat=True))
-    note = f"（{len(missing)} 项未填写，不计入应办事项）" if missing else ""
     # Outside the back-dating window the inspection still stands; the quota is the obligations app's concern.
+    # Completed means every required item answered (complete_inspection refuses otherwise): a complete record,
+    # the evidence inspection rules ask for (obligations/crediting.py). Whose slot it fills follows from who
+    # inspected whom and who led it.
     with contextlib.suppress(ValidationError):
         record_activity(None, kind=ACTIVITY_KIND[inspection.kind], occurred_on=inspection.planned_on,
                         unit=inspection.unit, title=inspection.title or inspection.get_kind_display(),
-                        notes=f"检查 {inspection.results.count()} 项，不合格 {fails} 项{note}。{inspection.summary}".strip(),
-                        record_kind=f"inspection:{inspection.kind}", evidence="pending" if missing else "record",
+                        notes=f"检查 {inspection.results.count()} 项，不合格 {fails} 项。{inspection.summary}".strip(),
+                        record_kind=f"inspection:{inspection.kind}", evidence="record",
                         by_unit=inspection.inspecting_unit, responsible_post=leader_post(inspection),
                         post_role="led", source_ref=f"inspection:{inspection.pk}")
 
@@ -481,7 +581,8 @@ def leader_post(inspection: Inspection) -> Post | None:
 
 
 def fail_to_hazard(actor: Any, result: ItemResult, *, location: str = "") -> Any:
-    """不合格 → 隐患 in one step. An item the library marks major makes the hazard major. Idempotent."""
+    """不合格 → 隐患 in one step, carrying the item's category, note and photos. An item the library marks major
+    makes the hazard major. Idempotent."""
     from anxiao.hazards.actions import report_hazard
     from anxiao.hazards.models import Hazard, Source
 
@@ -506,7 +607,8 @@ def fail_to_hazard(actor: Any, result: ItemResult, *, location: str = "") -> Any
             description=result.note or f"风险“{risk.area}”的管控措施未落实", source=source,
             grade_basis=f"风险管控措施检查不合格（{risk.get_level_display()}）", item_code=result.item_code,
             inspection=inspection, item_result=result, risk=risk,
-            risk_score=Decimal(risk.score).quantize(Decimal("0.1")), risk_colour=risk.level)
+            risk_score=Decimal(risk.score).quantize(Decimal("0.1")), risk_colour=risk.level,
+            photos=[p.as_upload() for p in result.photos.all()])
     item = result.item
     major = item is not None and item.grade == "major"
     return report_hazard(
@@ -514,7 +616,7 @@ def fail_to_hazard(actor: Any, result: ItemResult, *, location: str = "") -> Any
         category=result.item_code.split("-")[0], description=result.note or (item.text if item else result.item_code),
         source=source, grade="major" if major else "general",
         grade_basis=(item.major_basis if item is not None and major else ""), item_code=result.item_code,
-        inspection=inspection, item_result=result,
+        inspection=inspection, item_result=result, photos=[p.as_upload() for p in result.photos.all()],
     )
 
 

@@ -90,6 +90,11 @@ class ChecklistItem(AnxiaoModel):
     lab_only = models.BooleanField(_("仅有实验室"), default=False)
     source = models.CharField(_("依据"), max_length=300, blank=True)
     order = models.PositiveIntegerField(_("顺序"), default=0)
+    # A required item must be answered before the inspection can be completed.
+    required = models.BooleanField(_("必查项"), default=True)
+    allow_na = models.BooleanField(_("可选“不适用”"), default=True)
+    # Points a pass earns; a checklist with points scores each section and the whole inspection.
+    points = models.PositiveSmallIntegerField(_("分值"), default=0)
 
     @classmethod
     def scope_q(cls, scope: Scope, write: bool = False) -> Q:

@@ -21,14 +21,9 @@ def png(url: str) -> bytes:
 
 def sheet_pdf(points: Iterable[Any], url_for: Any) -> bytes:
     """A4 sheet, six points a page (2 × 3): name, school, location and the QR code of the check-in page."""
-    from fpdf import FPDF
+    from anxiao.core import pdf as docs
 
-    from anxiao.core.pdf import cjk_font
-
-    path, index = cjk_font()
-    pdf = FPDF(format="A4")
-    pdf.set_auto_page_break(False)
-    pdf.add_font("cjk", fname=path, collection_font_number=index)
+    pdf = docs.new(page_break=None, add_page=False)
     for n, point in enumerate(points):
         if n % 6 == 0:
             pdf.add_page()

@@ -11,10 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from anxiao.core.access import get_visible_or_404, user_scope
+from anxiao.core.access import get_visible_or_404, resolve_visible, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.core.files import file_response
 from anxiao.obligations.crediting import credited_by
@@ -94,9 +96,10 @@ def checklist_create(request: HttpRequest) -> HttpResponse:
 
 
 def _item_data(post: Any) -> dict[str, Any]:
-    keys = ("code", "category", "text", "grade", "major_basis", "frequency", "source")
+    keys = ("code", "category", "text", "grade", "major_basis", "frequency", "source", "points")
     data: dict[str, Any] = {k: post.get(k, "") for k in keys}
-    data.update({k: bool(post.get(k)) for k in ("boarding_only", "lab_only", "school_bus_only")})
+    data.update({k: bool(post.get(k)) for k in ("boarding_only", "lab_only", "school_bus_only", "required",
+                                                 "allow_na")})
     return data
 
 
@@ -110,7 +113,8 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int | None = None) -> Http
     errors: dict[str, list[str]] = {}
     data: Any = request.POST if request.method == "POST" else (
         {k: getattr(item, k) for k in ("code", "category", "text", "grade", "major_basis", "frequency", "source",
-                                       "boarding_only", "lab_only", "school_bus_only")} if item else {})
+                                       "boarding_only", "lab_only", "school_bus_only", "required", "allow_na",
+                                       "points")} if item else {"required": True, "allow_na": True, "points": 0})
     if request.method == "POST":
         try:
             version, _saved = actions.save_item(request.user, checklist, item, **_item_data(request.POST))
@@ -177,7 +181,7 @@ def _member_rows(post: Any, people: Any) -> list[dict[str, Any]]:
     rows = []
     for n in range(MEMBER_ROWS):
         pid, name = post.get(f"member_person_{n}", ""), post.get(f"member_name_{n}", "").strip()
-        person = people.filter(pk=pid).first() if pid.isdigit() else None
+        person = resolve_visible(people, None, pid, "members", "人员")  # people: already the visible ones
         if person is None and not name:
             continue
         rows.append({"person": person, "name": name or (person.name if person else ""),
@@ -233,8 +237,8 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_visible_or_404(Inspection.objects.select_related("unit", "inspecting_unit"), request.user, pk=pk)
     p = request.POST
-    person = _people(request.user).filter(pk=p["person"]).first() if p.get("person", "").isdigit() else None
     try:
+        person = resolve_visible(_people(request.user), None, p.get("person"), "members", "人员")
         member = actions.add_member(request.user, inspection, person=person, name=p.get("name", ""),
                                     role=p.get("role") or "inspector", organisation=p.get("organisation", ""))
     except ValidationError as exc:
@@ -262,10 +266,11 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_visible_or_404(Inspection.objects.select_related("unit", "checklist", "inspecting_unit"),
                                     request.user, pk=pk)
     results = {r.item_code: r for r in inspection.results.select_related("hazard").prefetch_related("photos")}
-    every: list[Any] = [*actions.applicable_items(inspection), *actions.risk_control_items(inspection)]
-    items = [(i, results.get(i.code)) for i in every]
+    progress = actions.progress(inspection, results)
+    items = [row for section in progress.sections for row in section.rows]
     return render(request, "inspections/inspection_detail.html", {
-        "inspection": inspection, "items": items, "outcomes": Outcome.choices, "uuid": actions.new_uuid(),
+        "inspection": inspection, "items": items, "progress": progress, "outcomes": Outcome.choices,
+        "uuid": actions.new_uuid(),
         "members": inspection.members.all(), "people": _people(request.user)[:500], "roles": MemberRole.choices,
         "credited": credited_by(request.user, f"inspection:{inspection.pk}"),
         "can_edit": user_scope(request.user, write=True).covers_unit(
@@ -286,15 +291,23 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
             files = request.FILES.getlist(f"photo_{code}")
             if files:
                 photos[code] = files
+    back = reverse("inspections:inspection_detail", args=[inspection.pk])
     try:
         actions.record_results(request.user, inspection, results, photos=photos)
-        if request.POST.get("complete"):
-            actions.complete_inspection(request.user, inspection, request.POST.get("summary", ""))
     except ValidationError as exc:
         _messages(request, exc)
-    else:
-        messages.success(request, f"已保存 {len(results)} 项检查结果")
-    return redirect("inspections:inspection_detail", inspection.pk)
+        return redirect(back)
+    messages.success(request, f"已保存 {len(results)} 项检查结果")
+    # The phone drops what it kept offline once the server has it.
+    back += "?" + urlencode({"saved": request.POST.get("submission", "")})
+    if request.POST.get("complete"):
+        try:
+            actions.complete_inspection(request.user, inspection, request.POST.get("summary", ""))
+        except ValidationError as exc:
+            _messages(request, exc)
+        else:
+            messages.success(request, "检查已完成")
+    return redirect(back)
 
 
 @login_required

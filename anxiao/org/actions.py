@@ -10,10 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from anxiao.core.access import Scope, user_scope
-from anxiao.core.choices import POST_KIND_UNIT_KINDS, REGION_LEVEL_ORDER, PostKind, UnitKind
+from anxiao.core.choices import POST_KIND_UNIT_KINDS, REGION_LEVEL_ORDER, BusService, PostKind, UnitKind
 from anxiao.core.models import assign
 
-from .models import Assignment, Group, GroupMember, Person, Post, PostTenure, Region, Unit
+from .models import Assignment, Group, GroupMember, Person, Post, PostTenure, Region, Unit, check_functions
 
 NO_RIGHT = "您没有在该范围内修改的权限"
 
@@ -95,6 +95,14 @@ def _check_unit(unit: Unit) -> None:
             errors["parent"] = ["不能把单位移到它自己的下级之下"]
     if unit.supervising_unit_id and unit.supervising_unit and unit.supervising_unit.kind != UnitKind.BUREAU:
         errors["supervising_unit"] = ["主管单位必须是教育局"]
+    try:
+        unit.functions = check_functions(unit.functions)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if unit.bus not in BusService.values:
+        errors["bus"] = [f"校车“{unit.bus}”不是有效的选项（可选：不填、runs 自办、hires 购买服务）"]
+    if unit.kind != UnitKind.SCHOOL and (unit.bus or unit.is_private):
+        errors["bus" if unit.bus else "is_private"] = ["只有学校填写校车和民办"]
     if errors:
         raise ValidationError(errors)
 

@@ -49,6 +49,9 @@ class UnitOut(Schema):
     supervising_unit_id: int | None
     stage: str
     boarding: bool
+    is_private: bool
+    bus: str
+    functions: list[str]
     campuses: int
     address: str
     phone: str
@@ -65,6 +68,9 @@ class UnitIn(Schema):
     supervising_unit_id: int | None = None
     stage: str = ""
     boarding: bool = False
+    is_private: bool = False
+    bus: str = ""
+    functions: list[str] = []
     campuses: int = 1
     address: str = ""
     phone: str = ""
@@ -76,6 +82,9 @@ class UnitPatch(Schema):
     code: str | None = None
     stage: str | None = None
     boarding: bool | None = None
+    is_private: bool | None = None
+    bus: str | None = None
+    functions: list[str] | None = None
     campuses: int | None = None
     address: str | None = None
     phone: str | None = None

@@ -204,13 +204,14 @@ def _assignments(ctx: DemoContext, b: dict[str, Any], schools: list[dict[str, An
 
 def _account(ctx: DemoContext, username: str, persona: str, sees: str, person: Person | None, role: str,
              region: Region | None = None, unit: Unit | None = None) -> None:
-    from anxiao.accounts.models import Grant, User
+    from anxiao.accounts import actions
+    from anxiao.accounts.models import User
 
     user = User(username=username, person=person, first_name=persona, email=f"{username}@demo.anxiao.invalid",
                 is_superuser=role == Role.SYSTEM_ADMIN, is_staff=role == Role.SYSTEM_ADMIN)
     user.set_password(ctx.password)
     user.save()
-    Grant.objects.create(user=user, role=role, region=region, unit=unit)
+    actions.grant(None, user, role, region=region, unit=unit)  # the same grant rules as live use
     ctx.logins.append((persona, username, sees))
 
 

@@ -154,7 +154,9 @@ def _apply_person(actor: Any, row: dict[str, Any], result: ImportResult) -> None
     gender = ""
     if row.get("gender"):
         gender = _choice(row["gender"], Person.Gender.choices, "gender")
-    existing = Person.objects.filter(mobile=mobile).first() if mobile else None
+    # Looked up within the importer's scope only: a number held outside it is answered like any number in use.
+    people = Person.objects.visible_to(actor) if actor is not None else Person.objects.all()
+    existing = people.filter(mobile=mobile).first() if mobile else None
     if existing is None:
         existing = Person.objects.filter(name=str(row["name"]).strip(), unit=unit).first()
     person = actions.save_person(actor, existing, name=str(row["name"]).strip(), gender=gender, mobile=mobile,

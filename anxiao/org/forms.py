@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from anxiao.core.choices import UnitFunction
 from anxiao.core.forms import ScopedModelForm
 
 from .models import Assignment, Group, GroupMember, Person, Post, Region, Unit
@@ -14,10 +15,15 @@ class RegionForm(ScopedModelForm):
 
 
 class UnitForm(ScopedModelForm):
+    functions = forms.MultipleChoiceField(
+        label="职能", required=False, choices=UnitFunction.choices, widget=forms.CheckboxSelectMultiple,
+        help_text="股室/处室做什么；不勾选时按名称判断（如“基建财务股”为基建、财务）",
+    )
+
     class Meta:
         model = Unit
         fields = ["name", "short_name", "code", "kind", "region", "parent", "supervising_unit", "stage", "boarding",
-                  "campuses", "address", "phone", "is_active"]
+                  "is_private", "bus", "functions", "campuses", "address", "phone", "is_active"]
 
 
 class PersonForm(ScopedModelForm):

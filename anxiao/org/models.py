@@ -10,7 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anxiao.core.access import NOTHING, Scope, ancestor_ids
-from anxiao.core.choices import PostKind, RegionLevel, Stage, UnitKind
+from anxiao.core.choices import (
+    BusService,
+    PostKind,
+    RegionLevel,
+    Stage,
+    UnitFunction,
+    UnitKind,
+    functions_in_name,
+)
 from anxiao.core.models import AnxiaoModel
 from anxiao.core.text import pinyin_key
 
@@ -123,6 +131,11 @@ class Unit(TreePathMixin, AnxiaoModel):
     stage = models.CharField(_("学段"), max_length=20, choices=Stage.choices, blank=True)
     boarding = models.BooleanField(_("寄宿制"), default=False)
     campuses = models.PositiveSmallIntegerField(_("校区数"), default=1)
+    # What a department does (UnitFunction codes); empty means "as its name says" (see ``function_codes``).
+    functions = models.JSONField(_("职能"), default=list, blank=True,
+                                 help_text=_("股室/处室的职能代码，如 security（安全保卫）、finance（财务）"))
+    is_private = models.BooleanField(_("民办"), default=False)
+    bus = models.CharField(_("校车"), max_length=10, choices=BusService.choices, blank=True, default="")
     address = models.CharField(_("地址"), max_length=200, blank=True)
     phone = models.CharField(_("联系电话"), max_length=40, blank=True)
     is_active = models.BooleanField(_("在用"), default=True)
@@ -157,6 +170,34 @@ class Unit(TreePathMixin, AnxiaoModel):
     @property
     def is_school(self) -> bool:
         return self.kind == UnitKind.SCHOOL
+
+    @property
+    def function_codes(self) -> list[str]:
+        """The unit's recorded functions, or—when none are recorded—the ones its name states."""
+        if self.functions:
+            return [str(f) for f in self.functions]
+        return functions_in_name(f"{self.name}{self.short_name}")
+
+    @property
+    def uses_bus(self) -> bool:
+        return self.bus in (BusService.RUNS, BusService.HIRES)
+
+
+def check_functions(value: Any) -> list[str]:
+    """Validated function codes, or ValidationError naming the field."""
+    from django.core.exceptions import ValidationError
+
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        value = [v for v in value.replace("，", ",").split(",") if v.strip()]
+    if not isinstance(value, list | tuple):
+        raise ValidationError({"functions": ["职能应为代码列表"]})
+    codes = [str(v).strip() for v in value]
+    bad = [c for c in codes if c not in UnitFunction.values]
+    if bad:
+        raise ValidationError({"functions": [f"“{'、'.join(bad)}”不是有效的职能代码"]})
+    return codes
 
 
 class Person(AnxiaoModel):

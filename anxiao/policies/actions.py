@@ -16,7 +16,15 @@ from anxiao.org.actions import require_unit
 from anxiao.org.models import Unit
 
 from .loader import read_pack
-from .models import Clause, DutyList, DutyTemplate, ObligationTemplate, Policy, PolicyStatus
+from .models import (
+    Clause,
+    DutyList,
+    DutyTemplate,
+    MappingCorrection,
+    ObligationTemplate,
+    Policy,
+    PolicyStatus,
+)
 
 BUILTIN_READ_ONLY = "内置规则包原件不能修改，请先由教育局采用后再修改其副本"
 
@@ -29,7 +37,7 @@ def _write(policy: Policy, pack: dict[str, Any]) -> Policy:
     for i, dl in enumerate(pack["duty_lists"]):
         duty_list = DutyList.objects.create(
             policy=policy, key=dl["key"], holder=dl["holder"], unit_kind=dl["unit_kind"],
-            post_kinds=dl["post_kinds"], department=dl["department"], stages=dl["stages"],
+            post_kinds=dl["post_kinds"], department=dl["department"], functions=dl["functions"], stages=dl["stages"],
             to_be_completed=dl["to_be_completed"], condition=dl["condition"], order=i,
         )
         DutyTemplate.objects.bulk_create(
@@ -58,8 +66,13 @@ def load_builtin(code_or_path: str | Path) -> tuple[Policy, bool]:
         return _write(policy, pack), True
 
 
-def adopt(actor: Any, bureau: Unit, code: str) -> Policy:
-    """Give the bureau its own copy of a built-in pack, for its scope."""
+def adopt(actor: Any, bureau: Unit, code: str, *, confirm: bool = False) -> Policy:
+    """Give the bureau its own copy of a built-in pack, for its scope.
+
+    The copy does nothing yet: the bureau checks on the mapping screen who each list is for and confirms
+    (:func:`confirm_mapping`). ``confirm`` takes the proposed mapping as it is (CLI ``--confirm``, scripts);
+    the caller then generates the lists.
+    """
     if bureau.kind != UnitKind.BUREAU:
         raise ValidationError({"bureau": [f"“{bureau.name}”不是教育局，只有教育局可以采用规则包"]})
     require_unit(actor, bureau, "bureau")
@@ -74,15 +87,55 @@ def adopt(actor: Any, bureau: Unit, code: str) -> Policy:
             adopted_at=timezone.now(), adopted_by=actor if getattr(actor, "pk", None) else None,
         )
         _write(policy, pack)
-        from anxiao.obligations.packs import available_packs
-
-        if pack["obligations"] and pack["code"] in available_packs():
-            # The pack's quotas become the bureau's obligation rules; a rule asking the same as one already
-            # there (usually the national one) switches that one off instead of asking twice.
-            from anxiao.obligations.actions import load_rules
-
-            load_rules(actor, bureau, [pack["code"]])
+        if confirm:
+            confirm_mapping(actor, policy, generate=False)
         return policy
+
+
+def confirm_mapping(actor: Any, policy: Policy, applies: dict[tuple[int, int], bool] | None = None, *,
+                    generate: bool = True) -> Policy:
+    """Store the bureau's corrections of the proposed matches and put the policy into effect.
+
+    ``applies`` maps (duty list id, unit id) to whether the list applies to that unit; a pair equal to the
+    meaning-based proposal needs no correction (an earlier correction of it is withdrawn). On confirmation the
+    pack's obligation rules are loaded and, with ``generate``, every post's list is (re)generated.
+    """
+    from .mapping import proposal
+
+    _require_editable(actor, policy)
+    bureau = policy.bureau
+    assert bureau is not None
+    mappings = proposal(policy)
+    known = {(m.duty_list.pk, c.unit.pk): c for m in mappings for c in m.candidates}
+    for key in applies or {}:
+        if key not in known:
+            raise ValidationError({"mapping": [f"清单 {key[0]} 与单位 {key[1]} 不在本制度的映射范围内"]})
+    with transaction.atomic():
+        for key, value in (applies or {}).items():
+            candidate = known[key]
+            if value == candidate.proposed:
+                MappingCorrection.objects.filter(duty_list_id=key[0], unit_id=key[1]).delete()
+            else:
+                MappingCorrection.objects.update_or_create(
+                    duty_list_id=key[0], unit_id=key[1], defaults={"policy": policy, "include": value})
+        first = policy.mapping_confirmed_at is None
+        Policy.objects.filter(pk=policy.pk).update(mapping_confirmed_at=timezone.now(),
+                                                   mapping_confirmed_by=_user(actor))
+        policy.refresh_from_db()
+        if first:
+            from anxiao.obligations.packs import available_packs
+
+            if policy.obligation_templates.exists() and policy.code in available_packs():
+                # The pack's quotas become the bureau's obligation rules; a rule asking the same as one already
+                # there (usually the national one) switches that one off instead of asking twice.
+                from anxiao.obligations.actions import load_rules
+
+                load_rules(actor, bureau, [policy.code])
+        if generate:
+            from anxiao.responsibility.actions import generate_lists
+
+            generate_lists(actor, bureau)
+    return policy
 
 
 def _require_editable(actor: Any, policy: Policy) -> None:

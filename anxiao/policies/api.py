@@ -35,6 +35,34 @@ class PolicyOut(Schema):
     date: datetime.date | None
     status: str
     version: int
+    mapping_confirmed_at: datetime.datetime | None
+
+
+class MappingCandidateOut(Schema):
+    unit_id: int
+    unit_name: str
+    proposed: bool
+    applies: bool
+    posts: int
+
+
+class MappingListOut(Schema):
+    duty_list_id: int
+    key: str
+    holder: str
+    target: str
+    candidates: list[MappingCandidateOut]
+
+
+class MappingChoiceIn(Schema):
+    duty_list_id: int
+    unit_id: int
+    applies: bool
+
+
+class MappingIn(Schema):
+    choices: list[MappingChoiceIn] = []
+    generate: bool = True
 
 
 class AdoptIn(Schema):
@@ -158,6 +186,30 @@ def policies_adopt(request: HttpRequest, payload: AdoptIn):
     if bureau is None:
         raise ValidationError({"bureau": [f"编号为 {payload.bureau_id} 的单位不存在或不可见"]})
     return 201, actions.adopt(request.user, bureau, payload.code)
+
+
+def _mapping_out(policy: Policy) -> list[dict[str, Any]]:
+    from .mapping import proposal
+
+    return [{"duty_list_id": m.duty_list.pk, "key": m.duty_list.key, "holder": m.duty_list.holder, "target": m.target,
+             "candidates": [{"unit_id": c.unit.pk, "unit_name": c.unit.name, "proposed": c.proposed,
+                             "applies": c.applies, "posts": c.posts} for c in m.candidates]}
+            for m in proposal(policy)]
+
+
+@router.get("/policies/{int:pk}/mapping", response={200: list[MappingListOut], 404: ErrorOut}, auth=AUTH,
+            operation_id="policy_mapping")
+def policy_mapping(request: HttpRequest, pk: int):
+    policy = get_visible_or_404(Policy.objects.filter(bureau__isnull=False), request.user, pk=pk)
+    return _mapping_out(policy)
+
+
+@router.post("/policies/{int:pk}/mapping", response={200: PolicyOut, **E}, auth=AUTH,
+             operation_id="policy_mapping_confirm")
+def policy_mapping_confirm(request: HttpRequest, pk: int, payload: MappingIn):
+    policy = _post_target(request, Policy.objects.filter(bureau__isnull=False), pk)
+    applies = {(c.duty_list_id, c.unit_id): c.applies for c in payload.choices}
+    return actions.confirm_mapping(request.user, policy, applies, generate=payload.generate)
 
 
 @router.get("/policies/{int:pk}/duty-lists", response={200: list[DutyListOut], 404: ErrorOut}, auth=AUTH,

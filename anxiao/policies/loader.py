@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 
-from anxiao.core.choices import PostKind, Stage, UnitKind
+from anxiao.core.choices import PostKind, Stage, UnitFunction, UnitKind
 
 PACK_DIR = Path(__file__).resolve().parent / "packs"
 
@@ -27,7 +27,7 @@ ACTIVITY_KINDS = {
 PERIODS = {"day", "week", "half_month", "month", "quarter", "term", "half_year", "year"}
 DUE_RULES = {"end_of_period", "day_of_month", "day_in_last_month_of_quarter"}
 # A duty list that applies only where a unit has some feature the organisation data records.
-CONDITIONS = {"school_bus": "使用校车的学校"}
+CONDITIONS = {"school_bus": "使用校车的学校", "boarding": "寄宿制学校", "private": "民办学校"}
 
 
 class PackError(ValidationError):
@@ -175,6 +175,7 @@ def read_pack(code_or_path: str | Path) -> dict[str, Any]:
             "key": key, "holder": _str(dl.get("holder"), f"{where} 的 holder"), "unit_kind": unit_kind,
             "post_kinds": post_kinds,
             "department": _str(dl.get("department"), f"{where} 的 department", required=False),
+            "functions": _codes(dl.get("functions"), set(UnitFunction.values), f"{where} 的 functions", "职能"),
             "stages": _codes(dl.get("stages"), set(Stage.values), f"{where} 的 stages", "学段"),
             "to_be_completed": bool(dl.get("to_be_completed", False)), "condition": condition, "duties": duties,
         })

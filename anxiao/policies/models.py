@@ -49,6 +49,12 @@ class Policy(AnxiaoModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("采用人"),
     )
+    # Adoption proposes who each list is for; nothing takes effect until the bureau confirms the mapping.
+    mapping_confirmed_at = models.DateTimeField(_("映射确认时间"), null=True, blank=True)
+    mapping_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("映射确认人"),
+    )
 
     scope_unit_fields = ("bureau",)
 
@@ -68,6 +74,10 @@ class Policy(AnxiaoModel):
     @property
     def is_builtin(self) -> bool:
         return self.bureau_id is None
+
+    @property
+    def in_effect(self) -> bool:
+        return self.status == PolicyStatus.ACTIVE and self.mapping_confirmed_at is not None
 
 
 class VersionedRow(AnxiaoModel):
@@ -114,9 +124,12 @@ class DutyList(AnxiaoModel):
     unit_kind = models.CharField(_("单位类型"), max_length=20, choices=UnitKind.choices)
     post_kinds = models.JSONField(_("岗位类别"), default=list)
     department = models.CharField(_("股室/处室名称"), max_length=100, blank=True)
+    functions = models.JSONField(_("股室/处室职能"), default=list, blank=True,
+                                 help_text=_("按职能代码找股室/处室（如 finance），不按名称"))
     stages = models.JSONField(_("学段"), default=list, blank=True)
     to_be_completed = models.BooleanField(_("原文残缺待补"), default=False)
-    condition = models.CharField(_("适用条件"), max_length=40, blank=True, help_text=_("如 school_bus：只适用于使用校车的学校"))
+    condition = models.CharField(_("适用条件"), max_length=40, blank=True,
+                                 help_text=_("school_bus 使用校车、boarding 寄宿制、private 民办：只适用于这样的学校"))
     order = models.PositiveIntegerField(_("顺序"), default=0)
 
     scope_unit_fields = ("policy__bureau",)
@@ -129,6 +142,15 @@ class DutyList(AnxiaoModel):
 
     def __str__(self) -> str:
         return self.holder
+
+    @property
+    def function_codes(self) -> list[str]:
+        """The department functions the list is for: stated in the pack, or read from the department's name."""
+        from anxiao.core.choices import functions_in_name
+
+        if self.functions:
+            return [str(f) for f in self.functions]
+        return functions_in_name(self.department) if self.department else []
 
 
 class DutyTemplate(VersionedRow):
@@ -183,3 +205,25 @@ class ObligationTemplate(AnxiaoModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class MappingCorrection(AnxiaoModel):
+    """The bureau's correction of one proposed match: this duty list does (``include``) or does not apply to
+    this unit, whatever the meaning-based match said."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("制度"))
+    duty_list = models.ForeignKey(DutyList, on_delete=models.CASCADE, related_name="corrections",
+                                  verbose_name=_("职责清单模板"))
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("单位"))
+    include = models.BooleanField(_("适用"))
+
+    scope_unit_fields = ("policy__bureau",)
+
+    class Meta:
+        ordering = ["duty_list_id", "unit_id"]
+        verbose_name = _("映射更正")
+        verbose_name_plural = _("映射更正")
+        constraints = [models.UniqueConstraint(fields=["duty_list", "unit"], name="mapping_correction_once")]
+
+    def __str__(self) -> str:
+        return f"{self.duty_list} {'适用' if self.include else '不适用'} {self.unit}"

@@ -10,9 +10,10 @@ from .models import DutyList, DutyTemplate, ObligationTemplate, PolicyStatus
 
 
 def adopted_policies(bureau: Unit) -> Any:
+    """The bureau's policies in effect: active, with their mapping confirmed."""
     from .models import Policy
 
-    return Policy.objects.filter(bureau=bureau, status=PolicyStatus.ACTIVE)
+    return Policy.objects.filter(bureau=bureau, status=PolicyStatus.ACTIVE, mapping_confirmed_at__isnull=False)
 
 
 def obligation_templates(bureau: Unit) -> list[dict[str, Any]]:
@@ -45,22 +46,71 @@ def school_of(unit: Unit) -> Unit | None:
     return None
 
 
-def list_matches_post(duty_list: DutyList, post: Post) -> bool:
-    """A post gets a duty list when its kind is named, its school's stage fits, and—if the list names a
-    department (股室/处室)—the post sits in a department unit of that name."""
+def condition_holds(condition: str, school: Unit | None) -> bool:
+    """Whether a school has the feature a conditional list or rule names (loader.CONDITIONS)."""
+    if not condition:
+        return True
+    if school is None:
+        return False
+    if condition == "school_bus":
+        return school.uses_bus
+    if condition == "boarding":
+        return school.boarding
+    if condition == "private":
+        return school.is_private
+    return False
+
+
+DEPARTMENT_KINDS = ("bureau_department", "school_department")
+OUTSIDE_KINDS = ("government", "member_agency")
+
+
+def judged_unit(duty_list: DutyList, post: Post) -> Unit:
+    """The unit a post is matched (and corrected) by: its department for a department's or an agency's list,
+    otherwise its school (a teacher in 教务处 belongs to the school), otherwise its own unit."""
+    if duty_list.unit_kind in DEPARTMENT_KINDS or duty_list.unit_kind in OUTSIDE_KINDS:
+        return post.unit
+    return school_of(post.unit) or post.unit
+
+
+def unit_matches(duty_list: DutyList, unit: Unit) -> bool:
+    """The meaning-based proposal: the unit is of the kind the list is for; a school's stage and features (bus,
+    boarding, private) fit; a department or agency does the work the list names (its function codes, recorded or
+    read from its name), whatever it is called locally."""
+    school = school_of(unit)
+    if duty_list.unit_kind in ("school", "school_department") and school is None:
+        return False
+    # Stages narrow the schools a list reaches; a bureau post in the same list (领导小组) is not a school's.
+    if duty_list.stages and school is not None and school.stage not in duty_list.stages:
+        return False
+    if duty_list.condition and not condition_holds(duty_list.condition, school):
+        return False
+    wanted = duty_list.function_codes
+    if duty_list.unit_kind in DEPARTMENT_KINDS or duty_list.unit_kind in OUTSIDE_KINDS:
+        if unit.kind != duty_list.unit_kind:
+            return False
+        if wanted and not set(wanted) & set(unit.function_codes):
+            return False
+    return True
+
+
+Corrections = dict[tuple[int, int], bool]
+
+
+def corrections_of(bureau: Unit) -> Corrections:
+    """(duty list id, unit id) → applies, as the bureau corrected the proposed matches."""
+    from .models import MappingCorrection
+
+    return {(c.duty_list_id, c.unit_id): c.include
+            for c in MappingCorrection.objects.filter(policy__bureau=bureau).only("duty_list_id", "unit_id", "include")}
+
+
+def list_matches_post(duty_list: DutyList, post: Post, corrections: Corrections | None = None) -> bool:
+    """A post gets a duty list when its kind is named and its unit matches—as proposed by meaning, or as the
+    bureau corrected it on the mapping screen."""
     if post.kind not in duty_list.post_kinds:
         return False
-    if duty_list.condition:
-        # The organisation records no "uses a school bus" flag yet, so conditional lists wait for it.
-        return False
-    unit = post.unit
-    if duty_list.stages:
-        school = school_of(unit)
-        if school is None or school.stage not in duty_list.stages:
-            return False
-    if duty_list.department:
-        if unit.kind not in ("bureau_department", "school_department"):
-            return False
-        names = {unit.name, unit.short_name}
-        return duty_list.department in names
-    return True
+    unit = judged_unit(duty_list, post)
+    if corrections and (duty_list.pk, unit.pk) in corrections:
+        return corrections[(duty_list.pk, unit.pk)]
+    return unit_matches(duty_list, unit)

@@ -55,8 +55,48 @@ def policy_adopt(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
-            return redirect("policies:policy_detail", policy.pk)
+            return redirect("policies:policy_mapping", policy.pk)
     return render(request, "policies/form.html", {"form": form, "title": "采用规则包"})
+
+
+@login_required
+def policy_mapping(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who each list of an adopted policy is for: proposed by meaning, corrected and confirmed by the bureau."""
+    from .mapping import proposal
+
+    policy = get_visible_or_404(Policy.objects.filter(bureau__isnull=False).select_related("bureau"), request.user,
+                                pk=pk)
+    editable = can_write(request.user, policy)
+    errors: list[str] = []
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("您只能查看该制度的映射，不能确认")
+        applies = {}
+        for m in proposal(policy):
+            for c in m.candidates:
+                applies[(m.duty_list.pk, c.unit.pk)] = f"m-{m.duty_list.pk}-{c.unit.pk}" in request.POST
+        try:
+            actions.confirm_mapping(request.user, policy, applies)
+        except ValidationError as exc:
+            errors = [m for msgs in exc.message_dict.values() for m in msgs]
+        except PermissionDenied as exc:
+            errors = [str(exc)]
+        else:
+            return redirect("policies:policy_coverage", policy.pk)
+    return render(request, "policies/mapping.html", {
+        "policy": policy, "mappings": proposal(policy), "editable": editable, "errors": errors,
+    })
+
+
+@login_required
+def policy_coverage(request: HttpRequest, pk: int) -> HttpResponse:
+    """After confirmation: every post kind of the bureau with its list (and from which documents), or why none."""
+    from .mapping import coverage
+
+    policy = get_visible_or_404(Policy.objects.filter(bureau__isnull=False).select_related("bureau"), request.user,
+                                pk=pk)
+    assert policy.bureau is not None
+    return render(request, "policies/coverage.html", {"policy": policy, "rows": coverage(policy.bureau)})
 
 
 def _duty_form_page(request: HttpRequest, title: str, form: DutyForm, policy: Policy) -> HttpResponse:

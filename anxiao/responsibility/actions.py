@@ -16,7 +16,7 @@ from anxiao.core.choices import PostKind, UnitKind
 from anxiao.org.actions import require_unit
 from anxiao.org.models import Person, Post, Unit
 from anxiao.policies.models import DutyCategory
-from anxiao.policies.selectors import current_duties, list_matches_post
+from anxiao.policies.selectors import Corrections, corrections_of, current_duties, list_matches_post
 
 from .models import (
     Acknowledgement,
@@ -56,18 +56,21 @@ def _notify(people: list[Any], title: str, url: str, key: str) -> None:
 
 
 def posts_of_bureau(bureau: Unit) -> Any:
-    """The bureau's own posts, its departments', and those of the schools it supervises."""
+    """The bureau's own posts, its departments', those of the schools it supervises, and the chiefs' and member
+    agencies' in its region (seed 004: the 总校(园)长制 lists are the bureau's to keep)."""
     return Post.objects.filter(
         Q(unit__path__startswith=bureau.path) | Q(unit__supervising_unit=bureau)
-        | Q(unit__parent__supervising_unit=bureau), is_active=True,
+        | Q(unit__parent__supervising_unit=bureau)
+        | Q(unit__kind__in=[UnitKind.GOVERNMENT, UnitKind.MEMBER_AGENCY], unit__region_path__startswith=bureau.region_path),
+        is_active=True,
     ).select_related("unit__parent", "holder")
 
 
-def _duties_for(post: Post, catalogue: list[Any]) -> list[dict[str, Any]]:
+def _duties_for(post: Post, catalogue: list[Any], corrections: Corrections | None = None) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     seen: set[str] = set()
     for duty_list, templates in catalogue:
-        if not list_matches_post(duty_list, post):
+        if not list_matches_post(duty_list, post, corrections):
             continue
         for t in templates:
             if t.text in seen:
@@ -112,14 +115,15 @@ def generate_lists(actor: Any, bureau: Unit, force: bool = False) -> dict[str, i
     require_unit(actor, bureau, "bureau")
     catalogue = current_duties(bureau)
     if not catalogue:
-        raise ValidationError({"bureau": [f"{bureau.name}尚未采用任何规则包，请先采用规则包"]})
+        raise ValidationError({"bureau": [f"{bureau.name}尚未采用任何规则包（或采用后尚未确认映射），请先采用并确认映射"]})
     counts = {"posts": 0, "created": 0, "unchanged": 0, "edited_kept": 0, "no_duties": 0}
+    corrections = corrections_of(bureau)
     currents = {rl.post_id: rl for rl in ResponsibilityList.objects.filter(
         post__in=posts_of_bureau(bureau), is_current=True).prefetch_related("duties")}
     with transaction.atomic():
         for post in posts_of_bureau(bureau):
             counts["posts"] += 1
-            duties = _duties_for(post, catalogue)
+            duties = _duties_for(post, catalogue, corrections)
             current = currents.get(post.pk)
             if not duties:
                 counts["no_duties"] += 1
@@ -280,10 +284,18 @@ def _new_letter(actor: Any, issuer: Unit, kind: str, year: int, template: dict[s
     letter.clauses = _clauses_for(post, template)
     if not draft:
         letter.issued_at, letter.issued_by = timezone.now(), _user(actor)
+        letter.template = _current_template(letter)
     letter.save()
     if not draft:
         _notify_signatory(letter)
     return letter
+
+
+def _current_template(letter: Letter) -> Any:
+    """The Word template a letter is printed from, fixed when it is issued (see anxiao.documents)."""
+    from anxiao.documents.render import current_template
+
+    return current_template(letter.issuer_unit, letter.kind)
 
 
 def _notify_signatory(letter: Letter, reminder: str = "") -> None:
@@ -354,6 +366,7 @@ def issue_letter(actor: Any, letter: Letter) -> Letter:
     if letter.status != LetterStatus.DRAFT:
         raise ValidationError({"status": [f"只有草稿可以下发（当前：{letter.get_status_display()}）"]})
     letter.status, letter.issued_at, letter.issued_by = LetterStatus.ISSUED, timezone.now(), _user(actor)
+    letter.template = _current_template(letter)
     letter.save()
     _notify_signatory(letter)
     return letter
@@ -406,6 +419,7 @@ def revise_letter(actor: Any, letter: Letter, **data: Any) -> Letter:
         new.previous = letter
         new.status = LetterStatus.ISSUED
         new.issued_at, new.issued_by = timezone.now(), _user(actor)
+        new.template = _current_template(new)
         if new.signatory_post_id and new.signatory_post is not None and new.signatory_post.holder_id:
             new.signatory_person = new.signatory_post.holder
         new.save()

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
-from anxiao.core.access import can_write, get_visible_or_404, user_scope
+from anxiao.core.access import can_write, get_visible_or_404, resolve_visible, user_scope
 from anxiao.core.api import AUTH, ErrorOut
 from anxiao.org.models import Person, Unit
 
@@ -172,10 +172,7 @@ def _require_write_scope(request: HttpRequest) -> None:
 
 
 def _visible_unit(request: HttpRequest, pk: int, field: str) -> Unit:
-    unit = Unit.objects.visible_to(request.user).filter(pk=pk).first()
-    if unit is None:
-        raise ValidationError({field: [f"编号为 {pk} 的单位不存在或不可见"]})
-    return unit
+    return resolve_visible(Unit, request.user, pk, field, "单位")
 
 
 @router.get("/responsibility-lists", response=list[ListOut], auth=AUTH, operation_id="responsibility_lists_list")

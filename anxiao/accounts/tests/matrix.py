@@ -16,3 +16,33 @@ CASES = [
     Case("accounts:grant_revoke", lambda w: reverse("accounts:grant_revoke", args=[_member_grant(w)]), target="a1",
          kind="write", method="post", ok=302, data=lambda w: {}),
 ]
+
+
+def _newcomer_form(role: str, **scope: str):  # type: ignore[no-untyped-def]
+    def data(w):  # type: ignore[no-untyped-def]
+        from anxiao.org.models import Person
+
+        person = Person.objects.create(name="矩阵新人", unit=w.a1)
+        return {"person": person.pk, "username": "matrix-newbie", "password": "Strong-pass-88", "role": role,
+                **{k: getattr(w, v).pk for k, v in scope.items()}}
+    return data
+
+
+CASES += [
+    # Grant escalation: a grant over the county is for bureau admins only; a school admin is refused (403),
+    # the outsider cannot even name the a1 newcomer (the form answers as for a missing person). A role above
+    # one's own is not offered at all (the form refuses the choice; test_grants.py).
+    Case("accounts:account_create", lambda w: reverse("accounts:account_create"), target="a1", kind="write",
+         method="post", ok=302, writers={"sysadmin", "bureau_admin"}, hidden_status=200,
+         data=_newcomer_form("school_admin", region="county_a")),
+    # At its own level within its school a school admin may grant.
+    Case("accounts:account_create", lambda w: reverse("accounts:account_create"), target="a1", kind="write",
+         method="post", ok=302, hidden_status=200, data=_newcomer_form("school_admin", unit="a1")),
+    # Peers cannot revoke each other: only those above a school admin revoke its grant.
+    Case("accounts:grant_revoke", lambda w: reverse("accounts:grant_revoke", args=[_admin_grant(w)]), target="a1",
+         kind="write", method="post", ok=302, writers={"sysadmin", "bureau_admin"}, data=lambda w: {}),
+]
+
+
+def _admin_grant(w):  # type: ignore[no-untyped-def]
+    return w.users["school_admin"].grants.get().pk

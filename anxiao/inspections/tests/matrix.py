@@ -127,6 +127,11 @@ CASES = [
     Case("api:inspections_get", lambda w: f"/api/v1/inspections/{inspection(w).pk}", target="a1", api=True),
     Case("api:inspections_create", lambda w: "/api/v1/inspections", target="a1", kind="write", method="post", api=True,
          ok=201, hidden_status=422, data=lambda w: {"unit_id": w.a1.pk, "kind": "daily_patrol"}),
+    # A payload id (a team member at a2) is resolved within the caller's scope: to the school admin of a1 it is
+    # a 422 exactly like a missing person (tests/test_payload_ids.py).
+    Case("api:inspections_create", lambda w: "/api/v1/inspections", target="a2", kind="write", method="post", api=True,
+         ok=201, hidden_status=422, data=lambda w: {"unit_id": w.a1.pk, "kind": "daily_patrol",
+                                                     "members": [{"person_id": w.people["a2_principal"].pk}]}),
     Case("api:inspections_results", lambda w: f"/api/v1/inspections/{inspection(w).pk}/results", target="a1",
          kind="write", method="post", api=True,
          data=lambda w: {"results": [{"item_code": "GL-01", "outcome": "pass"}]}),

@@ -15,6 +15,12 @@ def checklist(world):
     return actions.load_checklist()[0]
 
 
+def answer_all(user, inspection, outcome="pass"):  # type: ignore[no-untyped-def]
+    """Answer every item of an inspection (a complete record), as the phone form would."""
+    items = [i for s in actions.progress(inspection).sections for i, r in s.rows if r is None]
+    actions.record_results(user, inspection, [{"item_code": i.code, "outcome": outcome} for i in items])
+
+
 def test_it_loads_the_national_library_once(world):
     # given the national YAML
     # when it is loaded twice
@@ -56,6 +62,7 @@ def test_an_unannounced_inspection_is_hidden_from_the_school_until_done(world, c
     assert not Inspection.objects.visible_to(world.users["school_admin"]).filter(pk=inspection.pk).exists()
     assert Inspection.objects.visible_to(world.users["bureau_admin"]).filter(pk=inspection.pk).exists()
     # when it is done the school sees it
+    answer_all(world.users["bureau_admin"], inspection)
     actions.complete_inspection(world.users["bureau_admin"], inspection)
     assert Inspection.objects.visible_to(world.users["school_admin"]).filter(pk=inspection.pk).exists()
 
@@ -129,6 +136,7 @@ def test_a_completed_inspection_counts_as_an_activity(world, checklist):
     from anxiao.obligations.models import Activity
 
     inspection = actions.start_inspection(world.users["school_admin"], unit=world.a1, kind="half_monthly")
+    answer_all(world.users["school_admin"], inspection)
     actions.complete_inspection(world.users["school_admin"], inspection, "无问题")
     actions.complete_inspection(world.users["school_admin"], inspection, "无问题")
     activity = Activity.objects.get(unit=world.a1)
@@ -151,3 +159,125 @@ def test_re_submitting_the_same_photo_keeps_it_once(world, checklist):
         actions.record_results(world.users["school_admin"], inspection,
                                [{"item_code": "GL-01", "outcome": "fail", "note": "无文件"}], photos={"GL-01": [photo]})
     assert ResultPhoto.objects.count() == 1
+
+
+def _form_defaults(html: str, action: str) -> dict[str, str]:
+    """What a browser would post from the hazard page's form for ``action`` if the user changed nothing."""
+    from html.parser import HTMLParser
+
+    class Parser(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.inside, self.select = False, ""
+            self.values: dict[str, str] = {}
+            self.first: dict[str, str] = {}
+
+        def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+            a = dict(attrs)
+            if tag == "form":
+                self.inside = a.get("data-action") == action
+            elif not self.inside:
+                return
+            elif tag in ("input", "textarea") and a.get("name") and a.get("type") != "file":
+                self.values[a["name"]] = a.get("value") or ""
+            elif tag == "select":
+                self.select = a.get("name") or ""
+            elif tag == "option" and self.select:
+                self.first.setdefault(self.select, a.get("value") or "")
+                if "selected" in a:
+                    self.values[self.select] = a.get("value") or ""
+
+        def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+            if tag == "form":
+                self.inside = False
+            elif tag == "select":
+                self.values.setdefault(self.select, self.first.get(self.select, ""))
+                self.select = ""
+
+    parser = Parser()
+    parser.feed(html)
+    return parser.values
+
+
+def test_a_failed_item_registered_as_is_keeps_its_category_and_photo(as_user, world, checklist):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    # given a failed fire-safety item with a photo, turned into a hazard from the inspection page
+    client = as_user("school_admin")
+    inspection = actions.start_inspection(world.users["school_admin"], unit=world.a1, kind="half_monthly")
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(buf, format="PNG")
+    client.post(f"/inspections/{inspection.pk}/submit/", {
+        "outcome_XF-12": "fail", "note_XF-12": "疏散指示灯不亮",
+        "photo_XF-12": SimpleUploadedFile("lamp.png", buf.getvalue(), content_type="image/png")})
+    result = ItemResult.objects.get(inspection=inspection, item_code="XF-12")
+    client.post(f"/inspections/results/{result.pk}/hazard/")
+    hazard = Hazard.objects.get(item_result=result)
+    # then the hazard carries the item's category, note and photo
+    assert hazard.category == "XF" and "疏散指示灯不亮" in hazard.description
+    assert hazard.photos.count() == 1
+    # when the 登记 form is submitted as the page offers it
+    page = client.get(f"/hazards/{hazard.pk}/").content.decode()
+    data = _form_defaults(page, "register")
+    assert data.get("action") == "register"
+    client.post(f"/hazards/{hazard.pk}/transition/", data)
+    # then it is registered and still XF with its description and photo
+    hazard.refresh_from_db()
+    assert hazard.status == "registered"
+    assert hazard.category == "XF" and "疏散指示灯不亮" in hazard.description
+    assert hazard.photos.count() == 1
+
+
+def test_an_inspection_is_shown_by_section_with_progress_and_cannot_complete_with_a_required_item_open(
+        as_user, world, checklist):
+    # given a half-monthly inspection of the fire and security sections
+    admin = world.users["school_admin"]
+    inspection = actions.start_inspection(admin, unit=world.a1, kind="half_monthly", categories=["XF", "AB"])
+    progress = actions.progress(inspection)
+    assert [s.code for s in progress.sections] == ["XF", "AB"]
+    assert progress.answered == 0 and progress.required == progress.total > 0
+    # when all but one item are answered
+    first, *rest = [i for s in progress.sections for i, _r in s.rows]
+    actions.record_results(admin, inspection, [{"item_code": i.code, "outcome": "pass"} for i in rest])
+    # then completing is refused, naming the open item, and nothing is marked done
+    with pytest.raises(ValidationError) as exc:
+        actions.complete_inspection(admin, inspection, "完成")
+    assert first.code in str(exc.value) and "必查项" in str(exc.value)
+    inspection.refresh_from_db()
+    assert inspection.status != "done"
+    # and the page shows the sections with their progress and the refusal
+    client = as_user("school_admin")
+    response = client.post(f"/inspections/{inspection.pk}/submit/", {"complete": "1", "submission": "abc"},
+                           follow=True)
+    page = response.content.decode()
+    assert "还有 1 项必查项未填写" in page and "XF 消防安全" in page and "本节未填项全部合格" in page
+    assert f"必查项 <span id=\"required-answered\">{progress.total - 1}</span> / {progress.total}" in page
+    # when the last item is answered, it completes
+    actions.record_results(admin, inspection, [{"item_code": first.code, "outcome": "na"}])
+    assert actions.complete_inspection(admin, inspection, "完成").status == "done"
+
+
+def test_na_only_where_the_item_allows_it_and_scores_per_section(world, checklist):
+    # given a bureau checklist whose items carry points, one of which does not allow 不适用
+    admin = world.users["bureau_admin"]
+    own = actions.create_checklist(admin, bureau=world.bureau_a, code="SCORE", title="评分检查表")
+    actions.save_item(admin, own, code="XF-A1", category="XF", text="灭火器在有效期内", points=10, allow_na=False)
+    actions.save_item(admin, own, code="XF-A2", category="XF", text="疏散通道畅通", points=10)
+    actions.save_item(admin, own, code="AB-A1", category="AB", text="门卫登记", points=5, required=False)
+    inspection = actions.start_inspection(admin, unit=world.a1, kind="half_monthly", checklist=own)
+    # when 不适用 is given for the item that does not allow it
+    with pytest.raises(ValidationError) as exc:
+        actions.record_results(admin, inspection, [{"item_code": "XF-A1", "outcome": "na"}])
+    assert "XF-A1 不能选“不适用”" in str(exc.value)
+    # when one passes and one fails
+    actions.record_results(admin, inspection, [{"item_code": "XF-A1", "outcome": "pass"},
+                                               {"item_code": "XF-A2", "outcome": "fail", "note": "堆放杂物"}])
+    progress = actions.progress(inspection)
+    # then the fire section scores 50, the overall score counts only answered items, and the optional item
+    # does not block completion
+    assert progress.scored and [s.score for s in progress.sections] == [50, None]
+    assert progress.score == 50 and progress.required == 2 and not progress.missing()
+    assert actions.complete_inspection(admin, inspection).status == "done"

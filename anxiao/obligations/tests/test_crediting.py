@@ -277,13 +277,14 @@ def test_an_inspection_with_items_unanswered_does_not_count(rules) -> None:
     slot = _current("national.school.half_month_inspection", unit=w.a1)
     insp = inspections.start_inspection(None, unit=w.a1, kind="half_monthly", checklist=checklist)
     inspections.record_results(None, insp, [{"item_code": "T-01", "outcome": "pass"}])
-    inspections.complete_inspection(None, insp)
+    with pytest.raises(ValidationError):
+        inspections.complete_inspection(None, insp)
     slot.refresh_from_db()
-    assert slot.done_count == 0
+    assert slot.done_count == 0 and not Activity.objects.filter(source_ref=f"inspection:{insp.pk}").exists()
     # a complete one counts
     insp = inspections.start_inspection(None, unit=w.a1, kind="half_monthly", checklist=checklist)
     inspections.record_results(None, insp, [{"item_code": "T-01", "outcome": "pass"},
-                                            {"item_code": "T-02", "outcome": "na"}])
+                                            {"item_code": "T-02", "outcome": "pass"}])
     inspections.complete_inspection(None, insp)
     slot.refresh_from_db()
     assert slot.is_met

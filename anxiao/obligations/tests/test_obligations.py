@@ -340,8 +340,8 @@ def test_adopting_a_seed_pack_runs_its_rules_as_written_without_asking_twice(wor
     w = world
     actions.load_rules(None, w.bureau_a, ["national"])
     # when it adopts s000 (ledger by the 28th) and s002 (drills and lessons repeating national quotas)
-    policies.adopt(None, w.bureau_a, "s000")
-    policies.adopt(None, w.bureau_a, "s002")
+    policies.adopt(None, w.bureau_a, "s000", confirm=True)
+    policies.adopt(None, w.bureau_a, "s002", confirm=True)
     actions.expand(w.bureau_a, TODAY)
     # then s000's 28th-of-month ledger rule is on and the national one it repeats is off, saying why
     ledger = ObligationRule.objects.get(bureau=w.bureau_a, code="s000.school.monthly_hazard_ledger")

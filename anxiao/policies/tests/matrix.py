@@ -12,7 +12,7 @@ def adopted(w):  # type: ignore[no-untyped-def]
     if not hasattr(w, "policy_a"):
         from anxiao.policies.actions import adopt
 
-        w.policy_a = adopt(None, w.bureau_a, "s002")
+        w.policy_a = adopt(None, w.bureau_a, "s002", confirm=True)
     return w.policy_a
 
 
@@ -40,6 +40,16 @@ CASES = [
     Case("policies:policy_detail", lambda w: reverse("policies:policy_detail", args=[adopted(w).pk]),
          target="bureau_a"),
     Case("policies:policy_adopt", lambda w: reverse("policies:policy_adopt"), kind="write"),
+    Case("policies:policy_mapping", lambda w: reverse("policies:policy_mapping", args=[adopted(w).pk]),
+         target="bureau_a"),
+    Case("policies:policy_mapping", lambda w: reverse("policies:policy_mapping", args=[adopted(w).pk]),
+         target="bureau_a", kind="write", method="post", data=lambda w: {}, ok=302, write_scope_first=False),
+    Case("policies:policy_coverage", lambda w: reverse("policies:policy_coverage", args=[adopted(w).pk]),
+         target="bureau_a"),
+    Case("api:policy_mapping", lambda w: f"/api/v1/policies/{adopted(w).pk}/mapping", target="bureau_a", api=True),
+    Case("api:policy_mapping_confirm", lambda w: f"/api/v1/policies/{adopted(w).pk}/mapping", target="bureau_a",
+         kind="write", method="post", api=True, data=lambda w: {"choices": [], "generate": False},
+         write_scope_first=False),
     Case("policies:duty_edit", lambda w: reverse("policies:duty_edit", args=[_duty(w).pk]), target="bureau_a",
          kind="write"),
     Case("policies:duty_add", lambda w: reverse("policies:duty_add", args=[_list(w).pk]), target="bureau_a",

@@ -80,8 +80,8 @@ def test_it_adds_and_retires_duties_and_clauses(world) -> None:
 
 def test_it_lists_obligation_templates_of_the_adopted_packs(world) -> None:
     # given
-    actions.adopt(None, world.bureau_a, "s000")
-    actions.adopt(None, world.bureau_a, "national")
+    actions.adopt(None, world.bureau_a, "s000", confirm=True)
+    actions.adopt(None, world.bureau_a, "national", confirm=True)
     # when
     rows = obligation_templates(world.bureau_a)
     # then
@@ -99,7 +99,9 @@ def test_it_adopts_through_the_web_form(world, as_user) -> None:
     response = client.post("/policies/adopt/", {"bureau": world.bureau_a.pk, "code": "s001"})
     # then
     policy = Policy.objects.get(bureau=world.bureau_a, code="s001")
-    assert response.status_code == 302 and response["Location"] == f"/policies/{policy.pk}/"
+    # (to the mapping, where the bureau confirms who each list is for before it takes effect)
+    assert response.status_code == 302 and response["Location"] == f"/policies/{policy.pk}/mapping/"
+    assert policy.mapping_confirmed_at is None
     page = client.get(f"/policies/{policy.pk}/").content.decode()
     assert "学校安全处" in page
 

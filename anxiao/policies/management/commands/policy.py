@@ -19,12 +19,14 @@ class Command(BaseCommand):
         load = sub.add_parser("load", help="校验并载入规则包；加 --bureau 时由该教育局采用")
         load.add_argument("pack", help="规则包代码（如 s000）或 YAML 文件路径")
         load.add_argument("--bureau", help="采用的教育局：单位编号或单位代码")
+        load.add_argument("--confirm", action="store_true",
+                          help="按职能、学段等自动匹配的映射直接确认生效（否则请在网页“映射”页确认）")
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["action"] == "list":
             self._list()
         else:
-            self._load(opts["pack"], opts.get("bureau"))
+            self._load(opts["pack"], opts.get("bureau"), bool(opts.get("confirm")))
 
     def _list(self) -> None:
         from anxiao.policies.loader import PackError, available_packs, read_pack
@@ -44,7 +46,7 @@ class Command(BaseCommand):
                 f"职责 {duties}，周期性义务 {len(pack['obligations'])}；{loaded}，{adopted} 个教育局采用"
             )
 
-    def _load(self, code: str, bureau_ref: str | None) -> None:
+    def _load(self, code: str, bureau_ref: str | None, confirm: bool = False) -> None:
         from anxiao.org.models import Unit
         from anxiao.policies import actions
 
@@ -59,6 +61,11 @@ class Command(BaseCommand):
                         raise CommandError(f"找不到教育局“{bureau_ref}”（请给出单位编号或单位代码）")
                     policy = actions.adopt(None, bureau, code)
                     self.stdout.write(f"{bureau.name}已采用规则包 {policy.code}：{policy.title}")
+                    if confirm:
+                        actions.confirm_mapping(None, policy)
+                        self.stdout.write("映射已确认，责任清单已生成")
+                    else:
+                        self.stdout.write(f"请在 /policies/{policy.pk}/mapping/ 核对映射并确认后生效")
                 else:
                     policy, created = actions.load_builtin(code)
                     self.stdout.write(f"{'已载入' if created else '已存在，未改动'}规则包 {policy.code}：{policy.title}")
