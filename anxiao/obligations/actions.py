@@ -756,6 +756,8 @@ def tap_done(actor: Any, occ: Occurrence, today: datetime.date | None = None) ->
     """One tap ("今天已完成"): the recorder's word that the slot's work was done today. Only a rule whose evidence
     is ``self`` takes it; every other rule needs its record in its own app (crediting.py)."""
     today = today or timezone.localdate()
+    if not _may_record(actor, occ.unit, occ.post):
+        raise PermissionDenied(NO_RIGHT)
     credit = crediting.credit_of(occ.rule)
     if not credit.self_attestable:
         what = "；".join(crediting.describe(occ.rule)["records"].split("；")[:3])
