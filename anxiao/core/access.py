@@ -141,6 +141,12 @@ def is_system_admin(user: Any) -> bool:
 
 
 class ScopedQuerySet(models.QuerySet[M]):
+    def update(self, **kwargs: Any) -> int:
+        from .validation import check_values
+
+        check_values(self.model, kwargs)  # the same input check as save() (core.validation)
+        return super().update(**kwargs)
+
     def visible_to(self, user: Any) -> ScopedQuerySet[M]:
         scope = user_scope(user)
         if scope.everything:

@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from anxiao.core.access import get_visible_or_404, resolve_visible, user_scope
-from anxiao.core.api import AUTH, ErrorOut
+from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination
 from anxiao.org.models import Person, Unit
 
 from . import actions

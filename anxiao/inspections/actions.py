@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
+import hmac
 import re
 import uuid
 from collections.abc import Iterable
@@ -37,6 +38,7 @@ from .models import (
     PatrolCheckIn,
     PatrolPoint,
     ResultPhoto,
+    new_secret,
 )
 
 NO_RIGHT = "您没有在该范围内检查的权限"
@@ -638,9 +640,14 @@ def save_point(actor: Any, point: PatrolPoint | None, **data: Any) -> PatrolPoin
     return point
 
 
-def check_in(actor: Any, point: PatrolPoint, *, normal: bool = True, note: str = "", client_uuid: Any = None,
-             at: datetime.datetime | None = None) -> PatrolCheckIn:
-    """Scan of a point's QR code by somebody of the school (guards included). Idempotent per client UUID."""
+NOT_SCANNED = "请在巡查点现场用手机扫描该点的二维码打卡（列表中的链接不能打卡）"
+STALE_CODE = "二维码无效或已更换：请扫描巡查点现场张贴的二维码"
+
+
+def check_in(actor: Any, point: PatrolPoint, *, code: str = "", normal: bool = True, note: str = "",
+             client_uuid: Any = None, at: datetime.datetime | None = None) -> PatrolCheckIn:
+    """Scan of a point's QR code by somebody of the school (guards included): the code's secret proves presence,
+    and a point takes one check-in per ``min_interval_minutes``. Idempotent per client UUID."""
     if client_uuid:
         found = PatrolCheckIn.objects.filter(client_uuid=client_uuid).first()
         if found is not None:
@@ -649,12 +656,48 @@ def check_in(actor: Any, point: PatrolPoint, *, normal: bool = True, note: str =
         raise PermissionDenied(NO_RIGHT)
     if not point.is_active:
         raise ValidationError({"point": ["该巡查点已停用"]})
+    if not code:
+        raise ValidationError({"code": [NOT_SCANNED]})
     if not normal and not note.strip():
         raise ValidationError({"note": ["发现异常请写明情况"]})
     at = at or timezone.now()
-    return PatrolCheckIn.objects.create(point=point, at=at, on=timezone.localdate(at), normal=normal,
-                                        note=note.strip()[:200], client_uuid=client_uuid or None,
-                                        by=actor if actor is not None and actor.pk else None)
+    with transaction.atomic():
+        # One check-in per interval: the point's row is the lock, so two quick taps cannot both pass.
+        locked = PatrolPoint.objects.select_for_update().get(pk=point.pk)
+        if not hmac.compare_digest(str(code), locked.secret):
+            raise ValidationError({"code": [STALE_CODE]})
+        last = PatrolCheckIn.objects.filter(point=locked).order_by("-at").first()
+        interval = datetime.timedelta(minutes=locked.min_interval_minutes)
+        if last is not None and interval and at - last.at < interval:
+            again = timezone.localtime(last.at + interval)
+            raise ValidationError({"code": [
+                f"{locked.name}每 {locked.min_interval_minutes} 分钟只记一次打卡（上次 "
+                f"{timezone.localtime(last.at):%H:%M}），请 {again:%H:%M} 以后再打卡"]})
+        return PatrolCheckIn.objects.create(point=locked, at=at, on=timezone.localdate(at), normal=normal,
+                                            note=note.strip()[:200], client_uuid=client_uuid or None,
+                                            by=actor if actor is not None and actor.pk else None)
+
+
+def rotate_secret(actor: Any, point: PatrolPoint) -> PatrolPoint:
+    """更换二维码: the printed code has leaked (a photo in a chat group); the old code no longer checks in."""
+    if not _covers(actor, point.unit):
+        raise PermissionDenied(NO_RIGHT)
+    point.secret = new_secret()
+    point.secret_rotated_at = timezone.now()
+    point.save(update_fields=["secret", "secret_rotated_at", "updated_at"])
+    return point
+
+
+def checkin_path(point: PatrolPoint) -> str:
+    """What the point's QR code holds: its check-in page with the secret."""
+    from django.urls import reverse
+
+    return f"{reverse('inspections:point_checkin', args=[point.token])}?k={point.secret}"
+
+
+def round_of(points: Any, day: datetime.date) -> list[PatrolCheckIn]:
+    """巡查轨迹: the day's check-ins at these points in time order."""
+    return list(PatrolCheckIn.objects.filter(point__in=points, on=day).select_related("point", "by").order_by("at"))
 
 
 def daily_counts(points: Any, day: datetime.date) -> dict[int, int]:

@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from anxiao.core.access import get_visible_or_404, resolve_many, resolve_visible, user_scope
-from anxiao.core.api import AUTH, ErrorOut
+from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination
 from anxiao.hazards.api import HazardOut
 from anxiao.org.models import Person, Unit
 
@@ -132,6 +132,7 @@ class PointOut(Schema):
 
 
 class CheckInIn(Schema):
+    code: str = ""  # the secret read from the point's QR code (its ``k`` parameter)
     normal: bool = True
     note: str = ""
     client_uuid: uuid.UUID | None = None
@@ -231,5 +232,5 @@ def list_points(request: HttpRequest):  # type: ignore[no-untyped-def]
                                                            422: ErrorOut}, auth=AUTH, operation_id="patrol_points_checkin")
 def point_checkin(request: HttpRequest, pk: int, payload: CheckInIn):  # type: ignore[no-untyped-def]
     point = get_visible_or_404(PatrolPoint, request.user, pk=pk)
-    return 201, actions.check_in(request.user, point, normal=payload.normal, note=payload.note,
+    return 201, actions.check_in(request.user, point, code=payload.code, normal=payload.normal, note=payload.note,
                                  client_uuid=payload.client_uuid)

@@ -65,3 +65,24 @@ def assert_pdf_a4_numbered_embedded(pdf: bytes, serif: bool = True) -> dict[str,
     for n, page in enumerate(info["pages"], start=1):
         assert re.search(rf"—\s*{n}\s*—", page), f"page {n} has no page number “— {n} —”"
     return info
+
+
+def assert_xlsx_print_ready(xlsx: bytes, header_row: int) -> tuple[Any, list[list[Any]]]:
+    """A4, fitted to the page width, header row repeated, “第 X 页 共 Y 页”, a 合计 row and the sign-off block.
+    Returns the sheet and its body rows (between the header and the 合计 row)."""
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(xlsx)).active
+    assert str(ws.page_setup.paperSize) == "9", "A4"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0
+    assert ws.print_title_rows == f"${header_row}:${header_row}"
+    assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    totals = [i for i, row in enumerate(values) if row and row[0] == "合计"]
+    assert len(totals) == 1, "one 合计 row"
+    signoff = [row for row in values if row and isinstance(row[0], str) and row[0].startswith("制表单位")]
+    assert signoff and any(isinstance(v, str) and v.startswith("审核") for v in signoff[0])
+    assert any(isinstance(v, str) and v.startswith("制表人") for v in signoff[0])
+    assert any(isinstance(v, str) and v.startswith("日期") for v in signoff[0])
+    return ws, values[header_row:totals[0]]

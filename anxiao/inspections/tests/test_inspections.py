@@ -101,14 +101,54 @@ def test_a_failed_item_needs_a_note(world, checklist):
 
 
 def test_patrol_check_ins_are_counted_per_point_and_day(world):
-    point = PatrolPoint.objects.create(unit=world.a1, name="校门口")
-    uuid = actions.new_uuid()
-    actions.check_in(world.users["school_member"], point, client_uuid=uuid)
-    actions.check_in(world.users["school_member"], point, client_uuid=uuid)
-    actions.check_in(world.users["school_member"], point)
+    import datetime
+
     from django.utils import timezone
 
+    point = PatrolPoint.objects.create(unit=world.a1, name="校门口")
+    uuid = actions.new_uuid()
+    early = timezone.now() - datetime.timedelta(hours=1)
+    actions.check_in(world.users["school_member"], point, code=point.secret, client_uuid=uuid, at=early)
+    actions.check_in(world.users["school_member"], point, code=point.secret, client_uuid=uuid, at=early)
+    actions.check_in(world.users["school_member"], point, code=point.secret)
     assert actions.daily_counts([point], timezone.localdate()) == {point.pk: 2}
+
+
+def test_a_check_in_needs_the_points_current_code_and_one_per_interval(as_user, world):
+    import datetime
+
+    from django.utils import timezone
+
+    # given a point checked in with its code at 08:00, interval 30 minutes
+    guard = world.users["school_member"]
+    point = PatrolPoint.objects.create(unit=world.a1, name="校门口", min_interval_minutes=30)
+    eight = timezone.now() - datetime.timedelta(hours=2)
+    actions.check_in(guard, point, code=point.secret, at=eight)
+    # when somebody checks in from the list without a scan, or with a wrong code
+    for code, message in (("", "扫描该点的二维码"), ("guess", "二维码无效或已更换")):
+        with pytest.raises(ValidationError) as exc:
+            actions.check_in(guard, point, code=code, at=eight + datetime.timedelta(hours=1))
+        assert message in exc.value.message_dict["code"][0]
+    # when the code is scanned again ten minutes later
+    with pytest.raises(ValidationError) as exc:
+        actions.check_in(guard, point, code=point.secret, at=eight + datetime.timedelta(minutes=10))
+    assert "每 30 分钟只记一次打卡" in exc.value.message_dict["code"][0]
+    # then only one check-in stands; after the interval the next is accepted
+    actions.check_in(guard, point, code=point.secret, at=eight + datetime.timedelta(minutes=31))
+    assert point.checkins.count() == 2
+    # when the printed code leaks and the school rotates it, the old code no longer checks in
+    old = point.secret
+    actions.rotate_secret(world.users["school_admin"], point)
+    with pytest.raises(ValidationError):
+        actions.check_in(guard, point, code=old)
+    # and the list offers no check-in link; the scanned page without its code refuses
+    client = as_user("school_member")
+    assert f"/inspections/points/{point.token}/" not in client.get("/inspections/points/").content.decode()
+    page = client.post(f"/inspections/points/{point.token}/", {"normal": "1"}).content.decode()
+    assert "扫描该点张贴的二维码" in page and point.checkins.count() == 2
+    # and the guard cannot print the codes (only who manages the points can)
+    assert point.secret not in client.get("/inspections/points/print/").content.decode()
+    assert point.secret in as_user("school_admin").get("/inspections/points/print/").content.decode()
 
 
 def test_the_phone_form_posts_results_and_fail_becomes_hazard(as_user, world, checklist):
