@@ -16,6 +16,7 @@ from anxiao.core.crud import Crud
 from anxiao.core.files import file_response
 from anxiao.core.flash import run_and_flash
 from anxiao.core.links import absolute_url
+from anxiao.core.middleware import client_ip
 from anxiao.obligations.crediting import credited_by
 
 from . import actions, filters, forms
@@ -37,7 +38,7 @@ from .models import (
 
 
 def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_ip(request)
 
 
 def _seconds(d: Drill) -> str:

@@ -338,10 +338,11 @@ def test_signing_for_someone_else_is_refused_and_logged(world) -> None:
 def test_sign_in_outside_the_window_or_before_the_start_is_refused(world) -> None:
     d = drill(world)
     teacher = world.users["school_member"]
+    margin = datetime.timedelta(minutes=d.signin_margin_minutes)
     with pytest.raises(ValidationError, match="不在签到时间内"):
-        actions.sign_in(teacher, d, now=d.window_end + datetime.timedelta(minutes=1))
+        actions.sign_in(teacher, d, now=d.window_end + margin + datetime.timedelta(minutes=1))
     with pytest.raises(ValidationError, match="不在签到时间内"):
-        actions.sign_in(teacher, d, now=d.window_start - datetime.timedelta(minutes=1))
+        actions.sign_in(teacher, d, now=d.window_start - margin - datetime.timedelta(minutes=1))
     planned = _new_drill(world)
     with pytest.raises(ValidationError, match="尚未开始"):
         actions.sign_in(teacher, planned)
@@ -459,3 +460,23 @@ def test_api_plan_that_misses_months_is_refused(world) -> None:
         "school_id": world.a1.pk, "year": timezone.localdate().year,
         "items": [{"month": 1, "kind": "drill", "theme": "fire"}]})
     assert response.status_code == 422 and "2月" in response.json()["detail"]
+
+
+def test_sign_in_is_open_during_the_drills_own_time_with_its_margin(world) -> None:
+    # given a drill from 10:00 to 10:40 today with a 15-minute margin
+    teacher = world.users["school_member"]
+    ten = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(10, 0)))
+    # a 48-hour "window" is not a drill's own time
+    with pytest.raises(ValidationError) as exc:
+        _new_drill(world, window_start=ten, window_end=ten + 48 * H)
+    assert "演练时间不能超过 4 小时" in exc.value.message_dict["window_end"][0]
+    with pytest.raises(ValidationError) as exc:
+        _new_drill(world, window_start=ten, window_end=ten + datetime.timedelta(minutes=40), signin_margin_minutes=600)
+    assert "signin_margin_minutes" in exc.value.message_dict
+    d = _new_drill(world, window_start=ten, window_end=ten + datetime.timedelta(minutes=40), signin_margin_minutes=15)
+    actions.attach_file(None, d, pdf())
+    d = actions.start(None, d)
+    # when the teacher signs in at 10:56, then at 10:54
+    with pytest.raises(ValidationError, match="签到只在演练时间内开放"):
+        actions.sign_in(teacher, d, now=ten + datetime.timedelta(minutes=56))
+    assert actions.sign_in(teacher, d, now=ten + datetime.timedelta(minutes=54))
