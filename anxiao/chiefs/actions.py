@@ -318,16 +318,20 @@ def _holders(unit: Unit, kinds: Iterable[str]) -> list[Person]:
             .select_related("holder") if p.holder is not None]
 
 
-def _notify(people: list[Person], title: str, body: str, task: AgencyTask, key: str) -> None:
-    """Queue in-app notices through the notifications app (when installed); the event rows stay the record."""
+def _notify(people: list[Person], title: str, body: str, task: AgencyTask, key: str, robots: bool = False) -> None:
+    """Queue in-app notices through the notifications app (when installed); the event rows stay the record.
+    ``robots``: an escalation, heard by the bureau's group robots as well."""
     try:
         notifications = importlib.import_module("anxiao.notifications.actions")
     except ImportError:
         return
     from django.urls import reverse
 
-    notifications.notify(people, title, body, reverse("chiefs:task_detail", args=[task.pk]),
-                         key=f"chief_task:{task.pk}:{key}")
+    url = reverse("chiefs:task_detail", args=[task.pk])
+    if robots:
+        notifications.alert(people, task.government, title, body, url, key=f"chief_task:{task.pk}:{key}")
+        return
+    notifications.notify(people, title, body, url, key=f"chief_task:{task.pk}:{key}")
 
 
 def _locked(task: AgencyTask, allowed: Iterable[str], verb: str) -> AgencyTask:
@@ -441,7 +445,7 @@ def escalate_overdue(today: datetime.date | None = None) -> int:
             _event(task, None, "escalated", task.status,
                    f"{task.agency.name}承办的任务已过期限 {task.deadline}，提请{names}督办")
             _notify(chiefs, f"任务逾期：{task.title}",
-                    f"{task.agency.name}承办的任务已过期限 {task.deadline}，请督办。", task, "escalated")
+                    f"{task.agency.name}承办的任务已过期限 {task.deadline}，请督办。", task, "escalated", robots=True)
             count += 1
     return count
 
