@@ -90,7 +90,7 @@ class HazardFilter(Schema):
     found_to: datetime.date | None = None
 
 
-class TransitionIn(Schema):
+class HazardTransitionIn(Schema):
     action: str
     note: str | None = None
     location: str | None = None
@@ -187,7 +187,7 @@ def create_hazard(request: HttpRequest, payload: HazardIn):  # type: ignore[no-u
 
 @router.post("/hazards/{int:pk}/transitions", response={200: HazardOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              auth=AUTH, operation_id="hazards_transition")
-def hazard_transition(request: HttpRequest, pk: int, payload: TransitionIn):  # type: ignore[no-untyped-def]
+def hazard_transition(request: HttpRequest, pk: int, payload: HazardTransitionIn):  # type: ignore[no-untyped-def]
     hazard = get_visible_or_404(Hazard, request.user, pk=pk)
     data = payload.dict(exclude_none=True)
     name = data.pop("action")

@@ -101,7 +101,7 @@ def get_ledger(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 
 
 @router.post("/reports/schools/{int:unit_id}/ledgers",
-             response={201: LedgerOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=AUTH,
+             response={201: LedgerOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}, auth=AUTH,
              operation_id="ledgers_prepare")
 def prepare(request: HttpRequest, unit_id: int, payload: PrepareIn):  # type: ignore[no-untyped-def]
     unit = get_visible_or_404(Unit, request.user, pk=unit_id, kind=UnitKind.SCHOOL)
