@@ -12,7 +12,7 @@ def test_a_table_export_types_its_cells_totals_its_columns_and_keeps_formulas_as
     columns = [Column("学校", 20), Column("日期", 12, "date"), Column("隐患", 8, "int", total=True),
                Column("整改率", 8, "percent"), Column("资金（万元）", 10, "decimal", total=True)]
     rows = [["=HYPERLINK(\"http://x\")", "2026-12-04", "3", "50.0%", "1.5"],
-            ["乙校", datetime.date(2026, 1, 2), 4, "", 2]]
+            ["乙校" + "长" * 40_000, datetime.date(2026, 1, 2), 4, "", 2]]
     # when
     xlsx = table_xlsx(title="测试表", columns=columns, rows=rows, subtitle="2026年12月",
                       signoff=Signoff("甲县教育局", "张三", date=datetime.date(2026, 12, 4)))
@@ -21,6 +21,7 @@ def test_a_table_export_types_its_cells_totals_its_columns_and_keeps_formulas_as
     assert body[0][0] == "=HYPERLINK(\"http://x\")" and ws["A4"].data_type == "s", "never a formula"
     assert body[0][1] == datetime.datetime(2026, 12, 4) and ws["B4"].is_date
     assert (body[0][2], body[0][3], body[0][4]) == (3, 0.5, 1.5)
+    assert len(body[1][0]) == 32_767 and body[1][0].endswith("（内容过长，已截断）")
     total = next(r for r in ws.iter_rows(values_only=True) if r[0] == "合计")
     assert total[1] == "共 2 项" and total[2] == 7 and total[4] == 3.5
     sign = next(r for r in ws.iter_rows(values_only=True) if r[0] and str(r[0]).startswith("制表单位"))
