@@ -45,9 +45,7 @@ def test_retiring_a_checklist_is_logged(world):
 
 
 def test_many_to_many_changes_are_logged(world):
-    from anxiao.incidents.models import EmergencyTeam
-
-    from anxiao.incidents.models import TeamKind
+    from anxiao.incidents.models import EmergencyTeam, TeamKind
 
     team = EmergencyTeam.objects.create(unit=world.a1, kind=TeamKind.values[0])
     posts = [world.posts["a1_teacher"], world.posts["a1_officer"]]
