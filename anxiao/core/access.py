@@ -162,6 +162,22 @@ class ScopedQuerySet(models.QuerySet[M]):
         check_values(self.model, kwargs)  # the same input check as save() (core.validation)
         return audited_update(self, kwargs, lambda: super(ScopedQuerySet, self).update(**kwargs))
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[M]:
+        """Bulk creation of an audited record type logs a "create" row per record, like save() would."""
+        from .audit import log_created
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        log_created(self.model, created)
+        return created
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        """Bulk update of an audited record type logs each changed record, like update() does."""
+        from .audit import audited_bulk_update
+
+        objs = list(objs)
+        return audited_bulk_update(self, objs, list(fields),
+                                   lambda: super(ScopedQuerySet, self).bulk_update(objs, fields, *args, **kwargs))
+
 
 def default_scope_q(model: type[models.Model], scope: Scope) -> Q:
     fields: tuple[str, ...] = getattr(model, "scope_unit_fields", ())

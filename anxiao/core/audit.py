@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .context import audit_enabled, current_actor
+from .context import audit_enabled, audit_suppressed, current_actor
 from .models import AnxiaoModel, AuditAction, AuditLog
 
 
@@ -136,6 +136,37 @@ def audited_update(queryset: Any, values: dict[str, Any], run: Callable[[], int]
                 if "voided_at" in changes and changes["voided_at"][0] is None:
                     action = AuditAction.VOID
                 write_entry(instance, action, changes)
+    return count
+
+
+def log_created(model: Any, objs: list[Any]) -> None:
+    """A "create" row for each record of a bulk creation (those that got a primary key)."""
+    if not _is_audited(model) or not audit_enabled():
+        return
+    for obj in objs:
+        if obj.pk is not None:
+            write_entry(obj, AuditAction.CREATE, _changes(obj, created=True))
+
+
+def audited_bulk_update(queryset: Any, objs: list[Any], fields: list[str], run: Callable[[], int]) -> int:
+    model = queryset.model
+    if not _is_audited(model) or not audit_enabled() or not objs:
+        return run()
+    chosen = [f for f in _concrete_fields_of(model) if f.name in fields or f.attname in fields]
+    with transaction.atomic(using=queryset.db):
+        before = {row["pk"]: row for row in model._base_manager.filter(pk__in=[o.pk for o in objs])
+                  .values("pk", *[f.attname for f in chosen])}
+        with audit_suppressed():  # Django's bulk_update runs queryset updates, which would log a second time
+            count = run()
+        for obj in objs:
+            old = before.get(obj.pk, {})
+            changes = {}
+            for f in chosen:
+                was, now = _plain(old.get(f.attname)), _plain(getattr(obj, f.attname))
+                if was != now:
+                    changes[f.name] = [was, now]
+            if changes:
+                write_entry(obj, AuditAction.UPDATE, changes)
     return count
 
 
