@@ -143,6 +143,7 @@ if DATABASE_URL:
     if DATABASES["default"].get("ENGINE", "").endswith("postgresql") and os.environ.get("ANXIAO_PG_JIT") != "on":
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
+    Path(os.environ.get("ANXIAO_SQLITE_PATH", VAR_DIR / "anxiao.sqlite3")).parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
