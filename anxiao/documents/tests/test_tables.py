@@ -37,3 +37,18 @@ def test_rows_with_wrapped_text_are_written_tall_enough_to_print_it() -> None:
     assert ws.row_dimensions[3].height >= 60 and ws.row_dimensions[4].height is None
     sign_row = next(r[0].row for r in ws.iter_rows() if r[0].value and str(r[0].value).startswith("制表单位"))
     assert ws.row_dimensions[sign_row].height == 48
+
+
+def test_table_pdfs_number_their_pages_page_x_of_y() -> None:
+    from anxiao.core import pdf
+
+    from .checks import pdf_info
+
+    doc = pdf.document(landscape=True)
+    pdf.title(doc, "台账汇总")
+    pdf.table(doc, ["学校", "隐患"], [[f"第{i}学校", str(i)] for i in range(120)])
+    info = pdf_info(pdf.output(doc))
+    pages = len(info["sizes"])
+    assert pages >= 3 and all(w > h for w, h in info["sizes"]), "A4 landscape"
+    for n, text in enumerate(info["pages"], start=1):
+        assert f"第{n}页共{pages}页" in "".join(text.split()), n
