@@ -154,6 +154,8 @@ def _record_activity(meeting: ChiefMeeting) -> None:
         activity = obligations.record_activity(
             None, kind="chief_meeting", occurred_on=meeting.held_on, unit=meeting.government,
             responsible_post=meeting.chair, title=meeting.title[:200], notes=meeting.minutes,
+            record_kind="chief_meeting", evidence=_evidence(meeting), post_role="led",
+            source_ref=f"chief_meeting:{meeting.pk}",
         )
     except ValidationError:
         # e.g. older than the bureau's back-dating window: the meeting record itself still counts here.
@@ -188,22 +190,28 @@ def save_meeting(actor: Any, meeting: ChiefMeeting | None, *, agencies: Iterable
             meeting.attendees.set(list(attendees))
         if creating:
             _record_activity(meeting)
+        elif meeting.activity_id:
+            from anxiao.obligations import actions as obligations
+            from anxiao.obligations.models import Activity
+
+            activity = Activity.objects.filter(pk=meeting.activity_id, voided_at__isnull=True).first()
+            if activity is not None and activity.evidence != _evidence(meeting):
+                obligations.set_evidence(activity, _evidence(meeting))
     return meeting
+
+
+def _evidence(meeting: ChiefMeeting) -> str:
+    """A meeting proves itself by its minutes or its attendance (design.md, evidence levels)."""
+    attended = meeting.pk is not None and meeting.attendees.exists()
+    return "record" if (meeting.minutes or "").strip() or attended else "pending"
 
 
 def void_meeting(actor: Any, meeting: ChiefMeeting, reason: str) -> ChiefMeeting:
     """A meeting recorded by mistake is voided, never deleted; it stops counting for the meeting rules."""
     if not may_route(actor, meeting.government):
         raise PermissionDenied(NO_RIGHT)
-    if meeting.is_voided:
-        raise ValidationError({"void_reason": ["该会议记录已作废"]})
-    if not (reason or "").strip():
-        raise ValidationError({"void_reason": ["请填写作废原因"]})
     with transaction.atomic():
-        meeting.voided_at = timezone.now()
-        meeting.voided_by = actor if getattr(actor, "is_authenticated", False) else None
-        meeting.void_reason = reason.strip()
-        meeting.save()
+        meeting.void(actor, reason)
         if meeting.activity_id:
             _void_activity(meeting)
     return meeting

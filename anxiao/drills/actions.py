@@ -215,7 +215,9 @@ def approve_plan(actor: Any, plan: DrillPlan, today: datetime.date | None = None
         plan.approved_at = timezone.now()
         plan.activity = record_activity(
             actor, kind="plan", unit=plan.school, occurred_on=today, responsible_post=post,
-            title=f"{plan.year} 年应急疏散演练年度计划", notes=f"共 {plan.items.count()} 项演练，校长批准。")
+            title=f"{plan.year} 年应急疏散演练年度计划", notes=f"共 {plan.items.count()} 项演练，校长批准。",
+            record_kind="drill_plan", evidence="record+approval", post_role="organised",
+            source_ref=f"drill_plan:{plan.pk}")
         plan.save()
     return plan
 
@@ -224,15 +226,8 @@ def void_plan(actor: Any, plan: DrillPlan, reason: str) -> DrillPlan:
     from anxiao.obligations.actions import void_activity
 
     _require_school(actor, plan.school)
-    if plan.is_voided:
-        raise ValidationError({"void_reason": ["该计划已作废"]})
-    if not (reason or "").strip():
-        raise ValidationError({"void_reason": ["请填写作废原因"]})
     with transaction.atomic():
-        plan.voided_at = timezone.now()
-        plan.voided_by = actor if _is_user(actor) else None
-        plan.void_reason = reason.strip()
-        plan.save()
+        plan.void(actor, reason)
         if plan.activity is not None and not plan.activity.is_voided:
             void_activity(actor, plan.activity, f"演练计划作废：{reason.strip()}")
     return plan
@@ -407,11 +402,13 @@ def hold(actor: Any, drill: Drill, *, held_on: Any = None, participants_count: A
         drill.held_on, drill.participants_count, drill.evacuation_seconds = held, count, seconds
         drill.problems = (problems or "").strip()
         try:
+            # Held is not yet evidence: the drill fills its quota once closed with its evaluation (close()).
             drill.activity = record_activity(
                 actor, kind=drill.kind, unit=drill.school, occurred_on=held, today=today,
                 title=drill.title or f"{drill.get_theme_display()}演练", participant_count=count,
                 participants="、".join(p.class_name for p in drill.classes.all()),
-                notes=_activity_notes(drill))
+                notes=_activity_notes(drill), record_kind=f"drill:{drill.kind}", evidence="pending",
+                source_ref=f"drill:{drill.pk}")
         except ValidationError as exc:
             raise ValidationError({"held_on" if k == "occurred_on" else k: v for k, v in exc.message_dict.items()})
         drill.save()
@@ -489,7 +486,25 @@ def close(actor: Any, drill: Drill, *, evaluation_result: str = "", evaluation: 
         drill.closed_at = timezone.now()
         drill.save()
         _event(actor, drill, "close", "结束演练", before)
+        _credit(drill)
     return drill
+
+
+def evidence_of(drill: Drill) -> str:
+    """What the drill proves for its quota: closed with its evaluation, and signed in by the classes that took
+    part when classes were named (design.md, evidence levels); anything less fills nothing."""
+    if drill.is_voided or drill.status != DrillStatus.CLOSED or not drill.evaluation_result:
+        return "pending"
+    if drill.classes.exists() and not drill.signins.exists():
+        return "pending"
+    return "record"
+
+
+def _credit(drill: Drill) -> None:
+    from anxiao.obligations.actions import set_evidence
+
+    if drill.activity_id and drill.activity is not None and not drill.activity.is_voided:
+        set_evidence(drill.activity, evidence_of(drill))
 
 
 def void_drill(actor: Any, drill: Drill, reason: str = "") -> Drill:
@@ -497,15 +512,9 @@ def void_drill(actor: Any, drill: Drill, reason: str = "") -> Drill:
     from anxiao.obligations.actions import void_activity
 
     _require_school(actor, drill.school)
-    _require_open(drill)
-    if not (reason or "").strip():
-        raise ValidationError({"void_reason": ["请填写作废原因"]})
     before = drill.status
     with transaction.atomic():
-        drill.voided_at = timezone.now()
-        drill.voided_by = actor if _is_user(actor) else None
-        drill.void_reason = reason.strip()
-        drill.save()
+        drill.void(actor, reason)
         if drill.activity is not None and not drill.activity.is_voided:
             void_activity(actor, drill.activity, f"演练作废：{reason.strip()}")
         _event(actor, drill, "void", "作废", before, reason.strip())

@@ -21,7 +21,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from anxiao.core.access import user_scope
-from anxiao.org.models import Assignment, Person, Unit
+from anxiao.org.models import Assignment, Person, Post, Unit
 
 from .models import (
     Checklist,
@@ -562,10 +562,26 @@ def _record_activity(inspection: Inspection) -> None:
 
     fails = inspection.results.filter(outcome=Outcome.FAIL).count()
     # Outside the back-dating window the inspection still stands; the quota is the obligations app's concern.
+    # Completed means every required item answered (complete_inspection refuses otherwise): a complete record,
+    # the evidence inspection rules ask for (obligations/crediting.py). Whose slot it fills follows from who
+    # inspected whom and who led it.
     with contextlib.suppress(ValidationError):
         record_activity(None, kind=ACTIVITY_KIND[inspection.kind], occurred_on=inspection.planned_on,
                         unit=inspection.unit, title=inspection.title or inspection.get_kind_display(),
-                        notes=f"检查 {inspection.results.count()} 项，不合格 {fails} 项。{inspection.summary}".strip())
+                        notes=f"检查 {inspection.results.count()} 项，不合格 {fails} 项。{inspection.summary}".strip(),
+                        record_kind=f"inspection:{inspection.kind}", evidence="record",
+                        by_unit=inspection.inspecting_unit, responsible_post=leader_post(inspection),
+                        post_role="led", source_ref=f"inspection:{inspection.pk}")
+
+
+def leader_post(inspection: Inspection) -> Post | None:
+    """The post in which the leader led the inspection: in the inspecting unit (or the inspected one for a
+    self-inspection) first, else any post the leader holds."""
+    if inspection.leader_id is None:
+        return None
+    posts = list(Post.objects.filter(holder_id=inspection.leader_id, is_active=True).select_related("unit"))
+    home = inspection.inspecting_unit or inspection.unit
+    return next((p for p in posts if p.unit.path.startswith(home.path)), posts[0] if posts else None)
 
 
 def fail_to_hazard(actor: Any, result: ItemResult, *, location: str = "") -> Any:

@@ -20,6 +20,7 @@ from anxiao.core.choices import UnitKind
 from anxiao.core.files import file_response
 from anxiao.core.links import absolute_url
 from anxiao.core.validation import parse_date
+from anxiao.obligations.crediting import credited_by
 from anxiao.org.models import Person, Unit
 
 from . import actions
@@ -276,6 +277,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "signatures": {s.role: s for s in inspection.signatures.all()}, "signer_roles": SignerRole.choices,
         "uuid": actions.new_uuid(),
         "members": inspection.members.all(), "people": _people(request.user)[:500], "roles": MemberRole.choices,
+        "credited": credited_by(request.user, f"inspection:{inspection.pk}"),
         "can_sign": can_sign, "can_edit": can_sign and inspection.status != InspectionStatus.DONE})
 
 

@@ -224,6 +224,17 @@ def _obligations(items: Any, refs: set[str], name: str) -> list[dict[str, Any]]:
         _codes(subject.get("post_kinds"), set(PostKind.values), f"{where} 的 subject.post_kinds", "岗位类别")
         _codes(subject.get("unit_kinds"), set(UnitKind.values), f"{where} 的 subject.unit_kinds", "单位类型")
         _codes(subject.get("stages"), set(Stage.values), f"{where} 的 subject.stages", "学段")
+        credit = o.get("credit")
+        if credit is not None:
+            from django.core.exceptions import ValidationError
+
+            from anxiao.obligations.crediting import parse
+
+            on_post = bool(subject.get("post_kinds")) or subject.get("scope") in ("class", "baobao")
+            try:
+                parse(credit, kind, on_post=on_post, baobao=subject.get("scope") == "baobao")
+            except ValidationError as exc:
+                raise PackError(f"{where} 的 credit：{'；'.join(exc.messages)}")
         out.append({
             "code": code, "clause_ref": clause, "title": _str(o.get("title"), f"{where} 的 title"),
             "activity_kind": kind, "subject": subject, "quota": quota, "period": period, "due": due,

@@ -206,10 +206,11 @@ def test_holding_refuses_bad_results_and_changes_nothing(rules) -> None:
     assert not Activity.objects.filter(kind="drill").exists()
 
 
-def test_a_held_drill_turns_the_month_green_and_closing_needs_the_evaluation(rules) -> None:
+def test_a_closed_drill_turns_the_month_green_and_closing_needs_the_evaluation(rules) -> None:
     w = rules
     d = drill(w)
     admin = w.users["school_admin"]
+    actions.sign_in(w.users["school_member"], d, ip="10.0.0.8")
     occ = Occurrence.objects.get(rule__code="national.school.monthly_drill", unit=w.a1,
                                  period_start__lte=timezone.localdate(), period_end__gte=timezone.localdate())
     assert occ.done_count == 0
@@ -218,8 +219,8 @@ def test_a_held_drill_turns_the_month_green_and_closing_needs_the_evaluation(rul
                  problems="东侧楼梯拥堵")
     d.refresh_from_db()
     occ.refresh_from_db()
-    # then the drill is held, its activity recorded, and this month's drill is done
-    assert d.status == DrillStatus.HELD and d.activity.kind == "drill" and occ.done_count == 1
+    # then the drill is held and its activity recorded, but it fills the month only once closed and evaluated
+    assert d.status == DrillStatus.HELD and d.activity.kind == "drill" and occ.done_count == 0
     assert actions.target_met(d) is False  # 135 s against the default 120 s
     # closing without an evaluation is refused
     with pytest.raises(ValidationError) as exc:
@@ -231,6 +232,8 @@ def test_a_held_drill_turns_the_month_green_and_closing_needs_the_evaluation(rul
     actions.transition(admin, d, "close", {"evaluation_result": "good", "evaluation": "组织有序，楼梯口需加派老师"})
     d.refresh_from_db()
     assert d.status == DrillStatus.CLOSED and d.closed_at is not None
+    occ.refresh_from_db()
+    assert occ.done_count == 1 and occ.is_met
     assert list(d.events.values_list("action", flat=True)) == ["create", "start", "hold", "evaluate", "close"]
 
 
@@ -241,6 +244,7 @@ def test_a_guard_drill_counts_for_the_guard_drill_quota(rules) -> None:
     actions.attach_file(admin, d, pdf())
     actions.start(admin, d)
     actions.hold(admin, d, held_on=timezone.localdate())
+    actions.transition(admin, d, "close", {"evaluation_result": "good"})
     occ = Occurrence.objects.get(rule__code="national.school.monthly_guard_drill", unit=w.a1,
                                  period_start__lte=timezone.localdate(), period_end__gte=timezone.localdate())
     assert occ.done_count == 1
