@@ -13,7 +13,8 @@ from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination
 from anxiao.org.models import Person, Unit
 
 from . import actions
-from .filters import filter_hazards, status_counts
+from .figures import status_counts
+from .filters import filter_hazards
 from .models import Hazard, HazardEvent
 
 router = Router()
@@ -74,7 +75,11 @@ class HazardFilter(Schema):
     grade: str | None = None
     category: str | None = None
     source: str | None = None
+    # the headline figures (anxiao/hazards/figures.py): ?open=true lists what 未销号 counts, and so on
+    open: bool | None = None
     overdue: bool | None = None
+    awaiting_acceptance: bool | None = None
+    major_open: bool | None = None
     reported_up: bool | None = None
     supervised: bool | None = None
     unit: int | None = None

@@ -21,10 +21,10 @@ from anxiao.core.files import file_response
 from anxiao.core.validation import parse_datetime
 from anxiao.org.models import Person, Unit
 
-from . import actions
-from .filters import counts_by_unit, filter_hazards, status_counts
+from . import actions, figures
+from .figures import counts_by_unit, status_counts
+from .filters import filter_hazards
 from .models import (
-    OVERDUE_STATUSES,
     Category,
     Extension,
     ExtensionStatus,
@@ -143,8 +143,7 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
                for name, label, choices in FILTERS]
     status_cards = [(label, counts[value]) for value, label in Status.choices if counts.get(value)]
     ctx = {"page": page, "counts": counts, "filters": filters, "params": request.GET, "query": params.urlencode(),
-           "status_cards": status_cards, "units": units, "today": timezone.localdate(),
-           "overdue_statuses": [str(s) for s in OVERDUE_STATUSES]}
+           "status_cards": status_cards, "units": units, "today": timezone.localdate()}
     return render(request, "hazards/_table.html" if request.htmx else "hazards/list.html", ctx)  # type: ignore[attr-defined]
 
 
@@ -152,8 +151,10 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
 def hazard_rollup(request: HttpRequest) -> HttpResponse:
     """The bureau's roll-up: one row per school with open, overdue, major and the rectification rate."""
     qs = filter_hazards(Hazard.objects.visible_to(request.user), request.GET)
-    return render(request, "hazards/rollup.html", {"rows": counts_by_unit(qs), "params": request.GET,
-                                                   "counts": status_counts(qs)})
+    counts = status_counts(qs)
+    return render(request, "hazards/rollup.html", {
+        "rows": counts_by_unit(qs), "params": request.GET, "counts": counts,
+        "figures": [(figures.LABELS[f], counts[f]) for f in figures.FIGURES]})
 
 
 def _report_units(user: Any) -> Any:

@@ -12,7 +12,8 @@ from PIL import Image
 from anxiao.accounts.models import Grant, User
 from anxiao.core.choices import Role
 from anxiao.hazards import actions
-from anxiao.hazards.filters import filter_hazards, status_counts
+from anxiao.hazards.figures import status_counts
+from anxiao.hazards.filters import filter_hazards
 from anxiao.hazards.models import Extension, Hazard, HazardEvent, HazardPhoto, Status, SupervisionOrder
 from anxiao.org.models import Person
 
@@ -315,7 +316,7 @@ def test_the_api_runs_a_transition_by_name(client, world):
 
 
 def test_the_bureau_rollup_counts_per_school_in_two_queries(world, django_assert_num_queries):
-    from anxiao.hazards.filters import counts_by_unit
+    from anxiao.hazards.figures import counts_by_unit
 
     report(world)
     actions.report_hazard(None, unit=world.a2, location="大门", category="AB", description="门禁损坏")
