@@ -263,7 +263,7 @@ def hazard_transition(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 data[fname] = _risk_choice(request.user, value)
             except ValidationError as exc:
-                if not back:
+                if not back and name in {n for n, _label in actions.allowed_actions(request.user, hazard)}:
                     return hazard_detail(request, hazard.pk, name, exc.message_dict)
                 messages.error(request, exc.message_dict["risk"][0])
                 return redirect(back)
@@ -276,7 +276,8 @@ def hazard_transition(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.transition(request.user, hazard, name, photos=request.FILES.getlist("photos"), **data)
     except ValidationError as exc:
-        if not back and name in actions.SPECS:
+        offered = {n for n, _label in actions.allowed_actions(request.user, hazard)}
+        if not back and name in offered:
             # On the hazard's own page: the form stays open with what was typed and each error at its field.
             return hazard_detail(request, hazard.pk, name, exc.message_dict)
         for field, errs in exc.message_dict.items():
