@@ -65,7 +65,7 @@ def list_ledgers(request: HttpRequest, filters: Query[LedgerFilter]):  # type: i
     return qs
 
 
-class StatusOut(Schema):
+class ReportStatusOut(Schema):
     month: datetime.date
     due_on: datetime.date
     due_month: datetime.date
@@ -75,7 +75,7 @@ class StatusOut(Schema):
     labels: dict[str, str]
 
 
-@router.get("/reports/status", response={200: StatusOut, 404: ErrorOut}, auth=AUTH, operation_id="reports_status")
+@router.get("/reports/status", response={200: ReportStatusOut, 404: ErrorOut}, auth=AUTH, operation_id="reports_status")
 def report_status(request: HttpRequest, month: Optional[datetime.date] = None,  # type: ignore[no-untyped-def]
                   region: Optional[int] = None):
     """How many schools in the caller's scope (or ``region``) have submitted, submitted late, not submitted, not

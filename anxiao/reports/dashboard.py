@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, Count, Max, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -92,8 +92,9 @@ def count_rows(user: Any, region: Region | None, schools: QuerySet[Unit], today:
     since = today - datetime.timedelta(days=92)
     occurrences = Occurrence.objects.filter(unit__in=schools, period_start__gte=since, deadline__lt=today)
     unit_key = ["unit__region_path"] if by_region else ["unit_id"]
-    for r in (occurrences.values(*unit_key, "rule__title").order_by()
-              .annotate(total=Sum("slots"), done=Sum("met_slots"))):  # per slot: a daily month counts its days
+    for r in (occurrences.values(*unit_key, "rule__title").order_by()  # per slot: a daily month counts its days
+              .annotate(total=Sum("slots"), done=Sum("met_slots", filter=~Q(completed_on__gt=F("deadline"))))):
+        # done = on time: the compliance rate (obligations.figures) is on-time slots over the slots due
         # live: the group is the school (its id); tally: the town's path
         rows.append((str(r[unit_key[0]]) if not by_region else r["unit__region_path"], "heat", r["rule__title"],
                      r["done"], r["total"]))
@@ -222,8 +223,11 @@ def _children(focus: Region | None) -> list[Region]:
 
 
 def compliance_heat(rows: list[Row], children: list[Region], schools: QuerySet[Unit], by_school: bool) -> dict[str, Any]:
-    """Share of occurrences done (on time or late) over the last three months, per school or per region
-    one level below the one shown (``children``) × rule."""
+    """The compliance rate (``obligations.figures.compliance_rate``: on-time slots over the slots whose deadline
+    has passed) of the last three months, per school or per region one level below the one shown (``children``)
+    × rule."""
+    from anxiao.obligations.figures import compliance_rate, rag
+
     table: dict[Any, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for path, figure, rule, done, total in rows:
         if figure != "heat":
@@ -248,9 +252,10 @@ def compliance_heat(rows: list[Row], children: list[Region], schools: QuerySet[U
         cells = []
         for rule in columns:
             done, total = table[group].get(rule, [0, 0])
-            ratio = done / total if total else None
-            colour = "" if ratio is None else ("green" if ratio >= 0.9 else "yellow" if ratio >= 0.6 else "red")
-            cells.append({"ratio": ratio, "colour": colour, "done": done, "total": total})
+            rate = compliance_rate(done, 0, total - done)  # every slot here is past its deadline
+            colour = {"amber": "yellow"}.get(rag(rate), rag(rate))
+            cells.append({"ratio": rate / 100 if rate is not None else None, "rate": rate, "colour": colour,
+                          "done": done, "total": total})
         out.append({"id": group, "name": names.get(group, ""), "cells": cells, "region": not by_school})
     return {"level": "school" if by_school else "region", "columns": columns, "rows": out}
 

@@ -131,7 +131,11 @@ def test_every_view_of_the_hazard_figures_agrees(world, personas, frozen, person
     # when the persona opens every page, list and API call that shows a hazard figure
     views = _hazard_views(personas(persona))
     # then each figure is the same everywhere, and it is what the persona's scope holds
-    expected = EXPECTED[LEVEL[persona]]
+    _agree(persona, views, EXPECTED[LEVEL[persona]])
+
+
+def _agree(persona: str, views: dict[str, dict[str, int]], expected: dict[str, int]) -> None:
+    """Every figure a view shows is the expected one (a view need not show every figure)."""
     for view, values in views.items():
         for figure, n in values.items():
             assert n == expected[figure], f"{persona}: {view} shows {figure} = {n}, expected {expected[figure]}"
@@ -232,9 +236,8 @@ def test_every_view_of_the_report_states_agrees_on_the_month_that_is_due(world, 
     # when the persona opens the dashboard, the ledger list, the roll-up export and the API without a month
     views = _report_views(personas(persona))
     # then each shows November's states, the same numbers everywhere
-    expected = REPORTS[LEVEL[persona]]
-    for view, values in views.items():
-        assert {k: values.get(k, 0) for k in expected} == expected, f"{persona}: {view}"
+    _agree(persona, views, REPORTS[LEVEL[persona]])
+    assert all(set(values) == set(REPORTS["town"]) for values in views.values())  # every state in every view
 
 
 def test_report_pages_open_on_the_month_that_is_due_and_say_so(world, as_user, frozen):
@@ -284,3 +287,44 @@ def test_the_due_month_is_the_latest_month_whose_deadline_has_passed():
     assert due_month(d(2027, 1, 3)) == d(2026, 12, 1)
     assert month_choices(d(2027, 3, 31), 5) == [d(2027, 3, 1), d(2027, 2, 1), d(2027, 1, 1), d(2026, 12, 1),
                                                 d(2026, 11, 1)]
+
+
+# --- the compliance rate -------------------------------------------------------------------------------------
+
+
+def _compliance(world: Any) -> datetime.date:
+    """A weekly rule for the schools of county A since September, some weeks done on time, some late, the rest
+    missed; nothing of the running week done. Returns the first day of the dashboard's three months."""
+    from anxiao.obligations import actions as obligations
+    from anxiao.obligations.models import ObligationRule, Occurrence
+
+    ObligationRule.objects.create(bureau=world.bureau_a, code="t.weekly", title="每周安全检查",
+                                  activity_kind="inspection", unit_kinds=["school"], period="week")
+    obligations.expand(world.bureau_a, TODAY, start=datetime.date(2026, 9, 1))
+    since = TODAY - datetime.timedelta(days=92)
+    for unit, on_time, late in ((world.a1, 7, 2), (world.a2, 3, 0)):
+        past = list(Occurrence.objects.filter(unit=unit, period_start__gte=since, deadline__lt=TODAY)
+                    .order_by("period_start"))
+        for i, occ in enumerate(past[:on_time + late]):
+            done_on = occ.deadline if i < on_time else occ.deadline + datetime.timedelta(days=2)
+            Occurrence.objects.filter(pk=occ.pk).update(met_slots=1, day_mask=1, done_count=1, completed_on=done_on)
+    return since
+
+
+@pytest.mark.parametrize("persona", ("school_admin", "town_viewer", "bureau_admin"))
+def test_every_view_of_the_compliance_rate_agrees(world, personas, frozen, persona):
+    from anxiao.obligations.figures import compliance_rate
+
+    since = _compliance(world)
+    client = personas(persona)
+    window = f"by=unit&from={since:%Y-%m-%d}&to={TODAY:%Y-%m-%d}"
+    api = client.get(f"/api/v1/compliance?{window}").json()
+    page = client.get(f"/obligations/compliance/?{window}").content.decode()
+    # the page's total is the API's total, and both are the one definition applied to the counts
+    assert api["rate"] == compliance_rate(api["done"], api["late"], api["missed"]) is not None
+    assert f"按时完成率 {api['rate']}%" in page
+    # the dashboard's heat map shows each school's rate of the same three months as the compliance rows
+    heat = client.get("/reports/dashboard/").context["d"]["heat"]
+    by_school = {row["name"]: row["cells"][0]["rate"] for row in heat["rows"]}
+    assert by_school == {r["name"]: r["rate"] for r in api["rows"]}
+    assert len(by_school) == (1 if persona == "school_admin" else 2)
