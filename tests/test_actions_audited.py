@@ -22,7 +22,7 @@ from anxiao.core.models import AnxiaoModel
 pytestmark = pytest.mark.django_db
 
 WRITE = re.compile(r"\.(save|create|update|delete|bulk_create|bulk_update|get_or_create|update_or_create|add|set|"
-                   r"remove|clear|set_password)\(|\b(grant|revoke|write_entry|write_event|log_account_event)\(")
+                   r"remove|clear|set_password|void)\(|\b(grant|revoke|write_entry|write_event|log_account_event)\(")
 # Writes that skip the model signals and the scoped queryset, hence the audit log.
 BYPASS = re.compile(r"\b(\w+)\._base_manager[\w.()\"'=, ]*?\.(update|bulk_create|bulk_update|delete)\(|"
                     r"connection\.cursor\(|\.raw\(|\._raw_delete\(")

@@ -90,3 +90,11 @@ def test_the_audit_log_shows_account_events_to_the_managers_of_the_scope(as_user
     page = as_user("school_admin").get("/audit/").content.decode()
     assert "school_member" in page or world.people["a1_teacher"].name in page
     assert PASSWORD not in page
+
+
+@pytest.mark.parametrize("role", ["school_member", "bureau_viewer"])
+def test_the_audit_log_is_for_managers_only(as_user, world, role):
+    # a homeroom teacher or a read-only director does not read the log (injuries, phones of every record)
+    client = as_user(role)
+    assert client.get("/audit/").status_code == 403
+    assert "/audit/" not in client.get("/").content.decode()
