@@ -371,3 +371,24 @@ def test_only_the_actions_the_role_and_state_allow_are_offered(world, as_user):
     hz.transition(world.users["bureau_admin"], major, "supervise", kind="order", requirements="限期整改",
                   document_number="甲教安督〔2026〕1号", supervision_deadline="2099-01-01")
     assert "acknowledge_supervision" in {n for n, _l in hz.allowed_actions(world.users["school_admin"], major)}
+
+
+def test_an_action_form_shows_each_error_next_to_its_field_and_keeps_what_was_typed(world, as_user):
+    from anxiao.hazards import actions as hz
+
+    # given a graded hazard
+    admin = world.users["school_admin"]
+    hazard = hz.report_hazard(admin, unit=world.a1, location="操场", category="XS", description="篮球架松动")
+    hz.transition(admin, hazard, "register")
+    hz.transition(admin, hazard, "grade", grade="general")
+    # when 下达整改 is sent without measures and with a deadline in the past
+    response = as_user("school_admin").post(f"/hazards/{hazard.pk}/transition/", {
+        "action": "start_rectification", "funds_source": "学校公用经费", "deadline": "2000-01-01"})
+    # then the page shows the form open, each error at its field, and what was typed
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<p class="error" data-field="measures">请填写整改措施</p>' in page
+    assert '<p class="error" data-field="deadline">整改时限不能早于今天</p>' in page
+    assert 'value="学校公用经费"' in page and "请修改标红的内容后再提交" in page
+    hazard.refresh_from_db()
+    assert hazard.status == "graded"
