@@ -165,7 +165,7 @@ def hazard_figures(rows: list[Row], today: datetime.date) -> dict[str, Any]:
 
     by: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for _p, figure, key, n, _t in rows:
-        by[figure][key] += n
+        by[figure][key] += n or 0  # Sum over rows whose n is NULL is None (fresh demo); count it as 0
     cells = by["hazards"]
     totals = {f: by[f].get("", 0) for f in figures.FIGURES}
     totals["open"] = sum(cells.get(f"{s}|{g}", 0) for s in figures.UNCLOSED_STATUSES for g in Grade.values)
