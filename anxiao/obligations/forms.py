@@ -124,6 +124,14 @@ class ActivityForm(ScopedModelForm):
                    "participants": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 4})}
 
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["post_role"].required = False  # blank: the usual 组织
+
+    def clean_post_role(self) -> str:
+        return self.cleaned_data.get("post_role") or crediting.Role.ORGANISED
+
+
 class VoidForm(forms.Form):
     reason = forms.CharField(label="作废原因", widget=forms.Textarea(attrs={"rows": 2}))
 
