@@ -7,6 +7,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
+from .figures import STATES
 from .ledger import ACTIVITY_KINDS, COLUMNS
 
 
@@ -19,20 +20,6 @@ def summary_lines(s: dict[str, Any]) -> list[str]:
         f"本月整改率 {s['rate'] * 100:.1f}%（本月销号 ÷（上月结转 + 本月新发现））；本月整改投入资金 {s['funds']} 万元。",
         f"本月工作：{acts}。",
     ]
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def _height(values: list[Any]) -> float:
-    """Row height (points) for the longest wrapped cell, at 15 points a line."""
-    lines = 1
-    for value, (_k, _l, width) in zip(values, COLUMNS, strict=True):
-        text = str(value or "")
-        if text:
-            lines = max(lines, -(-_display_width(text) // max(width - 2, 1)))
-    return 15.0 * min(lines, 12)
 
 
 DATE_KEYS = {"found_on", "deadline", "rectified_on", "closed_on"}
@@ -55,7 +42,7 @@ def ledger_xlsx(report: Any) -> bytes:
     submitted = f"报送时间：{report.submitted_at:%Y-%m-%d %H:%M}" if report.submitted_at else "未报送"
     notes = ["月度汇总：", *summary_lines(snap["summary"]), f"学校说明：{report.remarks or '无'}", submitted]
     return table_xlsx(title=f"{h['school']} · 学校安全隐患排查整治台账（{h['month']}）", sheet=f"{report.month:%Y年%m月}",
-                      subtitle=info, columns=columns, rows=rows, notes=notes, row_height=_height,
+                      subtitle=info, columns=columns, rows=rows, notes=notes,
                       signoff=Signoff(unit=h["school"], preparer=_preparer(report.prepared_by),
                                       reviewer=_preparer(report.approved_by),
                                       date=report.submitted_at.date() if report.submitted_at else None))
@@ -82,7 +69,6 @@ def ledger_pdf(report: Any) -> bytes:
     return docs.output(doc)
 
 
-STATE_LABELS = {"submitted": "已报", "late": "迟报", "missing": "未报", "pending": "未到期", "returned": "已退回"}
 
 
 def stage_labels() -> dict[str, str]:
@@ -98,7 +84,7 @@ def rollup_rows(rows: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
         unit, report = row["unit"], row["report"]
         s = getattr(report, "summary", None) if report is not None and report.status != "prepared" else None
         submitted = f"{report.submitted_at:%Y-%m-%d}" if report is not None and report.submitted_at else ""
-        base = [unit.name, unit.region.name, stages.get(unit.stage, unit.stage), STATE_LABELS[row["state"]], submitted]
+        base = [unit.name, unit.region.name, stages.get(unit.stage, unit.stage), STATES[row["state"]], submitted]
         if s:
             yield base + [s["carried"], s["new"], s["new_major"], s["closed"], s["open"], s["overdue"], s["major_open"],
                           f"{s['rate'] * 100:.1f}%", s["funds"]]
