@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/anxiao
 BENCH_URL ?= $(PG_URL)_bench
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-test system-deps wheelhouse lint test-sqlite test-postgres bench demo-scale clean
+.PHONY: run test install install-test assets system-deps wheelhouse lint test-sqlite test-postgres bench demo-scale clean
 
 # Offline install: `make wheelhouse` fills ./wheelhouse with every Python dependency (run it where the
 # internet is, carry the folder into the intranet); when ./wheelhouse exists every pip install uses only it.
@@ -35,8 +35,19 @@ wheelhouse: | $(BIN)/python
 	rm -f $(WHEELHOUSE)/anxiao-*.whl
 	@echo "$(WHEELHOUSE)/: $$(ls $(WHEELHOUSE) | wc -l) wheels; with it present make run installs with --no-index"
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test system-deps
+# Front-end libraries from the npm registry (pinned in package.json and package-lock.json), copied under
+# var/vendor/ and served as /static/vendor/… (never from a CDN). Carry var/vendor/ into an intranet with the wheelhouse.
+VENDOR := var/vendor
+$(VENDOR)/html5-qrcode/html5-qrcode.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	mkdir -p $(VENDOR)/html5-qrcode
+	cp node_modules/html5-qrcode/html5-qrcode.min.js node_modules/html5-qrcode/LICENSE $(VENDOR)/html5-qrcode/
+	touch $@
+
+assets: $(VENDOR)/html5-qrcode/html5-qrcode.min.js
+
+install: $(VENV)/.installed assets
+install-test: $(VENV)/.installed-test assets system-deps
 
 # The Debian packages are listed once, in deploy/debian-packages.txt (sets run, server, test).
 system-deps:
@@ -44,8 +55,8 @@ system-deps:
 
 run: install
 	@deploy/debian-packages.sh run
-	mkdir -p var/static
 	$(BIN)/anxiao migrate --noinput -v0
+	$(BIN)/anxiao collectstatic --noinput -v0
 	$(BIN)/anxiao demo --if-empty
 	@echo "安校已启动：http://$(HOST):$(PORT)/  （Ctrl+C 停止）"
 	$(BIN)/anxiao runserver $(HOST):$(PORT)

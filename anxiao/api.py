@@ -8,13 +8,14 @@ from django.apps import apps
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 
-from anxiao.core.api import ErrorOut, install_error_handlers
+from anxiao.core.api import AnxiaoParser, ErrorOut, install_error_handlers
 
 api = NinjaAPI(
     title="安校 API",
     version="1",
     description="学校安全工作平台接口。先用 POST /api/v1/auth/token 取得令牌，再以 Authorization: Bearer <令牌> 调用。",
     urls_namespace="api",
+    parser=AnxiaoParser(),
 )
 install_error_handlers(api)
 

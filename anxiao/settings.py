@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "anxiao.org",
     "anxiao.notifications",
     "anxiao.policies",
+    "anxiao.documents",
     "anxiao.responsibility",
     "anxiao.obligations",
     "anxiao.inspections",
@@ -95,6 +96,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "anxiao.core.logs.RequestIdMiddleware",
+    "anxiao.core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -175,6 +178,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Front-end libraries from npm (package.json), copied here by `make assets`; served as /static/vendor/….
+VENDOR_DIR = VAR_DIR / "vendor"
+STATICFILES_DIRS = [("vendor", VENDOR_DIR)] if VENDOR_DIR.is_dir() else []
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -196,7 +202,11 @@ EMAIL_HOST = os.environ.get("ANXIAO_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("ANXIAO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("ANXIAO_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("ANXIAO_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("ANXIAO_EMAIL_USE_TLS", False)
+EMAIL_USE_TLS = env_bool("ANXIAO_EMAIL_USE_TLS", False)  # STARTTLS, usually port 587
+EMAIL_USE_SSL = env_bool("ANXIAO_EMAIL_USE_SSL", False)  # implicit TLS, usually port 465
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("ANXIAO_EMAIL_USE_TLS and ANXIAO_EMAIL_USE_SSL cannot both be true (587 STARTTLS or 465 SSL)")
+EMAIL_TIMEOUT = env_int("ANXIAO_EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("ANXIAO_EMAIL_FROM", "anxiao@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
@@ -212,14 +222,48 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("ANXIAO_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
-LOGGING = {
+# The address users reach the site at (https://anxiao.example.gov.cn): links in e-mails and robot messages.
+BASE_URL = os.environ.get("ANXIAO_BASE_URL", "").strip().rstrip("/")
+if BASE_URL and not BASE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"ANXIAO_BASE_URL must start with http:// or https://, got {BASE_URL!r}")
+
+# `anxiao serve` (gunicorn): address, worker processes, threads per process, request timeout in seconds.
+SERVE_BIND = os.environ.get("ANXIAO_BIND", "127.0.0.1:8000")
+WEB_WORKERS = env_int("ANXIAO_WEB_WORKERS", 2)
+WEB_THREADS = env_int("ANXIAO_WEB_THREADS", 4)
+WEB_TIMEOUT = env_int("ANXIAO_WEB_TIMEOUT", 120)
+# /readyz answers 503 when no worker has reported for this many minutes.
+READY_WORKER_MINUTES = env_int("ANXIAO_READY_WORKER_MINUTES", 10)
+
+# Logs: one line per event to stdout (and to a rotating file when ANXIAO_LOG_FILE is set); each line carries
+# the request id. ANXIAO_LOG_FORMAT=json for machine-read lines. Lines never carry names, phone numbers or
+# passwords: requests log method, path, status, time and the account id.
+LOG_LEVEL = os.environ.get("ANXIAO_LOG_LEVEL", "INFO").upper()
+LOG_FORMAT = os.environ.get("ANXIAO_LOG_FORMAT", "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("ANXIAO_LOG_FORMAT must be text or json")
+LOG_FILE = os.environ.get("ANXIAO_LOG_FILE", "")
+LOG_FILE_MB = env_int("ANXIAO_LOG_FILE_MB", 20)
+LOG_FILE_COUNT = env_int("ANXIAO_LOG_FILE_COUNT", 10)
+LOGGING: dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("ANXIAO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "filters": {"request_id": {"()": "anxiao.core.logs.RequestIdFilter"}},
+    "formatters": {"line": {"()": "anxiao.core.logs.LineFormatter", "json": LOG_FORMAT == "json"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "line"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.db.backends": {"level": "WARNING"},
+                # anxiao.core.logs logs each request once (without the query string); Django's own lines repeat it.
+                "django.request": {"level": "ERROR"}, "django.server": {"level": "WARNING"}},
 }
+if LOG_FILE:
+    LOGGING["handlers"]["file"] = {
+        "class": "logging.handlers.RotatingFileHandler", "filename": LOG_FILE, "encoding": "utf-8",
+        "maxBytes": LOG_FILE_MB * 1024 * 1024, "backupCount": LOG_FILE_COUNT,
+        "filters": ["request_id"], "formatter": "line"}
+    LOGGING["root"]["handlers"].append("file")
 
 NINJA_PAGINATION_PER_PAGE = 50
 PAGE_SIZE = env_int("ANXIAO_PAGE_SIZE", 50)

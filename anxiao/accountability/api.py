@@ -4,10 +4,10 @@ from typing import Any, Optional
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from anxiao.core.access import get_visible_or_404
-from anxiao.core.api import AUTH, ErrorOut
+from anxiao.core.access import get_visible_or_404, resolve_many
+from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination, Year
 from anxiao.org.models import Post, Unit
 
 from . import actions, dossier
@@ -21,7 +21,7 @@ class CaseOut(Schema):
     unit_id: int
     title: str
     source_kind: str
-    year: int
+    year: Year
     status: str
     description: str
     post_ids: list[int]
@@ -35,7 +35,7 @@ class CaseIn(Schema):
     unit_id: int
     title: str
     source_kind: str
-    year: Optional[int] = None
+    year: Optional[Year] = None
     description: str = ""
     post_ids: list[int]
 
@@ -81,7 +81,7 @@ def get_case(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
              auth=AUTH, operation_id="cases_create")
 def create_case(request: HttpRequest, payload: CaseIn):  # type: ignore[no-untyped-def]
     unit = get_visible_or_404(Unit, request.user, pk=payload.unit_id)
-    posts = list(Post.objects.visible_to(request.user).filter(pk__in=payload.post_ids))
+    posts = resolve_many(Post, request.user, payload.post_ids, "post_ids", "岗位")
     return 201, actions.open_case(request.user, unit, title=payload.title, source_kind=payload.source_kind,
                                   year=payload.year, description=payload.description, posts=posts)
 
@@ -99,7 +99,7 @@ def create_decision(request: HttpRequest, pk: int, payload: DecisionIn):  # type
 
 @router.get("/accountability/dossier/{int:post_id}", response={200: list[SectionOut], 404: ErrorOut}, auth=AUTH,
             operation_id="dossier_get")
-def get_dossier(request: HttpRequest, post_id: int, year: int):  # type: ignore[no-untyped-def]
+def get_dossier(request: HttpRequest, post_id: int, year: Year):  # type: ignore[no-untyped-def]
     post = get_visible_or_404(Post, request.user, pk=post_id)
     return [{"title": s.title, "summary": s.summary, "concerns": s.concerns,
              "items": [{"when": i.when, "text": i.text, "badge": i.badge_text, "url": i.url} for i in s.items]}

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from anxiao.core.access import get_visible_or_404
-from anxiao.core.api import AUTH, ErrorOut
+from anxiao.core.api import AUTH, ErrorOut, Year
 from anxiao.org.models import Unit
 
 from . import actions
@@ -35,7 +35,7 @@ class VetoOut(Schema):
 class SchemeOut(Schema):
     id: int
     bureau_id: int
-    year: int
+    year: Year
     level: str
     name: str
     status: str
@@ -54,7 +54,7 @@ class SchemeOut(Schema):
 
 class SchemeIn(Schema):
     bureau_id: int
-    year: int
+    year: Year
     name: str = ""
     level: str = "schools"
     with_defaults: bool = True

@@ -1,60 +1,32 @@
-"""The assessment bulletin (考核结果通报) as XLSX: title rows, ranking with scores and vetoes, A4 landscape."""
+"""The assessment bulletin (考核结果通报) as XLSX (the one table layout, anxiao.documents.tables) and PDF."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 
 def _points(value: Any) -> str:
     return f"{value.normalize():f}"
 
 
-THIN = Side(style="thin", color="999999")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+def bulletin_xlsx(scheme: Any, user: Any = None) -> bytes:
+    from anxiao.documents.tables import Column, Signoff, table_xlsx
 
-
-def bulletin_xlsx(scheme: Any) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "考核结果"
     indicators = list(scheme.indicators.all())
-    headers = ["排名", "单位", *[f"{i.name}（{_points(i.weight)}）" for i in indicators], "否决前得分", "最终得分", "一票否决情形"]
-    ws.append([f"{scheme.bureau.name}{scheme.name}结果通报"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
-    ws["A1"].font = Font(size=16, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append([f"考核年度：{scheme.year}    计算时间：{timezone.localtime(scheme.computed_at):%Y-%m-%d %H:%M}"
-               if scheme.computed_at else ""])
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(headers))
-    ws.append(headers)
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE7F3")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = BOX
+    columns = [Column("排名", 6, "int"), Column("单位", 24), *[Column(f"{i.name}（{_points(i.weight)}）", 12, "decimal")
+                                                           for i in indicators],
+               Column("否决前得分", 11, "decimal"), Column("最终得分", 10, "decimal"), Column("一票否决情形", 40, wrap=True)]
+    rows = []
     for r in scheme.results.select_related("unit").order_by("rank"):
         scores = {b["indicator"]: b["score"] for b in r.breakdown}
         veto_text = "；".join(f"{v['label']}：{'、'.join(v['reasons'])}" for v in r.vetoes)
-        ws.append([r.rank, r.unit.name, *[float(scores.get(i.name, 0)) for i in indicators], float(r.raw_score),
-                   float(r.score), veto_text])
-        for cell in ws[ws.max_row]:
-            cell.border = BOX
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
-    widths = [6, 24, *[12] * len(indicators), 11, 10, 40]
-    for idx, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(row=3, column=idx).column_letter].width = width
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.print_title_rows = "3:3"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        rows.append([r.rank, r.unit.name, *[scores.get(i.name) for i in indicators], r.raw_score, r.score, veto_text])
+    computed = f"    计算时间：{timezone.localtime(scheme.computed_at):%Y-%m-%d %H:%M}" if scheme.computed_at else ""
+    return table_xlsx(title=f"{scheme.bureau.name}{scheme.name}结果通报", sheet="考核结果", columns=columns, rows=rows,
+                      subtitle=f"考核年度：{scheme.year}{computed}", landscape=True,
+                      signoff=Signoff.by(user, scheme.bureau))
 
 
 def bulletin_pdf(scheme: Any) -> bytes:

@@ -86,7 +86,7 @@ def bulletin(request: HttpRequest, pk: int, fmt: str = "xlsx") -> HttpResponse:
     if fmt == "pdf":
         response = HttpResponse(exports.bulletin_pdf(scheme), content_type="application/pdf")
     else:
-        response = HttpResponse(exports.bulletin_xlsx(scheme),
+        response = HttpResponse(exports.bulletin_xlsx(scheme, request.user),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(scheme.name + '结果通报.' + fmt)}"
     return response

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from anxiao.core.access import Scope, user_scope
 from anxiao.core.choices import RegionLevel, UnitKind
+from anxiao.core.files import checked_content
 from anxiao.org.models import Person, Post, Unit
 
 from .models import (
@@ -357,9 +358,11 @@ def close_task(actor: Any, task: AgencyTask, *, evidence: str, note: str = "", f
         errors["evidence"] = ["请填写办结情况"]
     if not files and not (note or "").strip():
         errors["attachments"] = ["办结需要佐证：请上传至少一个附件（照片、文书），或填写佐证说明"]
+    checked = []
     for f in files:
         try:
             check_attachment_name(getattr(f, "name", ""))
+            checked.append(checked_content(f))
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if errors:
@@ -372,8 +375,8 @@ def close_task(actor: Any, task: AgencyTask, *, evidence: str, note: str = "", f
         fresh.evidence_note = (note or "").strip()
         fresh.done_at = timezone.now()
         fresh.save()
-        for f in files:
-            TaskAttachment.objects.create(task=fresh, file=f, name=f.name[:200], size=getattr(f, "size", 0) or 0)
+        for content in checked:
+            TaskAttachment.objects.create(task=fresh, file=content, name=content.name[:200], size=content.size)
         _event(fresh, actor, "done", before, fresh.evidence)
     _notify(_holders(fresh.government, CHIEF_KINDS), f"任务已办结待核验：{fresh.title}",
             f"{fresh.agency.name}：{fresh.evidence}", fresh, f"done:{fresh.done_at:%Y%m%d%H%M%S}")

@@ -5,10 +5,10 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from anxiao.core.access import get_visible_or_404
-from anxiao.core.api import AUTH, ErrorOut, crud_routes
+from anxiao.core.access import get_visible_or_404, resolve_many
+from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination, Year, crud_routes
 from anxiao.core.choices import UnitKind
 from anxiao.org.models import Person, Post, Unit
 
@@ -188,15 +188,11 @@ class MeetingFilter(Schema):
     q: str | None = None
     kind: str | None = None
     government: int | None = None
-    year: int | None = None
+    year: Year | None = None
 
 
 def _visible_ids(model: Any, user: Any, ids: list[int], field: str, **extra: Any) -> list[Any]:
-    found = list(model.objects.visible_to(user).filter(pk__in=ids, **extra))
-    missing = sorted(set(ids) - {o.pk for o in found})
-    if missing:
-        raise ValidationError({field: [f"编号为 {', '.join(map(str, missing))} 的记录不存在或不可见"]})
-    return found
+    return resolve_many(model.objects.filter(**extra), user, ids, field, "记录")
 
 
 def _save_meeting(actor, obj, **data):  # type: ignore[no-untyped-def]

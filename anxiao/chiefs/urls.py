@@ -18,6 +18,7 @@ urlpatterns = [
     path("tasks/<int:pk>/close/", views.task_close, name="task_close"),
     path("tasks/<int:pk>/verify/", views.task_verify, name="task_verify"),
     path("tasks/<int:pk>/return/", views.task_return, name="task_return"),
+    path("tasks/attachments/<int:pk>/", views.task_attachment_download, name="task_attachment_download"),
     path("meetings/<int:pk>/void/", views.meeting_void, name="meeting_void"),
     path("duties/coverage/", views.duty_coverage, name="duty_coverage"),
     path("duties/<int:pk>/checkin/", views.duty_checkin, name="duty_checkin"),

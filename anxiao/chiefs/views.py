@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 from anxiao.core.access import get_visible_or_404
 from anxiao.core.choices import UnitKind
 from anxiao.core.crud import Crud
+from anxiao.core.files import field_file_response
+from anxiao.core.links import absolute_url
 from anxiao.org.models import Post, Unit
 
 from . import actions, filters, forms
@@ -31,6 +33,7 @@ from .models import (
     GateDuty,
     MeetingKind,
     MemberAgency,
+    TaskAttachment,
     TaskSource,
     TaskStatus,
 )
@@ -202,7 +205,7 @@ def gate_qr(request: HttpRequest, school_id: int) -> HttpResponse:
     from anxiao.inspections import qr
 
     school = get_visible_or_404(Unit.objects.filter(kind=UnitKind.SCHOOL), request.user, pk=school_id)
-    url = request.build_absolute_uri(reverse("chiefs:gate_scan", args=[school.pk]))
+    url = absolute_url(reverse("chiefs:gate_scan", args=[school.pk]), request)
     pdf = docs.new(margin=10, page_break=20)
     pdf.set_font("cjk", size=22)
     pdf.cell(0, 16, school.name, align="C", new_x="LMARGIN", new_y="NEXT")
@@ -302,6 +305,13 @@ def _task_page(request: HttpRequest, task: AgencyTask, errors: list[str] | None 
         "may_work": actions.may_work(user, task), "may_verify": actions.may_route(user, task.government),
         "close_form": close_form or forms.CloseForm(), "statuses": TaskStatus,
     }, status=status)
+
+
+@login_required
+def task_attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Task evidence is served only through the task's access check (never from a public URL)."""
+    attachment = get_visible_or_404(TaskAttachment, request.user, pk=pk)
+    return field_file_response(attachment.file, attachment.name)
 
 
 @login_required

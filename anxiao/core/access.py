@@ -141,6 +141,12 @@ def is_system_admin(user: Any) -> bool:
 
 
 class ScopedQuerySet(models.QuerySet[M]):
+    def update(self, **kwargs: Any) -> int:
+        from .validation import check_values
+
+        check_values(self.model, kwargs)  # the same input check as save() (core.validation)
+        return super().update(**kwargs)
+
     def visible_to(self, user: Any) -> ScopedQuerySet[M]:
         scope = user_scope(user)
         if scope.everything:
@@ -193,3 +199,55 @@ def get_visible_or_404(queryset_or_model: Any, user: Any, **lookup: Any) -> Any:
 def can_write(user: Any, obj: models.Model) -> bool:
     qs = type(obj).objects.writable_by(user)  # type: ignore[attr-defined]
     return qs.filter(pk=obj.pk).exists()
+
+
+def _missing(field: str, label: str, ids: list[Any]) -> Any:
+    from django.core.exceptions import ValidationError
+
+    shown = "、".join(str(i)[:30] for i in ids[:10])
+    return ValidationError({field: [f"编号为 {shown} 的{label}不存在或不可见"]})
+
+
+def _visible_qs(queryset_or_model: Any, user: Any) -> Any:
+    qs: Any = queryset_or_model
+    if isinstance(qs, type):
+        qs = qs._default_manager.all()  # type: ignore[attr-defined]
+    return qs.visible_to(user) if user is not None and hasattr(qs, "visible_to") else qs
+
+
+def resolve_visible(queryset_or_model: Any, user: Any, pk: Any, field: str, label: str = "") -> Any:
+    """The record a payload names by id, looked up within what the user may see.
+
+    The one resolver for ids inside forms, API payloads and imports: an id outside the scope answers with
+    exactly the same field error as an id that does not exist (``ValidationError({field: [...]})``).
+    ``user=None`` is the system itself (CLI, demo), which sees everything. ``None`` resolves to ``None``."""
+    if pk is None or pk == "":
+        return None
+    qs = _visible_qs(queryset_or_model, user)
+    label = label or str(qs.model._meta.verbose_name)
+    try:
+        return qs.get(pk=pk)
+    except (qs.model.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise _missing(field, label, [pk]) from None
+
+
+def resolve_many(queryset_or_model: Any, user: Any, pks: Any, field: str, label: str = "") -> list[Any]:
+    """The records a payload names by a list of ids, in the order given (duplicates once), as
+    :func:`resolve_visible` does for one: unknown and invisible ids answer alike."""
+    qs = _visible_qs(queryset_or_model, user)
+    label = label or str(qs.model._meta.verbose_name)
+    wanted: list[Any] = []
+    bad: list[Any] = []
+    for pk in pks or []:
+        try:
+            key = int(pk)
+        except (ValueError, TypeError, OverflowError):
+            bad.append(pk)
+            continue
+        if key not in wanted:
+            wanted.append(key)
+    found = {o.pk: o for o in qs.filter(pk__in=[k for k in wanted if abs(k) < 2 ** 63])} if wanted else {}
+    bad += [k for k in wanted if k not in found]
+    if bad:
+        raise _missing(field, label, bad)
+    return [found[k] for k in wanted]

@@ -1,17 +1,21 @@
 # No "from __future__ import annotations": django-ninja reads these annotations at run time.
 """Shared pieces of the JSON API: token auth, Chinese error bodies, and generic CRUD routes."""
 
+import json
 from collections.abc import Callable
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import LimitOffsetPagination as _NinjaLimitOffset
+from ninja.pagination import paginate
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
-from .access import can_write, get_visible_or_404, user_scope
+from .access import can_write, get_visible_or_404, resolve_visible, user_scope
 from .context import Actor, _current
 
 
@@ -28,6 +32,53 @@ class BearerToken(HttpBearer):
 
 
 AUTH = [BearerToken(), django_auth]
+
+
+MAX_PAGE = 1000
+MAX_OFFSET = 2**31 - 1
+# A year in a path, query or body: the same range as core.validation's check under every save.
+Year = Annotated[int, Field(ge=1900, le=2200)]
+
+
+class LimitOffsetPagination(_NinjaLimitOffset):
+    """ninja's limit/offset pager with bounds: ``limit`` ≤ 1000 and ``offset`` < 2^31 (no overflow at 2^63)."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=MAX_PAGE)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_limit=MAX_PAGE, **kwargs)
+
+
+def _strip_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_strip_nul(v) for v in value]
+    if isinstance(value, dict):
+        return {_strip_nul(k): _strip_nul(v) for k, v in value.items()}
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"JSON 中不能使用 {name}")
+
+
+class AnxiaoParser(Parser):
+    """JSON bodies: NaN/Infinity refused (not JSON), NUL characters dropped from every string."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return _strip_nul(json.loads(request.body, parse_constant=_no_constant))
+
+
+HTTP_MESSAGES = {
+    "Cannot parse request body": "请求内容不是有效的 JSON",
+    "Unauthorized": "未登录或令牌无效",
+    "Forbidden": "没有权限",
+    "Method not allowed": "不支持该请求方法",
+    "Too many requests.": "请求过于频繁，请稍后再试",
+}
 
 
 class ErrorOut(Schema):
@@ -78,6 +129,16 @@ def install_error_handlers(api: Any) -> None:
         detail = "；".join((f"{e['field']}：" if e["field"] else "") + str(e["message"]) for e in errors)
         return api.create_response(request, {"detail": detail or "请求格式不正确", "errors": errors}, status=422)
 
+    @api.exception_handler(Http404)
+    def _not_found(request: HttpRequest, exc: Http404) -> Any:
+        return api.create_response(request, {"detail": "记录不存在或无权查看", "errors": []}, status=404)
+
+    @api.exception_handler(HttpError)
+    def _http_error(request: HttpRequest, exc: HttpError) -> Any:
+        text = str(exc)
+        detail = HTTP_MESSAGES.get(text, text)
+        return api.create_response(request, {"detail": detail, "errors": []}, status=exc.status_code)
+
     from anxiao.core.pdf import PdfUnavailable
 
     @api.exception_handler(PdfUnavailable)
@@ -89,8 +150,13 @@ def install_error_handlers(api: Any) -> None:
         return api.create_response(request, {"detail": str(exc) or "没有权限", "errors": []}, status=403)
 
 
-def _resolve_fks(model: Any, user: Any, data: dict[str, Any]) -> dict[str, Any]:
-    """Turn ``<fk>_id`` inputs into visible objects; an invisible or unknown id is a field error."""
+def _resolve_fks(model: Any, user: Any, data: dict[str, Any], nulls: bool = False) -> dict[str, Any]:
+    """Turn ``<fk>_id`` inputs into visible objects; an invisible or unknown id is a field error.
+    Plain values get core.validation's check first (choices, lengths, ranges), before any action uses them;
+    with ``nulls`` (a PATCH, where a None was sent on purpose) a None for a required field is an error too."""
+    from .validation import check_values
+
+    check_values(model, {k: v for k, v in data.items() if not k.endswith("_id") and (nulls or v is not None)})
     out: dict[str, Any] = {}
     for key, value in data.items():
         name = key[:-3] if key.endswith("_id") else key
@@ -103,12 +169,7 @@ def _resolve_fks(model: Any, user: Any, data: dict[str, Any]) -> dict[str, Any]:
             if value is None:
                 out[name] = None
                 continue
-            related = field.related_model
-            qs = related.objects.visible_to(user) if hasattr(related.objects, "visible_to") else related.objects
-            obj = qs.filter(pk=value).first()
-            if obj is None:
-                raise ValidationError({name: [f"编号为 {value} 的{related._meta.verbose_name}不存在或不可见"]})
-            out[name] = obj
+            out[name] = resolve_visible(field.related_model, user, value, name)
         else:
             out[name] = value
     return out
@@ -148,7 +209,7 @@ def crud_routes(
         obj = get_visible_or_404(base(request), request.user, pk=pk)
         if not can_write(request.user, obj):
             raise PermissionDenied("您只能查看该记录，不能修改")
-        data = _resolve_fks(model, request.user, payload.dict(exclude_unset=True))
+        data = _resolve_fks(model, request.user, payload.dict(exclude_unset=True), nulls=True)
         return save(request.user, obj, **data)
 
 

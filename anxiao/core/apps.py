@@ -9,5 +9,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from . import audit  # noqa: F401  (connects the change-log signal handlers)
         from .navigation import MenuEntry, register
+        from .validation import connect
+
+        connect()  # the input check under every save()
 
         register(MenuEntry("首页", "core:home", 0), MenuEntry("变更记录", "core:audit_list", 90))

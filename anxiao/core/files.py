@@ -116,8 +116,42 @@ def check_upload(upload: Any, *, images_only: bool = True, field: str = "photos"
             stem = Path(name).stem[:80] or "file"
             if ext == "zip":
                 ext = Path(name).suffix.lower().lstrip(".") if Path(name).suffix.lower() in (".docx", ".xlsx", ".pptx") else "zip"
+            elif ext == "doc" and Path(name).suffix.lower() in (".xls", ".ppt"):
+                ext = Path(name).suffix.lower().lstrip(".")
             return CheckedFile(data, f"{stem}.{ext}", ext, ctype, False)
+    if not images_only:
+        stem = Path(name).stem[:80] or "file"
+        if data[4:8] == b"ftyp" and Path(name).suffix.lower() in (".mp4", ".mov", ".m4v"):
+            return CheckedFile(data, f"{stem}.mp4", "mp4", "video/mp4", False)
+        if Path(name).suffix.lower() == ".txt" and b"\x00" not in data:
+            try:
+                data.decode("utf-8")
+            except UnicodeDecodeError:
+                pass
+            else:
+                return CheckedFile(data, f"{stem}.txt", "txt", "text/plain; charset=utf-8", False)
     return _check_image(data, name, field)
+
+
+def checked_content(upload: Any, field: str = "attachments") -> Any:
+    """For a model's ``FileField``: the upload checked by content and size (``check_upload``, documents too),
+    as a Django ``ContentFile`` named by what it really is."""
+    from django.core.files.base import ContentFile
+
+    checked = check_upload(upload, images_only=False, field=field)
+    return ContentFile(checked.content, name=checked.name)
+
+
+def field_file_response(file: Any, name: str) -> FileResponse:
+    """Stream a ``FileField`` upload as a download. Call only after ``get_visible_or_404`` on its record."""
+    try:
+        handle = file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("附件文件不存在")
+    response = FileResponse(handle, as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def _root() -> Path:

@@ -6,9 +6,18 @@ from django import forms
 
 
 def style_fields(form: forms.BaseForm) -> None:
+    """Style every field, and give free text without a limit the project's one (core.validation)."""
+    from django.core.validators import MaxLengthValidator
+
+    from .validation import TEXT_MAX_LENGTH
+
     for field in form.fields.values():
         css = "check" if isinstance(field.widget, forms.CheckboxInput) else "input"
         field.widget.attrs.setdefault("class", css)
+        if type(field) is forms.CharField and field.max_length is None:
+            field.max_length = TEXT_MAX_LENGTH
+            field.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+            field.widget.attrs.setdefault("maxlength", str(TEXT_MAX_LENGTH))
 
 
 def apply_errors(form: forms.BaseForm, exc: Any) -> None:

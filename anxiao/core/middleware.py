@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 
 from .context import acting_as
@@ -12,22 +13,57 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def _without_nul(query: QueryDict) -> QueryDict:
+    """A NUL byte in a search or filter is dropped (PostgreSQL refuses it in any string)."""
+    clean = QueryDict(mutable=True)
+    for key, values in query.lists():
+        clean.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+    clean._mutable = False
+    return clean
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        via = "api" if request.path.startswith("/api/") else "web"
+        is_api = request.path.startswith("/api/")
+        via = "api" if is_api else "web"
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            request.GET = _without_nul(request.GET)  # type: ignore[assignment]
         user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
         with acting_as(user=user, ip=client_ip(request), via=via):
-            return self.get_response(request)
+            response = self.get_response(request)
+        if is_api and response.status_code == 404 and "json" not in response.get("Content-Type", ""):
+            # A path the API does not know (e.g. a non-numeric id) answers like any other API error.
+            return JsonResponse({"detail": "未找到该接口或记录", "errors": []}, status=404)
+        return response
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        """A ValidationError that no view caught (core.validation under a save) is a 400, never a 500;
+        PdfUnavailable is a 503."""
         from .pdf import PdfUnavailable
 
-        if isinstance(exception, PdfUnavailable):
-            return unavailable(request, str(exception))
-        return None
+        if isinstance(exc, PdfUnavailable):
+            return unavailable(request, str(exc))
+        if not isinstance(exc, ValidationError):
+            return None
+        messages: list[str] = []
+        for field, errs in (exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]):
+            messages.extend(f"{field}：{m}" if field and field != "__all__" else m for m in errs)
+        text = "；".join(messages) or "输入不正确"
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": text, "errors": [{"field": None, "message": m} for m in messages]},
+                                status=422)
+        return HttpResponse(f"<!doctype html><meta charset=utf-8><title>输入有误</title><h1>输入有误</h1>"
+                            f"<p>{_escape(text)}</p><p><a href='javascript:history.back()'>返回修改</a></p>",
+                            status=400, content_type="text/html; charset=utf-8")
+
+
+def _escape(text: str) -> str:
+    from django.utils.html import escape
+
+    return escape(text)
 
 
 def unavailable(request: HttpRequest, message: str) -> HttpResponse:

@@ -73,10 +73,58 @@ def document(landscape: bool = False) -> Any:
     return new(landscape=landscape)
 
 
+PT_MM = 0.3528  # one typographic point in millimetres
+
+
+def _lines_for(text: str, chars_per_line: float) -> int:
+    """Estimated wrapped lines of ``text`` (wide CJK characters count 1, narrow ones 0.6)."""
+    total = 0
+    for para in text.split("\n"):
+        width = sum(1.0 if ord(ch) > 0x2E80 else 0.6 for ch in para)
+        total += max(1, -int(-width // max(chars_per_line, 1)))
+    return total
+
+
+def split_cell(text: str, width_mm: float, font_size: float, max_height_mm: float) -> list[str]:
+    """Cut ``text`` into pieces that each fit a table cell of ``width_mm`` within ``max_height_mm``."""
+    chars_per_line = max(1.0, (width_mm - 2) / (font_size * PT_MM))
+    max_lines = max(1, int(max_height_mm // (font_size * 0.55)))
+    if _lines_for(text, chars_per_line) <= max_lines:
+        return [text]
+    pieces, start = [], 0
+    step = max(1, int(chars_per_line * max_lines * 0.8))
+    while start < len(text):
+        end = min(len(text), start + step)
+        while end - start > 1 and _lines_for(text[start:end], chars_per_line) > max_lines:
+            end = start + (end - start) * 3 // 4
+        pieces.append(text[start:end])
+        start = end
+    return pieces
+
+
+def split_rows(pdf: Any, rows: Sequence[Sequence[Any]], widths: Sequence[float] | None, font_size: float,
+               ncols: int) -> list[list[str]]:
+    """Rows whose long cells are continued in the rows below (marked 续), so no row is taller than a page."""
+    weights = list(widths) if widths else [1.0] * ncols
+    scale = pdf.epw / sum(weights)
+    max_height = pdf.eph * 0.6  # room for the repeated header row and the page's first rows
+    out: list[list[str]] = []
+    for values in rows:
+        cells = ["" if v is None else str(v) for v in values]
+        parts = [split_cell(c, w * scale, font_size, max_height) for c, w in zip(cells, weights, strict=False)]
+        for i in range(max((len(p) for p in parts), default=1)):
+            out.append([p[i] if i < len(p) else "" for p in parts])
+            if i:
+                out[-1][0] = out[-1][0] or "（续）"
+    return out
+
+
 def table(pdf: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[float] | None = None,
           font_size: float = 9) -> None:
-    """A bordered table that wraps long cells and repeats its header on every page."""
+    """A bordered table that wraps long cells and repeats its header on every page; a cell longer than a page
+    continues in the rows below."""
     pdf.set_font("cjk", size=font_size)
+    rows = split_rows(pdf, rows, widths, font_size, len(headers))
     from fpdf.fonts import FontFace
 
     heading = FontFace(emphasis="", fill_color=(221, 231, 243))
@@ -88,7 +136,7 @@ def table(pdf: Any, headers: Sequence[str], rows: Sequence[Sequence[Any]], width
         for values in rows:
             row = t.row()
             for v in values:
-                row.cell("" if v is None else str(v))
+                row.cell(v)
 
 
 def title(pdf: Any, text: str, subtitle: str = "") -> None:

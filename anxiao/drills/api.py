@@ -5,10 +5,10 @@ from typing import Any, Optional
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from anxiao.core.access import can_write, get_visible_or_404
-from anxiao.core.api import AUTH, ErrorOut, crud_routes
+from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination, Year, crud_routes
 from anxiao.org.models import Unit
 
 from . import actions, filters
@@ -87,7 +87,7 @@ class DrillFilter(Schema):
     kind: Optional[str] = None
     theme: Optional[str] = None
     school: Optional[int] = None
-    year: Optional[int] = None
+    year: Optional[Year] = None
     voided: Optional[bool] = None
     unevaluated: Optional[bool] = None
 
@@ -101,7 +101,7 @@ class ItemIO(Schema):
 class PlanOut(Schema):
     id: int
     school_id: int
-    year: int
+    year: Year
     status: str
     note: str
     items: list[ItemIO]
@@ -116,13 +116,13 @@ class PlanOut(Schema):
 
 class PlanIn(Schema):
     school_id: int
-    year: int
+    year: Year
     note: str = ""
     items: list[ItemIO]
 
 
 class PlanPatch(Schema):
-    year: Optional[int] = None
+    year: Optional[Year] = None
     note: Optional[str] = None
     items: Optional[list[ItemIO]] = None
 
@@ -130,7 +130,7 @@ class PlanPatch(Schema):
 class PlanFilter(Schema):
     q: Optional[str] = None
     status: Optional[str] = None
-    year: Optional[int] = None
+    year: Optional[Year] = None
     school: Optional[int] = None
 
 

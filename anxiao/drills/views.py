@@ -15,6 +15,7 @@ from anxiao.core.access import can_write, get_visible_or_404
 from anxiao.core.crud import Crud
 from anxiao.core.files import file_response
 from anxiao.core.flash import run_and_flash
+from anxiao.core.links import absolute_url
 
 from . import actions, filters, forms
 from .models import (
@@ -55,7 +56,7 @@ def _status(d: Drill) -> str:
 
 
 def signin_url(request: HttpRequest, drill: Drill) -> str:
-    return request.build_absolute_uri(reverse("drills:signin", args=[drill.token]))
+    return absolute_url(reverse("drills:signin", args=[drill.token]), request)
 
 
 def _drill_context(request: HttpRequest, drill: Drill) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from anxiao.core.access import user_scope
+from anxiao.core.access import resolve_many, user_scope
 from anxiao.core.choices import PostKind, UnitKind
 from anxiao.obligations import actions as obligations
 from anxiao.obligations.models import ActivityKind
@@ -140,6 +140,8 @@ def record(actor: Any, *, kind: str, school: Unit | None, occurred_on: datetime.
     today = today or timezone.localdate()
     attendance = {int(k): bool(v) for k, v in (attendance or {}).items()}
     guards = list(guards)
+    if attendance:  # ids from a payload: one outside the actor's scope answers like one that does not exist
+        resolve_many(Person, actor, list(attendance), "attendance", "人员")
     errors = _check(kind, school, occurred_on, today, data, attendance, guards)
     if errors:
         raise ValidationError(errors)

@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from anxiao.core.access import can_write, get_visible_or_404
-from anxiao.core.api import AUTH, ErrorOut
+from anxiao.core.access import can_write, get_visible_or_404, resolve_many
+from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination, Year
 from anxiao.obligations.models import ActivityKind
 from anxiao.org.models import Post, Unit
 
@@ -234,10 +234,7 @@ def create_guard_training(request: HttpRequest, payload: GuardTrainingIn):  # ty
     from anxiao.staffing.models import Guard
 
     school = _school(request, payload.school_id)
-    guards = list(Guard.objects.filter(pk__in=payload.guard_ids).select_related("profile"))
-    unknown = sorted(set(payload.guard_ids) - {g.pk for g in guards})
-    if unknown:
-        raise ValidationError({"guards": [f"编号为 {'、'.join(map(str, unknown))} 的保安员不存在"]})
+    guards = resolve_many(Guard.objects.select_related("profile"), request.user, payload.guard_ids, "guards")
     return _save(request, ActivityKind.GUARD_TRAINING, school, payload, guards=guards)
 
 
@@ -325,7 +322,7 @@ def school_coverage(request: HttpRequest, school_id: int, on: datetime.date | No
 
 
 @router.get("/education/safety-days", response=list[dict[str, Any]], operation_id="education_safety_days_list")
-def safety_days(request: HttpRequest, year: int | None = None):  # type: ignore[no-untyped-def]
+def safety_days(request: HttpRequest, year: Year | None = None):  # type: ignore[no-untyped-def]
     year = year or timezone.localdate().year
     if not 2000 <= year <= 2100:
         raise ValidationError({"year": ["年份应在 2000–2100 之间"]})
@@ -335,7 +332,7 @@ def safety_days(request: HttpRequest, year: int | None = None):  # type: ignore[
 
 @router.get("/education/safety-days/{int:school_id}", response={200: list[dict[str, Any]], 404: ErrorOut, 422: ErrorOut},
             operation_id="education_safety_days_get")
-def school_safety_days(request: HttpRequest, school_id: int, year: int | None = None):  # type: ignore[no-untyped-def]
+def school_safety_days(request: HttpRequest, school_id: int, year: Year | None = None):  # type: ignore[no-untyped-def]
     school = get_visible_or_404(visible_schools(request.user), request.user, pk=school_id)
     year = year or timezone.localdate().year
     if not 2000 <= year <= 2100:

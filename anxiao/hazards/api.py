@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from anxiao.core.access import get_visible_or_404, user_scope
-from anxiao.core.api import AUTH, ErrorOut
+from anxiao.core.access import get_visible_or_404, resolve_visible, user_scope
+from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination
 from anxiao.org.models import Person, Unit
 
 from . import actions
@@ -189,8 +189,6 @@ def hazard_transition(request: HttpRequest, pk: int, payload: TransitionIn):  # 
     if "risk_id" in data:
         data["risk"] = _risk(request, data.pop("risk_id"))
     if "responsible_id" in data:
-        person = Person.objects.visible_to(request.user).filter(pk=data.pop("responsible_id")).first()
-        if person is None:
-            raise ValidationError({"responsible": ["整改责任人不存在或不可见"]})
-        data["responsible"] = person
+        data["responsible"] = resolve_visible(Person, request.user, data.pop("responsible_id"), "responsible",
+                                              "整改责任人")
     return actions.transition(request.user, hazard, name, **data)

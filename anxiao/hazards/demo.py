@@ -51,11 +51,13 @@ def build(ctx: DemoContext) -> None:
     schools: list[dict[str, Any]] = ctx.data.get("schools", [])
     today = ctx.today
     inspections: dict[int, list[Any]] = {}
-    for done in Inspection.objects.filter(status="done").only("id", "unit_id", "planned_on", "kind"):
+    answered: dict[tuple[int, str], ItemResult] = ctx.data.get("item_results", {})
+    for done in Inspection.objects.filter(status="done").only("id", "unit_id", "planned_on", "kind", "categories"):
         inspections.setdefault(done.unit_id, []).append(done)
     weights = [w for _s, w in STATES]
     plans: list[dict[str, Any]] = []
     results: list[ItemResult] = []
+    failed: list[ItemResult] = []
     used: set[tuple[int, str]] = set()
     for s in schools:
         school = s["school"]
@@ -70,18 +72,23 @@ def build(ctx: DemoContext) -> None:
             age = ctx.rng.randint(0, 364) if status in (Status.CLOSED, Status.VOID) else ctx.rng.randint(0, 120)
             found = today - datetime.timedelta(days=age)
             insp = None
-            near = [i for i in own if abs((i.planned_on - found).days) < 8 and (i.pk, item.code) not in used]
+            near = [i for i in own if abs((i.planned_on - found).days) < 8 and (i.pk, item.code) not in used
+                    and (not i.categories or item.category in i.categories)]
             if near and ctx.rng.random() < 0.7:
                 insp = ctx.rng.choice(near)
                 used.add((insp.pk, item.code))
                 found = insp.planned_on
-                results.append(ItemResult(inspection=insp, item=item, item_code=item.code, outcome=Outcome.FAIL,
-                                          note=f"{item.text[:40]}——不符合要求"))
+                # The inspection answered every item; this one becomes its failure.
+                result = answered.get((insp.pk, item.code)) or ItemResult(inspection=insp, item=item,
+                                                                          item_code=item.code)
+                result.outcome, result.note = Outcome.FAIL, f"{item.text[:40]}——不符合要求"
+                (failed if result.pk else results).append(result)
             plans.append({"school": school, "item": item, "major": major, "status": status, "found": found,
                           "inspection": insp, "finder": ctx.rng.choice(officers or [deputy]),
                           "responsible": deputy if major else ctx.rng.choice(officers or [deputy])})
     ItemResult.objects.bulk_create(results, batch_size=1000)
-    by_key = {(r.inspection_id, r.item_code): r for r in results}
+    ItemResult.objects.bulk_update(failed, ["outcome", "note"], batch_size=1000)
+    by_key = {(r.inspection_id, r.item_code): r for r in [*results, *failed]}
     hazards: list[Hazard] = []
     for p in plans:
         status, found, item = p["status"], p["found"], p["item"]

@@ -12,13 +12,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from anxiao.core.access import ancestor_ids, get_visible_or_404, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.core.files import file_response
+from anxiao.core.validation import parse_datetime
 from anxiao.org.models import Person, Unit
 
 from . import actions
@@ -170,10 +170,8 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         data = request.POST
         unit = units.filter(pk=data.get("unit")).first() if str(data.get("unit", "")).isdigit() else None
-        found = parse_datetime(data.get("found_at") or "") if data.get("found_at") else None
-        if found is not None and timezone.is_naive(found):
-            found = timezone.make_aware(found)
         try:
+            found = parse_datetime(data.get("found_at"), "found_at", "发现时间")
             hazard = actions.report_hazard(
                 request.user, unit=unit, location=data.get("location", ""), category=data.get("category", ""),
                 description=data.get("description", ""), source=data.get("source") or Source.STAFF_REPORT,

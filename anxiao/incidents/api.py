@@ -5,10 +5,10 @@ from typing import Optional
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from anxiao.core.access import get_visible_or_404
-from anxiao.core.api import AUTH, ErrorOut
+from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination
 from anxiao.org.models import Unit
 
 from . import actions

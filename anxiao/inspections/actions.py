@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
+import hmac
 import re
 import uuid
 from collections.abc import Iterable
@@ -37,6 +38,7 @@ from .models import (
     PatrolCheckIn,
     PatrolPoint,
     ResultPhoto,
+    new_secret,
 )
 
 NO_RIGHT = "您没有在该范围内检查的权限"
@@ -83,7 +85,8 @@ def load_checklist(path: Path | str = NATIONAL, bureau: Unit | None = None) -> t
                 basis_verified=bool(item.get("basis_verified", True)), frequency=item.get("frequency", "month"),
                 stages_exclude=applies.get("stages_exclude") or [], boarding_only=bool(applies.get("boarding_only")),
                 school_bus_only=bool(applies.get("school_bus_only")), lab_only=bool(applies.get("lab_only")),
-                source=item.get("source") or "", order=order))
+                source=item.get("source") or "", order=order, required=bool(item.get("required", True)),
+                allow_na=bool(item.get("allow_na", True)), points=int(item.get("points") or 0)))
         ChecklistItem.objects.bulk_create(items)
     return checklist, True
 
@@ -95,7 +98,7 @@ CATEGORY_NAMES = {"GL": "安全管理基础", "XF": "消防安全", "XS": "校�
                   "ZB": "周边环境", "SS": "学生宿舍", "HD": "大型活动与集体外出", "XL": "心理健康、欺凌与学生保护"}
 CODE_RE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,8}$")
 ITEM_FIELDS = ("code", "category", "text", "grade", "major_basis", "frequency", "stages_exclude", "boarding_only",
-               "school_bus_only", "lab_only", "source", "order")
+               "school_bus_only", "lab_only", "source", "order", "required", "allow_na", "points")
 
 
 def _bureau_checklist(actor: Any, checklist: Checklist) -> None:
@@ -178,13 +181,17 @@ def _item_values(data: dict[str, Any]) -> dict[str, Any]:
     major_basis = str(data.get("major_basis") or "").strip()
     if grade != ItemGrade.GENERAL and not major_basis:
         errors["major_basis"] = ["重大或特定条件下重大的检查项须写明判定依据/条件"]
+    points = str(data.get("points") if data.get("points") is not None else "0").strip() or "0"
+    if not points.isdigit() or int(points) > 100:
+        errors["points"] = ["分值应为 0–100 的整数"]
     if errors:
         raise ValidationError(errors)
     return {"code": code, "category": category, "category_name": CATEGORY_NAMES[category], "text": text,
             "grade": grade, "major_basis": major_basis, "frequency": frequency,
             "source": str(data.get("source") or "").strip()[:300],
             "boarding_only": bool(data.get("boarding_only")), "lab_only": bool(data.get("lab_only")),
-            "school_bus_only": bool(data.get("school_bus_only"))}
+            "school_bus_only": bool(data.get("school_bus_only")), "required": bool(data.get("required", True)),
+            "allow_na": bool(data.get("allow_na", True)), "points": int(points)}
 
 
 def save_item(actor: Any, checklist: Checklist, item: ChecklistItem | None = None,
@@ -256,6 +263,9 @@ class RiskControlItem:
     category: str = "FX"
     category_name: str = "风险管控措施"
     grade: str = "general"
+    required: bool = True
+    allow_na: bool = False
+    points: int = 0
 
 
 def risk_control_items(inspection: Inspection) -> list[RiskControlItem]:
@@ -410,6 +420,8 @@ def record_results(actor: Any, inspection: Inspection, results: Iterable[dict[st
             errors.append(f"检查项 {code} 不在本次检查表中")
         elif outcome not in Outcome.values:
             errors.append(f"检查项 {code} 的结果应为合格、不合格或不适用")
+        elif outcome == Outcome.NA and not items[code].allow_na:
+            errors.append(f"检查项 {code} 不能选“不适用”，请选合格或不合格")
         elif outcome == Outcome.FAIL and not (r.get("note") or "").strip():
             errors.append(f"检查项 {code} 不合格，请写明问题")
         else:
@@ -436,8 +448,100 @@ def record_results(actor: Any, inspection: Inspection, results: Iterable[dict[st
     return saved
 
 
+@dataclass
+class Section:
+    """One section of an inspection's checklist (a category of items) with its progress and score."""
+
+    code: str
+    name: str
+    rows: list[tuple[Any, ItemResult | None]]
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for _i, r in self.rows if r is not None)
+
+    @property
+    def required(self) -> int:
+        return sum(1 for i, _r in self.rows if i.required)
+
+    @property
+    def required_answered(self) -> int:
+        return sum(1 for i, r in self.rows if i.required and r is not None)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for _i, r in self.rows if r is not None and r.outcome == Outcome.FAIL)
+
+    @property
+    def points(self) -> tuple[int, int]:
+        """(earned, possible): a pass earns the item's points; 不适用 and unanswered items are left out."""
+        earned = sum(i.points for i, r in self.rows if r is not None and r.outcome == Outcome.PASS)
+        possible = sum(i.points for i, r in self.rows if r is not None and r.outcome != Outcome.NA)
+        return earned, possible
+
+    @property
+    def score(self) -> int | None:
+        earned, possible = self.points
+        return round(100 * earned / possible) if possible else None
+
+
+@dataclass
+class Progress:
+    sections: list[Section]
+
+    @property
+    def answered(self) -> int:
+        return sum(s.answered for s in self.sections)
+
+    @property
+    def total(self) -> int:
+        return sum(len(s.rows) for s in self.sections)
+
+    @property
+    def required(self) -> int:
+        return sum(s.required for s in self.sections)
+
+    @property
+    def required_answered(self) -> int:
+        return sum(s.required_answered for s in self.sections)
+
+    @property
+    def failed(self) -> int:
+        return sum(s.failed for s in self.sections)
+
+    @property
+    def scored(self) -> bool:
+        return any(i.points for s in self.sections for i, _r in s.rows)
+
+    @property
+    def score(self) -> int | None:
+        earned = sum(s.points[0] for s in self.sections)
+        possible = sum(s.points[1] for s in self.sections)
+        return round(100 * earned / possible) if possible else None
+
+    def missing(self) -> list[Any]:
+        return [i for s in self.sections for i, r in s.rows if i.required and r is None]
+
+
+def progress(inspection: Inspection, results: dict[str, ItemResult] | None = None) -> Progress:
+    """The inspection's items by section, each with its result (or None), in checklist order."""
+    if results is None:
+        results = {r.item_code: r for r in inspection.results.all()}
+    sections: dict[str, Section] = {}
+    every: list[Any] = [*applicable_items(inspection), *risk_control_items(inspection)]
+    for item in every:
+        section = sections.setdefault(item.category, Section(item.category, item.category_name, []))
+        section.rows.append((item, results.get(item.code)))
+    return Progress(list(sections.values()))
+
+
 def complete_inspection(actor: Any, inspection: Inspection, summary: str = "") -> Inspection:
+    """检查完成: only once every required item is answered (a complete record is the evidence, not a tap)."""
     _require_inspector(actor, inspection)
+    missing = progress(inspection).missing() if inspection.status != InspectionStatus.DONE else []
+    if missing:
+        codes = "、".join(i.code for i in missing[:8]) + ("等" if len(missing) > 8 else "")
+        raise ValidationError({"results": [f"还有 {len(missing)} 项必查项未填写（{codes}），填写后才能完成检查"]})
     updated = Inspection.objects.filter(pk=inspection.pk).exclude(status=InspectionStatus.DONE).update(
         status=InspectionStatus.DONE, completed_at=timezone.now(), summary=summary)
     inspection.refresh_from_db()
@@ -520,9 +624,14 @@ def save_point(actor: Any, point: PatrolPoint | None, **data: Any) -> PatrolPoin
     return point
 
 
-def check_in(actor: Any, point: PatrolPoint, *, normal: bool = True, note: str = "", client_uuid: Any = None,
-             at: datetime.datetime | None = None) -> PatrolCheckIn:
-    """Scan of a point's QR code by somebody of the school (guards included). Idempotent per client UUID."""
+NOT_SCANNED = "请在巡查点现场用手机扫描该点的二维码打卡（列表中的链接不能打卡）"
+STALE_CODE = "二维码无效或已更换：请扫描巡查点现场张贴的二维码"
+
+
+def check_in(actor: Any, point: PatrolPoint, *, code: str = "", normal: bool = True, note: str = "",
+             client_uuid: Any = None, at: datetime.datetime | None = None) -> PatrolCheckIn:
+    """Scan of a point's QR code by somebody of the school (guards included): the code's secret proves presence,
+    and a point takes one check-in per ``min_interval_minutes``. Idempotent per client UUID."""
     if client_uuid:
         found = PatrolCheckIn.objects.filter(client_uuid=client_uuid).first()
         if found is not None:
@@ -531,12 +640,48 @@ def check_in(actor: Any, point: PatrolPoint, *, normal: bool = True, note: str =
         raise PermissionDenied(NO_RIGHT)
     if not point.is_active:
         raise ValidationError({"point": ["该巡查点已停用"]})
+    if not code:
+        raise ValidationError({"code": [NOT_SCANNED]})
     if not normal and not note.strip():
         raise ValidationError({"note": ["发现异常请写明情况"]})
     at = at or timezone.now()
-    return PatrolCheckIn.objects.create(point=point, at=at, on=timezone.localdate(at), normal=normal,
-                                        note=note.strip()[:200], client_uuid=client_uuid or None,
-                                        by=actor if actor is not None and actor.pk else None)
+    with transaction.atomic():
+        # One check-in per interval: the point's row is the lock, so two quick taps cannot both pass.
+        locked = PatrolPoint.objects.select_for_update().get(pk=point.pk)
+        if not hmac.compare_digest(str(code), locked.secret):
+            raise ValidationError({"code": [STALE_CODE]})
+        last = PatrolCheckIn.objects.filter(point=locked).order_by("-at").first()
+        interval = datetime.timedelta(minutes=locked.min_interval_minutes)
+        if last is not None and interval and at - last.at < interval:
+            again = timezone.localtime(last.at + interval)
+            raise ValidationError({"code": [
+                f"{locked.name}每 {locked.min_interval_minutes} 分钟只记一次打卡（上次 "
+                f"{timezone.localtime(last.at):%H:%M}），请 {again:%H:%M} 以后再打卡"]})
+        return PatrolCheckIn.objects.create(point=locked, at=at, on=timezone.localdate(at), normal=normal,
+                                            note=note.strip()[:200], client_uuid=client_uuid or None,
+                                            by=actor if actor is not None and actor.pk else None)
+
+
+def rotate_secret(actor: Any, point: PatrolPoint) -> PatrolPoint:
+    """更换二维码: the printed code has leaked (a photo in a chat group); the old code no longer checks in."""
+    if not _covers(actor, point.unit):
+        raise PermissionDenied(NO_RIGHT)
+    point.secret = new_secret()
+    point.secret_rotated_at = timezone.now()
+    point.save(update_fields=["secret", "secret_rotated_at", "updated_at"])
+    return point
+
+
+def checkin_path(point: PatrolPoint) -> str:
+    """What the point's QR code holds: its check-in page with the secret."""
+    from django.urls import reverse
+
+    return f"{reverse('inspections:point_checkin', args=[point.token])}?k={point.secret}"
+
+
+def round_of(points: Any, day: datetime.date) -> list[PatrolCheckIn]:
+    """巡查轨迹: the day's check-ins at these points in time order."""
+    return list(PatrolCheckIn.objects.filter(point__in=points, on=day).select_related("point", "by").order_by("at"))
 
 
 def daily_counts(points: Any, day: datetime.date) -> dict[int, int]:

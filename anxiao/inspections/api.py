@@ -2,14 +2,14 @@
 import datetime
 import uuid
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from anxiao.core.access import get_visible_or_404, user_scope
-from anxiao.core.api import AUTH, ErrorOut
+from anxiao.core.access import get_visible_or_404, resolve_many, resolve_visible, user_scope
+from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination
 from anxiao.hazards.api import HazardOut
 from anxiao.org.models import Person, Unit
 
@@ -132,6 +132,7 @@ class PointOut(Schema):
 
 
 class CheckInIn(Schema):
+    code: str = ""  # the secret read from the point's QR code (its ``k`` parameter)
     normal: bool = True
     note: str = ""
     client_uuid: uuid.UUID | None = None
@@ -151,10 +152,7 @@ class CheckInOut(Schema):
 
 
 def _unit(user, pk, field: str) -> Unit:  # type: ignore[no-untyped-def]
-    unit = Unit.objects.visible_to(user).filter(pk=pk).first()
-    if unit is None:
-        raise ValidationError({field: [f"编号为 {pk} 的单位不存在或不可见"]})
-    return unit
+    return resolve_visible(Unit, user, pk, field, "单位")
 
 
 @router.get("/checklists", response=list[ChecklistOut], auth=AUTH, operation_id="checklists_list")
@@ -195,10 +193,10 @@ def create_inspection(request: HttpRequest, payload: InspectionIn):  # type: ign
         raise PermissionDenied("您没有新建检查的权限")
     unit = _unit(request.user, payload.unit_id, "unit")
     by = _unit(request.user, payload.inspecting_unit_id, "inspecting_unit") if payload.inspecting_unit_id else None
-    members = []
-    for m in payload.members:
-        person = Person.objects.filter(pk=m.person_id).select_related("unit").first() if m.person_id else None
-        members.append({"person": person, "name": m.name, "role": m.role, "organisation": m.organisation})
+    people = {p.pk: p for p in resolve_many(Person.objects.select_related("unit"), request.user,
+                                            [m.person_id for m in payload.members if m.person_id], "members")}
+    members = [{"person": people.get(m.person_id) if m.person_id else None, "name": m.name, "role": m.role,
+                "organisation": m.organisation} for m in payload.members]
     return 201, actions.start_inspection(
         request.user, unit=unit, kind=payload.kind, planned_on=payload.planned_on, inspecting_unit=by,
         title=payload.title, categories=payload.categories, members=members, client_uuid=payload.client_uuid,
@@ -234,5 +232,5 @@ def list_points(request: HttpRequest):  # type: ignore[no-untyped-def]
                                                            422: ErrorOut}, auth=AUTH, operation_id="patrol_points_checkin")
 def point_checkin(request: HttpRequest, pk: int, payload: CheckInIn):  # type: ignore[no-untyped-def]
     point = get_visible_or_404(PatrolPoint, request.user, pk=pk)
-    return 201, actions.check_in(request.user, point, normal=payload.normal, note=payload.note,
+    return 201, actions.check_in(request.user, point, code=payload.code, normal=payload.normal, note=payload.note,
                                  client_uuid=payload.client_uuid)

@@ -11,8 +11,18 @@ from django.utils import timezone
 from anxiao.core.demo import DemoContext
 
 from .actions import load_checklist
-from .models import Inspection, InspectionKind, InspectionStatus, PatrolCheckIn, PatrolPoint
+from .models import (
+    Inspection,
+    InspectionKind,
+    InspectionStatus,
+    ItemResult,
+    Outcome,
+    PatrolCheckIn,
+    PatrolPoint,
+)
 
+# Each demo inspection covers a few sections of the library in turn (a concentrated inspection rarely covers all 13).
+SECTIONS = [["XF", "AB"], ["XS", "SP"], ["GL", "NS"], ["SS", "JT"], ["SY", "WL"], ["ZB", "HD", "XL"]]
 POINTS = [("校门口", "南大门"), ("教学楼楼道", "一号教学楼"), ("食堂后厨", "学生食堂"), ("配电房", "后勤楼一层"),
           ("学生宿舍", "宿舍楼"), ("围墙周界", "操场东侧")]
 
@@ -38,6 +48,7 @@ def build(ctx: DemoContext) -> None:
                     done = day < today - datetime.timedelta(days=1) or ctx.rng.random() < 0.5
                     rows.append(Inspection(
                         unit=school, kind=kind, checklist=checklist, title=title, planned_on=day, leader=leader,
+                        categories=SECTIONS[(day.month * 3 + dom) % len(SECTIONS)],
                         status=InspectionStatus.DONE if done else InspectionStatus.IN_PROGRESS,
                         completed_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(16)))
                         if done else None))
@@ -48,14 +59,17 @@ def build(ctx: DemoContext) -> None:
                     today.replace(year=today.year - 1, month=month, day=15)
                 rows.append(Inspection(unit=school, inspecting_unit=bureau, kind=InspectionKind.BUREAU_SUPERVISION,
                                        checklist=checklist, title="开学安全专项督查", planned_on=day,
+                                       categories=["XF", "XS", "SP"],
                                        status=InspectionStatus.DONE,
                                        completed_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(11)))))
     if bureau is not None and schools:
         # One unannounced visit under way: the school does not see it yet.
         rows.append(Inspection(unit=schools[0]["school"], inspecting_unit=bureau, kind=InspectionKind.UNANNOUNCED,
                                checklist=checklist, title="明察暗访（食堂、校门）", planned_on=today,
+                               categories=["SP", "AB"],
                                status=InspectionStatus.IN_PROGRESS))
     Inspection.objects.bulk_create(rows, batch_size=500)
+    results = _results(ctx, rows, list(checklist.items.all()))
     points: list[PatrolPoint] = []
     for s in schools:
         school = s["school"]
@@ -78,4 +92,22 @@ def build(ctx: DemoContext) -> None:
                                               note="" if ctx.rng.random() > 0.05 else "发现杂物堆放，已清理"))
     PatrolCheckIn.objects.bulk_create(checkins, batch_size=1000)
     ctx.data["checklist"] = checklist
-    ctx.say(f"检查排查：{len(rows)} 次检查，{len(points)} 个巡查点，{len(checkins)} 次打卡。")
+    ctx.say(f"检查排查：{len(rows)} 次检查（{len(results)} 项结果），{len(points)} 个巡查点，{len(checkins)} 次打卡。")
+
+
+def _results(ctx: DemoContext, inspections: list[Inspection], items: list[Any]) -> dict[tuple[int, str], ItemResult]:
+    """Every applicable item of a completed inspection is answered (the rule for completing one); one under way
+    has about half. The hazards demo turns some of them into failures. Kept in ``ctx.data["item_results"]``."""
+    results: list[ItemResult] = []
+    for insp in inspections:
+        applicable = [i for i in items if i.category in insp.categories and i.applies_to(insp.unit)]
+        for item in applicable:
+            if insp.status != InspectionStatus.DONE and ctx.rng.random() < 0.5:
+                continue
+            na = item.allow_na and ctx.rng.random() < 0.03
+            results.append(ItemResult(inspection=insp, item=item, item_code=item.code,
+                                      outcome=Outcome.NA if na else Outcome.PASS))
+    ItemResult.objects.bulk_create(results, batch_size=2000)
+    by_key = {(r.inspection_id, r.item_code): r for r in results}
+    ctx.data["item_results"] = by_key
+    return by_key

@@ -90,6 +90,11 @@ class ChecklistItem(AnxiaoModel):
     lab_only = models.BooleanField(_("仅有实验室"), default=False)
     source = models.CharField(_("依据"), max_length=300, blank=True)
     order = models.PositiveIntegerField(_("顺序"), default=0)
+    # A required item must be answered before the inspection can be completed.
+    required = models.BooleanField(_("必查项"), default=True)
+    allow_na = models.BooleanField(_("可选“不适用”"), default=True)
+    # Points a pass earns; a checklist with points scores each section and the whole inspection.
+    points = models.PositiveSmallIntegerField(_("分值"), default=0)
 
     @classmethod
     def scope_q(cls, scope: Scope, write: bool = False) -> Q:
@@ -252,8 +257,15 @@ class ResultPhoto(StoredFileBase):
         verbose_name_plural = _("检查照片")
 
 
+def new_secret() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(12)
+
+
 class PatrolPoint(AnxiaoModel):
-    """巡查点: a key location a school patrols, with a QR code that opens its check-in."""
+    """巡查点: a key location a school patrols. Its printed QR code carries ``secret``: a check-in needs it, so
+    only somebody standing at the point (with the camera) can check in; a leaked code is replaced by rotating it."""
 
     unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="patrol_points",
                              verbose_name=_("学校"))
@@ -263,9 +275,14 @@ class PatrolPoint(AnxiaoModel):
     daily_minimum = models.PositiveSmallIntegerField(
         _("每日最少巡查次数"), default=5, help_text=_("GB/T 29315-2022：重点部位每日不少于 5 次"))
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    secret = models.CharField(max_length=32, default=new_secret, editable=False)
+    secret_rotated_at = models.DateTimeField(_("二维码更换时间"), null=True, blank=True)
+    min_interval_minutes = models.PositiveSmallIntegerField(
+        _("打卡间隔（分钟）"), default=30, help_text=_("同一巡查点两次打卡之间至少相隔的分钟数"))
     is_active = models.BooleanField(_("在用"), default=True)
 
     scope_unit_fields = ("unit",)
+    audit_exclude = (*AnxiaoModel.audit_exclude, "secret")
 
     class Meta:
         ordering = ["unit_id", "name"]

@@ -23,5 +23,7 @@ urlpatterns = [
     path("points/", views.point_list, name="point_list"),
     path("points/new/", views.point_create, name="point_create"),
     path("points/print/", views.point_print, name="point_print"),
+    path("points/scan/", views.point_scan, name="point_scan"),
+    path("points/<int:pk>/rotate/", views.point_rotate, name="point_rotate"),
     path("points/<uuid:token>/", views.point_checkin, name="point_checkin"),
 ]

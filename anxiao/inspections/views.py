@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -11,12 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from anxiao.core.access import get_visible_or_404, user_scope
+from anxiao.core.access import get_visible_or_404, resolve_visible, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.core.files import file_response
+from anxiao.core.links import absolute_url
+from anxiao.core.validation import parse_date
 from anxiao.org.models import Person, Unit
 
 from . import actions
@@ -93,9 +96,10 @@ def checklist_create(request: HttpRequest) -> HttpResponse:
 
 
 def _item_data(post: Any) -> dict[str, Any]:
-    keys = ("code", "category", "text", "grade", "major_basis", "frequency", "source")
+    keys = ("code", "category", "text", "grade", "major_basis", "frequency", "source", "points")
     data: dict[str, Any] = {k: post.get(k, "") for k in keys}
-    data.update({k: bool(post.get(k)) for k in ("boarding_only", "lab_only", "school_bus_only")})
+    data.update({k: bool(post.get(k)) for k in ("boarding_only", "lab_only", "school_bus_only", "required",
+                                                 "allow_na")})
     return data
 
 
@@ -109,7 +113,8 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int | None = None) -> Http
     errors: dict[str, list[str]] = {}
     data: Any = request.POST if request.method == "POST" else (
         {k: getattr(item, k) for k in ("code", "category", "text", "grade", "major_basis", "frequency", "source",
-                                       "boarding_only", "lab_only", "school_bus_only")} if item else {})
+                                       "boarding_only", "lab_only", "school_bus_only", "required", "allow_na",
+                                       "points")} if item else {"required": True, "allow_na": True, "points": 0})
     if request.method == "POST":
         try:
             version, _saved = actions.save_item(request.user, checklist, item, **_item_data(request.POST))
@@ -176,7 +181,7 @@ def _member_rows(post: Any, people: Any) -> list[dict[str, Any]]:
     rows = []
     for n in range(MEMBER_ROWS):
         pid, name = post.get(f"member_person_{n}", ""), post.get(f"member_name_{n}", "").strip()
-        person = people.filter(pk=pid).first() if pid.isdigit() else None
+        person = resolve_visible(people, None, pid, "members", "人员")  # people: already the visible ones
         if person is None and not name:
             continue
         rows.append({"person": person, "name": name or (person.name if person else ""),
@@ -207,7 +212,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
         try:
             if unit is None:
                 raise ValidationError({"unit": ["请选择受检单位"]})
-            planned = datetime.date.fromisoformat(p["planned_on"]) if p.get("planned_on") else None
+            planned = parse_date(p.get("planned_on"), "planned_on", "计划日期")
             inspection = actions.start_inspection(request.user, unit=unit, kind=p.get("kind", ""), planned_on=planned,
                                                   inspecting_unit=by, title=p.get("title", ""), checklist=checklist,
                                                   members=_member_rows(p, people),
@@ -232,8 +237,8 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_visible_or_404(Inspection.objects.select_related("unit", "inspecting_unit"), request.user, pk=pk)
     p = request.POST
-    person = _people(request.user).filter(pk=p["person"]).first() if p.get("person", "").isdigit() else None
     try:
+        person = resolve_visible(_people(request.user), None, p.get("person"), "members", "人员")
         member = actions.add_member(request.user, inspection, person=person, name=p.get("name", ""),
                                     role=p.get("role") or "inspector", organisation=p.get("organisation", ""))
     except ValidationError as exc:
@@ -261,10 +266,11 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_visible_or_404(Inspection.objects.select_related("unit", "checklist", "inspecting_unit"),
                                     request.user, pk=pk)
     results = {r.item_code: r for r in inspection.results.select_related("hazard").prefetch_related("photos")}
-    every: list[Any] = [*actions.applicable_items(inspection), *actions.risk_control_items(inspection)]
-    items = [(i, results.get(i.code)) for i in every]
+    progress = actions.progress(inspection, results)
+    items = [row for section in progress.sections for row in section.rows]
     return render(request, "inspections/inspection_detail.html", {
-        "inspection": inspection, "items": items, "outcomes": Outcome.choices, "uuid": actions.new_uuid(),
+        "inspection": inspection, "items": items, "progress": progress, "outcomes": Outcome.choices,
+        "uuid": actions.new_uuid(),
         "members": inspection.members.all(), "people": _people(request.user)[:500], "roles": MemberRole.choices,
         "can_edit": user_scope(request.user, write=True).covers_unit(
             inspection.inspecting_unit or inspection.unit) and inspection.status != InspectionStatus.DONE})
@@ -284,15 +290,23 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
             files = request.FILES.getlist(f"photo_{code}")
             if files:
                 photos[code] = files
+    back = reverse("inspections:inspection_detail", args=[inspection.pk])
     try:
         actions.record_results(request.user, inspection, results, photos=photos)
-        if request.POST.get("complete"):
-            actions.complete_inspection(request.user, inspection, request.POST.get("summary", ""))
     except ValidationError as exc:
         _messages(request, exc)
-    else:
-        messages.success(request, f"已保存 {len(results)} 项检查结果")
-    return redirect("inspections:inspection_detail", inspection.pk)
+        return redirect(back)
+    messages.success(request, f"已保存 {len(results)} 项检查结果")
+    # The phone drops what it kept offline once the server has it.
+    back += "?" + urlencode({"saved": request.POST.get("submission", "")})
+    if request.POST.get("complete"):
+        try:
+            actions.complete_inspection(request.user, inspection, request.POST.get("summary", ""))
+        except ValidationError as exc:
+            _messages(request, exc)
+        else:
+            messages.success(request, "检查已完成")
+    return redirect(back)
 
 
 @login_required
@@ -320,12 +334,30 @@ def _points(request: HttpRequest) -> Any:
 
 @login_required
 def point_list(request: HttpRequest) -> HttpResponse:
+    """Points with today's counts, and today's round as a timeline. No link here checks in: that takes a scan."""
     points = list(_points(request)[:500])
     today = timezone.localdate()
     counts = actions.daily_counts(points, today)
-    rows = [(p, counts.get(p.pk, 0)) for p in points]
-    return render(request, "inspections/point_list.html", {"rows": rows, "today": today,
-                                                           "can_create": not user_scope(request.user, write=True).empty})
+    writable = {p.pk for p in PatrolPoint.objects.writable_by(request.user).filter(pk__in=[p.pk for p in points])}
+    rows = [(p, counts.get(p.pk, 0), p.pk in writable) for p in points]
+    return render(request, "inspections/point_list.html", {
+        "rows": rows, "today": today, "round": actions.round_of(points, today),
+        "can_create": not user_scope(request.user, write=True).empty})
+
+
+@login_required
+def point_scan(request: HttpRequest) -> HttpResponse:
+    """巡查打卡: the phone's camera reads a point's QR code in the browser and opens its check-in."""
+    return render(request, "inspections/point_scan.html")
+
+
+@login_required
+@require_POST
+def point_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+    point = get_visible_or_404(PatrolPoint.objects.select_related("unit"), request.user, pk=pk)
+    actions.rotate_secret(request.user, point)
+    messages.success(request, f"{point.name} 的二维码已更换：请打印新二维码替换现场张贴的旧码，旧码不能再打卡")
+    return redirect(f"{reverse('inspections:point_print')}?point={point.pk}")
 
 
 @login_required
@@ -333,39 +365,43 @@ def point_create(request: HttpRequest) -> HttpResponse:
     if user_scope(request.user, write=True).empty:
         raise PermissionDenied("您没有新建巡查点的权限")
     units = Unit.objects.writable_by(request.user).filter(kind=UnitKind.SCHOOL).order_by("name")
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
         p = request.POST
         unit = units.filter(pk=p["unit"]).first() if p.get("unit", "").isdigit() else None
+        interval = p.get("min_interval_minutes", "30").strip() or "30"
         try:
             if unit is None:
                 raise ValidationError({"unit": ["请选择学校"]})
+            if not interval.isdigit() or not 0 < int(interval) <= 720:
+                raise ValidationError({"min_interval_minutes": ["打卡间隔应为 1–720 分钟"]})
             actions.save_point(request.user, None, unit=unit, name=p.get("name", ""), location=p.get("location", ""),
-                               key_area=bool(p.get("key_area")))
+                               key_area=bool(p.get("key_area")), min_interval_minutes=int(interval))
         except ValidationError as exc:
-            _messages(request, exc)
+            errors = exc.message_dict
         else:
             return redirect("inspections:point_list")
-    return render(request, "inspections/point_create.html", {"units": units})
+    return render(request, "inspections/point_create.html", {"units": units, "errors": errors,
+                                                             "data": request.POST})
 
 
 @login_required
 def point_print(request: HttpRequest) -> HttpResponse:
-    """A printable sheet: one card per point with the check-in address (printed as a QR code by the browser)."""
-    points = _points(request)
+    """A printable sheet: one card per point with its QR code (the check-in address with the point's secret).
+    Only who manages the points prints them: the code is the proof of presence."""
+    points = PatrolPoint.objects.writable_by(request.user).select_related("unit").filter(is_active=True)
     if request.GET.get("unit", "").isdigit():
         points = points.filter(unit_id=request.GET["unit"])
-    from django.urls import reverse
-
+    if request.GET.get("point", "").isdigit():
+        points = points.filter(pk=request.GET["point"])
     from . import qr
 
     def url_for(point: PatrolPoint) -> str:
-        return request.build_absolute_uri(reverse("inspections:point_checkin", args=[point.token]))
+        return absolute_url(actions.checkin_path(point), request)
 
     if request.GET.get("format") == "pdf":
-        from django.http import HttpResponse as Response
-
         pdf = qr.sheet_pdf(list(points[:300]), url_for)
-        response = Response(pdf, content_type="application/pdf")
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = 'attachment; filename="patrol-points.pdf"'
         return response
     cards = [(p, url_for(p), qr.svg(url_for(p))) for p in points[:200]]
@@ -374,16 +410,20 @@ def point_print(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def point_checkin(request: HttpRequest, token: str) -> HttpResponse:
+    """Opened by scanning the point's QR code (which carries ``k``, the point's secret); without it, no check-in."""
     point = get_visible_or_404(PatrolPoint.objects.select_related("unit"), request.user, token=token)
+    code = request.POST.get("code", "") if request.method == "POST" else request.GET.get("k", "")
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
         try:
-            actions.check_in(request.user, point, normal=request.POST.get("normal", "1") == "1",
+            actions.check_in(request.user, point, code=code, normal=request.POST.get("normal", "1") == "1",
                              note=request.POST.get("note", ""), client_uuid=request.POST.get("client_uuid") or None)
         except ValidationError as exc:
-            _messages(request, exc)
+            errors = exc.message_dict
         else:
             messages.success(request, f"{point.name} 已打卡")
-            return redirect("inspections:point_checkin", point.token)
+            return redirect("inspections:point_list")
     today = timezone.localdate()
     return render(request, "inspections/point_checkin.html", {
-        "point": point, "count": actions.daily_counts([point], today).get(point.pk, 0), "uuid": actions.new_uuid()})
+        "point": point, "count": actions.daily_counts([point], today).get(point.pk, 0), "uuid": actions.new_uuid(),
+        "code": code, "errors": errors, "data": request.POST})

@@ -17,14 +17,22 @@ import urllib.request
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from .models import Channel, Notification, Outbox, OutboxStatus, WebhookEndpoint, WebhookKind
+from .models import (
+    Channel,
+    DailyRun,
+    Notification,
+    Outbox,
+    OutboxStatus,
+    WebhookEndpoint,
+    WebhookKind,
+    WorkerHeartbeat,
+)
 
 log = logging.getLogger(__name__)
 LEASE = datetime.timedelta(minutes=5)
@@ -41,9 +49,76 @@ def register_job(job: Callable[[], Any]) -> None:
         _JOBS.append(job)
 
 
-def run_jobs() -> None:
+STARTED_AT = timezone.now()
+DAILY_LEASE = datetime.timedelta(hours=2)
+
+
+def job_name(job: Callable[[], Any]) -> str:
+    return f"{job.__module__}.{job.__qualname__}"
+
+
+def beat(worker: str = WORKER_ID, job: str = "") -> None:
+    """The worker's heartbeat row (/readyz reads the newest)."""
+    WorkerHeartbeat.objects.update_or_create(worker=worker, defaults={"beat_at": timezone.now(), "job": job[:100]},
+                                             create_defaults={"beat_at": timezone.now(), "job": job[:100],
+                                                              "started_at": STARTED_AT})
+
+
+def between_jobs() -> None:
+    """Drop connections a job broke or left too long (the worker is a long-lived process, not a request)."""
+    from django.db import close_old_connections, connections
+
+    if not any(c.in_atomic_block for c in connections.all()):
+        close_old_connections()
+
+
+def run_jobs(worker: str = WORKER_ID, should_stop: Callable[[], bool] = lambda: False) -> int:
+    """Run every registered job. One that raises is logged with its traceback and the others still run.
+    Returns how many failed."""
+    from anxiao.core.logs import request_id
+
+    failures = 0
     for job in list(_JOBS):
-        job()
+        if should_stop():
+            break
+        name = job_name(job)
+        token = request_id.set(f"job:{name.rsplit('.', 2)[-2] if '.' in name else name}")
+        try:
+            beat(worker, name)
+            job()
+        except Exception:
+            failures += 1
+            log.exception("job %s failed", name)
+            try:
+                WorkerHeartbeat.objects.filter(worker=worker).update(failures=F("failures") + 1)
+            except Exception:
+                log.warning("could not count the failure of %s", name)
+        finally:
+            request_id.reset(token)
+            between_jobs()
+    return failures
+
+
+def once_a_day(name: str, day: datetime.date, work: Callable[[], Any], worker: str = WORKER_ID) -> bool:
+    """Run ``work`` once for (name, day) whatever the number of workers; True when this worker ran it.
+    A claim whose worker died (unfinished after DAILY_LEASE) is taken over; a run that raises gives its claim
+    back, so the next round tries again."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            DailyRun.objects.create(name=name, day=day, worker=worker, started_at=now)
+    except IntegrityError:
+        taken = DailyRun.objects.filter(name=name, day=day, finished_at__isnull=True,
+                                        started_at__lt=now - DAILY_LEASE).update(worker=worker, started_at=now)
+        if not taken:
+            return False
+    try:
+        work()
+    except Exception:
+        DailyRun.objects.filter(name=name, day=day, worker=worker, finished_at__isnull=True).delete()
+        raise
+    DailyRun.objects.filter(name=name, day=day, worker=worker).update(finished_at=timezone.now())
+    return True
 
 
 def enqueue(channel: str, title: str, body: str = "", url: str = "", *, user: Any = None, email: str = "",
@@ -127,8 +202,9 @@ def webhook_payload(kind: str, title: str, body: str, url: str = "") -> dict[str
 
 
 def _absolute(url: str) -> str:
-    base = getattr(settings, "ANXIAO_BASE_URL", "") or os.environ.get("ANXIAO_BASE_URL", "")
-    return f"{base.rstrip('/')}{url}" if url.startswith("/") and base else url
+    from anxiao.core.links import absolute_url
+
+    return absolute_url(url)
 
 
 def _send(row: Outbox) -> None:
@@ -233,7 +309,9 @@ def deliver(pk: int, worker: str = WORKER_ID) -> bool:
         return False
     try:
         _send(row)
-    except (OSError, ValueError, urllib.error.URLError) as exc:
+    except Exception as exc:  # one bad message never stops the others: it is retried, then marked failed
+        if not isinstance(exc, OSError | ValueError | urllib.error.URLError):
+            log.exception("outbox %s: unexpected error", pk)
         failed = row.attempts >= MAX_ATTEMPTS
         backoff = datetime.timedelta(minutes=2 ** row.attempts)
         Outbox.objects.filter(pk=pk, claimed_by=worker).update(
@@ -246,14 +324,20 @@ def deliver(pk: int, worker: str = WORKER_ID) -> bool:
     return True
 
 
-def deliver_due(limit: int = 200, worker: str = WORKER_ID) -> tuple[int, int]:
-    """Claim and send what is due. Returns (sent, failed)."""
+def deliver_due(limit: int = 200, worker: str = WORKER_ID,
+                should_stop: Callable[[], bool] = lambda: False) -> tuple[int, int]:
+    """Claim and send what is due. Returns (sent, failed). Rows claimed but not sent when asked to stop are
+    handed back at once."""
     sent = failed = 0
-    while True:
+    while not should_stop():
         ids = claim(min(50, limit - sent - failed), worker)
         if not ids:
             break
-        for pk in ids:
+        for n, pk in enumerate(ids):
+            if should_stop():
+                Outbox.objects.filter(pk__in=ids[n:], claimed_by=worker, status=OutboxStatus.SENDING).update(
+                    status=OutboxStatus.PENDING, claimed_until=None, attempts=F("attempts") - 1)
+                break
             if deliver(pk, worker):
                 sent += 1
             else:
@@ -261,6 +345,55 @@ def deliver_due(limit: int = 200, worker: str = WORKER_ID) -> tuple[int, int]:
         if sent + failed >= limit:
             break
     return sent, failed
+
+
+STUCK_AFTER = datetime.timedelta(hours=1)
+
+
+def problem_messages() -> Any:
+    """Failed messages, and stuck ones: claimed by a worker past its lease, or due for over an hour."""
+    now = timezone.now()
+    return Outbox.objects.filter(
+        Q(status=OutboxStatus.FAILED)
+        | Q(status=OutboxStatus.SENDING, claimed_until__lt=now)
+        | Q(status=OutboxStatus.PENDING, next_attempt_at__lt=now - STUCK_AFTER)
+    ).select_related("webhook", "user")
+
+
+def retry_messages(actor: Any, ids: Iterable[int]) -> int:
+    """A system admin sends failed or stuck messages again (attempts start over). Audited."""
+    from django.core.exceptions import PermissionDenied
+
+    from anxiao.core.access import is_system_admin
+
+    if not is_system_admin(actor):
+        raise PermissionDenied("只有系统管理员可以重发消息")
+    before = {pk: (status, attempts) for pk, status, attempts in
+              problem_messages().filter(pk__in=list(ids)).values_list("pk", "status", "attempts")}
+    if not before:
+        raise DjangoValidationError({"ids": ["请选择要重发的失败或滞留消息"]})
+    with transaction.atomic():
+        changed = Outbox.objects.filter(pk__in=list(before)).update(
+            status=OutboxStatus.PENDING, attempts=0, claimed_until=None, claimed_by="", next_attempt_at=timezone.now())
+        _audit_retry(actor, before)
+    log.info("outbox retry of %s messages by user %s", changed, actor.pk)
+    return changed
+
+
+def _audit_retry(actor: Any, before: dict[int, tuple[str, int]]) -> None:
+    """One audit entry per message sent again (status and attempts before → after)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from anxiao.core.context import current_actor
+    from anxiao.core.models import AuditAction, AuditLog
+
+    ct = ContentType.objects.get_for_model(Outbox)
+    ip, via = current_actor().ip, current_actor().via
+    AuditLog.objects.bulk_create([
+        AuditLog(actor=actor, actor_repr=actor.get_full_name() or actor.get_username(), ip=ip, via=via,
+                 action=AuditAction.UPDATE, content_type=ct, object_id=str(pk), object_repr=f"重发消息 {pk}",
+                 changes={"status": [status, OutboxStatus.PENDING], "attempts": [attempts, 0]})
+        for pk, (status, attempts) in before.items()])
 
 
 def mark_read(user: Any, ids: Iterable[int] | None = None) -> int:

@@ -4,9 +4,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from anxiao.core.api import AUTH, crud_routes
+from anxiao.core.api import AUTH, LimitOffsetPagination, crud_routes
 
 from . import actions, filters
 from .models import Notification, WebhookEndpoint

@@ -10,3 +10,4 @@ class NotificationsConfig(AppConfig):
         from anxiao.core.navigation import MenuEntry, register
 
         register(MenuEntry("通知", "notifications:inbox", 90))
+        register(MenuEntry("消息故障", "notifications:outbox", 95, needs="system"))

@@ -102,3 +102,39 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per worker process, updated before each job and each delivery round (/readyz reads it)."""
+
+    worker = models.CharField(_("进程"), max_length=100, unique=True)
+    started_at = models.DateTimeField(_("启动时间"))
+    beat_at = models.DateTimeField(_("最近心跳"), db_index=True)
+    job = models.CharField(_("当前任务"), max_length=100, blank=True)
+    failures = models.PositiveIntegerField(_("失败任务数"), default=0)
+
+    class Meta:
+        ordering = ["-beat_at"]
+        verbose_name = _("后台进程心跳")
+        verbose_name_plural = _("后台进程心跳")
+
+    def __str__(self) -> str:
+        return self.worker
+
+
+class DailyRun(models.Model):
+    """A job that runs once a day whatever the number of workers: the first to claim (name, day) runs it."""
+
+    name = models.CharField(max_length=100)
+    day = models.DateField()
+    worker = models.CharField(max_length=100)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "day"], name="daily_run_once")]
+        verbose_name = _("每日任务")
+        verbose_name_plural = _("每日任务")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.day}"

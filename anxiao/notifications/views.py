@@ -69,3 +69,38 @@ def webhook_test(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "测试消息已发送，请在群里查看")
     return redirect(WEBHOOKS.url("detail", hook.pk))
+
+
+def _system_admin(request: HttpRequest) -> None:
+    from anxiao.core.access import is_system_admin
+
+    if not is_system_admin(request.user):
+        raise PermissionDenied("只有系统管理员可以查看待发消息的故障")
+
+
+@login_required
+def outbox(request: HttpRequest) -> HttpResponse:
+    """Failed and stuck messages of every channel, newest first, with retry (system admins only)."""
+    _system_admin(request)
+    from .models import WorkerHeartbeat
+
+    qs = actions.problem_messages().order_by("-pk")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "notifications/outbox.html", {
+        "page": page, "total": qs.count(), "workers": WorkerHeartbeat.objects.all()[:20]})
+
+
+@login_required
+@require_POST
+def outbox_retry(request: HttpRequest) -> HttpResponse:
+    _system_admin(request)
+    ids: Any = request.POST.getlist("ids")
+    if request.POST.get("all") == "1":
+        ids = actions.problem_messages().values_list("pk", flat=True)
+    try:
+        n = actions.retry_messages(request.user, [int(i) for i in ids if str(i).isdigit()])
+    except ValidationError as exc:
+        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+    else:
+        messages.success(request, f"已重新排队 {n} 条消息，后台进程将在下一轮发送")
+    return redirect("notifications:outbox")

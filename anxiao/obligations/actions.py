@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from anxiao.core.access import Scope, user_scope
 from anxiao.core.choices import POST_KIND_UNIT_KINDS, PostKind, UnitFunction, UnitKind
+from anxiao.core.files import checked_content
 from anxiao.core.periods import DEFAULT_TERMS, Period, TermCalendar, due_date, next_period, period_containing
 from anxiao.org.models import Assignment, AssignmentKind, Post, Unit
 from anxiao.policies.loader import CONDITIONS
@@ -770,9 +771,11 @@ def record_activity(actor: Any, activity: Activity | None = None, *, files: Iter
     if (activity.responsible_post_id and activity.unit_id and activity.responsible_post is not None
             and not _check_post_for_unit(activity.responsible_post, activity.unit)):
         errors["responsible_post"] = ["负责岗位不属于该单位，也不负责联系该单位"]
+    checked = []
     for f in files:
         try:
             check_attachment_name(getattr(f, "name", ""))
+            checked.append(checked_content(f))
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if errors:
@@ -785,8 +788,9 @@ def record_activity(actor: Any, activity: Activity | None = None, *, files: Iter
     with transaction.atomic():
         activity.full_clean(exclude=["recorded_by", "voided_by"])
         activity.save()
-        for f in files:
-            ActivityAttachment.objects.create(activity=activity, file=f, name=f.name[:200], size=f.size or 0)
+        for content in checked:
+            ActivityAttachment.objects.create(activity=activity, file=content, name=content.name[:200],
+                                              size=content.size)
         match_activity(activity)
     return activity
 
@@ -795,8 +799,9 @@ def add_attachment(actor: Any, activity: Activity, upload: Any) -> ActivityAttac
     if not _may_record(actor, activity.unit, activity.responsible_post):
         raise PermissionDenied(NO_RIGHT)
     check_attachment_name(getattr(upload, "name", ""))
-    return ActivityAttachment.objects.create(activity=activity, file=upload, name=upload.name[:200],
-                                             size=upload.size or 0)
+    content = checked_content(upload)
+    return ActivityAttachment.objects.create(activity=activity, file=content, name=content.name[:200],
+                                             size=content.size)
 
 
 def matching_occurrences(activity: Activity) -> Any:

@@ -134,13 +134,11 @@ def daily_job() -> Any:
     """The worker's job: keep this period's and the next period's slots, then remind and escalate."""
     from django.conf import settings
 
+    from anxiao.notifications.actions import once_a_day
+
     from .actions import expand_all
 
     today = timezone.localdate()
-    if _last_expansion.get("day") != today:
-        expand_all(today, jobs=max(1, settings.EXPAND_JOBS))
-        _last_expansion["day"] = today
+    # "Expanded today" lives in the database (notifications.DailyRun), so several workers expand once.
+    once_a_day("obligations.expand", today, lambda: expand_all(today, jobs=max(1, settings.EXPAND_JOBS)))
     return run(today)
-
-
-_last_expansion: dict[str, datetime.date] = {}

@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Field, File, Query, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from anxiao.core.access import get_visible_or_404
-from anxiao.core.api import AUTH, ErrorOut, _resolve_fks, crud_routes
+from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination, _resolve_fks, crud_routes
 
 from . import actions, filters
 from .models import Activity, ObligationRule, Occurrence

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from anxiao.core.access import can_write, get_visible_or_404, user_scope
 from anxiao.core.choices import PostKind, UnitKind
 from anxiao.core.crud import Crud, detail_view, list_view
+from anxiao.core.files import field_file_response
 from anxiao.core.periods import period_containing
 from anxiao.org.models import Post, Region, Unit
 
@@ -249,11 +250,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """Uploaded files are never served directly: only through the record's access check."""
     attachment = get_visible_or_404(ActivityAttachment, request.user, pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("附件文件不存在")
-    return FileResponse(handle, as_attachment=True, filename=attachment.name)
+    return field_file_response(attachment.file, attachment.name)
 
 
 @login_required

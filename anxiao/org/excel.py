@@ -20,6 +20,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from anxiao.core.choices import PostKind, Stage, UnitKind
+from anxiao.core.files import check_upload
+from anxiao.documents.tables import cell as xlsx_cell
+from anxiao.documents.tables import to_bytes
 
 from . import actions
 from .models import Person, Post, Region, Unit
@@ -154,7 +157,9 @@ def _apply_person(actor: Any, row: dict[str, Any], result: ImportResult) -> None
     gender = ""
     if row.get("gender"):
         gender = _choice(row["gender"], Person.Gender.choices, "gender")
-    existing = Person.objects.filter(mobile=mobile).first() if mobile else None
+    # Looked up within the importer's scope only: a number held outside it is answered like any number in use.
+    people = Person.objects.visible_to(actor) if actor is not None else Person.objects.all()
+    existing = people.filter(mobile=mobile).first() if mobile else None
     if existing is None:
         existing = Person.objects.filter(name=str(row["name"]).strip(), unit=unit).first()
     person = actions.save_person(actor, existing, name=str(row["name"]).strip(), gender=gender, mobile=mobile,
@@ -199,7 +204,16 @@ def import_file(actor: Any, kind: str, uploaded: Any) -> ImportResult:
     result = ImportResult()
     columns = COLUMNS[kind]
     try:
-        wb = load_workbook(uploaded, read_only=True, data_only=True)
+        checked = check_upload(uploaded, images_only=False, field="file")  # size limit, checked by content
+    except ValidationError as exc:
+        too_big = [m for m in exc.messages if "MB" in m]
+        result.errors.append(RowError(None, None, too_big[0] if too_big else "无法读取文件：请上传 Excel（.xlsx）文件"))
+        return result
+    if checked.ext != "xlsx":
+        result.errors.append(RowError(None, None, "无法读取文件：请上传 Excel（.xlsx）文件"))
+        return result
+    try:
+        wb = load_workbook(io.BytesIO(checked.content), read_only=True, data_only=True)
     except Exception:
         result.errors.append(RowError(None, None, "无法读取文件：请上传 Excel（.xlsx）文件"))
         return result
@@ -299,15 +313,13 @@ def build_export(kind: str, queryset: Any) -> bytes:
     ws.append(_header_cells(ws, kind))
     if kind == "units":
         for u in queryset.select_related("region__parent", "parent").iterator(chunk_size=2000):
-            ws.append(_unit_row(u))
+            ws.append([xlsx_cell(ws, v) for v in _unit_row(u)])
     else:
         qs = queryset.select_related("unit").prefetch_related("posts__unit")
         for p in qs.iterator(chunk_size=2000):
             for r in _people_rows(p):
-                ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+                ws.append([xlsx_cell(ws, v) for v in r])
+    return to_bytes(wb)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -348,9 +360,7 @@ def build_template(kind: str) -> bytes:
     notes.append(["带 * 的列必填。删除示例行后再导入。"])
     notes.append(["所在区划可写区划代码，或“县/镇”形式的路径；单位可写全称或单位代码。"])
     notes.append(["整个文件全部导入或全部不导入：有任一错误时会列出每行每列的错误，不写入任何数据。"])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return to_bytes(wb)
 
 
 def template_response(kind: str) -> HttpResponse:

@@ -5,10 +5,10 @@ from typing import Any, Optional
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from anxiao.core.access import get_visible_or_404
-from anxiao.core.api import AUTH, ErrorOut
+from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination
 from anxiao.core.choices import UnitKind
 from anxiao.org.models import Unit
 

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-
 from .ledger import ACTIVITY_KINDS, COLUMNS
-
-THIN = Side(style="thin", color="808080")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEAD = PatternFill("solid", fgColor="DDE7F3")
-WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def summary_lines(s: dict[str, Any]) -> list[str]:
@@ -46,67 +35,30 @@ def _height(values: list[Any]) -> float:
     return 15.0 * min(lines, 12)
 
 
-def _print_a4_landscape(ws: Any) -> None:
-    """A4 landscape, all columns on the page width (as many pages down as needed), narrow margins."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins.left = ws.page_margins.right = 0.3
-    ws.page_margins.top = ws.page_margins.bottom = 0.5
-    ws.print_options.horizontalCentered = True
+DATE_KEYS = {"found_on", "deadline", "rectified_on", "closed_on"}
+
+
+def _preparer(user: Any) -> str:
+    return user.get_full_name() if user is not None else ""
 
 
 def ledger_xlsx(report: Any) -> bytes:
+    from anxiao.documents.tables import Column, Signoff, table_xlsx
+
     snap = report.snapshot
     h = snap["header"]
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"{report.month:%Y年%m月}"
-    width = len(COLUMNS)
-    ws.append([f"{h['school']} · 学校安全隐患排查整治台账（{h['month']}）"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws["A1"].font = Font(size=16, bold=True)
-    ws["A1"].alignment = Alignment(horizontal="center")
     info = (f"填报单位：{h['school']}（代码 {h['code'] or '—'}）  所属镇街：{h['town']}  学段：{h['stage']}  寄宿制：{h['boarding']}  "
             f"统计周期：{h['period_start']} 至 {h['period_end']}  第一责任人：{h['principal']}  分管负责人：{h['safety_deputy']}  "
             f"联系电话：{h['phone']}  版本：第 {report.version} 版  状态：{report.get_status_display()}")
-    ws.append([info])
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-    ws["A2"].alignment = WRAP
-    ws.row_dimensions[2].height = 32
-    ws.append([label for _k, label, _w in COLUMNS])
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
-        cell.fill = HEAD
-        cell.border = BOX
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.row_dimensions[3].height = _height([label for _k, label, _w in COLUMNS])
-    for row in snap["rows"]:
-        values = [row.get(key, "") for key, _l, _w in COLUMNS]
-        ws.append(values)
-        for cell in ws[ws.max_row]:
-            cell.border = BOX
-            cell.alignment = WRAP
-        # LibreOffice and Excel do not grow a row for wrapped text written by a program: set the height.
-        ws.row_dimensions[ws.max_row].height = _height(values)
-    ws.append([])
-    for line in ["月度汇总：", *summary_lines(snap["summary"]),
-                 f"学校说明：{report.remarks or '无'}",
-                 f"填报人：{report.prepared_by.get_full_name()}  审核（校长）：{report.approved_by.get_full_name() if report.approved_by else ''}"
-                 f"  报送时间：{report.submitted_at:%Y-%m-%d %H:%M}" if report.submitted_at else "未报送"]:
-        ws.append([line])
-        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=width)
-        ws.cell(row=ws.max_row, column=1).alignment = WRAP
-    for idx, (_k, _l, w) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(idx)].width = w
-    ws.freeze_panes = "A4"
-    ws.print_title_rows = "3:3"
-    _print_a4_landscape(ws)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    columns = [Column(label, w, "int" if key == "no" else "date" if key in DATE_KEYS else "text") for key, label, w in COLUMNS]
+    rows = [[row.get(key, "") for key, _l, _w in COLUMNS] for row in snap["rows"]]
+    submitted = f"报送时间：{report.submitted_at:%Y-%m-%d %H:%M}" if report.submitted_at else "未报送"
+    notes = ["月度汇总：", *summary_lines(snap["summary"]), f"学校说明：{report.remarks or '无'}", submitted]
+    return table_xlsx(title=f"{h['school']} · 学校安全隐患排查整治台账（{h['month']}）", sheet=f"{report.month:%Y年%m月}",
+                      subtitle=info, columns=columns, rows=rows, notes=notes, row_height=_height,
+                      signoff=Signoff(unit=h["school"], preparer=_preparer(report.prepared_by),
+                                      reviewer=_preparer(report.approved_by),
+                                      date=report.submitted_at.date() if report.submitted_at else None))
 
 
 def ledger_pdf(report: Any) -> bytes:
@@ -130,8 +82,6 @@ def ledger_pdf(report: Any) -> bytes:
     return docs.output(doc)
 
 
-ROLLUP_HEADERS = ["学校", "镇街", "学段", "报送状态", "报送时间", "上月结转", "本月新发现", "其中重大", "本月销号", "期末未销号",
-                  "逾期", "重大未销号", "整改率", "整改资金（万元）"]
 STATE_LABELS = {"submitted": "已报", "late": "迟报", "missing": "未报", "pending": "未到期", "returned": "已退回"}
 
 
@@ -156,38 +106,21 @@ def rollup_rows(rows: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
             yield base + [""] * 9
 
 
-def rollup_xlsx(title: str, rows: Iterable[dict[str, Any]]) -> bytes:
+ROLLUP_COLUMNS = [("学校", 26, "text"), ("镇街", 10, "text"), ("学段", 10, "text"), ("报送状态", 8, "text"),
+                  ("报送时间", 11, "date"), *[(label, w, "int") for label, w in (
+                      ("上月结转", 8), ("本月新发现", 10), ("其中重大", 8), ("本月销号", 8), ("期末未销号", 10), ("逾期", 6),
+                      ("重大未销号", 10))], ("整改率", 8, "percent"), ("整改资金（万元）", 12, "decimal")]
+
+
+ROLLUP_HEADERS = [label for label, _w, _k in ROLLUP_COLUMNS]
+
+
+def rollup_xlsx(title: str, rows: Iterable[dict[str, Any]], signoff: Any = None) -> bytes:
     """Written row by row (openpyxl write-only mode), so a large county keeps memory bounded."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("汇总")
-    for idx, w in enumerate([26, 10, 10, 8, 11, 8, 10, 8, 8, 10, 6, 10, 8, 12], start=1):
-        ws.column_dimensions[get_column_letter(idx)].width = w
-    ws.freeze_panes = "A3"
-    _print_a4_landscape(ws)
-    ws.print_title_rows = "2:2"  # the column headers repeat on every printed page
-    ws.merged_cells.add(f"A1:{get_column_letter(len(ROLLUP_HEADERS))}1")
-    title_cell = WriteOnlyCell(ws, value=title)
-    title_cell.font = Font(size=14, bold=True)
-    title_cell.alignment = Alignment(horizontal="center")
-    ws.append([title_cell])
-    header = []
-    for text in ROLLUP_HEADERS:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = Font(bold=True)
-        cell.fill = HEAD
-        cell.border = BOX
-        header.append(cell)
-    ws.append(header)
-    for values in rollup_rows(rows):
-        if values[12]:
-            rate = WriteOnlyCell(ws, value=float(values[12].rstrip("%")) / 100)
-            rate.number_format = "0.0%"
-            values[12] = rate
-            values[13] = float(values[13])
-        ws.append(values)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    from anxiao.documents.tables import Column, Signoff, table_xlsx
+
+    columns = [Column(label, w, kind, total=kind in ("int", "decimal")) for label, w, kind in ROLLUP_COLUMNS]
+    return table_xlsx(title=title, sheet="汇总", columns=columns, rows=rollup_rows(rows), signoff=signoff or Signoff())
 
 
 def rollup_pdf(title: str, rows: Iterable[dict[str, Any]]) -> bytes:

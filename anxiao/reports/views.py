@@ -152,7 +152,9 @@ def rollup_export(request: HttpRequest, fmt: str) -> HttpResponse | FileResponse
                    .order_by("unit__name").iterator(chunk_size=50))
         return FileResponse(exports.zip_file(reports), as_attachment=True, filename=f"{title}.zip",
                             content_type="application/zip")
-    return _download(exports.rollup_xlsx(title, rows), f"{title}.xlsx", XLSX)
+    from anxiao.documents.tables import Signoff
+
+    return _download(exports.rollup_xlsx(title, rows, Signoff.by(request.user)), f"{title}.xlsx", XLSX)
 
 
 @login_required

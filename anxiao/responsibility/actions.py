@@ -284,10 +284,18 @@ def _new_letter(actor: Any, issuer: Unit, kind: str, year: int, template: dict[s
     letter.clauses = _clauses_for(post, template)
     if not draft:
         letter.issued_at, letter.issued_by = timezone.now(), _user(actor)
+        letter.template = _current_template(letter)
     letter.save()
     if not draft:
         _notify_signatory(letter)
     return letter
+
+
+def _current_template(letter: Letter) -> Any:
+    """The Word template a letter is printed from, fixed when it is issued (see anxiao.documents)."""
+    from anxiao.documents.render import current_template
+
+    return current_template(letter.issuer_unit, letter.kind)
 
 
 def _notify_signatory(letter: Letter, reminder: str = "") -> None:
@@ -358,6 +366,7 @@ def issue_letter(actor: Any, letter: Letter) -> Letter:
     if letter.status != LetterStatus.DRAFT:
         raise ValidationError({"status": [f"只有草稿可以下发（当前：{letter.get_status_display()}）"]})
     letter.status, letter.issued_at, letter.issued_by = LetterStatus.ISSUED, timezone.now(), _user(actor)
+    letter.template = _current_template(letter)
     letter.save()
     _notify_signatory(letter)
     return letter
@@ -410,6 +419,7 @@ def revise_letter(actor: Any, letter: Letter, **data: Any) -> Letter:
         new.previous = letter
         new.status = LetterStatus.ISSUED
         new.issued_at, new.issued_by = timezone.now(), _user(actor)
+        new.template = _current_template(new)
         if new.signatory_post_id and new.signatory_post is not None and new.signatory_post.holder_id:
             new.signatory_person = new.signatory_post.holder
         new.save()

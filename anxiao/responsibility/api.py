@@ -7,8 +7,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
-from anxiao.core.access import can_write, get_visible_or_404, user_scope
-from anxiao.core.api import AUTH, ErrorOut
+from anxiao.core.access import can_write, get_visible_or_404, resolve_visible, user_scope
+from anxiao.core.api import AUTH, ErrorOut, Year
 from anxiao.org.models import Person, Unit
 
 from . import actions
@@ -73,7 +73,7 @@ class ClauseItem(Schema):
 class LetterOut(Schema):
     id: int
     kind: str
-    year: int
+    year: Year
     version: int
     status: str
     issuer_unit_id: int
@@ -94,7 +94,7 @@ class LetterOut(Schema):
 class IssueIn(Schema):
     issuer_id: int
     kind: str
-    year: int
+    year: Year
     signatory_name: str = ""
     draft: bool = False
 
@@ -142,7 +142,7 @@ class AssignIn(Schema):
 
 class CoverageOut(Schema):
     unit_id: int
-    year: int
+    year: Year
     posts: int
     schools: int
     counts: dict[str, int]
@@ -172,10 +172,7 @@ def _require_write_scope(request: HttpRequest) -> None:
 
 
 def _visible_unit(request: HttpRequest, pk: int, field: str) -> Unit:
-    unit = Unit.objects.visible_to(request.user).filter(pk=pk).first()
-    if unit is None:
-        raise ValidationError({field: [f"编号为 {pk} 的单位不存在或不可见"]})
-    return unit
+    return resolve_visible(Unit, request.user, pk, field, "单位")
 
 
 @router.get("/responsibility-lists", response=list[ListOut], auth=AUTH, operation_id="responsibility_lists_list")
@@ -228,7 +225,7 @@ def my_duties(request: HttpRequest):
 
 
 @router.get("/letters", response=list[LetterOut], auth=AUTH, operation_id="letters_list")
-def letters_list(request: HttpRequest, year: int | None = None, status: str | None = None, unit: int | None = None):
+def letters_list(request: HttpRequest, year: Year | None = None, status: str | None = None, unit: int | None = None):
     qs = Letter.objects.visible_to(request.user).select_related("issuer_unit", "signatory_unit", "signatory_person")
     if year:
         qs = qs.filter(year=year)
@@ -302,7 +299,7 @@ def matters_assign(request: HttpRequest, pk: int, payload: AssignIn):
 
 @router.get("/coverage/{int:unit_id}", response={200: CoverageOut, 404: ErrorOut}, auth=AUTH,
             operation_id="coverage_get")
-def coverage_get(request: HttpRequest, unit_id: int, year: int | None = None):
+def coverage_get(request: HttpRequest, unit_id: int, year: Year | None = None):
     unit = get_visible_or_404(Unit, request.user, pk=unit_id)
     data = coverage(unit, year or timezone.localdate().year)
     return {"unit_id": unit.pk, "year": data["year"], "posts": data["posts"], "schools": data["schools"],

@@ -181,6 +181,9 @@ class Letter(AnxiaoModel):
     issued_at = models.DateTimeField(_("下发时间"), null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+", verbose_name=_("下发人"))
+    # The Word template (version) current when the letter was issued; empty = the built-in template.
+    template = models.ForeignKey("documents.DocumentTemplate", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("公文模板"))
 
     scope_unit_fields = ("issuer_unit", "signatory_unit")
 

@@ -1,18 +1,16 @@
-"""XLSX export of a risk register (风险清单), Chinese headers and fixed column widths."""
+"""XLSX export of a risk register (风险清单) in the one table layout (anxiao.documents.tables)."""
 
 from __future__ import annotations
 
-import io
 from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import PatternFill
 
 from .grading import COLOUR_NAMES, Level
 
-COLUMNS: list[tuple[str, int, Any]] = [
+COLUMNS: list[tuple[str, int, Any]] = [  # (列名, width, value) — 风险值 and 复查日期 are typed below
     ("学校", 22, lambda r: r.school.name),
     ("编号", 9, lambda r: r.code),
     ("类别", 14, lambda r: r.get_category_display()),
@@ -27,33 +25,34 @@ COLUMNS: list[tuple[str, int, Any]] = [
     ("颜色", 6, lambda r: COLOUR_NAMES[Level(r.level)]),
     ("管控层级", 20, lambda r: r.get_control_level_display()),
     ("管控岗位", 22, lambda r: str(r.control_post) if r.control_post_id else ""),
-    ("复查日期", 12, lambda r: r.review_date.isoformat() if r.review_date else ""),
+    ("复查日期", 12, lambda r: r.review_date),
 ]
 FILLS = {Level.RED: "F8CBAD", Level.ORANGE: "FCE4D6", Level.YELLOW: "FFF2CC", Level.BLUE: "DDEBF7"}
 
 
-def build(risks: Any) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "风险清单"
-    ws.append([title for title, _w, _f in COLUMNS])
-    for i, (_title, width, _f) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
-        ws.cell(row=1, column=i).font = Font(bold=True)
-    ws.freeze_panes = "A2"
-    level_col = [t for t, _w, _f in COLUMNS].index("颜色") + 1
-    for row, risk in enumerate(risks, start=2):
-        ws.append([fn(risk) for _t, _w, fn in COLUMNS])
-        ws.cell(row=row, column=level_col).fill = PatternFill("solid", fgColor=FILLS[Level(risk.level)])
-        for col in (5, 6, 7):
-            ws.cell(row=row, column=col).alignment = Alignment(wrap_text=True, vertical="top")
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+KINDS = {"风险值": "decimal", "复查日期": "date"}
 
 
-def response(risks: Any, filename: str = "风险清单.xlsx") -> HttpResponse:
-    resp = HttpResponse(build(risks),
+def build(risks: Any, signoff: Any = None) -> bytes:
+    from anxiao.documents.tables import Column, table_xlsx
+
+    columns = [Column(title, width, KINDS.get(title, "text"), wrap=i in (4, 5, 6)) for i, (title, width, _f) in
+               enumerate(COLUMNS)]
+    colour = [t for t, _w, _f in COLUMNS].index("颜色")
+    level = [t for t, _w, _f in COLUMNS].index("风险等级")
+    labels = {str(lv.label): lv for lv in Level}
+
+    def styles(values: list[Any]) -> dict[int, Any]:
+        lv = labels.get(str(values[level]))
+        return {colour: PatternFill("solid", fgColor=FILLS[lv])} if lv in FILLS else {}
+
+    rows = ([fn(risk) for _t, _w, fn in COLUMNS] for risk in risks)
+    return table_xlsx(title="学校安全风险清单", sheet="风险清单", columns=columns, rows=rows, row_styles=styles,
+                      signoff=signoff)
+
+
+def response(risks: Any, filename: str = "风险清单.xlsx", signoff: Any = None) -> HttpResponse:
+    resp = HttpResponse(build(risks, signoff),
                         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     resp["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return resp

@@ -75,7 +75,10 @@ SETTINGS = Crud(
 @login_required
 def risk_export(request: HttpRequest) -> HttpResponse:
     qs = filters.filter_risks(Risk.objects.visible_to(request.user), request.GET)
-    return excel.response(qs.select_related("school", "control_post__unit", "control_post__holder"))
+    from anxiao.documents.tables import Signoff
+
+    return excel.response(qs.select_related("school", "control_post__unit", "control_post__holder"),
+                          signoff=Signoff.by(request.user))
 
 
 @login_required

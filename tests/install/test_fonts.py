@@ -81,9 +81,11 @@ def test_demo_builds_and_pages_render_with_the_fonts_hidden(tmp_path: Path) -> N
 
 
 def test_every_pdf_starts_in_core_pdf() -> None:
-    """No module builds an FPDF of its own: core.pdf.new registers the CJK font (or raises PdfUnavailable)."""
+    """No module builds an FPDF of its own: core.pdf.new registers the CJK font (or raises PdfUnavailable);
+    a module may add faces of its own (documents: 仿宋/小标宋) to the document it returns."""
     offenders = [str(p.relative_to(ROOT)) for p in (ROOT / "anxiao").rglob("*.py")
-                 if p.name != "pdf.py" and re.search(r"\bFPDF\(|add_font\(", p.read_text(encoding="utf-8"))]
+                 if p.relative_to(ROOT).as_posix() != "anxiao/core/pdf.py"
+                 and re.search(r"\bFPDF\(", p.read_text(encoding="utf-8"))]
     assert offenders == []
 
 

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from openpyxl import load_workbook
 
 from anxiao.accountability import actions as accountability
 from anxiao.accountability.models import Finding, Measure
@@ -78,8 +76,11 @@ def test_results_rank_schools_and_a_veto_zeroes_the_score(world):
     kinds = {v["kind"] for v in results[world.a1].vetoes}
     assert {"late_accident_report", "accountability_veto"} <= kinds
     # and the bulletin opens as a titled, landscape sheet
-    ws = load_workbook(io.BytesIO(exports.bulletin_xlsx(scheme))).active
+    from anxiao.documents.tests.checks import assert_xlsx_print_ready
+
+    ws, body = assert_xlsx_print_ready(exports.bulletin_xlsx(scheme), header_row=3)
     assert "结果通报" in ws["A1"].value and ws["A3"].value == "排名"
+    assert all(isinstance(r[0], int) and isinstance(r[-2], (int, float)) for r in body), "rank and score are numbers"
     assert ws.page_setup.orientation == "landscape"
     assert ws.cell(row=4, column=2).value == "甲镇幼儿园"
     pdf = exports.bulletin_pdf(scheme)

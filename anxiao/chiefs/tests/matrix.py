@@ -38,6 +38,16 @@ def _today_duty(w: Any) -> int:
     return _c(w).duties[timezone.localdate().weekday()].pk
 
 
+def _evidence(w: Any) -> Any:
+    """A piece of task evidence on school a1's task (as ``close_task`` stores it)."""
+    from django.core.files.base import ContentFile
+
+    from ..models import TaskAttachment
+
+    return TaskAttachment.objects.create(task=_c(w).task, file=ContentFile(b"%PDF-1.4 evidence", name="e.pdf"),
+                                         name="e.pdf", size=17)
+
+
 def _web_crud(name: str, plural: str, pk: Any, target: str) -> list[Case]:
     return [
         Case(f"chiefs:{name}_list", lambda w: (_c(w), reverse(f"chiefs:{name}_list"))[1]),
@@ -75,6 +85,8 @@ CASES = [
     Case("chiefs:task_list", lambda w: (_c(w), reverse("chiefs:task_list"))[1], markers=TASK_MARKERS),
     Case("chiefs:task_create", lambda w: (_c(w), reverse("chiefs:task_create"))[1], kind="write"),
     Case("chiefs:task_detail", lambda w: reverse("chiefs:task_detail", args=[_c(w).task.pk]), target="a1"),
+    Case("chiefs:task_attachment_download", lambda w: reverse("chiefs:task_attachment_download",
+                                                              args=[_evidence(w).pk]), target="a1"),
     _web_transition("accept", TaskStatus.ASSIGNED),
     _web_transition("close", TaskStatus.ACCEPTED, CLOSE),
     _web_transition("verify", TaskStatus.DONE),

@@ -15,6 +15,16 @@ from anxiao.core.choices import Role
 
 pytestmark = pytest.mark.django_db
 
+
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buf, format="JPEG")
+    return buf.getvalue()
+
 TODAY = timezone.localdate()
 NEXT_WEEK = TODAY + datetime.timedelta(days=7)
 
@@ -40,7 +50,7 @@ def test_it_runs_the_task_loop_from_routing_to_verification(world, c, town_chief
     task = actions.create_task(town_chief, government=c.town_gov, agency=c.police, school=world.a1,
                                title="校门口交通拥堵", deadline=NEXT_WEEK, source="hazard", hazard_kind="traffic")
     actions.accept_task(liaison, task)
-    actions.close_task(liaison, task, evidence="已设置护学岗和减速带", files=[SimpleUploadedFile("现场.jpg", b"x")])
+    actions.close_task(liaison, task, evidence="已设置护学岗和减速带", files=[SimpleUploadedFile("现场.jpg", _jpeg())])
     actions.verify_task(town_chief, task, note="现场核实")
     # then the task is verified and every step is an event row
     task.refresh_from_db()

@@ -13,6 +13,16 @@ from anxiao.core.choices import Role
 
 pytestmark = pytest.mark.django_db
 
+
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buf, format="JPEG")
+    return buf.getvalue()
+
 NEXT_WEEK = timezone.localdate() + datetime.timedelta(days=7)
 
 
@@ -48,7 +58,7 @@ def test_it_lets_the_liaison_close_a_task_with_an_attachment(client, world, c):
     client.force_login(user_for(c.liaison, Role.SCHOOL_MEMBER, unit=c.police))
     client.post(reverse("chiefs:task_accept", args=[c.task.pk]))
     response = client.post(reverse("chiefs:task_close", args=[c.task.pk]),
-                           {"evidence": "已设置护学岗", "attachments": SimpleUploadedFile("现场.jpg", b"jpg")})
+                           {"evidence": "已设置护学岗", "attachments": SimpleUploadedFile("现场.jpg", _jpeg())})
     assert response.status_code == 302
     c.task.refresh_from_db()
     assert c.task.status == TaskStatus.DONE and c.task.attachments.get().name == "现场.jpg"

@@ -29,3 +29,10 @@ def test_the_demo_county_has_hazards_in_every_state_some_overdue_and_some_under_
     # and each hazard's timeline ends in its state
     sample = Hazard.objects.filter(status=Status.CLOSED).first()
     assert sample is not None and sample.events.last().to_status == Status.CLOSED
+    # and the demo's completed inspections obey the live rule: every required item answered (a sample)
+    from anxiao.inspections.actions import progress
+    from anxiao.inspections.models import Inspection
+
+    done = list(Inspection.objects.filter(status="done").order_by("?")[:25])
+    assert done and all(not progress(i).missing() for i in done)
+    assert Hazard.objects.filter(item_result__outcome="fail", item_result__inspection__status="done").exists()

@@ -118,6 +118,9 @@ CASES = [
          markers={"a1": lambda w: "校门口"}),
     Case("inspections:point_create", lambda w: reverse("inspections:point_create"), kind="write"),
     Case("inspections:point_print", lambda w: reverse("inspections:point_print")),
+    Case("inspections:point_scan", lambda w: reverse("inspections:point_scan")),
+    Case("inspections:point_rotate", lambda w: reverse("inspections:point_rotate", args=[point(w).pk]), target="a1",
+         kind="write", method="post", data=lambda w: {}, ok=302, write_scope_first=False),
     Case("inspections:point_checkin", lambda w: reverse("inspections:point_checkin", args=[point(w).token]),
          target="a1"),
     Case("api:checklists_list", lambda w: (checklist(w), "/api/v1/checklists")[1], api=True),
@@ -127,6 +130,11 @@ CASES = [
     Case("api:inspections_get", lambda w: f"/api/v1/inspections/{inspection(w).pk}", target="a1", api=True),
     Case("api:inspections_create", lambda w: "/api/v1/inspections", target="a1", kind="write", method="post", api=True,
          ok=201, hidden_status=422, data=lambda w: {"unit_id": w.a1.pk, "kind": "daily_patrol"}),
+    # A payload id (a team member at a2) is resolved within the caller's scope: to the school admin of a1 it is
+    # a 422 exactly like a missing person (tests/test_payload_ids.py).
+    Case("api:inspections_create", lambda w: "/api/v1/inspections", target="a2", kind="write", method="post", api=True,
+         ok=201, hidden_status=422, data=lambda w: {"unit_id": w.a1.pk, "kind": "daily_patrol",
+                                                     "members": [{"person_id": w.people["a2_principal"].pk}]}),
     Case("api:inspections_results", lambda w: f"/api/v1/inspections/{inspection(w).pk}/results", target="a1",
          kind="write", method="post", api=True,
          data=lambda w: {"results": [{"item_code": "GL-01", "outcome": "pass"}]}),
@@ -136,5 +144,5 @@ CASES = [
          markers={"a1": lambda w: "校门口"}),
     # Guards and staff check in at their school's points without write rights.
     Case("api:patrol_points_checkin", lambda w: f"/api/v1/patrol-points/{point(w).pk}/checkins", target="a1",
-         method="post", api=True, ok=201, data=lambda w: {}),
+         method="post", api=True, ok=201, data=lambda w: {"code": point(w).secret}),
 ]

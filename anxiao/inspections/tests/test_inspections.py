@@ -15,6 +15,12 @@ def checklist(world):
     return actions.load_checklist()[0]
 
 
+def answer_all(user, inspection, outcome="pass"):  # type: ignore[no-untyped-def]
+    """Answer every item of an inspection (a complete record), as the phone form would."""
+    items = [i for s in actions.progress(inspection).sections for i, r in s.rows if r is None]
+    actions.record_results(user, inspection, [{"item_code": i.code, "outcome": outcome} for i in items])
+
+
 def test_it_loads_the_national_library_once(world):
     # given the national YAML
     # when it is loaded twice
@@ -56,6 +62,7 @@ def test_an_unannounced_inspection_is_hidden_from_the_school_until_done(world, c
     assert not Inspection.objects.visible_to(world.users["school_admin"]).filter(pk=inspection.pk).exists()
     assert Inspection.objects.visible_to(world.users["bureau_admin"]).filter(pk=inspection.pk).exists()
     # when it is done the school sees it
+    answer_all(world.users["bureau_admin"], inspection)
     actions.complete_inspection(world.users["bureau_admin"], inspection)
     assert Inspection.objects.visible_to(world.users["school_admin"]).filter(pk=inspection.pk).exists()
 
@@ -94,14 +101,54 @@ def test_a_failed_item_needs_a_note(world, checklist):
 
 
 def test_patrol_check_ins_are_counted_per_point_and_day(world):
-    point = PatrolPoint.objects.create(unit=world.a1, name="校门口")
-    uuid = actions.new_uuid()
-    actions.check_in(world.users["school_member"], point, client_uuid=uuid)
-    actions.check_in(world.users["school_member"], point, client_uuid=uuid)
-    actions.check_in(world.users["school_member"], point)
+    import datetime
+
     from django.utils import timezone
 
+    point = PatrolPoint.objects.create(unit=world.a1, name="校门口")
+    uuid = actions.new_uuid()
+    early = timezone.now() - datetime.timedelta(hours=1)
+    actions.check_in(world.users["school_member"], point, code=point.secret, client_uuid=uuid, at=early)
+    actions.check_in(world.users["school_member"], point, code=point.secret, client_uuid=uuid, at=early)
+    actions.check_in(world.users["school_member"], point, code=point.secret)
     assert actions.daily_counts([point], timezone.localdate()) == {point.pk: 2}
+
+
+def test_a_check_in_needs_the_points_current_code_and_one_per_interval(as_user, world):
+    import datetime
+
+    from django.utils import timezone
+
+    # given a point checked in with its code at 08:00, interval 30 minutes
+    guard = world.users["school_member"]
+    point = PatrolPoint.objects.create(unit=world.a1, name="校门口", min_interval_minutes=30)
+    eight = timezone.now() - datetime.timedelta(hours=2)
+    actions.check_in(guard, point, code=point.secret, at=eight)
+    # when somebody checks in from the list without a scan, or with a wrong code
+    for code, message in (("", "扫描该点的二维码"), ("guess", "二维码无效或已更换")):
+        with pytest.raises(ValidationError) as exc:
+            actions.check_in(guard, point, code=code, at=eight + datetime.timedelta(hours=1))
+        assert message in exc.value.message_dict["code"][0]
+    # when the code is scanned again ten minutes later
+    with pytest.raises(ValidationError) as exc:
+        actions.check_in(guard, point, code=point.secret, at=eight + datetime.timedelta(minutes=10))
+    assert "每 30 分钟只记一次打卡" in exc.value.message_dict["code"][0]
+    # then only one check-in stands; after the interval the next is accepted
+    actions.check_in(guard, point, code=point.secret, at=eight + datetime.timedelta(minutes=31))
+    assert point.checkins.count() == 2
+    # when the printed code leaks and the school rotates it, the old code no longer checks in
+    old = point.secret
+    actions.rotate_secret(world.users["school_admin"], point)
+    with pytest.raises(ValidationError):
+        actions.check_in(guard, point, code=old)
+    # and the list offers no check-in link; the scanned page without its code refuses
+    client = as_user("school_member")
+    assert f"/inspections/points/{point.token}/" not in client.get("/inspections/points/").content.decode()
+    page = client.post(f"/inspections/points/{point.token}/", {"normal": "1"}).content.decode()
+    assert "扫描该点张贴的二维码" in page and point.checkins.count() == 2
+    # and the guard cannot print the codes (only who manages the points can)
+    assert point.secret not in client.get("/inspections/points/print/").content.decode()
+    assert point.secret in as_user("school_admin").get("/inspections/points/print/").content.decode()
 
 
 def test_the_phone_form_posts_results_and_fail_becomes_hazard(as_user, world, checklist):
@@ -129,6 +176,7 @@ def test_a_completed_inspection_counts_as_an_activity(world, checklist):
     from anxiao.obligations.models import Activity
 
     inspection = actions.start_inspection(world.users["school_admin"], unit=world.a1, kind="half_monthly")
+    answer_all(world.users["school_admin"], inspection)
     actions.complete_inspection(world.users["school_admin"], inspection, "无问题")
     actions.complete_inspection(world.users["school_admin"], inspection, "无问题")
     activity = Activity.objects.get(unit=world.a1)
@@ -221,3 +269,55 @@ def test_a_failed_item_registered_as_is_keeps_its_category_and_photo(as_user, wo
     assert hazard.status == "registered"
     assert hazard.category == "XF" and "疏散指示灯不亮" in hazard.description
     assert hazard.photos.count() == 1
+
+
+def test_an_inspection_is_shown_by_section_with_progress_and_cannot_complete_with_a_required_item_open(
+        as_user, world, checklist):
+    # given a half-monthly inspection of the fire and security sections
+    admin = world.users["school_admin"]
+    inspection = actions.start_inspection(admin, unit=world.a1, kind="half_monthly", categories=["XF", "AB"])
+    progress = actions.progress(inspection)
+    assert [s.code for s in progress.sections] == ["XF", "AB"]
+    assert progress.answered == 0 and progress.required == progress.total > 0
+    # when all but one item are answered
+    first, *rest = [i for s in progress.sections for i, _r in s.rows]
+    actions.record_results(admin, inspection, [{"item_code": i.code, "outcome": "pass"} for i in rest])
+    # then completing is refused, naming the open item, and nothing is marked done
+    with pytest.raises(ValidationError) as exc:
+        actions.complete_inspection(admin, inspection, "完成")
+    assert first.code in str(exc.value) and "必查项" in str(exc.value)
+    inspection.refresh_from_db()
+    assert inspection.status != "done"
+    # and the page shows the sections with their progress and the refusal
+    client = as_user("school_admin")
+    response = client.post(f"/inspections/{inspection.pk}/submit/", {"complete": "1", "submission": "abc"},
+                           follow=True)
+    page = response.content.decode()
+    assert "还有 1 项必查项未填写" in page and "XF 消防安全" in page and "本节未填项全部合格" in page
+    assert f"必查项 <span id=\"required-answered\">{progress.total - 1}</span> / {progress.total}" in page
+    # when the last item is answered, it completes
+    actions.record_results(admin, inspection, [{"item_code": first.code, "outcome": "na"}])
+    assert actions.complete_inspection(admin, inspection, "完成").status == "done"
+
+
+def test_na_only_where_the_item_allows_it_and_scores_per_section(world, checklist):
+    # given a bureau checklist whose items carry points, one of which does not allow 不适用
+    admin = world.users["bureau_admin"]
+    own = actions.create_checklist(admin, bureau=world.bureau_a, code="SCORE", title="评分检查表")
+    actions.save_item(admin, own, code="XF-A1", category="XF", text="灭火器在有效期内", points=10, allow_na=False)
+    actions.save_item(admin, own, code="XF-A2", category="XF", text="疏散通道畅通", points=10)
+    actions.save_item(admin, own, code="AB-A1", category="AB", text="门卫登记", points=5, required=False)
+    inspection = actions.start_inspection(admin, unit=world.a1, kind="half_monthly", checklist=own)
+    # when 不适用 is given for the item that does not allow it
+    with pytest.raises(ValidationError) as exc:
+        actions.record_results(admin, inspection, [{"item_code": "XF-A1", "outcome": "na"}])
+    assert "XF-A1 不能选“不适用”" in str(exc.value)
+    # when one passes and one fails
+    actions.record_results(admin, inspection, [{"item_code": "XF-A1", "outcome": "pass"},
+                                               {"item_code": "XF-A2", "outcome": "fail", "note": "堆放杂物"}])
+    progress = actions.progress(inspection)
+    # then the fire section scores 50, the overall score counts only answered items, and the optional item
+    # does not block completion
+    assert progress.scored and [s.score for s in progress.sections] == [50, None]
+    assert progress.score == 50 and progress.required == 2 and not progress.missing()
+    assert actions.complete_inspection(admin, inspection).status == "done"

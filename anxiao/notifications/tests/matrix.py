@@ -50,3 +50,21 @@ CASES = [
          data=lambda w: {"bureau_id": w.bureau_a.pk, "name": "企业微信群", "kind": "wecom",
                          "url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=x"}),
 ]
+
+
+def _failed(w):  # type: ignore[no-untyped-def]
+    from anxiao.notifications.models import Outbox, OutboxStatus
+
+    if getattr(w, "failed_message", None) is None:
+        w.failed_message = Outbox.objects.create(channel="in_app", title="失败的提醒", status=OutboxStatus.FAILED,
+                                                 attempts=5, error="boom", user=w.users["school_admin"])
+    return w.failed_message
+
+
+# Messages of every bureau and channel: system administrators only.
+CASES += [
+    Case("notifications:outbox", lambda w: _failed(w) and reverse("notifications:outbox"), kind="write",
+         writers={"sysadmin"}),
+    Case("notifications:outbox_retry", lambda w: reverse("notifications:outbox_retry"), kind="write", method="post",
+         data=lambda w: {"ids": [_failed(w).pk]}, ok=302, writers={"sysadmin"}),
+]

@@ -255,10 +255,13 @@ def test_the_workers_daily_job_expands_every_bureau(world, settings) -> None:
     settings.EXPAND_JOBS = 2
     ObligationRule.objects.create(bureau=world.bureau_a, code="t.patrol", title="每日安全巡查", activity_kind="patrol",
                                   unit_kinds=["school"], period="day")
-    alerts._last_expansion.clear()
     # when the worker's job runs
     alerts.daily_job()
     # then this month's daily row exists for each school of bureau A, and a second run the same day expands nothing
     today = timezone.localdate()
     assert Occurrence.objects.filter(rule__code="t.patrol", period_start__lte=today, period_end__gte=today).count() == 2
-    assert alerts._last_expansion["day"] == today
+    from anxiao.notifications.models import DailyRun
+
+    assert DailyRun.objects.get(name="obligations.expand", day=today).finished_at is not None
+    alerts.daily_job()
+    assert DailyRun.objects.filter(name="obligations.expand").count() == 1

@@ -183,10 +183,20 @@ def test_it_refuses_a_forbidden_attachment_type(rules) -> None:
     assert not Activity.objects.exists()
 
 
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buf, format="JPEG")
+    return buf.getvalue()
+
+
 def test_it_keeps_an_allowed_attachment(rules, settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
     w = rules
-    photo = SimpleUploadedFile("drill.jpg", b"\xff\xd8\xff", content_type="image/jpeg")
+    photo = SimpleUploadedFile("drill.jpg", _jpeg(), content_type="image/jpeg")
     activity = actions.record_activity(w.users["school_admin"], kind="drill", unit=w.a1, occurred_on=TODAY,
                                        today=TODAY, files=[photo])
     assert activity.attachments.get().name == "drill.jpg"

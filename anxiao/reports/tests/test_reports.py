@@ -1,12 +1,10 @@
 from __future__ import annotations
 
 import datetime
-import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from anxiao.hazards import actions as hazards
 from anxiao.reports import actions, exports, ledger
@@ -99,14 +97,21 @@ def test_late_submission_is_marked_late(world):
 def test_exports_are_in_the_ledger_layout(world):
     _hazard(world)
     report = actions.approve(world.users["school_admin"], actions.prepare(world.users["school_admin"], world.a1, _month()))
-    ws = load_workbook(io.BytesIO(exports.ledger_xlsx(report))).active
+    from anxiao.documents.tests.checks import assert_xlsx_print_ready
+
+    ws, body = assert_xlsx_print_ready(exports.ledger_xlsx(report), header_row=3)
     assert "学校安全隐患排查整治台账" in ws["A1"].value
+    assert body and isinstance(body[0][0], int) and isinstance(body[0][2], datetime.datetime), "序号 and 排查日期 typed"
     assert [c.value for c in ws[3]][:4] == ["序号", "隐患编号", "排查日期", "排查方式"]
     assert ws.page_setup.orientation == "landscape" and "A1" in str(ws.merged_cells)
     assert exports.ledger_pdf(report).startswith(b"%PDF")
     rows = actions.month_status([world.a1, world.a2], _month())
-    roll = load_workbook(io.BytesIO(exports.rollup_xlsx("汇总", rows))).active
+    roll, body = assert_xlsx_print_ready(exports.rollup_xlsx("汇总", rows), header_row=2)
     assert [c.value for c in roll[2]][:4] == ["学校", "镇街", "学段", "报送状态"]
+    total = next(r for r in roll.iter_rows(values_only=True) if r[0] == "合计")
+    submitted = [r for r in body if r[5] is not None]
+    assert submitted and all(isinstance(r[5], int) and isinstance(r[12], (int, float)) for r in submitted)
+    assert total[6] == sum(r[6] for r in submitted), "合计 sums 本月新发现"
     from pathlib import Path
 
     folder = Path(__file__).resolve().parents[3] / "var" / "exports"

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from openpyxl import load_workbook
 
 from anxiao.risks import actions
 from anxiao.risks.grading import ControlLevel, Level
@@ -131,11 +129,13 @@ def test_the_export_has_chinese_headers_and_only_visible_rows(as_user, world):
     actions.adopt_starter(None, world.a1, ["XF-01", "JT-01"])
     actions.save_risk(None, None, school=world.b1, area="乙镇河塘", method="ls", ls_l=5, ls_s=5)
     response = as_user("school_admin").get("/risks/export.xlsx")
-    ws = load_workbook(io.BytesIO(response.content)).active
-    assert [c.value for c in ws[1]][:4] == ["学校", "编号", "类别", "区域/活动"]
+    from anxiao.documents.tests.checks import assert_xlsx_print_ready
+
+    ws, rows = assert_xlsx_print_ready(response.content, header_row=2)
+    assert [c.value for c in ws[2]][:4] == ["学校", "编号", "类别", "区域/活动"]
     assert ws.column_dimensions["E"].width == 36
-    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
     assert {r[1] for r in rows} == {"XF-01", "JT-01"}
+    assert all(isinstance(r[9], (int, float)) for r in rows), "风险值 is a number"
 
 
 def test_the_edit_page_regrades_through_the_action(as_user, world):

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import datetime
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from anxiao.documents import gongwen
+from anxiao.documents.contexts import letter_context
+from anxiao.documents.render import builtin_bytes, paragraphs, render
+from anxiao.responsibility import actions as letter_actions
+from anxiao.responsibility.exports import letter_docx, letter_pdf
+from anxiao.responsibility.tests.fixtures import letters
+
+from .checks import assert_docx_a4_with_page_numbers, assert_pdf_a4_numbered_embedded, docx_fonts
+
+
+def test_dates_are_written_in_the_official_form_without_zero_padding() -> None:
+    assert gongwen.cn_date(datetime.date(2026, 12, 4)) == "2026年12月4日"
+    assert gongwen.cn_date(datetime.date(2027, 1, 9)) == "2027年1月9日"
+    assert gongwen.page_number(3) == "— 3 —"
+    assert [gongwen.heading_number(i) for i in (1, 10, 11, 20)] == ["一", "十", "十一", "二十"]
+
+
+@pytest.mark.parametrize("name", ["letter", "notice", "bulletin", "assessment_bulletin"])
+def test_every_builtin_template_is_a4_with_standard_margins_page_numbers_and_official_faces(name) -> None:
+    # given / when
+    docx = builtin_bytes(name if name != "letter" else "bureau_school")
+    # then
+    assert_docx_a4_with_page_numbers(docx)
+    assert {gongwen.FONT_BODY, gongwen.FONT_TITLE} <= docx_fonts(docx)
+
+
+def test_a_signed_letter_shows_both_parties_accounts_times_hashes_and_wet_signature_lines(world) -> None:
+    # given a letter issued by the bureau admin and signed by the principal with their own account
+    lists_and_letters = letters(world)
+    letter = lists_and_letters["a1_principal"]
+    letter.issued_by = world.users["bureau_admin"]
+    letter.save()
+    principal = world.people["a1_principal"]
+    user = principal.user if hasattr(principal, "user") else None
+    from anxiao.accounts.models import User
+
+    user = User.objects.filter(person=principal).first()
+    if user is None:
+        user = User.objects.create_user("principal_a1", password="x", person=principal)
+    signature = letter_actions.sign_letter(user, letter)
+    letter.refresh_from_db()
+    # when
+    docx = letter_docx(letter)
+    pdf = letter_pdf(letter)
+    # then
+    text = "\n".join(paragraphs(docx))
+    assert "2026年度学校安全工作目标责任书" in text and "乙方：新华中学" in text
+    assert f"（账号 {user.username}）" in text and f"（账号 {world.users['bureau_admin'].username}）" in text
+    assert signature.content_hash in text and "签订人（签字）" in text and "甲方（盖章）" in text
+    assert "日期：　　　年　　月　　日" in text
+    assert gongwen.cn_date(signature.signed_at) in text
+    assert_docx_a4_with_page_numbers(docx)
+    info = assert_pdf_a4_numbered_embedded(pdf)
+    whole = "".join(info["pages"])
+    assert signature.content_hash in whole.replace(" ", "").replace("\n", "") or signature.content_hash[:32] in whole
+
+
+def test_an_unsigned_letter_prints_lines_for_signing_on_paper(world) -> None:
+    letter = letters(world)["a1_bus"]
+    text = "\n".join(paragraphs(letter_docx(letter)))
+    assert "未电子签订，以纸质签字盖章为准" in text and "乙方：甲县安达校车公司" in text
+
+
+def test_a_long_letter_numbers_every_pdf_page(world) -> None:
+    letter = letters(world)["a1_principal"]
+    letter.clauses = [{"text": "落实安全责任，" * 12, "clause_ref": f"{i}"} for i in range(30)]
+    pdf = letter_pdf(letter)
+    info = assert_pdf_a4_numbered_embedded(pdf)
+    assert len(info["sizes"]) >= 3
+
+
+def test_a_template_with_an_unknown_placeholder_is_refused_in_chinese(world) -> None:
+    from anxiao.documents.builtin.make import new_document, para
+
+    doc = new_document()
+    para(doc, "{{ no_such_field }}")
+    buf = io.BytesIO()
+    doc.save(buf)
+    with pytest.raises(ValidationError) as err:
+        render(buf.getvalue(), letter_context(letters(world)["a1_principal"]))
+    assert "占位符“no_such_field”不存在" in str(err.value)
+    with pytest.raises(ValidationError) as err:
+        render(b"not a zip", {})
+    assert "不是 Word 文档" in str(err.value)
+
+
+def test_a_template_cannot_reach_python_internals(world) -> None:
+    from anxiao.documents.builtin.make import new_document, para
+
+    doc = new_document()
+    para(doc, "{{ title.__class__.__mro__ }}")
+    buf = io.BytesIO()
+    doc.save(buf)
+    with pytest.raises(ValidationError) as err:
+        render(buf.getvalue(), letter_context(letters(world)["a1_principal"]))
+    assert "不允许" in str(err.value) or "不存在" in str(err.value)

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import datetime
+
+from anxiao.documents.tables import Column, Signoff, table_xlsx
+
+from .checks import assert_xlsx_print_ready
+
+
+def test_a_table_export_types_its_cells_totals_its_columns_and_keeps_formulas_as_text() -> None:
+    # given rows as views hand them over: numbers and dates sometimes as text
+    columns = [Column("学校", 20), Column("日期", 12, "date"), Column("隐患", 8, "int", total=True),
+               Column("整改率", 8, "percent"), Column("资金（万元）", 10, "decimal", total=True)]
+    rows = [["=HYPERLINK(\"http://x\")", "2026-12-04", "3", "50.0%", "1.5"],
+            ["乙校", datetime.date(2026, 1, 2), 4, "", 2]]
+    # when
+    xlsx = table_xlsx(title="测试表", columns=columns, rows=rows, subtitle="2026年12月",
+                      signoff=Signoff("甲县教育局", "张三", date=datetime.date(2026, 12, 4)))
+    # then
+    ws, body = assert_xlsx_print_ready(xlsx, header_row=3)
+    assert body[0][0] == "=HYPERLINK(\"http://x\")" and ws["A4"].data_type == "s", "never a formula"
+    assert body[0][1] == datetime.datetime(2026, 12, 4) and ws["B4"].is_date
+    assert (body[0][2], body[0][3], body[0][4]) == (3, 0.5, 1.5)
+    total = next(r for r in ws.iter_rows(values_only=True) if r[0] == "合计")
+    assert total[1] == "共 2 项" and total[2] == 7 and total[4] == 3.5
+    sign = next(r for r in ws.iter_rows(values_only=True) if r[0] and str(r[0]).startswith("制表单位"))
+    assert "日期：2026年12月4日" in sign and "制表人：张三" in sign
