@@ -29,11 +29,11 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install -q $(PIP_OFFLINE) -e '.[test]'
 	touch $@
 
-wheelhouse: | $(BIN)/python
+wheelhouse: assets | $(BIN)/python
 	mkdir -p $(WHEELHOUSE)
 	$(BIN)/pip wheel -q --wheel-dir $(WHEELHOUSE) '.[test]' setuptools wheel
 	rm -f $(WHEELHOUSE)/anxiao-*.whl
-	@echo "$(WHEELHOUSE)/: $$(ls $(WHEELHOUSE) | wc -l) wheels; with it present make run installs with --no-index"
+	@echo "$(WHEELHOUSE)/: $$(ls $(WHEELHOUSE) | wc -l) wheels; with it (and var/vendor) present make run installs offline"
 
 # Front-end libraries from the npm registry (pinned in package.json and package-lock.json), copied under
 # var/vendor/ and served as /static/vendor/… (never from a CDN). Carry var/vendor/ into an intranet with the wheelhouse.

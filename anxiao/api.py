@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 import importlib
+from typing import Any, Optional
 
 from django.apps import apps
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 
-from anxiao.core.api import AnxiaoParser, ErrorOut, install_error_handlers
+from anxiao.core.api import AUTH, AnxiaoParser, ErrorOut, install_error_handlers
 
 api = NinjaAPI(
     title="安校 API",
@@ -44,6 +46,50 @@ def issue_token(request: HttpRequest, payload: TokenIn):  # type: ignore[no-unty
     if raw is None:
         return 401, {"detail": "用户名/手机号或密码不正确"}
     return 200, {"token": raw}
+
+
+class TokenInfoOut(Schema):
+    id: int
+    user_id: int
+    name: str
+    prefix: str
+    created_at: datetime.datetime
+    last_used_at: Optional[datetime.datetime] = None
+    expires_at: Optional[datetime.datetime] = None
+    revoked_at: Optional[datetime.datetime] = None
+
+
+def _manageable_tokens(request: HttpRequest, user_id: Optional[int]) -> Any:
+    from django.http import Http404
+
+    from anxiao.accounts import actions
+    from anxiao.accounts.models import User
+
+    owner: Any = request.user if user_id is None else User.objects.filter(pk=user_id).first()
+    if owner is None or not actions.may_manage_tokens(request.user, owner):
+        raise Http404  # another account's tokens answer like an account that does not exist
+    return actions.tokens_of(request.user, owner)
+
+
+@api.get("/auth/tokens", response={200: list[TokenInfoOut], 404: ErrorOut}, auth=AUTH, tags=["auth"],
+         operation_id="tokens_list")
+def list_tokens(request: HttpRequest, user_id: Optional[int] = None):  # type: ignore[no-untyped-def]
+    """Your API tokens (or, with ``user_id``, those of an account below you), newest first; never the token itself."""
+    return list(_manageable_tokens(request, user_id))
+
+
+@api.post("/auth/tokens/{int:pk}/revoke", response={200: TokenInfoOut, 404: ErrorOut}, auth=AUTH, tags=["auth"],
+          operation_id="tokens_revoke")
+def revoke_token(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    from django.http import Http404
+
+    from anxiao.accounts import actions
+    from anxiao.accounts.models import ApiToken
+
+    token = ApiToken.objects.select_related("user").filter(pk=pk).first()
+    if token is None or not actions.may_manage_tokens(request.user, token.user):
+        raise Http404
+    return actions.revoke_token(request.user, token)
 
 
 for app_config in apps.get_app_configs():

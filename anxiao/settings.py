@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves its own Swagger UI files (no CDN)
     "anxiao.core",
     "anxiao.accounts",
     "anxiao.org",
@@ -109,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "anxiao.core.middleware.RequestContextMiddleware",
+    "anxiao.core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "anxiao.urls"
@@ -141,6 +143,7 @@ if DATABASE_URL:
     if DATABASES["default"].get("ENGINE", "").endswith("postgresql") and os.environ.get("ANXIAO_PG_JIT") != "on":
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
+    Path(os.environ.get("ANXIAO_SQLITE_PATH", VAR_DIR / "anxiao.sqlite3")).parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
@@ -168,6 +171,18 @@ if ANXIAO_ENV == "test":
 EXPAND_JOBS = env_int("ANXIAO_EXPAND_JOBS", 2)
 LOGIN_FAILURE_LIMIT = env_int("ANXIAO_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("ANXIAO_LOGIN_LOCKOUT_MINUTES", 15)
+# Failures with unknown user names from one client address before that address is locked for such names.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("ANXIAO_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the real client address.
+ANXIAO_TRUSTED_PROXIES = env_list("ANXIAO_TRUSTED_PROXIES", [])
+# API tokens expire this many days after they are issued.
+API_TOKEN_DAYS = env_int("ANXIAO_API_TOKEN_DAYS", 90)
+# The pages load nothing from other origins; inline scripts and styles are still used by the templates.
+CONTENT_SECURITY_POLICY = os.environ.get("ANXIAO_CONTENT_SECURITY_POLICY") or (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -220,7 +235,9 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("ANXIAO_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("ANXIAO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("ANXIAO_HSTS_PRELOAD", True)
+    SECURE_HSTS_PRELOAD = env_bool("ANXIAO_HSTS_PRELOAD", False)  # intranet hosts: preload is an opt-in
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # preload off on purpose (docs/security.md)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 

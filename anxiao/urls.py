@@ -22,6 +22,7 @@ urlpatterns = [
     path("notifications/", include("anxiao.notifications.urls")),
     path("policies/", include("anxiao.policies.urls")),
     path("responsibility/", include("anxiao.responsibility.urls")),
+    path("documents/", include("anxiao.documents.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

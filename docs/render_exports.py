@@ -1,16 +1,20 @@
-"""Render the county roll-up and one school's monthly ledger XLSX to PNG pages, to look at them as printed.
+"""Render one of each document and table export to PNG pages, to look at them as printed.
 
     ANXIAO_SQLITE_PATH=/tmp/demo.sqlite3 .venv/bin/anxiao migrate -v0
     ANXIAO_SQLITE_PATH=/tmp/demo.sqlite3 .venv/bin/anxiao demo
     ANXIAO_SQLITE_PATH=/tmp/demo.sqlite3 .venv/bin/python docs/render_exports.py var/render
 
-Needs LibreOffice (``soffice``) and poppler (``pdftoppm``); not part of the test suite. Writes the XLSX files,
-the PDFs LibreOffice prints from them (A4 landscape, as the page setup asks) and 80-dpi PNGs of every page.
+Writes, through the same URLs a user downloads from (as the demo's bureau administrator): a letter (DOCX and
+PDF), a notice (DOCX and PDF), the assessment bulletin (DOCX, PDF and XLSX), the county roll-up, one school's
+monthly ledger and the risk register (XLSX). PDFs become 80-dpi PNGs with poppler (``pdftoppm``); DOCX and XLSX
+are printed to PDF first by LibreOffice headless (``soffice``) where installed, and skipped with a note where not.
+Not part of the test suite.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +24,30 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anxiao.settings")
 os.environ.setdefault("ANXIAO_ENV", "development")
 
 
+def _files() -> dict[str, str]:
+    from anxiao.assessment.models import Scheme
+    from anxiao.reports.models import MonthlyLedger, Notice
+    from anxiao.responsibility.models import Letter
+
+    report = MonthlyLedger.objects.filter(status="submitted").order_by("-month", "unit__name").first()
+    letter = Letter.objects.filter(status="signed").order_by("-year", "pk").first() or Letter.objects.first()
+    notice = Notice.objects.order_by("-issued_at").first()
+    scheme = Scheme.objects.filter(results__isnull=False).distinct().first()
+    assert report and letter and notice and scheme, "run `anxiao demo` first"
+    return {
+        "letter.docx": f"/responsibility/letters/{letter.pk}/letter.docx",
+        "letter.pdf": f"/responsibility/letters/{letter.pk}/letter.pdf",
+        "notice.docx": f"/reports/notices/{notice.pk}/notice.docx",
+        "notice.pdf": f"/reports/notices/{notice.pk}/notice.pdf",
+        "bulletin.docx": f"/assessment/{scheme.pk}/bulletin.docx",
+        "bulletin.pdf": f"/assessment/{scheme.pk}/bulletin.pdf",
+        "bulletin.xlsx": f"/assessment/{scheme.pk}/bulletin.xlsx",
+        "rollup.xlsx": f"/reports/rollup.xlsx?month={report.month:%Y-%m}",
+        "school.xlsx": f"/reports/ledgers/{report.pk}/export.xlsx",
+        "risks.xlsx": "/risks/export.xlsx",
+    }
+
+
 def main(out: Path) -> None:
     import django
 
@@ -27,25 +55,26 @@ def main(out: Path) -> None:
     from django.test import Client
 
     from anxiao.accounts.models import User
-    from anxiao.reports.models import MonthlyLedger
 
     out.mkdir(parents=True, exist_ok=True)
     client = Client()
     client.force_login(User.objects.get(username="anquanban"))
-    report = MonthlyLedger.objects.filter(status="submitted").order_by("-month", "unit__name").first()
-    assert report is not None, "run `anxiao demo` first"
-    files = {
-        "rollup.xlsx": f"/reports/rollup.xlsx?month={report.month:%Y-%m}",
-        "school.xlsx": f"/reports/ledgers/{report.pk}/export.xlsx",
-    }
-    for name, url in files.items():
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    for name, url in _files().items():
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        (out / name).write_bytes(response.content)
-        subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(out), str(out / name)],
-                       check=True, capture_output=True)
-        stem = Path(name).stem
-        subprocess.run(["pdftoppm", "-png", "-r", "80", str(out / f"{stem}.pdf"), str(out / stem)], check=True)
+        path = out / name
+        path.write_bytes(response.content)
+        stem = path.stem + "_" + path.suffix.lstrip(".")
+        pdf = path
+        if path.suffix != ".pdf":
+            if not soffice:
+                print(f"{name}: no LibreOffice (soffice), not rendered")
+                continue
+            subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out / "lo"), str(path)],
+                           check=True, capture_output=True)
+            pdf = out / "lo" / f"{path.stem}.pdf"
+        subprocess.run(["pdftoppm", "-png", "-r", "80", str(pdf), str(out / stem)], check=True)
     for png in sorted(out.glob("*.png")):
         print(png)
 

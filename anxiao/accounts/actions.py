@@ -32,25 +32,55 @@ class LoginLocked(Exception):
         self.minutes = minutes
 
 
-def _recent_failures(login: str, ip: str | None) -> int:
+def account_for_login(login: str) -> User | None:
+    """The one account a typed identifier names (user name in any case, or its person's mobile), if any."""
+    login = (login or "").strip()
+    if not login:
+        return None
+    found = list(User.objects.filter(Q(username__iexact=login) | Q(person__mobile=login))[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def _failure_key(login: str, account: User | None) -> str:
+    return (account.username if account is not None else (login or "").strip()).lower()[:150]
+
+
+def _locked_account(key: str) -> bool:
     since = timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    by_name = LoginFailure.objects.filter(username=login.lower(), at__gte=since).count()
-    by_ip = LoginFailure.objects.filter(ip=ip, at__gte=since).count() if ip else 0
-    # An address may try a few accounts (a shared office), but not endlessly.
-    return max(by_name, by_ip // 3)
+    return LoginFailure.objects.filter(username=key, at__gte=since).count() >= settings.LOGIN_FAILURE_LIMIT
+
+
+def _locked_address(ip: str | None) -> bool:
+    """An address that has tried too many unknown names; it does not lock the known accounts behind it."""
+    if not ip:
+        return False
+    since = timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    unknown = LoginFailure.objects.filter(ip=ip, known=False, at__gte=since).count()
+    return unknown >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
 
 
 def log_in(request: Any, login: str, password: str) -> User | None:
-    """Check the credentials; raises LoginLocked after repeated failures. None when wrong."""
+    """Check the credentials; raises LoginLocked after repeated failures. None when wrong.
+
+    Failures count per account, whatever identifier named it (user name in any case, mobile), and per client
+    address (``core.middleware.client_ip``, which honours ``ANXIAO_TRUSTED_PROXIES``) for unknown names only.
+    On a locked address a wrong password gets the same locked answer as an unknown name (no oracle for which
+    names exist), while the right password still gets in: one proxy never locks out a whole county."""
+    from anxiao.core.middleware import client_ip
+
     login = (login or "").strip()
-    ip = request.META.get("REMOTE_ADDR") if request is not None else None
-    if _recent_failures(login, ip) >= settings.LOGIN_FAILURE_LIMIT:
+    ip = client_ip(request) if request is not None else None
+    account = account_for_login(login)
+    key = _failure_key(login, account)
+    if _locked_account(key) or (account is None and _locked_address(ip)):
         raise LoginLocked(settings.LOGIN_LOCKOUT_MINUTES)
     user = authenticate(request, username=login, password=password)
     if user is None:
-        LoginFailure.objects.create(username=login.lower()[:150], ip=ip)
+        LoginFailure.objects.create(username=key, known=account is not None, ip=ip)
+        if _locked_address(ip):
+            raise LoginLocked(settings.LOGIN_LOCKOUT_MINUTES)
         return None
-    LoginFailure.objects.filter(username=login.lower()).delete()
+    LoginFailure.objects.filter(username=key).delete()
     return user  # type: ignore[return-value]
 
 
@@ -59,21 +89,59 @@ def issue_token(request: Any, login: str, password: str, name: str = "api") -> s
     if user is None:
         return None
     _token, raw = ApiToken.issue(user, name=name)
+    log_account_event(user, "login", {"via": ["", "api"]})
     return raw
 
 
 def user_for_token(raw: str) -> User | None:
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True, user__is_active=True)
+        .filter(key_hash=ApiToken.hash(raw), revoked_at__isnull=True, user__is_active=True, expires_at__gt=now)
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def revoke_all_tokens(user: User) -> int:
+    """Revoke every live token of an account (its password changed, or it was deactivated)."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def may_manage_tokens(actor: Any, owner: User) -> bool:
+    """The owner, a system admin, or someone above every grant the owner holds (who could revoke them all)."""
+    if actor is None or is_system_admin(actor) or getattr(actor, "pk", None) == owner.pk:
+        return True
+    grants = list(Grant.objects.filter(user=owner, revoked_at__isnull=True).select_related("unit", "region"))
+    return bool(grants) and all(can_revoke(actor, g) for g in grants)
+
+
+def tokens_of(actor: Any, owner: User) -> Any:
+    if not may_manage_tokens(actor, owner):
+        raise PermissionDenied("无权查看该账号的令牌")
+    return ApiToken.objects.filter(user=owner).order_by("-created_at")
+
+
+def revoke_token(actor: Any, token: ApiToken) -> ApiToken:
+    if not may_manage_tokens(actor, token.user):
+        raise PermissionDenied("无权撤销该令牌")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        log_account_event(token.user, "update", {"api_token": [token.prefix, "已撤销"]})
+    return token
+
+
+def log_account_event(user: User, action: str, changes: dict[str, Any]) -> None:
+    """Write an account event (creation, password, activation, log-in, tokens) to the audit log."""
+    from anxiao.core.audit import write_event
+
+    unit = user.person.unit if user.person_id and user.person else None
+    write_event(user, action, changes, unit=unit)
 
 
 def create_account(actor: Any, person: Any, username: str, password: str, role: str,

@@ -9,4 +9,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from anxiao.core.navigation import MenuEntry, register
 
+        from . import signals  # noqa: F401  (account events into the audit log, tokens revoked)
+
         register(MenuEntry("账号授权", "accounts:grant_list", 80, needs="admin"))

@@ -95,6 +95,7 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(_("到期时间"), null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -106,14 +107,23 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(cls, user: User, name: str = "") -> tuple[ApiToken, str]:
+        from datetime import timedelta
+
+        from django.conf import settings
+        from django.utils import timezone
+
         raw = "ax_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=raw[:8], key_hash=cls.hash(raw))
+        expires = timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
+        token = cls.objects.create(user=user, name=name[:60], prefix=raw[:8], key_hash=cls.hash(raw),
+                                   expires_at=expires)
         return token, raw
 
 
 class LoginFailure(models.Model):
     """One failed log-in; recent rows for a name or an address lock further attempts."""
 
+    # The account's user name when the typed identifier named one (any case, or its mobile), else what was typed.
     username = models.CharField(max_length=150, db_index=True)
+    known = models.BooleanField(default=False)
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)

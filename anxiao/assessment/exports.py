@@ -30,18 +30,16 @@ def bulletin_xlsx(scheme: Any, user: Any = None) -> bytes:
 
 
 def bulletin_pdf(scheme: Any) -> bytes:
-    from anxiao.core import pdf as docs
+    """The result bulletin as a 公文 (red head, title, text, ranking, seal position, date) in PDF."""
+    from anxiao.documents.contexts import assessment_context
+    from anxiao.documents.pdf import assessment_pdf
 
-    indicators = list(scheme.indicators.all())
-    doc = docs.document(landscape=True)
-    computed = f"    计算时间：{timezone.localtime(scheme.computed_at):%Y-%m-%d %H:%M}" if scheme.computed_at else ""
-    docs.title(doc, f"{scheme.bureau.name}{scheme.name}结果通报", f"考核年度：{scheme.year}{computed}")
-    headers = ["排名", "单位", *[f"{i.name}（{_points(i.weight)}）" for i in indicators], "最终得分", "一票否决情形"]
-    rows = []
-    for r in scheme.results.select_related("unit").order_by("rank"):
-        scores = {b["indicator"]: b["score"] for b in r.breakdown}
-        vetoes = "；".join(f"{v['label']}：{'、'.join(v['reasons'])}" for v in r.vetoes)
-        rows.append([r.rank, r.unit.name, *[scores.get(i.name, "") for i in indicators], r.score, vetoes])
-    widths = [10, 42, *[18] * len(indicators), 16, 60]
-    docs.table(doc, headers, rows, widths, font_size=8)
-    return docs.output(doc)
+    return assessment_pdf(assessment_context(scheme))
+
+
+def bulletin_docx(scheme: Any) -> bytes:
+    """The same bulletin from the bureau's current Word template (or the built-in one)."""
+    from anxiao.documents.contexts import assessment_context
+    from anxiao.documents.render import render_for
+
+    return render_for(scheme.bureau, "assessment_bulletin", assessment_context(scheme))

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/compute/", views.scheme_compute, name="scheme_compute"),
     path("<int:pk>/bulletin.xlsx", views.bulletin, name="bulletin"),
     path("<int:pk>/bulletin.pdf", views.bulletin, {"fmt": "pdf"}, name="bulletin_pdf"),
+    path("<int:pk>/bulletin.docx", views.bulletin, {"fmt": "docx"}, name="bulletin_docx"),
     path("indicators/<int:pk>/scores/", views.score_create, name="score_create"),
 ]

@@ -85,6 +85,9 @@ def bulletin(request: HttpRequest, pk: int, fmt: str = "xlsx") -> HttpResponse:
     scheme = get_visible_or_404(Scheme.objects.select_related("bureau"), request.user, pk=pk)
     if fmt == "pdf":
         response = HttpResponse(exports.bulletin_pdf(scheme), content_type="application/pdf")
+    elif fmt == "docx":
+        response = HttpResponse(exports.bulletin_docx(scheme), content_type="application/vnd.openxmlformats-"
+                                "officedocument.wordprocessingml.document")
     else:
         response = HttpResponse(exports.bulletin_xlsx(scheme, request.user),
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

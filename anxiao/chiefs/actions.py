@@ -154,6 +154,8 @@ def _record_activity(meeting: ChiefMeeting) -> None:
         activity = obligations.record_activity(
             None, kind="chief_meeting", occurred_on=meeting.held_on, unit=meeting.government,
             responsible_post=meeting.chair, title=meeting.title[:200], notes=meeting.minutes,
+            record_kind="chief_meeting", evidence=_evidence(meeting), post_role="led",
+            source_ref=f"chief_meeting:{meeting.pk}",
         )
     except ValidationError:
         # e.g. older than the bureau's back-dating window: the meeting record itself still counts here.
@@ -188,7 +190,20 @@ def save_meeting(actor: Any, meeting: ChiefMeeting | None, *, agencies: Iterable
             meeting.attendees.set(list(attendees))
         if creating:
             _record_activity(meeting)
+        elif meeting.activity_id:
+            from anxiao.obligations import actions as obligations
+            from anxiao.obligations.models import Activity
+
+            activity = Activity.objects.filter(pk=meeting.activity_id, voided_at__isnull=True).first()
+            if activity is not None and activity.evidence != _evidence(meeting):
+                obligations.set_evidence(activity, _evidence(meeting))
     return meeting
+
+
+def _evidence(meeting: ChiefMeeting) -> str:
+    """A meeting proves itself by its minutes or its attendance (design.md, evidence levels)."""
+    attended = meeting.pk is not None and meeting.attendees.exists()
+    return "record" if (meeting.minutes or "").strip() or attended else "pending"
 
 
 def void_meeting(actor: Any, meeting: ChiefMeeting, reason: str) -> ChiefMeeting:
@@ -303,16 +318,20 @@ def _holders(unit: Unit, kinds: Iterable[str]) -> list[Person]:
             .select_related("holder") if p.holder is not None]
 
 
-def _notify(people: list[Person], title: str, body: str, task: AgencyTask, key: str) -> None:
-    """Queue in-app notices through the notifications app (when installed); the event rows stay the record."""
+def _notify(people: list[Person], title: str, body: str, task: AgencyTask, key: str, robots: bool = False) -> None:
+    """Queue in-app notices through the notifications app (when installed); the event rows stay the record.
+    ``robots``: an escalation, heard by the bureau's group robots as well."""
     try:
         notifications = importlib.import_module("anxiao.notifications.actions")
     except ImportError:
         return
     from django.urls import reverse
 
-    notifications.notify(people, title, body, reverse("chiefs:task_detail", args=[task.pk]),
-                         key=f"chief_task:{task.pk}:{key}")
+    url = reverse("chiefs:task_detail", args=[task.pk])
+    if robots:
+        notifications.alert(people, task.government, title, body, url, key=f"chief_task:{task.pk}:{key}")
+        return
+    notifications.notify(people, title, body, url, key=f"chief_task:{task.pk}:{key}")
 
 
 def _locked(task: AgencyTask, allowed: Iterable[str], verb: str) -> AgencyTask:
@@ -426,7 +445,7 @@ def escalate_overdue(today: datetime.date | None = None) -> int:
             _event(task, None, "escalated", task.status,
                    f"{task.agency.name}承办的任务已过期限 {task.deadline}，提请{names}督办")
             _notify(chiefs, f"任务逾期：{task.title}",
-                    f"{task.agency.name}承办的任务已过期限 {task.deadline}，请督办。", task, "escalated")
+                    f"{task.agency.name}承办的任务已过期限 {task.deadline}，请督办。", task, "escalated", robots=True)
             count += 1
     return count
 

@@ -17,6 +17,7 @@ from ninja.security import HttpBearer, django_auth
 
 from .access import can_write, get_visible_or_404, resolve_visible, user_scope
 from .context import Actor, _current
+from .middleware import client_ip
 
 
 class BearerToken(HttpBearer):
@@ -27,7 +28,7 @@ class BearerToken(HttpBearer):
         if user is None:
             return None
         request.user = user
-        _current.set(Actor(user=user, ip=request.META.get("REMOTE_ADDR"), via="api"))
+        _current.set(Actor(user=user, ip=client_ip(request), via="api"))
         return user
 
 

@@ -52,10 +52,17 @@ def _changes(instance: AnxiaoModel, created: bool) -> dict[str, list[Any]]:
     return result
 
 
-def write_entry(instance: AnxiaoModel, action: str, changes: dict[str, Any]) -> AuditLog:
+def write_entry(instance: AnxiaoModel, action: str, changes: dict[str, Any]) -> AuditLog | None:
+    return write_event(instance, action, changes, unit=instance.audit_unit())
+
+
+def write_event(instance: Any, action: str, changes: dict[str, Any], unit: Any = None) -> AuditLog | None:
+    """One audit row for any record (also those that are not AnxiaoModels: accounts, tokens, log-ins),
+    placed under ``unit`` so the managers of that unit's scope see it."""
+    if not audit_enabled():
+        return None
     actor = current_actor()
     user = actor.user if actor.user is not None and getattr(actor.user, "pk", None) else None
-    unit = instance.audit_unit()
     return AuditLog.objects.create(
         actor=user,
         actor_repr=(user.get_full_name() or user.get_username()) if user else "系统",

@@ -90,6 +90,7 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", _("修改")
     VOID = "void", _("作废")
     DELETE = "delete", _("删除")
+    LOGIN = "login", _("登录")
 
 
 class AuditLog(models.Model):

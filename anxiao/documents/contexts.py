@@ -36,7 +36,8 @@ def letter_context(letter: Any) -> dict[str, Any]:
 
     digest = content_hash(letter)
     issued = letter.status != LetterStatus.DRAFT and letter.issued_at is not None
-    sign_a = _sign(_account(letter.issued_by) if issued else "", letter.issued_at, digest if issued else "", "下发")
+    issuer = (_account(letter.issued_by) or "安校系统") if issued else ""
+    sign_a = _sign(issuer, letter.issued_at, digest if issued else "", "下发")
     signature = getattr(letter, "signature", None) if letter.status in (LetterStatus.SIGNED, LetterStatus.EXPIRED,
                                                                        LetterStatus.SUPERSEDED) else None
     if signature is not None:
@@ -67,13 +68,9 @@ def notice_context(notice: Any) -> dict[str, Any]:
     }
 
 
-def _points(value: Any) -> str:
-    return f"{value.normalize():f}" if value is not None else ""
-
-
 def assessment_context(scheme: Any, number: str = "") -> dict[str, Any]:
     results = list(scheme.results.select_related("unit").order_by("rank"))
-    rows = [{"rank": r.rank, "unit": r.unit.name, "score": _points(r.score),
+    rows = [{"rank": r.rank, "unit": r.unit.name, "score": f"{r.score:.2f}",
              "vetoes": "；".join(f"{v['label']}：{'、'.join(v['reasons'])}" for v in r.vetoes) or "—"}
             for r in results]
     vetoed = sum(1 for r in results if r.vetoed)

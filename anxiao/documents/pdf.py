@@ -156,6 +156,8 @@ def notice_pdf(ctx: dict[str, Any]) -> bytes:
 def assessment_pdf(ctx: dict[str, Any]) -> bytes:
     from fpdf.fonts import FontFace
 
+    from anxiao.core.pdf import split_rows
+
     pdf = _document()
     _red_head(pdf, ctx)
     _title(pdf, ctx["title"])
@@ -172,9 +174,10 @@ def assessment_pdf(ctx: dict[str, Any]) -> bytes:
         row = table.row()
         for h in ("排名", "单位", "得分", "一票否决情形"):
             row.cell(h)
-        for r in ctx["rows"]:
+        values = [(r["rank"], r["unit"], r["score"], r["vetoes"]) for r in ctx["rows"]]
+        for cells in split_rows(pdf, values, (16, 60, 22, 58), g.SIZE_TABLE, 4):  # no row taller than a page
             row = table.row()
-            for v in (r["rank"], r["unit"], r["score"], r["vetoes"]):
-                row.cell(str(v))
+            for v in cells:
+                row.cell(v)
     _signoff(pdf, ctx)
     return _output(pdf)

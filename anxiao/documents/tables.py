@@ -150,16 +150,27 @@ def write_table(wb: Any, sheet: str, *, title: str, columns: list[Column], rows:
     header_row = 3 if subtitle else 2
     page_setup(ws, landscape, f"{header_row}:{header_row}")
     ws.freeze_panes = f"A{header_row + 1}"
-    ws.merged_cells.add(f"A1:{last}1")
-    ws.append([cell(ws, title, font=Font(name=FONT, size=16, bold=True),
-                    alignment=Alignment(horizontal="center", vertical="center"))])
-    ws.row_dimensions[1].height = 30
+    full_width = sum(c.width for c in columns)
+    written = 0
+
+    def put(cells: list[Any], height: float | None = None, merge: bool = False) -> None:
+        # Write-only sheets write a row's height and merges as the row goes out: set them first.
+        nonlocal written
+        written += 1
+        if height:
+            ws.row_dimensions[written].height = height
+        if merge:
+            ws.merged_cells.add(f"A{written}:{last}{written}")
+        ws.append(cells)
+
+    put([cell(ws, title, font=Font(name=FONT, size=16, bold=True),
+              alignment=Alignment(horizontal="center", vertical="center"))], 30, merge=True)
     if subtitle:
-        ws.merged_cells.add(f"A2:{last}2")
-        ws.append([cell(ws, subtitle, alignment=Alignment(horizontal="left", vertical="center", wrap_text=True))])
+        put([cell(ws, subtitle, alignment=Alignment(horizontal="left", vertical="center", wrap_text=True))],
+            _lines_height(subtitle, full_width), merge=True)
     centered = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    ws.append([cell(ws, c.label, font=Font(name=FONT, size=10, bold=True), fill=HEAD, border=BOX, alignment=centered)
-               for c in columns])
+    put([cell(ws, c.label, font=Font(name=FONT, size=10, bold=True), fill=HEAD, border=BOX, alignment=centered)
+         for c in columns], max(_lines_height(c.label, c.width) or 0 for c in columns) or None)
     sums: list[Decimal] = [Decimal(0)] * n
     count = 0
     for values in rows:
@@ -172,10 +183,10 @@ def write_table(wb: Any, sheet: str, *, title: str, columns: list[Column], rows:
             if col.total and isinstance(c.value, (int, float)):
                 sums[i] += Decimal(str(c.value))
             out.append(c)
-        ws.append(out)
-        if row_height is not None:
-            ws.row_dimensions[header_row + count].height = row_height(values)
-    written = header_row + count
+        height = row_height(values) if row_height is not None else max(
+            (_lines_height(str(v), col.width) or 0 for col, v in zip(columns, values, strict=True)
+             if col.kind == "text" and v), default=0) or None
+        put(out, height)
     if total:
         bold = Font(name=FONT, size=10, bold=True)
         out = []
@@ -189,32 +200,37 @@ def write_table(wb: Any, sheet: str, *, title: str, columns: list[Column], rows:
                 out.append(cell(ws, value, kind=col.kind, font=bold, border=BOX))
             else:
                 out.append(cell(ws, None, border=BOX))
-        ws.append(out)
-        written += 1
+        put(out)
     for line in notes:
-        written += 1
-        ws.merged_cells.add(f"A{written}:{last}{written}")
-        ws.append([cell(ws, line, alignment=Alignment(vertical="top", wrap_text=True))])
-        ws.row_dimensions[written].height = 15 * max(1, -(-_display_width(line) // max(int(sum(c.width for c in columns)) - 2, 1)))
+        put([cell(ws, line, alignment=Alignment(vertical="top", wrap_text=True))], _lines_height(line, full_width),
+            merge=True)
     if signoff is not None:
-        _signoff(ws, signoff, n, written + 2)
+        put([])
+        written += 1
+        _signoff(ws, signoff, n, written)
     return ws
 
 
+def _lines_height(text: str, width: float) -> float | None:
+    """Row height (points, 15 a line, at most 12 lines) for ``text`` wrapped in a column ``width`` characters wide;
+    None for one line. Spreadsheets do not grow a row for text a program wrapped."""
+    lines = -(-_display_width(text) // max(int(width) - 2, 1))
+    return 15.0 * min(lines, 12) if lines > 1 else None
+
+
 def _signoff(ws: Any, s: Signoff, n: int, index: int) -> None:
-    """One blank row, then the four labels spread over the width, on a tall row (room to sign and stamp)."""
-    ws.append([])
+    """The four labels spread over the width, on a tall row (room to sign and stamp)."""
     parts = [f"制表单位（盖章）：{s.unit}", f"制表人：{s.preparer}", "审核：", f"日期：{cn_date(s.date)}"]
     spans = _spans(n, len(parts))
     row = []
     for (start, end), text in zip(spans, parts, strict=True):
         row.append(cell(ws, text, font=Font(name=FONT, size=11), alignment=Alignment(vertical="top", wrap_text=True)))
         row.extend([None] * (end - start))
-    ws.append(row)
     for start, end in spans:
         if end > start:
             ws.merged_cells.add(f"{get_column_letter(start)}{index}:{get_column_letter(end)}{index}")
     ws.row_dimensions[index].height = 48
+    ws.append(row)
 
 
 def _display_width(text: str) -> int:

@@ -43,7 +43,8 @@ from .models import (
 )
 
 NO_RIGHT = "您没有在该学校管理演练的权限"
-MAX_WINDOW = datetime.timedelta(hours=48)
+MAX_WINDOW = datetime.timedelta(hours=4)
+MAX_MARGIN_MINUTES = 120
 MAX_EVACUATION_SECONDS = 3600
 QUARTERS = ((1, 2, 3), (4, 5, 6), (7, 8, 9), (10, 11, 12))
 
@@ -233,7 +234,9 @@ def approve_plan(actor: Any, plan: DrillPlan, today: datetime.date | None = None
         plan.approved_at = timezone.now()
         plan.activity = record_activity(
             actor, kind="plan", unit=plan.school, occurred_on=today, responsible_post=post,
-            title=f"{plan.year} 年应急疏散演练年度计划", notes=f"共 {plan.items.count()} 项演练，校长批准。")
+            title=f"{plan.year} 年应急疏散演练年度计划", notes=f"共 {plan.items.count()} 项演练，校长批准。",
+            record_kind="drill_plan", evidence="record+approval", post_role="organised",
+            source_ref=f"drill_plan:{plan.pk}")
         plan.save()
     return plan
 
@@ -317,14 +320,16 @@ def save_drill(actor: Any, drill: Drill | None, classes: Iterable[Any] | None = 
         if drill.planned_on > today + datetime.timedelta(days=400):
             errors["planned_on"] = ["计划日期太远，只能安排一年以内的演练"]
     if drill.window_start is None or drill.window_end is None:
-        errors["window_start"] = ["请填写签到开始和截止时间"]
+        errors["window_start"] = ["请填写演练开始和结束时间"]
     elif drill.window_end <= drill.window_start:
-        errors["window_end"] = ["签到截止时间必须晚于开始时间"]
+        errors["window_end"] = ["演练结束时间必须晚于开始时间"]
     elif drill.window_end - drill.window_start > MAX_WINDOW:
-        errors["window_end"] = ["签到时间窗口不能超过 48 小时"]
+        errors["window_end"] = ["演练时间不能超过 4 小时（签到只在演练时间内开放）"]
     elif drill.planned_on is not None and abs(
             (timezone.localtime(drill.window_start).date() - drill.planned_on).days) > 1:
-        errors["window_start"] = ["签到时间应在计划日期当天（前后不超过一天）"]
+        errors["window_start"] = ["演练时间应在计划日期当天（前后不超过一天）"]
+    if drill.signin_margin_minutes is None or not 0 <= drill.signin_margin_minutes <= MAX_MARGIN_MINUTES:
+        errors["signin_margin_minutes"] = [f"签到提前/延后应为 0–{MAX_MARGIN_MINUTES} 分钟"]
     if drill.plan_item_id and drill.plan_item is not None and drill.plan_item.plan.school_id != drill.school_id:
         errors["plan_item"] = ["计划项不属于本校的演练计划"]
     chosen = classes if classes is not None else class_ids
@@ -423,11 +428,13 @@ def hold(actor: Any, drill: Drill, *, held_on: Any = None, participants_count: A
         drill.held_on, drill.participants_count, drill.evacuation_seconds = held, count, seconds
         drill.problems = (problems or "").strip()
         try:
+            # Held is not yet evidence: the drill fills its quota once closed with its evaluation (close()).
             drill.activity = record_activity(
                 actor, kind=drill.kind, unit=drill.school, occurred_on=held, today=today,
                 title=drill.title or f"{drill.get_theme_display()}演练", participant_count=count,
                 participants="、".join(p.class_name for p in drill.classes.all()),
-                notes=_activity_notes(drill))
+                notes=_activity_notes(drill), record_kind=f"drill:{drill.kind}", evidence="pending",
+                source_ref=f"drill:{drill.pk}")
         except ValidationError as exc:
             raise ValidationError({"held_on" if k == "occurred_on" else k: v for k, v in exc.message_dict.items()})
         drill.save()
@@ -505,7 +512,25 @@ def close(actor: Any, drill: Drill, *, evaluation_result: str = "", evaluation: 
         drill.closed_at = timezone.now()
         drill.save()
         _event(actor, drill, "close", "结束演练", before)
+        _credit(drill)
     return drill
+
+
+def evidence_of(drill: Drill) -> str:
+    """What the drill proves for its quota: closed with its evaluation, and signed in by the classes that took
+    part when classes were named (design.md, evidence levels); anything less fills nothing."""
+    if drill.is_voided or drill.status != DrillStatus.CLOSED or not drill.evaluation_result:
+        return "pending"
+    if drill.classes.exists() and not drill.signins.exists():
+        return "pending"
+    return "record"
+
+
+def _credit(drill: Drill) -> None:
+    from anxiao.obligations.actions import set_evidence
+
+    if drill.activity_id and drill.activity is not None and not drill.activity.is_voided:
+        set_evidence(drill.activity, evidence_of(drill))
 
 
 def void_drill(actor: Any, drill: Drill, reason: str = "") -> Drill:
@@ -642,9 +667,10 @@ def sign_in(user: Any, drill: Drill, *, person_id: Any = None, post_ids: Iterabl
         _refuse(user, drill, AttemptReason.NOT_OPEN, f"演练状态：{drill.get_status_display()}",
                 "该演练尚未开始或已经结束，现在不能签到", ip, via, now)
     if not drill.window_open(now):
-        start_, end = timezone.localtime(drill.window_start), timezone.localtime(drill.window_end)
+        start_, end = timezone.localtime(drill.signin_opens), timezone.localtime(drill.signin_closes)
         _refuse(user, drill, AttemptReason.OUTSIDE_WINDOW, f"签到时间 {timezone.localtime(now):%Y-%m-%d %H:%M}",
-                f"不在签到时间内：本次演练签到时间为 {start_:%Y-%m-%d %H:%M} 至 {end:%Y-%m-%d %H:%M}", ip, via, now)
+                f"不在签到时间内：签到只在演练时间内开放（前后 {drill.signin_margin_minutes} 分钟），本次为 "
+                f"{start_:%Y-%m-%d %H:%M} 至 {end:%H:%M}", ip, via, now)
     mine = my_classes(user, drill)
     own_ids = {p.pk for p in mine}
     asked = {str(p) for p in (post_ids or [])}

@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 
 from anxiao.core.access import can_write, get_visible_or_404
 from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination, Year, crud_routes
+from anxiao.core.middleware import client_ip
 from anxiao.org.models import Unit
 
 from . import actions, filters
@@ -310,7 +311,7 @@ def drill_signin(request: HttpRequest, pk: int, payload: Optional[SignInIn] = No
     drill = _drill(request, pk)
     body = payload or SignInIn()
     rows = actions.sign_in(request.user, drill, person_id=body.person_id, post_ids=body.post_ids,
-                           ip=request.META.get("REMOTE_ADDR"), via="api")
+                           ip=client_ip(request), via="api")
     return 201, rows
 
 

@@ -161,8 +161,8 @@ def build(ctx: DemoContext) -> None:
     main = next((s for s in schools if s["school"].name == MAIN_SCHOOL), schools[0])
     now = timezone.now()
     today_drill = Drill(school=main["school"], kind=DrillKind.DRILL, theme=Theme.EARTHQUAKE, title="地震避险应急疏散演练",
-                        planned_on=ctx.today, window_start=now - datetime.timedelta(hours=1),
-                        window_end=now + datetime.timedelta(hours=47), status=DrillStatus.IN_PROGRESS, started_at=now,
+                        planned_on=ctx.today, window_start=now - datetime.timedelta(minutes=30),
+                        window_end=now + datetime.timedelta(hours=1), signin_margin_minutes=30, status=DrillStatus.IN_PROGRESS, started_at=now,
                         plan_item=plan_items.get((main["school"].pk, ctx.today.year, ctx.today.month, DrillKind.DRILL)))
     upcoming = [Drill(school=s["school"], kind=DrillKind.DRILL, theme=SCHOOL_THEMES[i % 12], title="应急疏散演练（计划）",
                       planned_on=ctx.today + datetime.timedelta(days=7 + i),

@@ -34,7 +34,8 @@ class DrillForm(ScopedModelForm):
 
     class Meta:
         model = Drill
-        fields = ["school", "kind", "theme", "title", "planned_on", "window_start", "window_end", "classes"]
+        fields = ["school", "kind", "theme", "title", "planned_on", "window_start", "window_end",
+                  "signin_margin_minutes", "classes"]
         widgets = {
             "planned_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "window_start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL),
@@ -58,8 +59,8 @@ class DrillForm(ScopedModelForm):
         if not self.instance.pk and not self.is_bound:
             today = timezone.localdate()
             self.initial.setdefault("planned_on", today)
-            self.initial.setdefault("window_start", datetime.datetime.combine(today, datetime.time(8, 0)))
-            self.initial.setdefault("window_end", datetime.datetime.combine(today, datetime.time(18, 0)))
+            self.initial.setdefault("window_start", datetime.datetime.combine(today, datetime.time(10, 0)))
+            self.initial.setdefault("window_end", datetime.datetime.combine(today, datetime.time(10, 40)))
 
 
 class PlanForm(ScopedModelForm):

@@ -149,8 +149,11 @@ class Drill(VoidableModel):
     plan_item = models.ForeignKey(DrillPlanItem, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="drills", verbose_name=_("计划项"))
     planned_on = models.DateField(_("计划日期"))
-    window_start = models.DateTimeField(_("签到开始"))
-    window_end = models.DateTimeField(_("签到截止"))
+    # The drill's own time; sign-in is open from ``signin_margin_minutes`` before it to as long after it.
+    window_start = models.DateTimeField(_("演练开始时间"))
+    window_end = models.DateTimeField(_("演练结束时间"))
+    signin_margin_minutes = models.PositiveSmallIntegerField(
+        _("签到提前/延后（分钟）"), default=15, help_text=_("演练开始前、结束后多少分钟内仍可签到"))
     classes = models.ManyToManyField("org.Post", blank=True, related_name="drills", verbose_name=_("参演班级"))
     status = models.CharField(_("状态"), max_length=12, choices=DrillStatus.choices, default=DrillStatus.PLANNED,
                               db_index=True)
@@ -182,8 +185,17 @@ class Drill(VoidableModel):
     def scenario(self) -> DrillFile | None:
         return next((f for f in self.files.all() if f.role == FileRole.SCENARIO), None)
 
+    @property
+    def signin_opens(self) -> datetime.datetime:
+        return self.window_start - datetime.timedelta(minutes=self.signin_margin_minutes)
+
+    @property
+    def signin_closes(self) -> datetime.datetime:
+        return self.window_end + datetime.timedelta(minutes=self.signin_margin_minutes)
+
     def window_open(self, at: datetime.datetime) -> bool:
-        return self.window_start <= at <= self.window_end
+        """Sign-in is open during the drill itself, with the margin on either side."""
+        return self.signin_opens <= at <= self.signin_closes
 
 
 class FileRole(models.TextChoices):

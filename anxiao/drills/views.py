@@ -16,6 +16,8 @@ from anxiao.core.crud import Crud
 from anxiao.core.files import file_response
 from anxiao.core.flash import run_and_flash
 from anxiao.core.links import absolute_url
+from anxiao.core.middleware import client_ip
+from anxiao.obligations.crediting import credited_by
 
 from . import actions, filters, forms
 from .models import (
@@ -36,7 +38,7 @@ from .models import (
 
 
 def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    return client_ip(request)
 
 
 def _seconds(d: Drill) -> str:
@@ -72,6 +74,7 @@ def _drill_context(request: HttpRequest, drill: Drill) -> dict[str, Any]:
         "events": DrillEvent.objects.visible_to(request.user).filter(drill=drill).select_related("actor"),
         "findings": Finding.objects.visible_to(request.user).filter(drill=drill).select_related("hazard"),
         "cov": actions.coverage(drill), "allowed": actions.allowed_actions(request.user, drill),
+        "credited": credited_by(request.user, f"drill:{drill.pk}"),
         "writable": writable, "signin_url": url, "qr_svg": qr.svg(url),
         "hold_form": forms.HoldForm(initial={"held_on": drill.planned_on,
                                              "participants_count": drill.participants_count,

@@ -176,7 +176,8 @@ def record(actor: Any, *, kind: str, school: Unit | None, occurred_on: datetime.
                 actor, kind=kind, unit=school, occurred_on=day, today=today,
                 responsible_post=class_post or speaker_post, title=rec.topic[:200],
                 participants=_participants(rec, guards, attendance), participant_count=_count(rec, guards, present),
-                notes=_notes(rec))
+                notes=_notes(rec), record_kind=f"education:{kind}", evidence="record", post_role="led",
+                source_ref=f"education:{rec.pk}")
             RecordActivity.objects.create(record=rec, activity=activity, day=day)
     return rec
 

@@ -702,8 +702,9 @@ def _notify(hazard: Hazard, level: int, people: list[Person], days: int) -> None
 
     if not apps.is_installed("anxiao.notifications"):
         return
-    from anxiao.notifications.actions import notify
+    from anxiao.notifications.actions import alert
 
     title = f"隐患逾期未整改：{hazard.unit.name} {hazard.location}"
     body = f"{hazard.number}（{hazard.get_grade_display()}）整改时限 {hazard.deadline}，已逾期 {days} 天。"
-    notify(people, title, body, reverse("hazards:hazard_detail", args=[hazard.pk]), key=f"hazard-escalate:{hazard.pk}:{level}")
+    alert(people, hazard.unit, title, body, reverse("hazards:hazard_detail", args=[hazard.pk]),
+          key=f"hazard-escalate:{hazard.pk}:{level}")

@@ -32,5 +32,8 @@ def _region_chain(region_path: str) -> list[str]:
 def send(event: Any) -> int:
     incident = event.incident
     title = f"【{'超时上报' if event.kind == 'escalated' else '报告提醒'}】{incident.unit}：{incident.title}"
+    if event.kind == "escalated":  # a clock ran out: the bureau's group robots hear it too
+        return outbox.alert(recipients(event), incident.unit, title, event.note, f"/incidents/{incident.pk}/",
+                            key=f"incident:{incident.pk}:{event.dedupe_key}")
     return outbox.notify(recipients(event), title, event.note, f"/incidents/{incident.pk}/",
                          key=f"incident:{incident.pk}:{event.dedupe_key}")

@@ -21,7 +21,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from anxiao.core.access import user_scope
-from anxiao.org.models import Assignment, Person, Unit
+from anxiao.org.models import Assignment, Person, Post, Unit
 
 from .models import (
     Checklist,
@@ -30,6 +30,7 @@ from .models import (
     Inspection,
     InspectionKind,
     InspectionMember,
+    InspectionSignature,
     InspectionStatus,
     ItemGrade,
     ItemResult,
@@ -38,6 +39,7 @@ from .models import (
     PatrolCheckIn,
     PatrolPoint,
     ResultPhoto,
+    SignerRole,
     new_secret,
 )
 
@@ -560,10 +562,26 @@ def _record_activity(inspection: Inspection) -> None:
 
     fails = inspection.results.filter(outcome=Outcome.FAIL).count()
     # Outside the back-dating window the inspection still stands; the quota is the obligations app's concern.
+    # Completed means every required item answered (complete_inspection refuses otherwise): a complete record,
+    # the evidence inspection rules ask for (obligations/crediting.py). Whose slot it fills follows from who
+    # inspected whom and who led it.
     with contextlib.suppress(ValidationError):
         record_activity(None, kind=ACTIVITY_KIND[inspection.kind], occurred_on=inspection.planned_on,
                         unit=inspection.unit, title=inspection.title or inspection.get_kind_display(),
-                        notes=f"检查 {inspection.results.count()} 项，不合格 {fails} 项。{inspection.summary}".strip())
+                        notes=f"检查 {inspection.results.count()} 项，不合格 {fails} 项。{inspection.summary}".strip(),
+                        record_kind=f"inspection:{inspection.kind}", evidence="record",
+                        by_unit=inspection.inspecting_unit, responsible_post=leader_post(inspection),
+                        post_role="led", source_ref=f"inspection:{inspection.pk}")
+
+
+def leader_post(inspection: Inspection) -> Post | None:
+    """The post in which the leader led the inspection: in the inspecting unit (or the inspected one for a
+    self-inspection) first, else any post the leader holds."""
+    if inspection.leader_id is None:
+        return None
+    posts = list(Post.objects.filter(holder_id=inspection.leader_id, is_active=True).select_related("unit"))
+    home = inspection.inspecting_unit or inspection.unit
+    return next((p for p in posts if p.unit.path.startswith(home.path)), posts[0] if posts else None)
 
 
 def fail_to_hazard(actor: Any, result: ItemResult, *, location: str = "") -> Any:
@@ -604,6 +622,129 @@ def fail_to_hazard(actor: Any, result: ItemResult, *, location: str = "") -> Any
         grade_basis=(item.major_basis if item is not None and major else ""), item_code=result.item_code,
         inspection=inspection, item_result=result, photos=[p.as_upload() for p in result.photos.all()],
     )
+
+
+# --- the report: signatures and the PDF ----------------------------------------------------------------
+
+
+def sign(actor: Any, inspection: Inspection, *, role: str, name: str, image: Any) -> InspectionSignature:
+    """签名: the inspector and the inspected unit's representative sign on the inspector's phone (a drawn image,
+    sent as a data URL or an upload). Each signs once; a completed inspection can still be signed."""
+    import base64
+
+    from django.core.files.base import ContentFile
+
+    from anxiao.core.files import check_upload
+
+    _require_inspector(actor, inspection)
+    errors: dict[str, list[str]] = {}
+    if role not in SignerRole.values:
+        errors["role"] = ["请选择签名人身份"]
+    name = (name or "").strip()
+    if not name:
+        errors["signer_name"] = ["请填写签名人姓名"]
+    if isinstance(image, str):
+        if not image.startswith("data:image/png;base64,"):
+            errors["signature"] = ["请在签名框内手写签名"]
+            image = None
+        else:
+            try:
+                image = ContentFile(base64.b64decode(image.split(",", 1)[1], validate=True), name="signature.png")
+            except ValueError:
+                errors["signature"] = ["签名图片无法识别，请重新签名"]
+    elif image is None:
+        errors["signature"] = ["请在签名框内手写签名"]
+    if not errors and inspection.signatures.filter(role=role).exists():
+        errors["role"] = [f"{SignerRole(role).label}已签名"]
+    if errors:
+        raise ValidationError(errors)
+    checked = check_upload(image, field="signature")
+    signature: InspectionSignature = InspectionSignature.from_checked(
+        checked, f"inspections/{inspection.pk}/signatures", inspection=inspection, role=role, signer_name=name[:50],
+        signed_at=timezone.now(), signed_by=actor if actor is not None and actor.pk else None)
+    signature.save()
+    return signature
+
+
+def _stored(path: str) -> Path:
+    from django.conf import settings
+
+    return Path(settings.MEDIA_ROOT) / path
+
+
+def report_pdf(inspection: Inspection) -> bytes:
+    """The inspection report: who, when, what was checked section by section, the findings with their photos and
+    hazards, and the signatures of the inspector and the inspected unit's representative."""
+    from anxiao.core import pdf as pdfs
+
+    results = {r.item_code: r for r in inspection.results.select_related("hazard").prefetch_related("photos")}
+    state = progress(inspection, results)
+    doc = pdfs.new()
+    done = inspection.status == InspectionStatus.DONE
+    pdfs.title(doc, f"{inspection.get_kind_display()}检查报告" + ("" if done else "（检查未完成）"),
+               f"{inspection.unit.name} · {inspection.planned_on:%Y年%m月%d日}")
+    team = "、".join(f"{m.name}（{m.get_role_display()}）" for m in inspection.members.all()) or (
+        inspection.leader.name if inspection.leader_id and inspection.leader else "—")
+    score = f"；得分 {state.score}" if state.scored and state.score is not None else ""
+    lines = [f"受检单位：{inspection.unit.name}",
+             f"检查单位：{inspection.inspecting_unit.name if inspection.inspecting_unit else inspection.unit.name}",
+             f"检查组：{team}", f"检查表：{inspection.checklist or '—'}",
+             f"检查项：共 {state.total} 项，已填 {state.answered} 项，不合格 {state.failed} 项{score}",
+             f"检查结论：{inspection.summary or '—'}"]
+    doc.set_font("cjk", size=10)
+    for line in lines:
+        doc.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
+    for section in state.sections:
+        doc.ln(2)
+        doc.set_font("cjk", size=12)
+        head = f"{section.code} {section.name}（{section.answered}/{len(section.rows)}"
+        head += f"，{section.score} 分）" if state.scored and section.score is not None else "）"
+        doc.cell(0, 8, head, new_x="LMARGIN", new_y="NEXT")
+        pdfs.table(doc, ["编码", "检查内容", "结果", "说明 / 部位"], [
+            [item.code, item.text, r.get_outcome_display() if r else "未填写",
+             "；".join(x for x in ((r.note, r.location) if r else ()) if x)]
+            for item, r in section.rows], widths=(16, 96, 18, 56))
+    failed = [(i, r) for s in state.sections for i, r in s.rows if r is not None and r.outcome == Outcome.FAIL]
+    doc.ln(3)
+    doc.set_font("cjk", size=12)
+    doc.cell(0, 8, f"发现问题（{len(failed)} 项）", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("cjk", size=10)
+    if not failed:
+        doc.cell(0, 6, "未发现问题。", new_x="LMARGIN", new_y="NEXT")
+    for item, r in failed:
+        hazard = getattr(r, "hazard", None)
+        doc.multi_cell(0, 6, f"{item.code} {r.note}" + (f"（{r.location}）" if r.location else "") +
+                       (f" → 隐患 {hazard.number}（{hazard.get_status_display()}）" if hazard else "（未登记隐患）"),
+                       new_x="LMARGIN", new_y="NEXT")
+        x = doc.l_margin
+        for photo in r.photos.all():
+            path = _stored(photo.thumb_path or photo.path)
+            if path.is_file():
+                if doc.get_y() > doc.h - 60:
+                    doc.add_page()
+                doc.image(str(path), x=x, y=doc.get_y(), h=35)
+                x += 50
+        if x > doc.l_margin:
+            doc.ln(37)
+    doc.ln(4)
+    doc.set_font("cjk", size=12)
+    if doc.get_y() > doc.h - 60:
+        doc.add_page()
+    doc.cell(0, 8, "签名", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("cjk", size=10)
+    signed = {s.role: s for s in inspection.signatures.all()}
+    top = doc.get_y()
+    for n, (role, label) in enumerate(SignerRole.choices):
+        x = doc.l_margin + n * 95
+        sig = signed.get(role)
+        doc.set_xy(x, top)
+        doc.cell(90, 6, f"{label}：{sig.signer_name if sig else '（未签名）'}")
+        if sig is not None and _stored(sig.path).is_file():
+            doc.image(str(_stored(sig.path)), x=x, y=top + 7, h=25)
+            doc.set_xy(x, top + 33)
+            doc.cell(90, 6, f"{timezone.localtime(sig.signed_at):%Y-%m-%d %H:%M}")
+    doc.set_y(top + 42)
+    return pdfs.output(doc)
 
 
 # --- patrol points ---------------------------------------------------------------------------------------

@@ -316,3 +316,31 @@ class PatrolCheckIn(AnxiaoModel):
 
     def __str__(self) -> str:
         return f"{self.point} {self.at:%Y-%m-%d %H:%M}"
+
+
+class SignerRole(models.TextChoices):
+    INSPECTOR = "inspector", _("检查人")
+    REPRESENTATIVE = "representative", _("受检单位代表")
+
+
+class InspectionSignature(StoredFileBase):
+    """A handwritten signature (drawn on the phone) on the inspection report: the inspector's and the
+    inspected unit's representative's, one each."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="signatures",
+                                   verbose_name=_("检查"))
+    role = models.CharField(_("签名人身份"), max_length=16, choices=SignerRole.choices)
+    signer_name = models.CharField(_("签名人"), max_length=50)
+    signed_at = models.DateTimeField(_("签名时间"))
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("录入人"))
+
+    class Meta:
+        ordering = ["inspection_id", "role"]
+        verbose_name = _("检查签名")
+        verbose_name_plural = _("检查签名")
+        constraints = [models.UniqueConstraint(fields=["inspection", "role"], name="inspection_signed_once_per_role")]
+
+    @classmethod
+    def scope_q(cls, scope: Scope, write: bool = False) -> Q:
+        return Q(inspection__in=Inspection.objects.filter(Inspection.scope_q(scope, write)))

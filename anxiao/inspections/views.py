@@ -20,6 +20,7 @@ from anxiao.core.choices import UnitKind
 from anxiao.core.files import file_response
 from anxiao.core.links import absolute_url
 from anxiao.core.validation import parse_date
+from anxiao.obligations.crediting import credited_by
 from anxiao.org.models import Person, Unit
 
 from . import actions
@@ -30,6 +31,7 @@ from .models import (
     Inspection,
     InspectionKind,
     InspectionMember,
+    InspectionSignature,
     InspectionStatus,
     ItemGrade,
     ItemResult,
@@ -37,6 +39,7 @@ from .models import (
     Outcome,
     PatrolPoint,
     ResultPhoto,
+    SignerRole,
 )
 
 
@@ -267,13 +270,15 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                     request.user, pk=pk)
     results = {r.item_code: r for r in inspection.results.select_related("hazard").prefetch_related("photos")}
     progress = actions.progress(inspection, results)
+    can_sign = user_scope(request.user, write=True).covers_unit(inspection.inspecting_unit or inspection.unit)
     items = [row for section in progress.sections for row in section.rows]
     return render(request, "inspections/inspection_detail.html", {
         "inspection": inspection, "items": items, "progress": progress, "outcomes": Outcome.choices,
+        "signatures": {s.role: s for s in inspection.signatures.all()}, "signer_roles": SignerRole.choices,
         "uuid": actions.new_uuid(),
         "members": inspection.members.all(), "people": _people(request.user)[:500], "roles": MemberRole.choices,
-        "can_edit": user_scope(request.user, write=True).covers_unit(
-            inspection.inspecting_unit or inspection.unit) and inspection.status != InspectionStatus.DONE})
+        "credited": credited_by(request.user, f"inspection:{inspection.pk}"),
+        "can_sign": can_sign, "can_edit": can_sign and inspection.status != InspectionStatus.DONE})
 
 
 @login_required
@@ -307,6 +312,37 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "检查已完成")
     return redirect(back)
+
+
+@login_required
+def inspection_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report as a PDF, to download or share."""
+    inspection = get_visible_or_404(Inspection.objects.select_related("unit", "checklist", "inspecting_unit",
+                                                                      "leader"), request.user, pk=pk)
+    response = HttpResponse(actions.report_pdf(inspection), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="inspection-{inspection.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def inspection_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = get_visible_or_404(Inspection.objects.select_related("unit", "inspecting_unit"), request.user, pk=pk)
+    try:
+        signature = actions.sign(request.user, inspection, role=request.POST.get("role", ""),
+                                 name=request.POST.get("signer_name", ""),
+                                 image=request.FILES.get("signature") or request.POST.get("signature", ""))
+    except ValidationError as exc:
+        _messages(request, exc)
+    else:
+        messages.success(request, f"{signature.get_role_display()} {signature.signer_name} 已签名")
+    return redirect(reverse("inspections:inspection_detail", args=[inspection.pk]) + "#signatures")
+
+
+@login_required
+def signature_image(request: HttpRequest, pk: int) -> Any:
+    signature = get_visible_or_404(InspectionSignature, request.user, pk=pk)
+    return file_response(signature)
 
 
 @login_required

@@ -57,11 +57,13 @@ class WebhookIn(Schema):
     name: str
     kind: str
     url: str
+    secret: str = ""
 
 
 class WebhookPatch(Schema):
     name: str | None = None
     url: str | None = None
+    secret: str | None = None
     enabled: bool | None = None
 
 

@@ -16,7 +16,9 @@ class WebhookForm(ScopedModelForm):
 
     class Meta:
         model = WebhookEndpoint
-        fields = ["bureau", "name", "kind", "url", "enabled"]
+        fields = ["bureau", "name", "kind", "url", "secret", "enabled"]
+        widgets = {"secret": forms.PasswordInput(render_value=True)}
+        help_texts = {"secret": "钉钉机器人“安全设置”选择“加签”时显示的密钥（SEC 开头）；关键词机器人和企业微信留空"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

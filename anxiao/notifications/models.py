@@ -29,10 +29,12 @@ class WebhookEndpoint(AnxiaoModel):
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=10, choices=WebhookKind.choices)
     url = models.URLField(_("地址"), max_length=500)
+    # DingTalk's 加签: the robot's secret (SEC…); each message then carries timestamp and an HMAC-SHA256 sign.
+    secret = models.CharField(_("加签密钥"), max_length=200, blank=True)
     enabled = models.BooleanField(_("启用"), default=True)
 
     scope_unit_fields = ("bureau",)
-    audit_exclude = ("created_at", "updated_at", "url")  # the URL carries the robot's access token
+    audit_exclude = ("created_at", "updated_at", "url", "secret")  # the URL's token and the secret are passwords
 
     class Meta:
         ordering = ["bureau_id", "name"]

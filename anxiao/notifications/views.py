@@ -48,7 +48,9 @@ WEBHOOKS = Crud(
     filter=filters.filter_webhooks, select_related=("bureau",),
     filter_fields=[("kind", "类型", WebhookKind.choices)],
     detail_fields=[("名称", lambda h: h.name), ("类型", lambda h: h.get_kind_display()), ("教育局", lambda h: h.bureau),
-                   ("地址", lambda h: _masked(h.url)), ("状态", lambda h: "启用" if h.enabled else "停用")],
+                   ("地址", lambda h: _masked(h.url)),
+                   ("加签", lambda h: "已设置" if h.secret else ("未设置（关键词机器人）" if h.kind == "dingtalk" else "—")),
+                   ("状态", lambda h: "启用" if h.enabled else "停用")],
     detail_template="notifications/webhook_detail.html", search_placeholder="名称",
 )
 

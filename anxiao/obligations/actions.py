@@ -21,7 +21,7 @@ from anxiao.core.periods import DEFAULT_TERMS, Period, TermCalendar, due_date, n
 from anxiao.org.models import Assignment, AssignmentKind, Post, Unit
 from anxiao.policies.loader import CONDITIONS
 
-from . import tally
+from . import crediting, tally
 from .models import (
     ALLOWED_ATTACHMENT_EXTENSIONS,
     Activity,
@@ -169,6 +169,13 @@ def _check_rule(rule: ObligationRule) -> None:
         errors["condition"] = [f"适用条件应为 {'、'.join(CONDITIONS)} 之一"]
     if rule.scope in (SubjectScope.BAOBAO, SubjectScope.SCHOOLS) and not rule.post_kinds:
         errors["post_kinds"] = ["包保/逐校检查规则必须指定负责的岗位类别"]
+    if not errors:
+        try:
+            # a post inspecting every school of the bureau fills its slot per school, as a 包保 post does
+            rule.credit = crediting.parse(rule.credit, rule.activity_kind, on_post=crediting._on_post(rule),
+                                          baobao=rule.scope in (SubjectScope.BAOBAO, SubjectScope.SCHOOLS)).as_dict()
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
 
@@ -179,6 +186,9 @@ def save_rule(actor: Any, rule: ObligationRule | None, **data: Any) -> Obligatio
     if not creating:
         _require_unit(actor, rule.bureau)
     old_kind = rule.activity_kind
+    if not creating and isinstance(data.get("credit"), dict):
+        # A partial credit block (a PATCH, a form leaving a part blank) changes only what it names.
+        data["credit"] = {**crediting.credit_of(rule).as_dict(), **data["credit"]}
     for key, value in data.items():
         setattr(rule, key, value)
     if not rule.bureau_id:
@@ -287,9 +297,12 @@ def load_rules(actor: Any, bureau: Unit, packs: Iterable[str] | None = None, *,
                     created += 1
                 else:
                     old_kind = rule.activity_kind
-                    for key in ("title", "pack_code", "clause_ref", "note", "activity_kind", "functions", "condition", "holder_kind",
-                                *(("units",) if units is not None else ())):
+                    # What fills the rule is part of its text (the pack's crediting table), not a bureau number;
+                    # so is whom it asks (functions, condition, holder, a school plan's schools).
+                    for key in ("title", "pack_code", "clause_ref", "note", "activity_kind", "credit", "functions",
+                                "condition", "holder_kind", *(("units",) if units is not None else ())):
                         setattr(rule, key, values[key])
+                    _check_rule(rule)
                     rule.save()
                     tally.recount_rule_kind(rule.pk, old_kind, rule.activity_kind)
                     updated += 1
@@ -313,8 +326,12 @@ def save_heightened_period(actor: Any, period: HeightenedPeriod | None, **data: 
     if errors:
         raise ValidationError(errors)
     _require_unit(actor, period.bureau)
-    period.full_clean()
-    period.save()
+    with transaction.atomic():
+        period.full_clean()
+        period.save()
+        # The current and coming slots it overlaps take the raised quota now, not at the worker's next run.
+        expand(period.bureau, timezone.localdate(), prune=False,
+               rules=list(ObligationRule.objects.filter(bureau=period.bureau, heightened=True, enabled=True)))
     return period
 
 
@@ -653,12 +670,24 @@ def expand(bureau: Unit, today: datetime.date | None = None, *, ahead: int = 1, 
             have = set(Occurrence.objects.filter(rule__in=[r.pk for r in all_rules], period_end__gte=first)
                        .values_list("rule_id", "subject_key", "period_key"))
             created = _insert_generic(plans, have, deltas, regions)
-        for rule_id, key, quota in quota_updates:  # a heightened period set after expansion raises the quota
-            # Only slots nothing counted for yet: they stay open, so the tally does not change.
-            Occurrence.objects.filter(rule_id=rule_id, period_key=key, done_count=0).exclude(quota=quota).update(
-                quota=quota)
         deltas.apply()
+        _requota(quota_updates)
     return created
+
+
+def _requota(updates: list[tuple[int, str, int]]) -> None:
+    """A heightened period set (or changed) after expansion: the slots it overlaps take the new quota, those
+    already met included, and are counted again (a slot met at the old quota is open again until the extra
+    inspections are done; the tally follows)."""
+    changed: list[int] = []
+    for rule_id, key, quota in updates:
+        ids = list(Occurrence.objects.filter(rule_id=rule_id, period_key=key).exclude(quota=quota)
+                   .values_list("pk", flat=True))
+        if ids:
+            Occurrence.objects.filter(pk__in=ids).update(quota=quota)
+            changed += ids
+    if changed:
+        recount(changed)
 
 
 def _prune_generic(plans: list[_Plan], today: datetime.date, deltas: tally.Deltas, kinds: dict[int, str]) -> None:
@@ -753,11 +782,20 @@ def record_activity(actor: Any, activity: Activity | None = None, *, files: Iter
             raise ValidationError({"kind": ["已作废的记录不能修改"]})
         if not _may_record(actor, activity.unit, activity.responsible_post):
             raise PermissionDenied(NO_RIGHT)
+    files = list(files)
     for key, value in data.items():
         setattr(activity, key, value)
     errors: dict[str, list[str]] = {}
     if activity.kind not in ActivityKind.values:
         errors["kind"] = ["工作类型不是有效的选项"]
+    if activity.meeting_kind and activity.meeting_kind not in crediting.MeetingKind.values:
+        errors["meeting_kind"] = ["会议类别不是有效的选项"]
+    elif activity.meeting_kind and activity.kind != ActivityKind.MEETING:
+        activity.meeting_kind = ""  # only a meeting has a meeting kind
+    if activity.record_kind and activity.record_kind not in crediting.RECORDS:
+        errors["record_kind"] = [f"记录类型“{activity.record_kind}”不是有效的选项"]
+    if activity.reports_on and activity.occurred_on and activity.reports_on > activity.occurred_on:
+        errors["reports_on"] = ["所属周期不能晚于报送日期"]
     if not activity.unit_id:
         errors["unit"] = ["请选择单位"]
     if activity.occurred_on is None:
@@ -769,7 +807,8 @@ def record_activity(actor: Any, activity: Activity | None = None, *, files: Iter
         if (today - activity.occurred_on).days > window:
             errors["occurred_on"] = [f"只能补录最近 {window} 天内的工作（本记录日期为 {activity.occurred_on}）"]
     if (activity.responsible_post_id and activity.unit_id and activity.responsible_post is not None
-            and not _check_post_for_unit(activity.responsible_post, activity.unit)):
+            and not _check_post_for_unit(activity.responsible_post, activity.unit)
+            and not (activity.by_unit is not None and _check_post_for_unit(activity.responsible_post, activity.by_unit))):
         errors["responsible_post"] = ["负责岗位不属于该单位，也不负责联系该单位"]
     checked = []
     for f in files:
@@ -783,10 +822,14 @@ def record_activity(actor: Any, activity: Activity | None = None, *, files: Iter
     if not _may_record(actor, activity.unit, activity.responsible_post):
         raise PermissionDenied(NO_RIGHT)
     activity.backdated = activity.occurred_on < today
+    if not activity.record_kind and "evidence" not in data:
+        # A hand-typed entry proves what it carries: minutes or attendance, a supporting file.
+        has_files = bool(files) or (activity.pk is not None and activity.attachments.exists())
+        activity.evidence = crediting.manual_evidence(activity, has_files)
     if creating and actor is not None and getattr(actor, "is_authenticated", False):
         activity.recorded_by = actor
     with transaction.atomic():
-        activity.full_clean(exclude=["recorded_by", "voided_by"])
+        activity.full_clean(exclude=["recorded_by", "voided_by", "by_unit"])
         activity.save()
         for content in checked:
             ActivityAttachment.objects.create(activity=activity, file=content, name=content.name[:200],
@@ -795,40 +838,69 @@ def record_activity(actor: Any, activity: Activity | None = None, *, files: Iter
     return activity
 
 
+def tap_done(actor: Any, occ: Occurrence, today: datetime.date | None = None) -> Activity:
+    """One tap ("今天已完成"): the recorder's word that the slot's work was done today. Only a rule whose evidence
+    is ``self`` takes it; every other rule needs its record in its own app (crediting.py)."""
+    today = today or timezone.localdate()
+    if not _may_record(actor, occ.unit, occ.post):
+        raise PermissionDenied(NO_RIGHT)
+    credit = crediting.credit_of(occ.rule)
+    if not credit.self_attestable:
+        what = "；".join(crediting.describe(occ.rule)["records"].split("；")[:3])
+        raise ValidationError({"occurrence": [
+            f"“{occ.rule.title}”须有{crediting.Evidence(credit.evidence).label}（{what}），不能一键完成；"
+            "请在相应模块登记实际开展的工作"]})
+    return record_activity(actor, kind=occ.rule.activity_kind, unit=occ.unit, responsible_post=occ.post,
+                           occurred_on=occ.open_day(today), title=occ.rule.title, evidence=crediting.Evidence.SELF,
+                           today=today)
+
+
 def add_attachment(actor: Any, activity: Activity, upload: Any) -> ActivityAttachment:
     if not _may_record(actor, activity.unit, activity.responsible_post):
         raise PermissionDenied(NO_RIGHT)
     check_attachment_name(getattr(upload, "name", ""))
     content = checked_content(upload)
-    return ActivityAttachment.objects.create(activity=activity, file=content, name=content.name[:200],
-                                             size=content.size)
+    with transaction.atomic():
+        attachment = ActivityAttachment.objects.create(activity=activity, file=content, name=content.name[:200],
+                                                       size=content.size)
+        if not activity.record_kind and activity.evidence == crediting.Evidence.SELF:
+            set_evidence(activity, crediting.manual_evidence(activity, True))
+    return attachment
+
+
+def set_evidence(activity: Activity, evidence: str) -> Activity:
+    """A record's evidence changed (a drill closed with its evaluation, a file attached): it fills what it now
+    proves. Only the apps that write records call this."""
+    if evidence not in crediting.Evidence.values:
+        raise ValidationError({"evidence": ["证据等级不是有效的选项"]})
+    with transaction.atomic():
+        Activity.objects.filter(pk=activity.pk).update(evidence=evidence, updated_at=timezone.now())
+        activity.evidence = evidence
+        match_activity(activity)
+    return activity
 
 
 def matching_occurrences(activity: Activity) -> Any:
-    unit = activity.unit
-    post = activity.responsible_post
-    units = [unit.pk] + ([unit.parent_id] if unit.kind == UnitKind.SCHOOL_DEPARTMENT and unit.parent_id else [])
-    own_unit = Q(post__isnull=True, unit_id__in=units)
-    if post is not None and not (post.unit.path.startswith(unit.path) or post.unit_id in units):
-        own_unit = Q(pk__in=[])  # somebody from outside (a 包保 leader) does not do the school's own work
-    q = own_unit
-    if post is not None:
-        q |= Q(post=post) & (~Q(rule__scope=SubjectScope.BAOBAO) | Q(unit_id__in=units))
-    return Occurrence.objects.filter(q, rule__activity_kind=activity.kind,
-                                     period_start__lte=activity.occurred_on, period_end__gte=activity.occurred_on)
+    """The slots the record fills (crediting.py decides)."""
+    return crediting.slots_for(activity)
 
 
 def match_activity(activity: Activity) -> list[Occurrence]:
-    bureau = bureau_for(activity.unit)
-    if bureau is not None:
+    rules = crediting.candidate_rules(activity)
+    by_bureau: dict[int, list[ObligationRule]] = {}
+    for rule in rules:
+        if rule.enabled:
+            by_bureau.setdefault(rule.bureau_id, []).append(rule)
+    day = crediting.period_day(activity)
+    for bureau_id, bureau_rules in by_bureau.items():
         # The slot may not exist yet (a backdated record before the worker expanded that period).
-        unit_ids = {i for i in (activity.unit_id, activity.unit.parent_id) if i is not None}
+        unit_ids = {i for i in (activity.unit_id, activity.unit.parent_id, activity.by_unit_id) if i is not None}
         if activity.responsible_post_id and activity.responsible_post is not None:
             unit_ids.add(activity.responsible_post.unit_id)
-        expand(bureau, activity.occurred_on, ahead=0, units=unit_ids, prune=False,
-               rules=ObligationRule.objects.filter(bureau=bureau, activity_kind=activity.kind, enabled=True))
+        bureau = Unit.objects.get(pk=bureau_id)
+        expand(bureau, day, ahead=0, units=unit_ids, prune=False, rules=bureau_rules)
     old = set(ActivityOccurrence.objects.filter(activity=activity).values_list("occurrence_id", flat=True))
-    found = [] if activity.is_voided else list(matching_occurrences(activity))
+    found = [] if activity.is_voided else list(crediting.slots_for(activity, rules))
     new = {o.pk for o in found}
     ActivityOccurrence.objects.filter(activity=activity).exclude(occurrence_id__in=new).delete()
     ActivityOccurrence.objects.bulk_create(

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from anxiao.core.choices import PostKind, UnitKind
-from anxiao.notifications.actions import notify, notify_webhooks
+from anxiao.notifications.actions import alert, notify
 from anxiao.org.models import Assignment, AssignmentKind, Group, Person, Post, Unit
 
 from .actions import bureau_for
@@ -125,9 +125,7 @@ def run(today: datetime.date | None = None) -> int:
             notify(responsible(occ), f"已逾期未完成：{occ.rule.title}", text, url, key)
             notify(supervisors(occ, today), f"督办：{occ.unit.name}未按期完成{occ.rule.title}", text, url,
                    f"{key}:up")
-            bureau = bureau_for(occ.unit)
-            if bureau is not None:
-                notify_webhooks(bureau, f"未按期完成：{occ.unit.name} {occ.rule.title}", text, url, key)
+            alert([], occ.unit, f"未按期完成：{occ.unit.name} {occ.rule.title}", text, url, key)
 
 
 def daily_job() -> Any:

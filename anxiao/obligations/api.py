@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from anxiao.core.access import get_visible_or_404
 from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination, _resolve_fks, crud_routes
 
-from . import actions, filters
+from . import actions, crediting, filters
 from .models import Activity, ObligationRule, Occurrence
 
 router = Router()
@@ -40,6 +40,18 @@ class RuleOut(Schema):
     active_until: datetime.date | None
     heightened: bool
     enabled: bool
+    credit: dict[str, Any] = Field(description="计入规则：records（计入的记录类型）、roles（负责岗位的角色）、"
+                                               "slot（计入谁：post/unit/self_inspection）、"
+                                               "evidence（证据：self/record/record+approval）")
+    credit_text: dict[str, str] = Field(default_factory=dict, description="计入规则的中文说明")
+
+    @staticmethod
+    def resolve_credit(obj: Any) -> dict[str, Any]:
+        return crediting.credit_of(obj).as_dict()
+
+    @staticmethod
+    def resolve_credit_text(obj: Any) -> dict[str, str]:
+        return crediting.describe(obj)
 
 
 class RuleIn(Schema):
@@ -63,6 +75,7 @@ class RuleIn(Schema):
     active_until: datetime.date | None = None
     heightened: bool = False
     enabled: bool = True
+    credit: dict[str, Any] = {}
 
 
 class RulePatch(Schema):
@@ -77,6 +90,7 @@ class RulePatch(Schema):
     note: str | None = None
     active_from: datetime.date | None = None
     active_until: datetime.date | None = None
+    credit: dict[str, Any] | None = None
 
 
 class RuleFilter(Schema):
@@ -213,6 +227,15 @@ def occurrences_list(request: HttpRequest, filters_: Query[OccurrenceFilter]):  
             operation_id="occurrences_get")
 def occurrences_get(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     return get_visible_or_404(Occurrence.objects.select_related("rule"), request.user, pk=pk)
+
+
+@router.post("/occurrences/{int:pk}/done", response={201: ActivityOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             auth=AUTH, operation_id="occurrences_done")
+def occurrences_done(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    """One tap ("今天已完成"): only for a rule whose evidence is ``self``; 422 for the others."""
+    occ = get_visible_or_404(Occurrence.objects.select_related("rule", "unit", "post"), request.user, pk=pk)
+    activity = actions.tap_done(request.user, occ)
+    return 201, _activities(request).get(pk=activity.pk)
 
 
 def _activities(request: HttpRequest) -> Any:

@@ -6,6 +6,7 @@ from django import forms
 
 from anxiao.core.forms import ScopedModelForm
 
+from . import crediting
 from .models import Activity, HeightenedPeriod, ObligationRule, ObligationSettings
 
 
@@ -26,6 +27,19 @@ class RuleForm(ScopedModelForm):
     post_kinds = CommaListField(label="岗位类别（代码，逗号分隔）", required=False)
     unit_kinds = CommaListField(label="单位类型（代码，逗号分隔）", required=False)
     stages = CommaListField(label="学段（代码，逗号分隔）", required=False)
+    # The rule's crediting (crediting.py): shown and edited next to the rule; blank parts take the kind's defaults.
+    credit_records = CommaListField(
+        label="计入的记录（记录类型代码，逗号分隔）", required=False,
+        help_text="可用：" + "、".join(f"{k}（{v}）" for k, v in crediting.RECORDS.items()))
+    credit_roles = forms.MultipleChoiceField(label="负责岗位的角色（计入岗位时）", required=False,
+                                             choices=crediting.Role.choices, widget=forms.CheckboxSelectMultiple)
+    credit_slot = forms.ChoiceField(label="计入谁", required=False,
+                                    choices=[("", "按工作类型默认"), *crediting.Slot.choices])
+    credit_evidence = forms.ChoiceField(label="证据要求", required=False, choices=[
+        ("", "按工作类型默认"), *[(e.value, e.label) for e in crediting.RULE_EVIDENCE]])
+
+    CREDIT_FIELDS = {"credit_records": "records", "credit_roles": "roles", "credit_slot": "slot",
+                     "credit_evidence": "evidence"}
 
     class Meta:
         model = ObligationRule
@@ -45,6 +59,27 @@ class RuleForm(ScopedModelForm):
         quota.min_value = None
         quota.validators = []
         quota.widget.attrs.pop("min", None)
+        if self.instance.pk:
+            credit = crediting.credit_of(self.instance).as_dict()
+            for name, key in self.CREDIT_FIELDS.items():
+                self.initial.setdefault(name, credit[key])
+
+    @classmethod
+    def credit_from(cls, data: dict[str, Any], editing: bool) -> dict[str, Any]:
+        """Take the four credit fields out of the cleaned data as the rule's ``credit`` block (blank parts keep
+        the rule's own, or the kind's defaults for a new rule; the action checks it)."""
+        credit = {}
+        for name, key in cls.CREDIT_FIELDS.items():
+            value = data.pop(name, None)
+            if value or (key == "roles" and editing):
+                credit[key] = list(value) if isinstance(value, list | tuple) else value
+        return credit
+
+    def apply_errors(self, exc: Any) -> None:
+        if hasattr(exc, "error_dict") and "credit" in exc.error_dict:
+            for err in exc.error_dict.pop("credit"):
+                self.add_error("credit_records", err)
+        super().apply_errors(exc)
 
 
 class HeightenedPeriodForm(ScopedModelForm):

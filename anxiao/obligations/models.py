@@ -15,6 +15,8 @@ from anxiao.core.access import NOTHING, Scope, ScopedQuerySet, ancestor_ids, uni
 from anxiao.core.models import AnxiaoModel, VoidableModel
 from anxiao.core.periods import TermCalendar
 
+from .crediting import Evidence, MeetingKind, Role
+
 
 class ActivityKind(models.TextChoices):
     MEETING = "meeting", _("会议")
@@ -154,6 +156,9 @@ class ObligationRule(AnxiaoModel):
     active_until = models.DateField(_("失效日期"), null=True, blank=True)
     heightened = models.BooleanField(_("敏感时期加密"), default=False)
     enabled = models.BooleanField(_("启用"), default=True)
+    # What fills the rule: record kinds, the duty-holder's role, whose slot, evidence (crediting.py); empty means
+    # the defaults of its activity kind.
+    credit = models.JSONField(_("计入规则"), default=dict, blank=True)
 
     scope_unit_fields = ("bureau",)
 
@@ -406,7 +411,11 @@ class Occurrence(AnxiaoModel):
     @property
     def tap_due(self) -> bool:
         """Whether "done today" applies: the slot is due, and for a daily rule's month today is not met yet."""
+        from .crediting import self_attestable
+
         today = timezone.localdate()
+        if not self_attestable(self.rule):
+            return False  # only a self-attestable rule takes one tap (crediting.py)
         return self.status_on(today) == Status.DUE and (self.slots == 1 or (
             self.period_start <= today <= self.period_end and not self.day_met(today)))
 
@@ -446,6 +455,17 @@ class Activity(VoidableModel):
     participant_count = models.PositiveIntegerField(_("参加人数"), null=True, blank=True)
     notes = models.TextField(_("记录/纪要"), blank=True)
     backdated = models.BooleanField(_("补录"), default=False)
+    # What the record is and what it proves (crediting.py decides which slots it fills from these).
+    record_kind = models.CharField(_("记录类型"), max_length=40, blank=True,
+                                   help_text=_("由各业务模块写入，如 inspection:half_monthly、drill:drill、ledger；空为手工登记"))
+    meeting_kind = models.CharField(_("会议类别"), max_length=20, blank=True, choices=MeetingKind.choices)
+    evidence = models.CharField(_("证据"), max_length=16, choices=Evidence.choices, default=Evidence.SELF)
+    post_role = models.CharField(_("负责岗位的角色"), max_length=12, choices=Role.choices, default=Role.ORGANISED)
+    by_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("开展单位"), help_text=_("由其他单位开展时（如上级督查、交叉互检的检查单位）"))
+    reports_on = models.DateField(_("所属周期日期"), null=True, blank=True,
+                                  help_text=_("报送的报表所属月份/季度中的一天；迟报仍计入该周期（逾期）"))
+    source_ref = models.CharField(_("来源记录"), max_length=40, blank=True)  # "inspection:12", "drill:3"…
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("录入人"))
     occurrences: models.ManyToManyField[Occurrence, ActivityOccurrence] = models.ManyToManyField(
@@ -457,10 +477,16 @@ class Activity(VoidableModel):
         ordering = ["-occurred_on", "-id"]
         verbose_name = _("履职记录")
         verbose_name_plural = _("履职记录")
-        indexes = [models.Index(fields=["unit", "kind", "occurred_on"])]
+        indexes = [models.Index(fields=["unit", "kind", "occurred_on"]),
+                   models.Index(fields=["source_ref"], name="activity_source_ref", condition=~Q(source_ref=""))]
 
     def __str__(self) -> str:
         return f"{self.occurred_on} {self.get_kind_display()} {self.title}".strip()
+
+    @property
+    def late_for_period(self) -> bool:
+        """A record submitted after the deadline of the period it reports on (shown as 逾期)."""
+        return any(o.completed_on and o.completed_on > o.deadline for o in self.occurrences.all())
 
 
 class ActivityOccurrence(models.Model):

@@ -55,5 +55,6 @@ def read_pack(code: str) -> list[dict[str, Any]]:
             "pack_code": pack_code,
             "clause_ref": str(entry.get("clause") or ""),
             "note": entry.get("note") or "",
+            "credit": dict(entry.get("credit") or {}),
         })
     return out

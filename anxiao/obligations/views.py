@@ -24,7 +24,7 @@ from anxiao.core.files import field_file_response
 from anxiao.core.periods import period_containing
 from anxiao.org.models import Post, Region, Unit
 
-from . import actions, filters, forms, tally
+from . import actions, crediting, filters, forms, tally
 from .models import (
     MET,
     Activity,
@@ -114,12 +114,8 @@ def occurrence_done(request: HttpRequest, pk: int) -> HttpResponse:
     """One tap: record today's activity for a slot that is due."""
     occ = get_visible_or_404(Occurrence.objects.select_related("rule", "unit", "post"), request.user, pk=pk)
     today = timezone.localdate()
-    day = occ.open_day(today)
     try:
-        activity = actions.record_activity(
-            request.user, kind=occ.rule.activity_kind, unit=occ.unit, responsible_post=occ.post,
-            occurred_on=day, title=occ.rule.title,
-        )
+        activity = actions.tap_done(request.user, occ, today)
     except ValidationError as exc:
         messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
         return redirect(_next(request))
@@ -281,9 +277,15 @@ def _rule_context(request: HttpRequest, rule: ObligationRule) -> dict[str, Any]:
     return {"counts": counts}
 
 
+def _save_rule(actor: Any, rule: ObligationRule | None, **data: Any) -> ObligationRule:
+    """The rule form's entry: its four credit fields are the rule's ``credit`` block."""
+    credit = forms.RuleForm.credit_from(data, editing=rule is not None)
+    return actions.save_rule(actor, rule, credit=credit, **data)
+
+
 RULES = Crud(
     name="rule", app="obligations", model=ObligationRule, title="周期性工作规则", form=forms.RuleForm,
-    save=actions.save_rule,
+    save=_save_rule,
     columns=[("名称", lambda r: r.title), ("类型", lambda r: r.get_activity_kind_display()),
              ("周期", lambda r: r.get_period_display()), ("次数", lambda r: r.quota),
              ("来源", lambda r: r.source), ("状态", lambda r: "启用" if r.enabled else "停用")],
@@ -299,6 +301,11 @@ RULES = Crud(
                    ("截止", lambda r: r.get_due_rule_display() + (f"（{r.due_day}日）" if r.due_day else "")),
                    ("宽限天数", lambda r: r.grace_days), ("敏感时期加密", lambda r: "是" if r.heightened else "否"),
                    ("来源", lambda r: r.source), ("说明", lambda r: r.note),
+                   ("计入的记录", lambda r: crediting.describe(r)["records"]),
+                   ("负责岗位的角色", lambda r: crediting.describe(r)["roles"]),
+                   ("计入谁", lambda r: crediting.describe(r)["slot"]),
+                   ("证据要求", lambda r: crediting.describe(r)["evidence"]),
+                   ("一键完成（今天已完成）", lambda r: crediting.describe(r)["one_tap"]),
                    ("生效", lambda r: f"{r.active_from or ''}–{r.active_until or ''}"),
                    ("状态", lambda r: "启用" if r.enabled else "停用")],
     detail_template="obligations/rule_detail.html", detail_context=_rule_context,

@@ -235,6 +235,17 @@ def _obligations(items: Any, refs: set[str], name: str) -> list[dict[str, Any]]:
             raise PackError(f"{where} 的 subject.condition：应为 {'、'.join(CONDITIONS)} 之一")
         if subject.get("scope", "own") not in SCOPES:
             raise PackError(f"{where} 的 subject.scope：应为 {'、'.join(SCOPES)} 之一")
+        credit = o.get("credit")
+        if credit is not None:
+            from django.core.exceptions import ValidationError
+
+            from anxiao.obligations.crediting import parse
+
+            on_post = bool(subject.get("post_kinds")) or subject.get("scope") in ("class", "baobao", "schools")
+            try:
+                parse(credit, kind, on_post=on_post, baobao=subject.get("scope") in ("baobao", "schools"))
+            except ValidationError as exc:
+                raise PackError(f"{where} 的 credit：{'；'.join(exc.messages)}")
         out.append({
             "code": code, "clause_ref": clause, "title": _str(o.get("title"), f"{where} 的 title"),
             "activity_kind": kind, "subject": subject, "quota": quota, "period": period, "due": due,

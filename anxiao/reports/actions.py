@@ -128,8 +128,22 @@ def _record_submission(report: Any, day: datetime.date) -> None:
     """The submission counts for the reporting obligation (seed 000 六.8)."""
     from anxiao.obligations import actions as obligations
 
+    # A report fills the period it reports on, however late (late for that period, never next month's), and
+    # only its own kind's slot: the monthly ledger is not the quarterly summary (s000 六.8).
+    record = "ledger" if report.period_field == "month" else "quarterly_summary"
     obligations.record_activity(None, kind="report_submission", occurred_on=day, unit=report.unit,
-                                title=f"报送{report}", today=day)
+                                title=f"报送{report}", today=day, reports_on=min(report.period_value, day),
+                                record_kind=record, evidence="record+approval", post_role="submitted",
+                                responsible_post=_principal_post(report), source_ref=f"{record}:{report.pk}")
+
+
+def _principal_post(report: Any) -> Any:
+    from anxiao.org.models import Post
+
+    person_id = getattr(report.approved_by, "person_id", None)
+    if not person_id:
+        return None
+    return Post.objects.filter(unit=report.unit, holder_id=person_id, is_active=True).first()
 
 
 def return_report(actor: Any, report: Any, reason: str, now: datetime.datetime | None = None) -> Any:

@@ -21,20 +21,6 @@ def summary_lines(s: dict[str, Any]) -> list[str]:
     ]
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-
-
-def _height(values: list[Any]) -> float:
-    """Row height (points) for the longest wrapped cell, at 15 points a line."""
-    lines = 1
-    for value, (_k, _l, width) in zip(values, COLUMNS, strict=True):
-        text = str(value or "")
-        if text:
-            lines = max(lines, -(-_display_width(text) // max(width - 2, 1)))
-    return 15.0 * min(lines, 12)
-
-
 DATE_KEYS = {"found_on", "deadline", "rectified_on", "closed_on"}
 
 
@@ -55,7 +41,7 @@ def ledger_xlsx(report: Any) -> bytes:
     submitted = f"报送时间：{report.submitted_at:%Y-%m-%d %H:%M}" if report.submitted_at else "未报送"
     notes = ["月度汇总：", *summary_lines(snap["summary"]), f"学校说明：{report.remarks or '无'}", submitted]
     return table_xlsx(title=f"{h['school']} · 学校安全隐患排查整治台账（{h['month']}）", sheet=f"{report.month:%Y年%m月}",
-                      subtitle=info, columns=columns, rows=rows, notes=notes, row_height=_height,
+                      subtitle=info, columns=columns, rows=rows, notes=notes,
                       signoff=Signoff(unit=h["school"], preparer=_preparer(report.prepared_by),
                                       reviewer=_preparer(report.approved_by),
                                       date=report.submitted_at.date() if report.submitted_at else None))

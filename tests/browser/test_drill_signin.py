@@ -49,3 +49,31 @@ def test_a_homeroom_teacher_signs_in_to_a_drill_from_a_phone(browser, live_serve
     assert office.inner_text("#signed-count") == "1"
     shot(office, "drill_coverage_phone")
     ctx.close()
+
+
+def test_a_sign_in_after_the_drill_and_its_margin_is_refused_on_the_phone(world, page_for):
+    import datetime
+
+    from django.utils import timezone
+
+    from anxiao.drills.models import Drill
+
+    # given a drill under way whose own time ended an hour ago (margin 15 minutes)
+    d = drill(world)
+    now = timezone.now()
+    Drill.objects.filter(pk=d.pk).update(window_start=now - datetime.timedelta(hours=2),
+                                         window_end=now - datetime.timedelta(hours=1), signin_margin_minutes=15)
+    # when the teacher opens the drill's sign-in page on a phone
+    page = page_for("school_member", PASSWORD, phone=True)
+    page.goto(f"{page.base}/drills/s/{d.token}/")
+    # then it says sign-in is closed and offers no button
+    assert "签到只在演练时间内开放" in page.inner_text("#window-closed")
+    assert page.locator("button:has-text('本人签到')").count() == 0
+    # and a sign-in posted anyway is refused and nothing is recorded
+    page.evaluate("""() => { const f = document.createElement('form'); f.method = 'post';
+        const t = document.createElement('input'); t.name = 'csrfmiddlewaretoken';
+        t.value = document.cookie.match(/csrftoken=([^;]+)/)[1]; f.appendChild(t); document.body.appendChild(f); f.submit(); }""")
+    page.wait_for_load_state()
+    assert "不在签到时间内" in page.inner_text("main")
+    shot(page, "drill_signin_refused_phone")
+    assert not SignIn.objects.filter(drill=d).exists()

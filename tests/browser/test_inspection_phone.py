@@ -105,3 +105,51 @@ def test_answers_given_offline_show_unsynced_and_are_sent_when_the_network_retur
     page.wait_for_selector("text=已保存 1 项检查结果")
     assert page.is_hidden("#sync-state")
     assert ItemResult.objects.get().item_code == "XF-01"
+
+
+def _draw(page, form: str) -> None:  # type: ignore[no-untyped-def]
+    box = page.locator(f"{form} canvas").bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 60)
+    page.mouse.down()
+    for k in range(1, 12):
+        page.mouse.move(box["x"] + 20 + k * 20, box["y"] + 60 + (25 if k % 2 else -25))
+    page.mouse.up()
+
+
+def test_a_finished_inspection_is_signed_on_the_phone_and_gives_a_pdf_report(page_for, world, tmp_path):
+    import subprocess
+
+    from anxiao.inspections import actions
+
+    from .conftest import SCREENSHOTS
+
+    # given a completed inspection with one finding
+    actions.load_checklist()
+    admin = world.users["school_admin"]
+    inspection = actions.start_inspection(admin, unit=world.a1, kind="half_monthly", categories=["XF"])
+    items = [i for s in actions.progress(inspection).sections for i, _r in s.rows]
+    actions.record_results(admin, inspection, [{"item_code": i.code, "outcome": "pass"} for i in items])
+    actions.record_results(admin, inspection, [{"item_code": "XF-12", "outcome": "fail", "note": "疏散指示灯不亮"}])
+    actions.complete_inspection(admin, inspection, "总体良好，一处指示灯待修")
+    # when the inspector and the school's representative sign with a finger on the phone
+    page = page_for("school_admin", PASSWORD, phone=True)
+    page.goto(f"{page.base}/inspections/{inspection.pk}/#signatures")
+    for role, name in (("inspector", "王检查"), ("representative", "赵校长")):
+        form = f".sign-form[data-role={role}]"
+        page.fill(f"{form} input[name=signer_name]", name)
+        _draw(page, form)
+        page.click(f"{form} button[type=submit]")
+        page.wait_for_selector(f"text={name} 已签名")
+    assert inspection.signatures.count() == 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.locator("#signatures").scroll_into_view_if_needed()
+    shot(page, "inspection_signed_phone")
+    # then the report link gives a PDF with the findings and both signatures
+    response = page.request.get(page.base + page.get_attribute("#report-link", "href"))
+    assert response.ok and response.body().startswith(b"%PDF")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(response.body())
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "疏散指示灯不亮" in text and "王检查" in text and "赵校长" in text
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", str(pdf), str(SCREENSHOTS / "inspection_report_pdf")], check=True)

@@ -46,3 +46,19 @@ CASES += [
 
 def _admin_grant(w):  # type: ignore[no-untyped-def]
     return w.users["school_admin"].grants.get().pk
+
+
+def _member_token(w):  # type: ignore[no-untyped-def]
+    from anxiao.accounts.models import ApiToken
+
+    return ApiToken.issue(w.users["school_member"], name="matrix")[0].pk
+
+
+CASES += [
+    # Everyone lists their own tokens.
+    Case("api:tokens_list", lambda w: "/api/v1/auth/tokens", api=True),
+    # A member's token: the member itself and those above it revoke it; anyone else is answered as for a
+    # missing token.
+    Case("api:tokens_revoke", lambda w: f"/api/v1/auth/tokens/{_member_token(w)}/revoke", target="a1",
+         kind="write", method="post", api=True, data=lambda w: {}, denied_status=404, also_allowed={"school_member"}),
+]

@@ -34,6 +34,8 @@ CASES = [
     Case("assessment:bulletin", lambda w: reverse("assessment:bulletin", args=[_scheme(w).pk]), target="bureau_a"),
     Case("assessment:bulletin_pdf", lambda w: reverse("assessment:bulletin_pdf", args=[_scheme(w).pk]),
          target="bureau_a"),
+    Case("assessment:bulletin_docx", lambda w: reverse("assessment:bulletin_docx", args=[_scheme(w).pk]),
+         target="bureau_a"),
     Case("assessment:score_create", lambda w: reverse("assessment:score_create", args=[_onsite(w)]),
          target="bureau_a", method="post", data=lambda w: {"unit": w.a1.pk, "score": "8", "evidence": "x"}, ok=302),
     Case("api:schemes_list", lambda w: "/api/v1/assessment/schemes", api=True),

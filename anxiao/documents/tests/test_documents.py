@@ -102,3 +102,59 @@ def test_a_template_cannot_reach_python_internals(world) -> None:
     with pytest.raises(ValidationError) as err:
         render(buf.getvalue(), letter_context(letters(world)["a1_principal"]))
     assert "不允许" in str(err.value) or "不存在" in str(err.value)
+
+
+def _upload(name: str, data: bytes):  # type: ignore[no-untyped-def]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+def test_uploads_keep_versions_and_a_refused_file_leaves_nothing_behind(world) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from anxiao.documents import actions
+    from anxiao.documents.models import DocumentTemplate
+    from anxiao.documents.render import current_template
+
+    admin = world.users["bureau_admin"]
+    # a PNG named .docx, and a Word file with a misspelt placeholder, are refused in Chinese
+    with pytest.raises(ValidationError) as err:
+        actions.upload_template(admin, world.bureau_a, "notice", _upload("x.docx", b"\x89PNG\r\n\x1a\n" + b"0" * 50))
+    assert "file" in err.value.message_dict
+    assert not DocumentTemplate.objects.exists()
+    # two uploads are two versions; the later one is current and used by the bureau's schools too
+    v1 = actions.upload_template(admin, world.bureau_a, "notice", _upload("a.docx", builtin_bytes("notice")))
+    v2 = actions.upload_template(admin, world.bureau_a, "notice", _upload("b.docx", builtin_bytes("notice")), "新版")
+    v1.refresh_from_db()
+    assert (v1.version, v1.is_current, v2.version, v2.is_current) == (1, False, 2, True)
+    assert current_template(world.a1, "notice") == v2
+    # going back to version 1, then to the built-in template
+    actions.use_version(admin, v1)
+    assert current_template(world.bureau_a, "notice") == v1
+    actions.use_builtin(admin, world.bureau_a, "notice")
+    assert current_template(world.bureau_a, "notice") is None and DocumentTemplate.objects.count() == 2
+    # a school administrator cannot change the bureau's templates
+    with pytest.raises(PermissionDenied):
+        actions.upload_template(world.users["school_admin"], world.bureau_a, "notice",
+                                _upload("c.docx", builtin_bytes("notice")))
+
+
+def test_notice_and_assessment_documents_are_a4_numbered_and_dated(world, as_user) -> None:
+    from anxiao.documents.contexts import notice_context, sample_context
+    from anxiao.documents.pdf import assessment_pdf, notice_pdf
+    from anxiao.reports.tests.matrix import _notice
+
+    notice = _notice(world)
+    response = as_user("school_admin").get(f"/reports/notices/{notice.pk}/notice.docx")
+    assert response.status_code == 200
+    docx = response.content
+    text = "\n".join(paragraphs(docx))
+    assert f"{notice.issuer.name}文件" in text and gongwen.cn_date(notice.issued_at) in text
+    assert_docx_a4_with_page_numbers(docx)
+    assert_pdf_a4_numbered_embedded(notice_pdf(notice_context(notice)))
+    sample = sample_context("assessment_bulletin", world.bureau_a)
+    bulletin = render(builtin_bytes("assessment_bulletin"), sample)
+    assert "示例第一中学" in "\n".join(paragraphs(bulletin))
+    assert_docx_a4_with_page_numbers(bulletin)
+    assert_pdf_a4_numbered_embedded(assessment_pdf(sample))

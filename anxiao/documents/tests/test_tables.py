@@ -25,3 +25,15 @@ def test_a_table_export_types_its_cells_totals_its_columns_and_keeps_formulas_as
     assert total[1] == "共 2 项" and total[2] == 7 and total[4] == 3.5
     sign = next(r for r in ws.iter_rows(values_only=True) if r[0] and str(r[0]).startswith("制表单位"))
     assert "日期：2026年12月4日" in sign and "制表人：张三" in sign
+
+
+def test_rows_with_wrapped_text_are_written_tall_enough_to_print_it() -> None:
+    # given a long description in a narrow column (spreadsheets do not grow rows a program wrapped)
+    columns = [Column("序号", 6, "int"), Column("隐患描述", 12, wrap=True)]
+    xlsx = table_xlsx(title="台账", columns=columns, rows=[[1, "消防通道堆放杂物" * 5], [2, "短"]],
+                      signoff=Signoff("甲校"))
+    ws, _body = assert_xlsx_print_ready(xlsx, header_row=2)
+    # then the long row is several lines tall, the short one keeps the default, the sign-off row has room to stamp
+    assert ws.row_dimensions[3].height >= 60 and ws.row_dimensions[4].height is None
+    sign_row = next(r[0].row for r in ws.iter_rows() if r[0].value and str(r[0].value).startswith("制表单位"))
+    assert ws.row_dimensions[sign_row].height == 48

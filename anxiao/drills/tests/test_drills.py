@@ -206,10 +206,11 @@ def test_holding_refuses_bad_results_and_changes_nothing(rules) -> None:
     assert not Activity.objects.filter(kind="drill").exists()
 
 
-def test_a_held_drill_turns_the_month_green_and_closing_needs_the_evaluation(rules) -> None:
+def test_a_closed_drill_turns_the_month_green_and_closing_needs_the_evaluation(rules) -> None:
     w = rules
     d = drill(w)
     admin = w.users["school_admin"]
+    actions.sign_in(w.users["school_member"], d, ip="10.0.0.8")
     occ = Occurrence.objects.get(rule__code="national.school.monthly_drill", unit=w.a1,
                                  period_start__lte=timezone.localdate(), period_end__gte=timezone.localdate())
     assert occ.done_count == 0
@@ -218,8 +219,8 @@ def test_a_held_drill_turns_the_month_green_and_closing_needs_the_evaluation(rul
                  problems="东侧楼梯拥堵")
     d.refresh_from_db()
     occ.refresh_from_db()
-    # then the drill is held, its activity recorded, and this month's drill is done
-    assert d.status == DrillStatus.HELD and d.activity.kind == "drill" and occ.done_count == 1
+    # then the drill is held and its activity recorded, but it fills the month only once closed and evaluated
+    assert d.status == DrillStatus.HELD and d.activity.kind == "drill" and occ.done_count == 0
     assert actions.target_met(d) is False  # 135 s against the default 120 s
     # closing without an evaluation is refused
     with pytest.raises(ValidationError) as exc:
@@ -231,6 +232,8 @@ def test_a_held_drill_turns_the_month_green_and_closing_needs_the_evaluation(rul
     actions.transition(admin, d, "close", {"evaluation_result": "good", "evaluation": "组织有序，楼梯口需加派老师"})
     d.refresh_from_db()
     assert d.status == DrillStatus.CLOSED and d.closed_at is not None
+    occ.refresh_from_db()
+    assert occ.done_count == 1 and occ.is_met
     assert list(d.events.values_list("action", flat=True)) == ["create", "start", "hold", "evaluate", "close"]
 
 
@@ -241,6 +244,7 @@ def test_a_guard_drill_counts_for_the_guard_drill_quota(rules) -> None:
     actions.attach_file(admin, d, pdf())
     actions.start(admin, d)
     actions.hold(admin, d, held_on=timezone.localdate())
+    actions.transition(admin, d, "close", {"evaluation_result": "good"})
     occ = Occurrence.objects.get(rule__code="national.school.monthly_guard_drill", unit=w.a1,
                                  period_start__lte=timezone.localdate(), period_end__gte=timezone.localdate())
     assert occ.done_count == 1
@@ -334,10 +338,11 @@ def test_signing_for_someone_else_is_refused_and_logged(world) -> None:
 def test_sign_in_outside_the_window_or_before_the_start_is_refused(world) -> None:
     d = drill(world)
     teacher = world.users["school_member"]
+    margin = datetime.timedelta(minutes=d.signin_margin_minutes)
     with pytest.raises(ValidationError, match="不在签到时间内"):
-        actions.sign_in(teacher, d, now=d.window_end + datetime.timedelta(minutes=1))
+        actions.sign_in(teacher, d, now=d.window_end + margin + datetime.timedelta(minutes=1))
     with pytest.raises(ValidationError, match="不在签到时间内"):
-        actions.sign_in(teacher, d, now=d.window_start - datetime.timedelta(minutes=1))
+        actions.sign_in(teacher, d, now=d.window_start - margin - datetime.timedelta(minutes=1))
     planned = _new_drill(world)
     with pytest.raises(ValidationError, match="尚未开始"):
         actions.sign_in(teacher, planned)
@@ -455,3 +460,23 @@ def test_api_plan_that_misses_months_is_refused(world) -> None:
         "school_id": world.a1.pk, "year": timezone.localdate().year,
         "items": [{"month": 1, "kind": "drill", "theme": "fire"}]})
     assert response.status_code == 422 and "2月" in response.json()["detail"]
+
+
+def test_sign_in_is_open_during_the_drills_own_time_with_its_margin(world) -> None:
+    # given a drill from 10:00 to 10:40 today with a 15-minute margin
+    teacher = world.users["school_member"]
+    ten = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(10, 0)))
+    # a 48-hour "window" is not a drill's own time
+    with pytest.raises(ValidationError) as exc:
+        _new_drill(world, window_start=ten, window_end=ten + 48 * H)
+    assert "演练时间不能超过 4 小时" in exc.value.message_dict["window_end"][0]
+    with pytest.raises(ValidationError) as exc:
+        _new_drill(world, window_start=ten, window_end=ten + datetime.timedelta(minutes=40), signin_margin_minutes=600)
+    assert "signin_margin_minutes" in exc.value.message_dict
+    d = _new_drill(world, window_start=ten, window_end=ten + datetime.timedelta(minutes=40), signin_margin_minutes=15)
+    actions.attach_file(None, d, pdf())
+    d = actions.start(None, d)
+    # when the teacher signs in at 10:56, then at 10:54
+    with pytest.raises(ValidationError, match="签到只在演练时间内开放"):
+        actions.sign_in(teacher, d, now=ten + datetime.timedelta(minutes=56))
+    assert actions.sign_in(teacher, d, now=ten + datetime.timedelta(minutes=54))

@@ -51,6 +51,28 @@ def result_photo(w: Any) -> Any:
     return w.result_photo_a1
 
 
+def _png() -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (60, 20), (255, 255, 255)).save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+SIGNATURE = _png()
+
+
+def signature(w: Any) -> Any:
+    if not hasattr(w, "signature_a1"):
+        from anxiao.inspections import actions
+
+        w.signature_a1 = actions.sign(None, inspection(w), role="representative", name="李四", image=SIGNATURE)
+    return w.signature_a1
+
+
 def point(w: Any) -> Any:
     if not hasattr(w, "point_a1"):
         from anxiao.inspections.models import PatrolPoint
@@ -108,6 +130,13 @@ CASES = [
          target="a1"),
     Case("inspections:inspection_submit", lambda w: reverse("inspections:inspection_submit", args=[inspection(w).pk]),
          target="a1", kind="write", method="post", data=lambda w: {"outcome_GL-01": "pass"}, ok=302),
+    Case("inspections:inspection_report", lambda w: reverse("inspections:inspection_report", args=[inspection(w).pk]),
+         target="a1"),
+    Case("inspections:inspection_sign", lambda w: reverse("inspections:inspection_sign", args=[inspection(w).pk]),
+         target="a1", kind="write", method="post", data=lambda w: {"role": "inspector", "signer_name": "张三",
+                                                                 "signature": SIGNATURE}, ok=302),
+    Case("inspections:signature_image", lambda w: reverse("inspections:signature_image", args=[signature(w).pk]),
+         target="a1"),
     Case("inspections:result_to_hazard", lambda w: reverse("inspections:result_to_hazard", args=[result(w).pk]),
          target="a1", kind="write", method="post", data=lambda w: {}, ok=302),
     Case("inspections:result_photo", lambda w: reverse("inspections:result_photo", args=[result_photo(w).pk]),

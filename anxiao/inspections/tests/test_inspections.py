@@ -321,3 +321,45 @@ def test_na_only_where_the_item_allows_it_and_scores_per_section(world, checklis
     assert progress.scored and [s.score for s in progress.sections] == [50, None]
     assert progress.score == 50 and progress.required == 2 and not progress.missing()
     assert actions.complete_inspection(admin, inspection).status == "done"
+
+
+def _pdf_text(content: bytes, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    path = tmp_path / "report.pdf"
+    path.write_bytes(content)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def test_the_report_pdf_has_items_findings_photos_and_both_signatures(as_user, world, checklist, tmp_path):
+    from anxiao.inspections.tests.matrix import SIGNATURE
+
+    # given a completed inspection with a failure turned into a hazard, signed by both sides
+    admin = world.users["school_admin"]
+    inspection = actions.start_inspection(admin, unit=world.a1, kind="half_monthly", categories=["XF"])
+    answer_all(admin, inspection)
+    actions.record_results(admin, inspection, [{"item_code": "XF-12", "outcome": "fail", "note": "疏散指示灯不亮"}])
+    hazard = actions.fail_to_hazard(admin, ItemResult.objects.get(inspection=inspection, item_code="XF-12"))
+    actions.complete_inspection(admin, inspection, "总体良好")
+    client = as_user("school_admin")
+    client.post(f"/inspections/{inspection.pk}/sign/", {"role": "inspector", "signer_name": "王检查",
+                                                        "signature": SIGNATURE})
+    client.post(f"/inspections/{inspection.pk}/sign/", {"role": "representative", "signer_name": "赵校长",
+                                                        "signature": SIGNATURE})
+    # a second signature for the same side, or one without a drawing, is refused
+    with pytest.raises(ValidationError):
+        actions.sign(admin, inspection, role="inspector", name="别人", image=SIGNATURE)
+    with pytest.raises(ValidationError) as exc:
+        actions.sign(admin, inspection, role="representative", name="别人", image="")
+    assert "signature" in exc.value.message_dict
+    assert inspection.signatures.count() == 2
+    # when the report is downloaded
+    response = client.get(f"/inspections/{inspection.pk}/report.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    text = _pdf_text(response.content, tmp_path)
+    # then it reads in Chinese: the unit, the section, the finding with its hazard, the conclusion, both signers
+    for expected in ("新华中学", "XF 消防安全", "疏散指示灯不亮", hazard.number, "总体良好", "王检查", "赵校长",
+                     "受检单位代表"):
+        assert expected in text, expected
+    # and somebody outside the school cannot download it
+    assert as_user("outsider").get(f"/inspections/{inspection.pk}/report.pdf").status_code == 404

@@ -27,6 +27,12 @@ def fixtures(w):  # type: ignore[no-untyped-def]
         actions.expand(w.bureau_a, today)
         occ = Occurrence.objects.get(rule=rule, unit=w.a1, period_start__lte=today, period_end__gte=today)
         activity = actions.record_activity(None, kind="meeting", unit=w.a1, occurred_on=today, title="安全会议")
+        # A self-attested daily rule: one tap meets it (the drill rule above needs a real drill, 422 on one tap).
+        tip = ObligationRule.objects.create(bureau=w.bureau_a, code="t.tip", title="每日安全小提示", activity_kind="other",
+                                            unit_kinds=["school"], period="day",
+                                            credit={"records": ["entry"], "evidence": "self"})
+        actions.expand(w.bureau_a, today, rules=[tip])
+        tip_occ = Occurrence.objects.get(rule=tip, unit=w.a1, period_start__lte=today, period_end__gte=today)
         heightened = HeightenedPeriod.objects.create(bureau=w.bureau_a, name="两会期间", starts_on=today,
                                                      ends_on=today)
         from django.core.files.base import ContentFile
@@ -37,7 +43,7 @@ def fixtures(w):  # type: ignore[no-untyped-def]
             default_storage.save(stored, ContentFile(b"%PDF"))
         attachment = ActivityAttachment.objects.create(activity=activity, file=stored, name="minutes.pdf", size=4)
         w.obligations = {"rule": rule, "occ": occ, "activity": activity, "heightened": heightened,
-                         "attachment": attachment}
+                         "attachment": attachment, "tip_occ": tip_occ}
     return w.obligations
 
 
@@ -106,6 +112,8 @@ CASES = [
     Case("api:occurrences_list", lambda w: fixtures(w) and "/api/v1/occurrences", api=True,
          markers={"a1": lambda w: f'"id": {fixtures(w)["occ"].pk},'}),
     Case("api:occurrences_get", lambda w: f"/api/v1/occurrences/{_pk('occ')(w)}", target="a1", api=True),
+    Case("api:occurrences_done", lambda w: f"/api/v1/occurrences/{_pk('tip_occ')(w)}/done", target="a1",
+         kind="write", method="post", api=True, ok=201, write_scope_first=False),
     Case("api:compliance_get", lambda w: fixtures(w) and "/api/v1/compliance?by=region", api=True),
     Case("api:activities_list", lambda w: fixtures(w) and "/api/v1/activities", api=True, markers={"a1": lambda w: "安全会议"}),
     Case("api:activities_get", lambda w: f"/api/v1/activities/{_pk('activity')(w)}", target="a1", api=True),

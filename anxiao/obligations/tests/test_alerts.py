@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -9,6 +10,9 @@ from anxiao.obligations import actions, alerts
 from anxiao.obligations.models import ObligationRule, Occurrence
 
 D = datetime.date
+# What the apps write for a real record (crediting.py): a closed, evaluated drill; a ledger the principal submitted.
+DRILL: dict[str, Any] = {"record_kind": "drill:drill", "evidence": "record"}
+LEDGER: dict[str, Any] = {"record_kind": "ledger", "evidence": "record+approval"}
 
 
 @pytest.fixture
@@ -63,7 +67,7 @@ def test_it_escalates_a_missed_drill_to_the_principal(drill) -> None:
 def test_it_sends_nothing_for_a_slot_that_is_done(drill) -> None:
     # given the drill was recorded before the reminder day
     w = drill
-    actions.record_activity(None, kind="drill", unit=w.a1, occurred_on=D(2026, 3, 20), today=D(2026, 3, 20))
+    actions.record_activity(None, kind="drill", **DRILL, unit=w.a1, occurred_on=D(2026, 3, 20), today=D(2026, 3, 20))
     # when the worker runs on the reminder day and after the deadline
     alerts.run(D(2026, 3, 28))
     alerts.run(D(2026, 4, 1))

@@ -21,7 +21,9 @@ TODAY = D(2026, 3, 10)
 @pytest.fixture
 def patrol(world):  # type: ignore[no-untyped-def]
     world.patrol = ObligationRule.objects.create(bureau=world.bureau_a, code="t.patrol", title="每日安全巡查",
-                                                 activity_kind="patrol", unit_kinds=["school"], period="day")
+                                                 activity_kind="patrol", unit_kinds=["school"], period="day",
+                                                 # a self-attested rule: one tap or an entry is enough
+                                                 credit={"records": ["entry"], "evidence": "self"})
     actions.expand(world.bureau_a, TODAY)
     return world
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +18,9 @@ from anxiao.obligations.models import (
 )
 
 D = datetime.date
+# What the apps write for a real record (crediting.py): a closed, evaluated drill; a ledger the principal submitted.
+DRILL: dict[str, Any] = {"record_kind": "drill:drill", "evidence": "record"}
+LEDGER: dict[str, Any] = {"record_kind": "ledger", "evidence": "record+approval"}
 TODAY = D(2026, 3, 10)
 
 
@@ -110,7 +114,7 @@ def test_it_turns_the_drill_green_when_one_is_recorded(rules) -> None:
     w = rules
     actions.expand(w.bureau_a, TODAY)
     # when the school records a drill on 6 March
-    activity = actions.record_activity(w.users["school_admin"], kind="drill", unit=w.a1, occurred_on=D(2026, 3, 6),
+    activity = actions.record_activity(w.users["school_admin"], kind="drill", **DRILL, unit=w.a1, occurred_on=D(2026, 3, 6),
                                        today=TODAY)
     # then the occurrence is done and the activity shows what it counted for
     occ = _occ("national.school.monthly_drill", unit=w.a1, period_key="2026-03")
@@ -126,7 +130,7 @@ def test_it_marks_late_and_missed(rules) -> None:
     w = rules
     actions.expand(w.bureau_a, D(2026, 2, 10))
     # when the meeting is recorded on 27 February and the ledger report on 2 March... no: the ledger is due the 28th
-    actions.record_activity(w.users["school_admin"], kind="report_submission", unit=w.a1,
+    actions.record_activity(w.users["school_admin"], kind="report_submission", **LEDGER, unit=w.a1,
                             occurred_on=D(2026, 2, 28), today=D(2026, 3, 2))
     # then by 10 March the ledger is done, and the meeting never held is missed
     assert _occ("national.school.monthly_ledger_report", unit=w.a1, period_key="2026-02").status_on(TODAY) == "done"
@@ -140,7 +144,7 @@ def test_it_counts_a_late_record_as_late(rules) -> None:
     actions.expand(w.bureau_a, D(2026, 2, 10))
     # when the report is filed on 29... February has none; file the March one on the 30th
     actions.expand(w.bureau_a, TODAY)
-    actions.record_activity(w.users["school_admin"], kind="report_submission", unit=w.a1,
+    actions.record_activity(w.users["school_admin"], kind="report_submission", **LEDGER, unit=w.a1,
                             occurred_on=D(2026, 3, 30), today=D(2026, 3, 30))
     # then it is done late
     occ = _occ("national.school.monthly_ledger_report", unit=w.a1, period_key="2026-03")
@@ -152,7 +156,7 @@ def test_it_refuses_an_activity_in_the_future(rules) -> None:
     w = rules
     # when they record a drill dated tomorrow
     with pytest.raises(ValidationError) as exc:
-        actions.record_activity(w.users["school_admin"], kind="drill", unit=w.a1, occurred_on=TODAY
+        actions.record_activity(w.users["school_admin"], kind="drill", **DRILL, unit=w.a1, occurred_on=TODAY
                                 + datetime.timedelta(days=1), today=TODAY)
     # then it is refused on the date field
     assert "日期不能晚于今天" in exc.value.message_dict["occurred_on"][0]
@@ -164,7 +168,7 @@ def test_it_refuses_backdating_beyond_the_bureaus_window(rules) -> None:
     ObligationSettings.objects.create(bureau=w.bureau_a, backdate_days=7)
     # when a drill 8 days ago is recorded
     with pytest.raises(ValidationError) as exc:
-        actions.record_activity(w.users["school_admin"], kind="drill", unit=w.a1, occurred_on=D(2026, 3, 2),
+        actions.record_activity(w.users["school_admin"], kind="drill", **DRILL, unit=w.a1, occurred_on=D(2026, 3, 2),
                                 today=TODAY)
     # then it is refused, naming the window
     assert "7 天" in exc.value.message_dict["occurred_on"][0]
@@ -176,7 +180,7 @@ def test_it_refuses_a_forbidden_attachment_type(rules) -> None:
     bad = SimpleUploadedFile("minutes.exe", b"MZ...")
     # when it is recorded
     with pytest.raises(ValidationError) as exc:
-        actions.record_activity(w.users["school_admin"], kind="drill", unit=w.a1, occurred_on=TODAY, today=TODAY,
+        actions.record_activity(w.users["school_admin"], kind="drill", **DRILL, unit=w.a1, occurred_on=TODAY, today=TODAY,
                                 files=[bad])
     # then it is refused and nothing is stored
     assert "minutes.exe" in exc.value.message_dict["attachments"][0]
@@ -197,7 +201,7 @@ def test_it_keeps_an_allowed_attachment(rules, settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
     w = rules
     photo = SimpleUploadedFile("drill.jpg", _jpeg(), content_type="image/jpeg")
-    activity = actions.record_activity(w.users["school_admin"], kind="drill", unit=w.a1, occurred_on=TODAY,
+    activity = actions.record_activity(w.users["school_admin"], kind="drill", **DRILL, unit=w.a1, occurred_on=TODAY,
                                        today=TODAY, files=[photo])
     assert activity.attachments.get().name == "drill.jpg"
 
@@ -209,19 +213,20 @@ def test_it_lets_a_teacher_record_their_own_lesson_but_not_the_schools_drill(rul
     teacher = w.users["school_member"]
     # when they record the safety lesson of their class
     actions.record_activity(teacher, kind="safety_lesson", unit=w.a1, responsible_post=w.posts["a1_teacher"],
-                            occurred_on=TODAY, today=TODAY)
+                            occurred_on=TODAY, today=TODAY, record_kind="education:safety_lesson", evidence="record",
+                            post_role="led")  # as the education app writes it
     # then the class's weekly lesson is done
     assert _occ("national.class.weekly_safety_lesson", post=w.posts["a1_teacher"],
                 period_key="2026-W11").status_on(TODAY) == Status.DONE
     # and a school-level drill in the teacher's name without their post is refused
     with pytest.raises(PermissionDenied):
-        actions.record_activity(teacher, kind="drill", unit=w.a1, occurred_on=TODAY, today=TODAY)
+        actions.record_activity(teacher, kind="drill", **DRILL, unit=w.a1, occurred_on=TODAY, today=TODAY)
 
 
 def test_it_refuses_an_outsider(rules) -> None:
     w = rules
     with pytest.raises(PermissionDenied):
-        actions.record_activity(w.users["outsider"], kind="drill", unit=w.a1, occurred_on=TODAY, today=TODAY)
+        actions.record_activity(w.users["outsider"], kind="drill", **DRILL, unit=w.a1, occurred_on=TODAY, today=TODAY)
 
 
 def test_it_counts_a_leaders_inspection_for_their_baobao_school_only(rules) -> None:
@@ -230,7 +235,8 @@ def test_it_counts_a_leaders_inspection_for_their_baobao_school_only(rules) -> N
     actions.expand(w.bureau_a, TODAY)
     # when the head records an inspection at a1
     actions.record_activity(None, kind="inspection", unit=w.a1, responsible_post=w.posts["dept_head"],
-                            occurred_on=TODAY, today=TODAY)
+                            occurred_on=TODAY, today=TODAY, record_kind="inspection:bureau_supervision",
+                            evidence="record", post_role="led", by_unit=w.bureau_a)
     # then the 包保 inspection is done, but the school's own half-month inspection is not
     assert _occ("national.bureau.dept_quarterly_baobao_inspection", post=w.posts["dept_head"],
                 period_key="2026-Q1").done_count == 1
@@ -292,7 +298,7 @@ def test_it_drops_future_slots_when_a_post_closes(rules) -> None:
 def test_it_recounts_when_an_activity_is_voided(rules) -> None:
     w = rules
     actions.expand(w.bureau_a, TODAY)
-    activity = actions.record_activity(w.users["school_admin"], kind="drill", unit=w.a1, occurred_on=TODAY,
+    activity = actions.record_activity(w.users["school_admin"], kind="drill", **DRILL, unit=w.a1, occurred_on=TODAY,
                                        today=TODAY)
     actions.void_activity(w.users["school_admin"], activity, "重复录入")
     occ = _occ("national.school.monthly_drill", unit=w.a1, period_key="2026-03")
@@ -303,7 +309,7 @@ def test_it_creates_the_slot_for_a_backdated_record_in_an_unexpanded_period(rule
     # given no expansion has run
     w = rules
     # when a drill of 5 March is recorded
-    actions.record_activity(w.users["school_admin"], kind="drill", unit=w.a1, occurred_on=D(2026, 3, 5), today=TODAY)
+    actions.record_activity(w.users["school_admin"], kind="drill", **DRILL, unit=w.a1, occurred_on=D(2026, 3, 5), today=TODAY)
     # then the March slot exists and is done
     assert _occ("national.school.monthly_drill", unit=w.a1, period_key="2026-03").done_count == 1
 
@@ -361,5 +367,5 @@ def test_adopting_a_seed_pack_runs_its_rules_as_written_without_asking_twice(wor
     assert sorted((o.unit_id, o.rule.code) for o in drills) == sorted([
         (w.a1.pk, "s002.school.monthly_drill"), (w.a2.pk, "s002.kindergarten.quarterly_drill")])
     # and recording one drill satisfies a1's single slot
-    actions.record_activity(None, kind="drill", unit=w.a1, occurred_on=TODAY, today=TODAY)
+    actions.record_activity(None, kind="drill", **DRILL, unit=w.a1, occurred_on=TODAY, today=TODAY)
     assert Occurrence.objects.get(unit=w.a1, rule__code="s002.school.monthly_drill", period_key="2026-03").done_count == 1

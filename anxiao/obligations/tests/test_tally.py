@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -11,6 +12,9 @@ from anxiao.obligations.models import ComplianceTally, HeightenedPeriod, Obligat
 from anxiao.obligations.views import compliance_rows, region_rows
 
 D = datetime.date
+# What the apps write for a real record (crediting.py): a closed, evaluated drill; a ledger the principal submitted.
+DRILL: dict[str, Any] = {"record_kind": "drill:drill", "evidence": "record"}
+LEDGER: dict[str, Any] = {"record_kind": "ledger", "evidence": "record+approval"}
 TODAY = D(2026, 3, 10)
 
 
@@ -37,9 +41,9 @@ def test_the_tally_follows_expansion_activities_voids_and_rule_changes(expanded)
     assert counts[(w.town_a.pk, "drill")][Status.MISSED] == 2  # a1 missed January and February
     # when drills are recorded on time, late (backdated into a closed month) and for county B
     actions.save_settings(None, w.bureau_a, backdate_days=90)
-    actions.record_activity(None, kind="drill", unit=w.a1, occurred_on=D(2026, 3, 2), today=TODAY)
-    late = actions.record_activity(None, kind="drill", unit=w.a1, occurred_on=D(2026, 2, 20), today=TODAY)
-    actions.record_activity(None, kind="meeting", unit=w.b1, occurred_on=D(2026, 3, 1), today=TODAY)
+    actions.record_activity(None, kind="drill", **DRILL, unit=w.a1, occurred_on=D(2026, 3, 2), today=TODAY)
+    late = actions.record_activity(None, kind="drill", **DRILL, unit=w.a1, occurred_on=D(2026, 2, 20), today=TODAY)
+    actions.record_activity(None, kind="meeting", meeting_kind="situation_analysis", notes="纪要", unit=w.b1, occurred_on=D(2026, 3, 1), today=TODAY)
     # then the tally moved them from open to done
     counts = _same(TODAY)
     assert counts[(w.town_a.pk, "drill")][Status.DONE] == 2
@@ -73,7 +77,7 @@ def test_the_tally_follows_expansion_activities_voids_and_rule_changes(expanded)
 
 def test_region_rows_read_from_the_tally_equal_the_live_roll_up(expanded) -> None:
     w = expanded
-    actions.record_activity(None, kind="drill", unit=w.a1, occurred_on=D(2026, 3, 2), today=TODAY)
+    actions.record_activity(None, kind="drill", **DRILL, unit=w.a1, occurred_on=D(2026, 3, 2), today=TODAY)
     start, end = D(2026, 1, 1), TODAY
     for within in (w.province, w.city, w.county_a):
         live = compliance_rows(Occurrence.objects.filter(period_start__gte=start, period_start__lte=end), "region",

@@ -14,16 +14,20 @@ from anxiao.obligations import actions
 from anxiao.obligations.models import Activity, ObligationRule, Occurrence, Status
 from anxiao.obligations.views import compliance_rows, my_work_items
 
+# These local rules take the recorder's word (a bureau may say so): one tap meets them (crediting.py).
+SELF = {"records": ["entry"], "evidence": "self"}
+
 
 @pytest.fixture
 def drills(world):
     """Monthly drills for the schools and weekly lessons per class in bureau A, expanded for today."""
     today = timezone.localdate()
     world.drill = ObligationRule.objects.create(bureau=world.bureau_a, code="t.drill", title="每月应急疏散演练",
-                                                activity_kind="drill", unit_kinds=["school"], period="month")
+                                                activity_kind="drill", unit_kinds=["school"], period="month",
+                                                credit=SELF)
     world.lesson = ObligationRule.objects.create(bureau=world.bureau_a, code="t.lesson", title="每周安全教育课",
                                                  activity_kind="safety_lesson", unit_kinds=["school"], scope="class",
-                                                 period="week")
+                                                 period="week", credit=SELF)
     actions.expand(world.bureau_a, today)
     world.today = today
     return world

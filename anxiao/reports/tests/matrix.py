@@ -77,6 +77,8 @@ CASES = [
     Case("reports:notice_create", lambda w: reverse("reports:notice_create"), kind="write",
          writers={"sysadmin", "bureau_admin"}),
     Case("reports:notice_detail", lambda w: reverse("reports:notice_detail", args=[_notice(w).pk]), target="a1"),
+    Case("reports:notice_docx", lambda w: reverse("reports:notice_docx", args=[_notice(w).pk]), target="a1"),
+    Case("reports:notice_pdf", lambda w: reverse("reports:notice_pdf", args=[_notice(w).pk]), target="a1"),
     Case("reports:notice_confirm", lambda w: reverse("reports:notice_confirm", args=[_receipt(w)]), target="a1",
          method="post", data=lambda w: {}, ok=302),
     Case("api:notices_list", lambda w: "/api/v1/reports/notices", api=True),

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         from gunicorn.app.base import BaseApplication
 
-        trusted = getattr(settings, "TRUSTED_PROXIES", None) or ["127.0.0.1", "::1"]
+        trusted = getattr(settings, "ANXIAO_TRUSTED_PROXIES", None) or ["127.0.0.1", "::1"]
         config = {
             "bind": [b.strip() for b in opts["bind"].split(",") if b.strip()],
             "workers": opts["workers"], "threads": opts["threads"], "worker_class": "gthread",

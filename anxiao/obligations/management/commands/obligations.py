@@ -29,6 +29,7 @@ class Command(BaseCommand):
         expand.add_argument("--date", help="按此日期计算（YYYY-MM-DD），默认今天")
         expand.add_argument("--since", help="同时补齐自此日期（YYYY-MM-DD）以来的各周期，如上线时生成一年的历史")
         expand.add_argument("--jobs", type=int, default=1, help="同时处理的教育局数（PostgreSQL；默认 1）")
+        sub.add_parser("crediting-doc", help="输出各内置规则的计入规则表（docs/crediting.md）")
 
     def _bureau(self, ref: str) -> Any:
         from anxiao.org.models import Unit
@@ -64,6 +65,11 @@ class Command(BaseCommand):
         from anxiao.obligations import actions
         from anxiao.obligations.packs import available_packs
 
+        if opts["action"] == "crediting-doc":
+            from anxiao.obligations.crediting import markdown
+
+            self.stdout.write(markdown())
+            return
         with acting_as(None, via="cli"):
             if opts["action"] == "load-rules":
                 bureau = self._bureau(opts["bureau"])

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('obligations', '0007_lighter_tally'),
+        ('obligations', '0008_crediting'),
     ]
 
     operations = [
