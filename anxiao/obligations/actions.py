@@ -224,13 +224,15 @@ def _subject(rule: Any) -> tuple[Any, ...]:
             unit_kinds = ()
     return (get("activity_kind"), get("period"), post_kinds, unit_kinds, tuple(sorted(get("stages") or [])),
             get("boarding"), get("scope") or SubjectScope.OWN, tuple(sorted(get("functions") or [])),
-            get("condition") or "", tuple(sorted(get("units") or [])))
+            get("condition") or "", tuple(sorted(get("units") or [])),
+            # the same thing is what fills it: a 党政联席会议 is not a 形势分析会 (crediting.py)
+            tuple(sorted((get("credit") or {}).get("records") or [])))
 
 
 def _covers(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
     """Whether subject ``a`` asks everybody ``b`` asks (same activity, period and scope; each criterion of ``a``
     open or wider). Slots of a unit and slots of posts are never the same."""
-    if a[0:2] != b[0:2] or a[6] != b[6] or bool(a[2]) != bool(b[2]):
+    if a[0:2] != b[0:2] or a[6] != b[6] or a[10] != b[10] or bool(a[2]) != bool(b[2]):
         return False
     for i in (2, 3, 4, 7, 9):  # post kinds, unit kinds, stages, functions, units
         if a[i] and not (b[i] and set(b[i]) <= set(a[i])):

@@ -34,7 +34,9 @@ def _duplicates(bureau) -> list[tuple]:  # type: ignore[no-untyped-def]
     the document's to make)."""
     seen: dict[tuple, dict[str, str]] = defaultdict(dict)
     for occ in Occurrence.objects.filter(rule__bureau=bureau, rule__enabled=True).select_related("rule"):
-        key = (occ.rule.activity_kind, occ.rule.period, occ.period_start, occ.unit_id, occ.post_id)
+        # the same thing is what fills it (a 党政联席会议 is not a 形势分析会)
+        records = tuple(sorted((occ.rule.credit or {}).get("records") or []))
+        key = (occ.rule.activity_kind, records, occ.rule.period, occ.period_start, occ.unit_id, occ.post_id)
         seen[key][occ.rule.pack_code] = occ.rule.code
     return [(k, sorted(codes.values())) for k, codes in seen.items() if len(codes) > 1]
 
