@@ -185,3 +185,9 @@ def test_api_404_for_a_bad_path_id_is_json_in_chinese(world, api):
         assert response.status_code == 404, path
         assert response["Content-Type"].startswith("application/json"), path
         assert "不存在" in response.json()["detail"] or "未找到" in response.json()["detail"]
+
+
+def test_an_integer_beyond_64_bits_in_a_json_body_is_a_400_in_chinese(world, api):
+    response = api("post", "/notifications/read", {"ids": [1, -14255601890546399779487744]})
+    assert response.status_code == 400, response.content
+    assert "超出范围" in response.json()["detail"]

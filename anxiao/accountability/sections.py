@@ -143,7 +143,7 @@ def activities_and_inspections(post: Any, year: int) -> Section | None:
 def hazards_handled(post: Any, year: int) -> Section | None:
     from django.db.models import Q
 
-    from anxiao.hazards.models import DEADLINE_STATUSES, Hazard
+    from anxiao.hazards.models import Hazard
 
     if not post.holder_id:
         return None
@@ -154,8 +154,7 @@ def hazards_handled(post: Any, year: int) -> Section | None:
     if not rows:
         return None
     today = timezone.localdate()
-    overdue = [h for h in rows if h.status in DEADLINE_STATUSES and h.deadline and h.deadline < today
-               and h.responsible_id == person]
+    overdue = [h for h in rows if h.is_overdue(today) and h.responsible_id == person]
     items = [Item(h.found_at, f"{h.unit}：{h.location} {h.description[:24]}（{h.get_status_display()}）",
                   "red" if h in overdue else ("green" if h.status == "closed" else ""),
                   "逾期" if h in overdue else ("已销号" if h.status == "closed" else ""), f"/hazards/{h.pk}/")

@@ -80,7 +80,7 @@ class ScoreIn(Schema):
     evidence: str
 
 
-class ResultOut(Schema):
+class AssessmentResultOut(Schema):
     unit_id: int
     unit_name: str
     rank: int
@@ -149,14 +149,14 @@ def score(request: HttpRequest, pk: int, payload: ScoreIn):  # type: ignore[no-u
     return 201, {"id": row.pk, "score": str(row.score)}
 
 
-@router.post("/assessment/schemes/{int:pk}/compute", response={200: list[ResultOut], 403: ErrorOut, 404: ErrorOut,
+@router.post("/assessment/schemes/{int:pk}/compute", response={200: list[AssessmentResultOut], 403: ErrorOut, 404: ErrorOut,
                                                                 422: ErrorOut}, auth=AUTH,
              operation_id="schemes_compute")
 def compute(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     return actions.compute(request.user, _scheme(request, pk))
 
 
-@router.get("/assessment/schemes/{int:pk}/results", response={200: list[ResultOut], 404: ErrorOut}, auth=AUTH,
+@router.get("/assessment/schemes/{int:pk}/results", response={200: list[AssessmentResultOut], 404: ErrorOut}, auth=AUTH,
             operation_id="schemes_results")
 def results(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     return _scheme(request, pk).results.select_related("unit").order_by("rank")

@@ -210,15 +210,8 @@ def void_meeting(actor: Any, meeting: ChiefMeeting, reason: str) -> ChiefMeeting
     """A meeting recorded by mistake is voided, never deleted; it stops counting for the meeting rules."""
     if not may_route(actor, meeting.government):
         raise PermissionDenied(NO_RIGHT)
-    if meeting.is_voided:
-        raise ValidationError({"void_reason": ["该会议记录已作废"]})
-    if not (reason or "").strip():
-        raise ValidationError({"void_reason": ["请填写作废原因"]})
     with transaction.atomic():
-        meeting.voided_at = timezone.now()
-        meeting.voided_by = actor if getattr(actor, "is_authenticated", False) else None
-        meeting.void_reason = reason.strip()
-        meeting.save()
+        meeting.void(actor, reason)
         if meeting.activity_id:
             _void_activity(meeting)
     return meeting

@@ -54,7 +54,7 @@ class PeriodOut(Schema):
     state: str
 
 
-class CoverageOut(Schema):
+class ChiefCoverageOut(Schema):
     school_id: int
     school: str
     slots: int
@@ -68,7 +68,7 @@ class ChiefDetailOut(ChiefPostOut):
     tasks_by_status: dict[str, int]
     meeting_requirement: list[PeriodOut]
     gate_duty_week: datetime.date
-    gate_duty_coverage: list[CoverageOut]
+    gate_duty_coverage: list[ChiefCoverageOut]
 
 
 def _chief_posts(request: HttpRequest) -> Any:
@@ -209,13 +209,13 @@ crud_routes(router, "chiefs/meetings", ChiefMeeting, MeetingOut, MeetingIn, Meet
             filters.filter_meetings, _save_meeting, select_related=("government",))
 
 
-class VoidIn(Schema):
+class ChiefVoidIn(Schema):
     void_reason: str = ""
 
 
 @router.post("/chiefs/meetings/{int:pk}/void", response={200: MeetingOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              auth=AUTH, operation_id="chiefs_meetings_void")
-def void_meeting(request: HttpRequest, pk: int, payload: VoidIn):  # type: ignore[no-untyped-def]
+def void_meeting(request: HttpRequest, pk: int, payload: ChiefVoidIn):  # type: ignore[no-untyped-def]
     if not actions.may_route_somewhere(request.user):
         raise PermissionDenied(actions.NO_RIGHT)
     meeting = get_visible_or_404(ChiefMeeting.objects.all(), request.user, pk=pk)
@@ -381,7 +381,7 @@ def return_task(request: HttpRequest, pk: int, payload: NoteIn):  # type: ignore
 # --- gate duty ---------------------------------------------------------------------------------
 
 
-class DutyOut(Schema):
+class ChiefDutyOut(Schema):
     id: int
     school_id: int
     person_id: int
@@ -393,7 +393,7 @@ class DutyOut(Schema):
     is_active: bool
 
 
-class DutyIn(Schema):
+class ChiefDutyIn(Schema):
     school_id: int
     person_id: int
     role: str = "police"
@@ -403,7 +403,7 @@ class DutyIn(Schema):
     place: str = "校门口"
 
 
-class DutyPatch(Schema):
+class ChiefDutyPatch(Schema):
     person_id: int | None = None
     weekday: int | None = None
     starts_at: datetime.time | None = None
@@ -419,7 +419,7 @@ class DutyFilter(Schema):
     role: str | None = None
 
 
-class CheckInOut(Schema):
+class ChiefCheckInOut(Schema):
     id: int
     duty_id: int
     person_id: int
@@ -427,11 +427,11 @@ class CheckInOut(Schema):
     on: datetime.date
 
 
-crud_routes(router, "chiefs/duties", GateDuty, DutyOut, DutyIn, DutyPatch, DutyFilter, filters.filter_duties,
+crud_routes(router, "chiefs/duties", GateDuty, ChiefDutyOut, ChiefDutyIn, ChiefDutyPatch, DutyFilter, filters.filter_duties,
             actions.save_duty, select_related=("school", "person"))
 
 
-@router.post("/chiefs/duties/{int:pk}/checkin", response={201: CheckInOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+@router.post("/chiefs/duties/{int:pk}/checkin", response={201: ChiefCheckInOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              auth=AUTH, operation_id="chiefs_duties_checkin")
 def duty_checkin(request: HttpRequest, pk: int, payload: NoteIn):  # type: ignore[no-untyped-def]
     duty = get_visible_or_404(GateDuty.objects.all(), request.user, pk=pk)
@@ -442,7 +442,7 @@ class CoverageFilter(Schema):
     week: datetime.date | None = None
 
 
-@router.get("/chiefs/coverage", response=list[CoverageOut], auth=AUTH, operation_id="chiefs_coverage")
+@router.get("/chiefs/coverage", response=list[ChiefCoverageOut], auth=AUTH, operation_id="chiefs_coverage")
 @paginate(LimitOffsetPagination)
 def duty_coverage(request: HttpRequest, filters_: Query[CoverageFilter]):  # type: ignore[no-untyped-def]
     from django.utils import timezone

@@ -165,10 +165,9 @@ def _open_hazards(user: Any, region_path: str) -> list[Any] | None:
     hazards = visible_hazards(user)
     if hazards is None:
         return None
-    from anxiao.hazards.models import OPEN_STATUSES
+    from anxiao.hazards.figures import figure_q
 
-    rows = list(hazards.filter(reported_up_at__isnull=False, status__in=OPEN_STATUSES, voided_at__isnull=True,
-                               unit__region_path__startswith=region_path)
+    rows = list(hazards.filter(figure_q("reported_up"), unit__region_path__startswith=region_path)
                 .select_related("unit").order_by("-reported_up_at")[:50])
     tasks: dict[int, AgencyTask] = {}
     for t in AgencyTask.objects.filter(hazard_id__in=[h.pk for h in rows]).select_related("agency"):

@@ -141,12 +141,6 @@ def is_system_admin(user: Any) -> bool:
 
 
 class ScopedQuerySet(models.QuerySet[M]):
-    def update(self, **kwargs: Any) -> int:
-        from .validation import check_values
-
-        check_values(self.model, kwargs)  # the same input check as save() (core.validation)
-        return super().update(**kwargs)
-
     def visible_to(self, user: Any) -> ScopedQuerySet[M]:
         scope = user_scope(user)
         if scope.everything:
@@ -158,6 +152,31 @@ class ScopedQuerySet(models.QuerySet[M]):
         if scope.everything:
             return self.all()
         return self.filter(self.model.scope_q(scope, write=True))  # type: ignore[attr-defined]
+
+    def update(self, **kwargs: Any) -> int:
+        """A bulk update of an audited record type writes one audit row per changed record (before/after of
+        the fields it sets), in the same transaction: no domain write bypasses the log."""
+        from .audit import audited_update
+        from .validation import check_values
+
+        check_values(self.model, kwargs)  # the same input check as save() (core.validation)
+        return audited_update(self, kwargs, lambda: super(ScopedQuerySet, self).update(**kwargs))
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[M]:
+        """Bulk creation of an audited record type logs a "create" row per record, like save() would."""
+        from .audit import log_created
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        log_created(self.model, created)
+        return created
+
+    def bulk_update(self, objs: Any, fields: Any, *args: Any, **kwargs: Any) -> int:
+        """Bulk update of an audited record type logs each changed record, like update() does."""
+        from .audit import audited_bulk_update
+
+        objs = list(objs)
+        return audited_bulk_update(self, objs, list(fields),
+                                   lambda: super(ScopedQuerySet, self).bulk_update(objs, fields, *args, **kwargs))
 
 
 def default_scope_q(model: type[models.Model], scope: Scope) -> Q:

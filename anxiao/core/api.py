@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Annotated, Any, Optional
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -52,7 +53,18 @@ class LimitOffsetPagination(_NinjaLimitOffset):
         super().__init__(max_limit=MAX_PAGE, **kwargs)
 
 
+INT_RANGE = (-(2**63), 2**63 - 1)  # what a database integer column holds
+
+
+class BodyError(ValueError):
+    """A JSON body that parses but cannot be stored (told to the caller as it is)."""
+
+
 def _strip_nul(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and not INT_RANGE[0] <= value <= INT_RANGE[1]:
+        raise BodyError(f"数值 {str(value)[:30]} 超出范围")
     if isinstance(value, str):
         return value.replace("\x00", "")
     if isinstance(value, list):
@@ -67,11 +79,18 @@ def _no_constant(name: str) -> Any:
 
 
 class AnxiaoParser(Parser):
-    """JSON bodies: NaN/Infinity refused (not JSON), NUL characters dropped from every string."""
+    """JSON bodies: NaN/Infinity refused (not JSON), integers beyond 64 bits refused, NUL characters dropped
+    from every string."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        return _strip_nul(json.loads(request.body, parse_constant=_no_constant))
+        try:
+            return _strip_nul(json.loads(request.body, parse_constant=_no_constant))
+        except BodyError as exc:
+            request._anxiao_body_error = str(exc)  # type: ignore[attr-defined]  # the 400 says why
+            raise
 
+
+CONFLICT_MESSAGE = "该记录刚刚已被他人修改或提交，请刷新页面后重试"
 
 HTTP_MESSAGES = {
     "Cannot parse request body": "请求内容不是有效的 JSON",
@@ -137,7 +156,7 @@ def install_error_handlers(api: Any) -> None:
     @api.exception_handler(HttpError)
     def _http_error(request: HttpRequest, exc: HttpError) -> Any:
         text = str(exc)
-        detail = HTTP_MESSAGES.get(text, text)
+        detail = getattr(request, "_anxiao_body_error", None) or HTTP_MESSAGES.get(text, text)
         return api.create_response(request, {"detail": detail, "errors": []}, status=exc.status_code)
 
     from anxiao.core.pdf import PdfUnavailable
@@ -145,6 +164,11 @@ def install_error_handlers(api: Any) -> None:
     @api.exception_handler(PdfUnavailable)
     def _no_pdf(request: HttpRequest, exc: PdfUnavailable) -> Any:
         return api.create_response(request, {"detail": str(exc), "errors": []}, status=503)
+
+    @api.exception_handler(IntegrityError)
+    def _conflict(request: HttpRequest, exc: IntegrityError) -> Any:
+        # A uniqueness race that an action did not serialise: the loser is told, never a 500.
+        return api.create_response(request, {"detail": CONFLICT_MESSAGE, "errors": []}, status=409)
 
     @api.exception_handler(PermissionDenied)
     def _denied(request: HttpRequest, exc: PermissionDenied) -> Any:

@@ -13,4 +13,4 @@ class CoreConfig(AppConfig):
 
         connect()  # the input check under every save()
 
-        register(MenuEntry("首页", "core:home", 0), MenuEntry("变更记录", "core:audit_list", 90))
+        register(MenuEntry("首页", "core:home", 0), MenuEntry("变更记录", "core:audit_list", 90, needs="admin"))

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models.signals import post_delete, post_save
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .context import audit_enabled, current_actor
+from .context import audit_enabled, audit_suppressed, current_actor
 from .models import AnxiaoModel, AuditAction, AuditLog
 
 
@@ -102,3 +104,98 @@ def _on_delete(sender: type, instance: Any, **kwargs: Any) -> None:
 
 post_save.connect(_on_save, dispatch_uid="anxiao-audit-save")
 post_delete.connect(_on_delete, dispatch_uid="anxiao-audit-delete")
+
+
+def _is_audited(model: type) -> bool:
+    return isinstance(model, type) and issubclass(model, AnxiaoModel) and model.audited
+
+
+def audited_update(queryset: Any, values: dict[str, Any], run: Callable[[], int]) -> int:
+    """Run a queryset ``update(**values)`` and log each record it changed (see ScopedQuerySet.update)."""
+    model = queryset.model
+    if not _is_audited(model) or not audit_enabled():
+        return run()
+    names = [f.attname for f in _concrete_fields_of(model) if f.name in values or f.attname in values]
+    with transaction.atomic(using=queryset.db):
+        pks = list(queryset.order_by().values_list("pk", flat=True))
+        if not pks:
+            return run()
+        before = {row["pk"]: row for row in model._base_manager.filter(pk__in=pks).values("pk", *names)}
+        count = run()
+        for instance in model._base_manager.filter(pk__in=pks):
+            old = before.get(instance.pk, {})
+            changes = {}
+            for f in _concrete_fields_of(model):
+                if f.attname not in names:
+                    continue
+                was, now = _plain(old.get(f.attname)), _plain(getattr(instance, f.attname))
+                if was != now:
+                    changes[f.name] = [was, now]
+            if changes:
+                action = AuditAction.UPDATE
+                if "voided_at" in changes and changes["voided_at"][0] is None:
+                    action = AuditAction.VOID
+                write_entry(instance, action, changes)
+    return count
+
+
+def log_created(model: Any, objs: list[Any]) -> None:
+    """A "create" row for each record of a bulk creation (those that got a primary key)."""
+    if not _is_audited(model) or not audit_enabled():
+        return
+    for obj in objs:
+        if obj.pk is not None:
+            write_entry(obj, AuditAction.CREATE, _changes(obj, created=True))
+
+
+def audited_bulk_update(queryset: Any, objs: list[Any], fields: list[str], run: Callable[[], int]) -> int:
+    model = queryset.model
+    if not _is_audited(model) or not audit_enabled() or not objs:
+        return run()
+    chosen = [f for f in _concrete_fields_of(model) if f.name in fields or f.attname in fields]
+    with transaction.atomic(using=queryset.db):
+        before = {row["pk"]: row for row in model._base_manager.filter(pk__in=[o.pk for o in objs])
+                  .values("pk", *[f.attname for f in chosen])}
+        with audit_suppressed():  # Django's bulk_update runs queryset updates, which would log a second time
+            count = run()
+        for obj in objs:
+            old = before.get(obj.pk, {})
+            changes = {}
+            for f in chosen:
+                was, now = _plain(old.get(f.attname)), _plain(getattr(obj, f.attname))
+                if was != now:
+                    changes[f.name] = [was, now]
+            if changes:
+                write_entry(obj, AuditAction.UPDATE, changes)
+    return count
+
+
+def _concrete_fields_of(model: Any) -> list[Any]:
+    return [f for f in model._meta.concrete_fields if f.name not in model.audit_exclude]
+
+
+def _on_m2m(sender: type, instance: Any, action: str, reverse: bool, model: type, pk_set: Any,
+            **kwargs: Any) -> None:
+    """Many-to-many changes (team members, agencies, classes…) are logged on the record that holds them."""
+    if not isinstance(instance, AnxiaoModel) or not instance.audited or not audit_enabled():
+        return
+    field = next((f for f in type(instance)._meta.get_fields()
+                  if getattr(f, "many_to_many", False) and getattr(getattr(f, "remote_field", None), "through", None)
+                  is sender or getattr(f, "through", None) is sender), None)
+    name = getattr(field, "name", None) or sender._meta.model_name  # type: ignore[attr-defined]
+    if action == "pre_clear":
+        instance._m2m_cleared = sorted(  # type: ignore[attr-defined]
+            getattr(instance, getattr(field, "attname", name)).values_list("pk", flat=True)) if field else []
+        return
+    if action == "post_clear":
+        cleared = getattr(instance, "_m2m_cleared", [])
+        if cleared:
+            write_entry(instance, AuditAction.UPDATE, {name: [cleared, []]})
+        return
+    if action in ("post_add", "post_remove") and pk_set:
+        ids = sorted(pk_set)
+        change = [None, ids] if action == "post_add" else [ids, None]
+        write_entry(instance, AuditAction.UPDATE, {name: change})
+
+
+m2m_changed.connect(_on_m2m, dispatch_uid="anxiao-audit-m2m")

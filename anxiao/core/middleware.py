@@ -7,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 
@@ -83,6 +84,13 @@ class RequestContextMiddleware:
 
         if isinstance(exc, PdfUnavailable):
             return unavailable(request, str(exc))
+        if isinstance(exc, IntegrityError):
+            from .api import CONFLICT_MESSAGE
+
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": CONFLICT_MESSAGE, "errors": []}, status=409)
+            return HttpResponse(f"<!doctype html><meta charset=utf-8><title>操作冲突</title><h1>操作冲突</h1>"
+                                f"<p>{CONFLICT_MESSAGE}</p>", status=409, content_type="text/html; charset=utf-8")
         if not isinstance(exc, ValidationError):
             return None
         messages: list[str] = []

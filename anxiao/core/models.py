@@ -84,6 +84,29 @@ class VoidableModel(AnxiaoModel):
     def is_voided(self) -> bool:
         return self.voided_at is not None
 
+    def void(self, actor: Any, reason: str, field: str = "void_reason") -> None:
+        """Void this record once and for all: the row is locked, and a record already voided (by an earlier
+        request, or a concurrent one that got the lock first) is a ValidationError "已作废" naming ``field``,
+        its first reason kept. Callers do their own permission check first and may void dependants after."""
+        from django.core.exceptions import ValidationError
+        from django.db import transaction
+        from django.utils import timezone
+
+        reason = (reason or "").strip()
+        label = self._meta.verbose_name
+        if self.voided_at is not None:
+            raise ValidationError({field: [f"该{label}已作废，不能再次作废"]})
+        if not reason:
+            raise ValidationError({field: ["请填写作废原因"]})
+        with transaction.atomic():
+            locked = type(self).objects.select_for_update().filter(pk=self.pk).values_list("voided_at", flat=True)
+            if not locked or locked[0] is not None:
+                raise ValidationError({field: [f"该{label}已作废，不能再次作废"]})
+            self.voided_at = timezone.now()
+            self.voided_by = actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+            self.void_reason = reason
+            self.save()
+
 
 class AuditAction(models.TextChoices):
     CREATE = "create", _("新建")

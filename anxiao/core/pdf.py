@@ -68,9 +68,23 @@ def new(landscape: bool = False, margin: float = 12, page_break: float | None = 
     return pdf
 
 
+def _page_of_pages(pdf: Any) -> None:
+    pdf.set_y(-11)
+    pdf.set_font("cjk", size=8)
+    pdf.set_text_color(0, 0, 0)
+    pdf.cell(0, 5, f"第 {pdf.page_no()} 页 共 {{nb}} 页", align="C")
+
+
 def document(landscape: bool = False) -> Any:
-    """An A4 FPDF with the CJK font registered as "cjk" and one page added."""
-    return new(landscape=landscape)
+    """An A4 FPDF with the CJK font registered as "cjk", "第 X 页 共 Y 页" at the foot of every page, and one
+    page added (table exports: ledger, roll-up)."""
+    import types
+
+    pdf = new(landscape=landscape, add_page=False)
+    pdf.footer = types.MethodType(_page_of_pages, pdf)
+    pdf.add_page()
+    pdf.set_font("cjk", size=10)
+    return pdf
 
 
 PT_MM = 0.3528  # one typographic point in millimetres

@@ -4,11 +4,12 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .access import get_visible_or_404, user_scope
+from .access import can_write, get_visible_or_404, user_scope
 from .home import home_sections
 from .models import AuditLog
 
@@ -26,15 +27,24 @@ def _log_page(request: HttpRequest, qs: Any, title: str, subject: Any = None) ->
     return render(request, "core/audit.html", {"page": page, "title": title, "subject": subject})
 
 
+def _managers_only(request: HttpRequest, obj: Any = None) -> None:
+    if user_scope(request.user, write=True).empty or (obj is not None and not can_write(request.user, obj)):
+        raise PermissionDenied("变更记录只对该范围的管理员开放")
+
+
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    qs = AuditLog.objects.visible_to(request.user)
     unit_id = request.GET.get("unit")
     subject = None
     if unit_id:
         from anxiao.org.models import Unit
 
         subject = get_visible_or_404(Unit, request.user, pk=unit_id)
+        _managers_only(request, subject)
+    _managers_only(request)
+    # The log of a scope is for its managers: it holds personal details (phones, injuries) of every record.
+    qs = AuditLog.objects.writable_by(request.user)
+    if subject is not None:
         qs = qs.filter(unit_path__startswith=subject.path)
     return _log_page(request, qs, f"变更记录：{subject}" if subject else "变更记录", subject)
 
@@ -49,6 +59,7 @@ def audit_object(request: HttpRequest, ct: int, pk: str) -> HttpResponse:
     if model is None or not hasattr(model.objects, "visible_to"):  # type: ignore[attr-defined]
         raise Http404
     obj = get_visible_or_404(model, request.user, pk=pk)
+    _managers_only(request, obj)
     qs = AuditLog.objects.filter(content_type=content_type, object_id=str(obj.pk))
     if not user_scope(request.user).everything:
         # The object is visible; its history is shown whole (including entries about its move).

@@ -29,6 +29,8 @@ FONT = "宋体"
 FORMATS = {"int": "0", "decimal": "0.00", "percent": "0.0%", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}
 # A string starting like a formula is stored as text, never evaluated (formula injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CELL_MAX = 32_767  # what a spreadsheet cell holds; longer text is cut with a note so the file still opens
+CUT_NOTE = "…（内容过长，已截断）"
 TOTAL_LABEL = "合计"
 FOOTER = "第 &P 页 共 &N 页"
 
@@ -99,8 +101,11 @@ def typed(value: Any, kind: str) -> Any:
 
 def cell(ws: Any, value: Any, *, kind: str = "text", font: Font | None = None, fill: Any = None,
          border: Any = None, alignment: Alignment | None = None) -> WriteOnlyCell:
-    """The one cell writer for table exports: typed value, number format, formula-looking text kept as text."""
+    """The one cell writer for table exports: typed value, number format, formula-looking text kept as text,
+    text cut to what a cell holds."""
     value = typed(value, kind) if kind != "text" else (None if value is None else value)
+    if isinstance(value, str) and len(value) > CELL_MAX:
+        value = value[: CELL_MAX - len(CUT_NOTE)] + CUT_NOTE
     c = WriteOnlyCell(ws, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_START):
         c.data_type = "s"

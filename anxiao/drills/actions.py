@@ -245,15 +245,8 @@ def void_plan(actor: Any, plan: DrillPlan, reason: str) -> DrillPlan:
     from anxiao.obligations.actions import void_activity
 
     _require_school(actor, plan.school)
-    if plan.is_voided:
-        raise ValidationError({"void_reason": ["该计划已作废"]})
-    if not (reason or "").strip():
-        raise ValidationError({"void_reason": ["请填写作废原因"]})
     with transaction.atomic():
-        plan.voided_at = timezone.now()
-        plan.voided_by = actor if _is_user(actor) else None
-        plan.void_reason = reason.strip()
-        plan.save()
+        plan.void(actor, reason)
         if plan.activity is not None and not plan.activity.is_voided:
             void_activity(actor, plan.activity, f"演练计划作废：{reason.strip()}")
     return plan
@@ -538,15 +531,9 @@ def void_drill(actor: Any, drill: Drill, reason: str = "") -> Drill:
     from anxiao.obligations.actions import void_activity
 
     _require_school(actor, drill.school)
-    _require_open(drill)
-    if not (reason or "").strip():
-        raise ValidationError({"void_reason": ["请填写作废原因"]})
     before = drill.status
     with transaction.atomic():
-        drill.voided_at = timezone.now()
-        drill.voided_by = actor if _is_user(actor) else None
-        drill.void_reason = reason.strip()
-        drill.save()
+        drill.void(actor, reason)
         if drill.activity is not None and not drill.activity.is_voided:
             void_activity(actor, drill.activity, f"演练作废：{reason.strip()}")
         _event(actor, drill, "void", "作废", before, reason.strip())

@@ -135,7 +135,7 @@ class PlanFilter(Schema):
     school: Optional[int] = None
 
 
-class SettingsOut(Schema):
+class DrillSettingsOut(Schema):
     id: int
     unit_id: int
     evacuation_target_seconds: int
@@ -143,20 +143,20 @@ class SettingsOut(Schema):
     kindergarten_frequency: str
 
 
-class SettingsIn(Schema):
+class DrillSettingsIn(Schema):
     unit_id: int
     evacuation_target_seconds: int = 120
     school_frequency: str = "month"
     kindergarten_frequency: str = "quarter"
 
 
-class SettingsPatch(Schema):
+class DrillSettingsPatch(Schema):
     evacuation_target_seconds: Optional[int] = None
     school_frequency: Optional[str] = None
     kindergarten_frequency: Optional[str] = None
 
 
-class SettingsFilter(Schema):
+class DrillSettingsFilter(Schema):
     q: Optional[str] = None
 
 
@@ -174,7 +174,7 @@ def _save_plan(actor, obj, **data):  # type: ignore[no-untyped-def]
     return actions.save_plan(actor, obj, **data)
 
 
-class TransitionIn(Schema):
+class DrillTransitionIn(Schema):
     action: str
     held_on: Optional[datetime.date] = None
     participants_count: Optional[int] = None
@@ -213,7 +213,7 @@ class CoverageRowOut(Schema):
     signed_by: Optional[str]
 
 
-class CoverageOut(Schema):
+class DrillCoverageOut(Schema):
     drill_id: int
     total: int
     signed: int
@@ -244,7 +244,7 @@ class FindingIn(Schema):
     category: str = "GL"
 
 
-class FindingOut(Schema):
+class DrillFindingOut(Schema):
     id: int
     drill_id: int
     description: str
@@ -275,7 +275,7 @@ def attempts(request: HttpRequest, filters_: Query[AttemptFilter]):  # type: ign
 
 @router.post("/drills/{int:pk}/transition", response={200: DrillOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              auth=AUTH, operation_id="drills_transition")
-def drill_transition(request: HttpRequest, pk: int, payload: TransitionIn):  # type: ignore[no-untyped-def]
+def drill_transition(request: HttpRequest, pk: int, payload: DrillTransitionIn):  # type: ignore[no-untyped-def]
     """start (needs the scenario plan) · hold (results) · evaluate · close (needs the evaluation) · void (reason)."""
     drill = _drill(request, pk)
     if not can_write(request.user, drill):
@@ -315,7 +315,7 @@ def drill_signin(request: HttpRequest, pk: int, payload: Optional[SignInIn] = No
     return 201, rows
 
 
-@router.get("/drills/{int:pk}/coverage", response={200: CoverageOut, 404: ErrorOut}, auth=AUTH,
+@router.get("/drills/{int:pk}/coverage", response={200: DrillCoverageOut, 404: ErrorOut}, auth=AUTH,
             operation_id="drills_coverage")
 def drill_coverage(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     """Participating classes, who signed in and when, who is missing."""
@@ -328,7 +328,7 @@ def drill_coverage(request: HttpRequest, pk: int):  # type: ignore[no-untyped-de
                       "signed_by": r.signin.person.name if r.signin else None} for r in cov["rows"]]}
 
 
-@router.post("/drills/{int:pk}/findings", response={201: FindingOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+@router.post("/drills/{int:pk}/findings", response={201: DrillFindingOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              auth=AUTH, operation_id="drills_findings_create")
 def finding_create(request: HttpRequest, pk: int, payload: FindingIn):  # type: ignore[no-untyped-def]
     drill = _drill(request, pk)
@@ -358,7 +358,7 @@ def plan_approve(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 
 crud_routes(router, "drills/plans", DrillPlan, PlanOut, PlanIn, PlanPatch, PlanFilter, filters.filter_plans,
             _save_plan, select_related=("school",))
-crud_routes(router, "drills/settings", DrillSettings, SettingsOut, SettingsIn, SettingsPatch, SettingsFilter,
+crud_routes(router, "drills/settings", DrillSettings, DrillSettingsOut, DrillSettingsIn, DrillSettingsPatch, DrillSettingsFilter,
             filters.filter_settings, _save_settings)
 crud_routes(router, "drills", Drill, DrillOut, DrillIn, DrillPatch, DrillFilter, filters.filter_drills,
             actions.save_drill, select_related=("school",))

@@ -7,6 +7,11 @@ class DrillsConfig(AppConfig):
     verbose_name = "应急演练"
 
     def ready(self) -> None:
+        from anxiao.core.home import HomeSection, register_section
+
+        from .home import drills_to_sign
+
+        register_section(HomeSection(1, "drills/_home.html", drills_to_sign))
         from anxiao.core.navigation import MenuEntry, register
 
         register(

@@ -217,15 +217,8 @@ def void(actor: Any, rec: EducationRecord, reason: str) -> EducationRecord:
     """Void a record and every Activity it was counted as; the quotas are recounted."""
     if actor is not None and not user_scope(actor, write=True).covers_unit(rec.school):
         raise PermissionDenied(NO_RIGHT)
-    if rec.is_voided:
-        raise ValidationError({"void_reason": ["该记录已作废"]})
-    if not (reason or "").strip():
-        raise ValidationError({"void_reason": ["请填写作废原因"]})
     with transaction.atomic():
-        rec.voided_at = timezone.now()
-        rec.voided_by = actor if getattr(actor, "is_authenticated", False) else None
-        rec.void_reason = reason.strip()
-        rec.save()
+        rec.void(actor, reason)
         for link in rec.links.select_related("activity__unit"):
             if not link.activity.is_voided:
                 obligations.void_activity(actor, link.activity, reason)

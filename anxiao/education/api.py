@@ -129,7 +129,7 @@ class SafetyDayIn(Base):
     participant_count: int | None = None
 
 
-class VoidIn(Schema):
+class EducationVoidIn(Schema):
     reason: str
 
 
@@ -187,7 +187,7 @@ def get_record(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 
 @router.post("/education/records/{int:pk}/void", response={200: RecordOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              operation_id="education_records_void")
-def void_record(request: HttpRequest, pk: int, payload: VoidIn):  # type: ignore[no-untyped-def]
+def void_record(request: HttpRequest, pk: int, payload: EducationVoidIn):  # type: ignore[no-untyped-def]
     rec = get_visible_or_404(_qs(request).select_related("school"), request.user, pk=pk)
     if not can_write(request.user, rec):
         raise PermissionDenied("您只能查看该记录，不能作废")
@@ -259,7 +259,7 @@ class ClassOut(Schema):
     this_week: bool
 
 
-class CoverageOut(Schema):
+class EducationCoverageOut(Schema):
     school_id: int
     school: str
     term: str
@@ -298,7 +298,7 @@ def coverage_rollup(request: HttpRequest):  # type: ignore[no-untyped-def]
             for r in rows]
 
 
-@router.get("/education/coverage/{int:school_id}", response={200: CoverageOut, 404: ErrorOut},
+@router.get("/education/coverage/{int:school_id}", response={200: EducationCoverageOut, 404: ErrorOut},
             operation_id="education_coverage_get")
 def school_coverage(request: HttpRequest, school_id: int, on: datetime.date | None = None):  # type: ignore[no-untyped-def]
     school = get_visible_or_404(visible_schools(request.user), request.user, pk=school_id)

@@ -552,11 +552,35 @@ def _authorise(actor: Any, h: Hazard, name: str, spec: Spec) -> None:
     raise PermissionDenied(NO_RIGHT)
 
 
+def _pending_extension_exists(h: Hazard) -> bool:
+    return Extension.objects.filter(hazard=h, status=ExtensionStatus.PENDING).exists()
+
+
+def _unreceived_order_exists(h: Hazard) -> bool:
+    return SupervisionOrder.objects.filter(hazard=h, received_at__isnull=True, lifted_at__isnull=True).exists()
+
+
+# What must hold besides the status for an action to make sense now; actions that cannot are not offered (their
+# handlers refuse them with a message all the same).
+READY: dict[str, Callable[[Hazard], bool]] = {
+    "request_extension": lambda h: not _pending_extension_exists(h),
+    "approve_extension": _pending_extension_exists,
+    "refuse_extension": _pending_extension_exists,
+    "acknowledge_supervision": _unreceived_order_exists,
+    "supervise": lambda h: h.grade == Grade.MAJOR,
+    "request_void": lambda h: h.void_requested_at is None,
+    "approve_void": lambda h: h.void_requested_at is not None,
+    "refuse_void": lambda h: h.void_requested_at is not None,
+}
+
+
 def allowed_actions(actor: Any, hazard: Hazard) -> list[tuple[str, str]]:
-    """The actions the actor may try on the hazard now (for buttons); the action still checks everything."""
+    """The actions the actor may take on the hazard now (for buttons); the action still checks everything."""
     out = []
     for name, spec in SPECS.items():
         if hazard.status not in spec.sources or hazard.voided_at is not None:
+            continue
+        if name in READY and not READY[name](hazard):
             continue
         try:
             _authorise(actor, hazard, name, spec)

@@ -13,7 +13,8 @@ from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination
 from anxiao.org.models import Person, Unit
 
 from . import actions
-from .filters import filter_hazards, status_counts
+from .figures import status_counts
+from .filters import filter_hazards
 from .models import Hazard, HazardEvent
 
 router = Router()
@@ -74,7 +75,11 @@ class HazardFilter(Schema):
     grade: str | None = None
     category: str | None = None
     source: str | None = None
+    # the headline figures (anxiao/hazards/figures.py): ?open=true lists what 未销号 counts, and so on
+    open: bool | None = None
     overdue: bool | None = None
+    awaiting_acceptance: bool | None = None
+    major_open: bool | None = None
     reported_up: bool | None = None
     supervised: bool | None = None
     unit: int | None = None
@@ -85,7 +90,7 @@ class HazardFilter(Schema):
     found_to: datetime.date | None = None
 
 
-class TransitionIn(Schema):
+class HazardTransitionIn(Schema):
     action: str
     note: str | None = None
     location: str | None = None
@@ -182,7 +187,7 @@ def create_hazard(request: HttpRequest, payload: HazardIn):  # type: ignore[no-u
 
 @router.post("/hazards/{int:pk}/transitions", response={200: HazardOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              auth=AUTH, operation_id="hazards_transition")
-def hazard_transition(request: HttpRequest, pk: int, payload: TransitionIn):  # type: ignore[no-untyped-def]
+def hazard_transition(request: HttpRequest, pk: int, payload: HazardTransitionIn):  # type: ignore[no-untyped-def]
     hazard = get_visible_or_404(Hazard, request.user, pk=pk)
     data = payload.dict(exclude_none=True)
     name = data.pop("action")

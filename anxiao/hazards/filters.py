@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import OVERDUE_STATUSES, Hazard, Status, overdue_q
-
-CLOSED_STATUSES = (Status.CLOSED, Status.VOID)
+from .figures import FIGURES, figure_q
+from .models import Hazard
 
 
 def _date(value: Any) -> datetime.date | None:
@@ -35,16 +34,11 @@ def filter_hazards(qs: Any, p: Any, today: datetime.date | None = None) -> Any:
     for key in ("status", "grade", "category", "source"):
         if p.get(key):
             qs = qs.filter(**{key: p[key]})
-    if _truthy(p.get("overdue")):
-        qs = qs.filter(overdue_q(today))
-    if _truthy(p.get("open")):
-        qs = qs.exclude(status__in=(Status.CLOSED, Status.VOID))
-    if _truthy(p.get("reported_up")):
-        qs = qs.filter(reported_up_at__isnull=False).exclude(status__in=(Status.CLOSED, Status.VOID))
+    for figure in FIGURES:  # ?open=1, ?overdue=1, ?major_open=1…: the hazards behind each headline figure
+        if _truthy(p.get(figure)):
+            qs = qs.filter(figure_q(figure, today))
     if p.get("risk"):
         qs = qs.filter(risk_id=p["risk"]) if str(p["risk"]).isdigit() else qs.none()
-    if _truthy(p.get("supervised")):
-        qs = qs.filter(under_supervision=True)
     start, end = _date(p.get("found_from")), _date(p.get("found_to"))
     month = str(p.get("month") or "")
     if len(month) == 7 and month[4] == "-" and _date(f"{month}-01"):
@@ -70,51 +64,4 @@ def filter_hazards(qs: Any, p: Any, today: datetime.date | None = None) -> Any:
     return qs
 
 
-def status_counts(qs: Any, today: datetime.date | None = None) -> dict[str, int]:
-    """Counts by status plus overdue, open major, 督办 and reported upward, in one query: the hazards grouped by
-    (status, grade, 督办) — a dozen groups at most — summed here. On PostgreSQL it is an index-only scan of the
-    ledger's covering index."""
-    today = today or timezone.localdate()
-    rows = (qs.order_by().values("status", "grade", "under_supervision")
-            .annotate(n=Count("id"), overdue=Count("id", filter=Q(deadline__lt=today)),
-                      up=Count("id", filter=Q(reported_up_at__isnull=False))))
-    out: dict[str, int] = dict.fromkeys(Status.values, 0)
-    out.update(total=0, overdue=0, major_open=0, supervised=0, reported_up=0)
-    for r in rows:
-        status, n = r["status"], r["n"]
-        out[status] = out.get(status, 0) + n
-        out["total"] += n
-        if status in OVERDUE_STATUSES:
-            out["overdue"] += r["overdue"]
-        if status not in CLOSED_STATUSES:
-            out["reported_up"] += r["up"]
-            if r["grade"] == "major":
-                out["major_open"] += n
-        if r["under_supervision"]:
-            out["supervised"] += n
-    return out
-
-
-def counts_by_unit(qs: Any, today: datetime.date | None = None) -> list[dict[str, Any]]:
-    """Per-school roll-up for the bureau (rules.md §5.5): one grouped aggregate by unit id (index-only on
-    PostgreSQL), then the units' names in one more query."""
-    from anxiao.org.models import Unit
-
-    today = today or timezone.localdate()
-    closed = Q(status__in=CLOSED_STATUSES)
-    rows = list(qs.order_by().values("unit_id")
-                .annotate(total=Count("id", filter=~Q(status=Status.VOID)), open=Count("id", filter=~closed),
-                          closed=Count("id", filter=Q(status=Status.CLOSED)), overdue=Count("id", filter=overdue_q(today)),
-                          major_open=Count("id", filter=Q(grade="major") & ~closed),
-                          supervised=Count("id", filter=Q(under_supervision=True)),
-                          reported_up=Count("id", filter=Q(reported_up_at__isnull=False) & ~closed)))
-    names = dict(Unit.objects.filter(pk__in=[r["unit_id"] for r in rows]).order_by().values_list("id", "name")) \
-        if rows else {}
-    for r in rows:
-        r["unit__name"] = names.get(r["unit_id"], "")
-        r["rate"] = r["closed"] / r["total"] if r["total"] else None
-    rows.sort(key=lambda r: (-r["overdue"], -r["open"], r["unit__name"]))
-    return rows
-
-
-__all__ = ["Hazard", "counts_by_unit", "filter_hazards", "status_counts"]
+__all__ = ["Hazard", "filter_hazards"]

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from anxiao.core.access import user_scope
 
-from .filters import status_counts
+from .figures import status_counts
 from .models import Hazard, Status
 
 
@@ -19,4 +19,4 @@ def my_hazards(request: HttpRequest) -> dict[str, Any] | None:
     counts = status_counts(Hazard.objects.visible_to(user))
     mine = list(Hazard.objects.visible_to(user).filter(responsible_id=user.person_id, status=Status.RECTIFYING)
                 .select_related("unit").order_by("deadline")[:10]) if user.person_id else []
-    return {"counts": counts, "mine": mine, "open": counts["total"] - counts["closed"] - counts["void"]}
+    return {"counts": counts, "mine": mine}

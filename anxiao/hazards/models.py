@@ -147,6 +147,10 @@ class Hazard(VoidableModel):
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["deadline"]),
+            # The overdue list (oldest deadline first): only the hazards that can run late, so it does not walk
+            # the closed hazards that own nearly every old deadline (figures.overdue_list).
+            models.Index(fields=["deadline", "id"], condition=Q(status__in=OVERDUE_STATUSES),
+                         name="hazard_overdue_by_deadline"),
         ]
 
     def __str__(self) -> str:

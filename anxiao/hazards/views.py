@@ -21,10 +21,10 @@ from anxiao.core.files import file_response
 from anxiao.core.validation import parse_datetime
 from anxiao.org.models import Person, Unit
 
-from . import actions
-from .filters import counts_by_unit, filter_hazards, status_counts
+from . import actions, figures
+from .figures import counts_by_unit, status_counts
+from .filters import filter_hazards
 from .models import (
-    OVERDUE_STATUSES,
     Category,
     Extension,
     ExtensionStatus,
@@ -143,8 +143,7 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
                for name, label, choices in FILTERS]
     status_cards = [(label, counts[value]) for value, label in Status.choices if counts.get(value)]
     ctx = {"page": page, "counts": counts, "filters": filters, "params": request.GET, "query": params.urlencode(),
-           "status_cards": status_cards, "units": units, "today": timezone.localdate(),
-           "overdue_statuses": [str(s) for s in OVERDUE_STATUSES]}
+           "status_cards": status_cards, "units": units, "today": timezone.localdate()}
     return render(request, "hazards/_table.html" if request.htmx else "hazards/list.html", ctx)  # type: ignore[attr-defined]
 
 
@@ -152,8 +151,10 @@ def hazard_list(request: HttpRequest) -> HttpResponse:
 def hazard_rollup(request: HttpRequest) -> HttpResponse:
     """The bureau's roll-up: one row per school with open, overdue, major and the rectification rate."""
     qs = filter_hazards(Hazard.objects.visible_to(request.user), request.GET)
-    return render(request, "hazards/rollup.html", {"rows": counts_by_unit(qs), "params": request.GET,
-                                                   "counts": status_counts(qs)})
+    counts = status_counts(qs)
+    return render(request, "hazards/rollup.html", {
+        "rows": counts_by_unit(qs), "params": request.GET, "counts": counts,
+        "figures": [(figures.LABELS[f], counts[f]) for f in figures.FIGURES]})
 
 
 def _report_units(user: Any) -> Any:
@@ -205,7 +206,11 @@ def _current(hazard: Hazard, name: str) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def _action_forms(request: HttpRequest, hazard: Hazard) -> list[dict[str, Any]]:
+def _action_forms(request: HttpRequest, hazard: Hazard, failed: str = "",
+                  errors: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
+    """The forms of the actions the user may take; the one that just failed keeps what was typed and shows each
+    error next to its field (and the rest at the top of the form)."""
+    errors = errors or {}
     people = None
     out = []
     for name, label in actions.allowed_actions(request.user, hazard):
@@ -216,14 +221,20 @@ def _action_forms(request: HttpRequest, hazard: Hazard) -> list[dict[str, Any]]:
                                                                              is_active=True).order_by("name")[:500])
             if ftype == RISK:
                 choices = [(r.pk, f"{r.get_level_display()} · {r.area}") for r in _school_risks(request.user, hazard.unit)]
+            value = request.POST.get(fname, "") if name == failed else _current(hazard, fname)
             fields.append({"name": fname, "label": flabel, "type": ftype, "choices": choices,
-                           "people": people if ftype == PERSON else None, "value": _current(hazard, fname)})
-        out.append({"name": name, "label": label, "fields": fields})
+                           "people": people if ftype == PERSON else None, "value": value,
+                           "errors": errors.get(fname, []) if name == failed else []})
+        names = {f["name"] for f in fields}
+        out.append({"name": name, "label": label, "fields": fields, "open": name == failed,
+                    "errors": [e for k, errs in errors.items() if k not in names for e in errs] if name == failed
+                    else []})
     return out
 
 
 @login_required
-def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def hazard_detail(request: HttpRequest, pk: int, failed: str = "",
+                  errors: dict[str, list[str]] | None = None) -> HttpResponse:
     hazard = get_visible_or_404(Hazard.objects.select_related("unit", "responsible", "finder", "inspection", "risk"),
                                 request.user, pk=pk)
     events = hazard.events.select_related("actor").prefetch_related("photos")
@@ -231,7 +242,7 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "hazard": hazard, "events": events, "photos": hazard.photos.filter(event__isnull=True),
         "extensions": hazard.extensions.select_related("requested_by", "decided_by"),
         "orders": hazard.supervision_orders.select_related("issuing_unit"),
-        "forms": _action_forms(request, hazard), "overdue": hazard.is_overdue()})
+        "forms": _action_forms(request, hazard, failed, errors), "overdue": hazard.is_overdue()})
 
 
 @login_required
@@ -239,6 +250,10 @@ def hazard_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def hazard_transition(request: HttpRequest, pk: int) -> HttpResponse:
     hazard = get_visible_or_404(Hazard, request.user, pk=pk)
     name = request.POST.get("action", "")
+    back = request.POST.get("next", "")
+    if not (back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                     require_https=request.is_secure())):
+        back = ""
     data: dict[str, Any] = {}
     for fname, _label, ftype, _choices in ACTION_FIELDS.get(name, []):
         if ftype == PHOTOS:
@@ -248,8 +263,10 @@ def hazard_transition(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 data[fname] = _risk_choice(request.user, value)
             except ValidationError as exc:
+                if not back and name in {n for n, _label in actions.allowed_actions(request.user, hazard)}:
+                    return hazard_detail(request, hazard.pk, name, exc.message_dict)
                 messages.error(request, exc.message_dict["risk"][0])
-                return redirect(reverse("hazards:hazard_detail", args=[hazard.pk]))
+                return redirect(back)
         elif ftype == PERSON:
             data[fname] = Person.objects.visible_to(request.user).filter(pk=value).first() if value.isdigit() else None
             if data[fname] is None:
@@ -259,17 +276,17 @@ def hazard_transition(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         actions.transition(request.user, hazard, name, photos=request.FILES.getlist("photos"), **data)
     except ValidationError as exc:
+        offered = {n for n, _label in actions.allowed_actions(request.user, hazard)}
+        if not back and name in offered:
+            # On the hazard's own page: the form stays open with what was typed and each error at its field.
+            return hazard_detail(request, hazard.pk, name, exc.message_dict)
         for field, errs in exc.message_dict.items():
             label = next((f[1] for f in ACTION_FIELDS.get(name, []) if f[0] == field), "")
             for e in errs:
                 messages.error(request, f"{label}：{e}" if label else e)
     else:
         messages.success(request, f"已{actions.SPECS[name].label}")
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                                require_https=request.is_secure()):
-        return redirect(back)
-    return redirect(reverse("hazards:hazard_detail", args=[hazard.pk]))
+    return redirect(back or reverse("hazards:hazard_detail", args=[hazard.pk]))
 
 
 @login_required

@@ -66,7 +66,7 @@ class InspectionOut(Schema):
     risk_controls: bool
 
 
-class ResultOut(Schema):
+class InspectionResultOut(Schema):
     id: int
     item_code: str
     risk_id: int | None
@@ -76,7 +76,7 @@ class ResultOut(Schema):
 
 
 class InspectionDetailOut(InspectionOut):
-    results: list[ResultOut]
+    results: list[InspectionResultOut]
 
     @staticmethod
     def resolve_results(obj: Inspection) -> list:
@@ -138,7 +138,7 @@ class CheckInIn(Schema):
     client_uuid: uuid.UUID | None = None
 
 
-class CheckInOut(Schema):
+class InspectionCheckInOut(Schema):
     id: int
     point_id: int
     at: datetime.datetime
@@ -228,7 +228,7 @@ def list_points(request: HttpRequest):  # type: ignore[no-untyped-def]
     return PatrolPoint.objects.visible_to(request.user).filter(is_active=True)
 
 
-@router.post("/patrol-points/{int:pk}/checkins", response={201: CheckInOut, 403: ErrorOut, 404: ErrorOut,
+@router.post("/patrol-points/{int:pk}/checkins", response={201: InspectionCheckInOut, 403: ErrorOut, 404: ErrorOut,
                                                            422: ErrorOut}, auth=AUTH, operation_id="patrol_points_checkin")
 def point_checkin(request: HttpRequest, pk: int, payload: CheckInIn):  # type: ignore[no-untyped-def]
     point = get_visible_or_404(PatrolPoint, request.user, pk=pk)

@@ -7,6 +7,11 @@ class InspectionsConfig(AppConfig):
     verbose_name = "检查排查"
 
     def ready(self) -> None:
+        from anxiao.core.home import HomeSection, register_section
+
+        from .home import patrol_today
+
+        register_section(HomeSection(2, "inspections/_home.html", patrol_today))
         from anxiao.core.navigation import MenuEntry, register
 
         register(

@@ -965,13 +965,8 @@ def _count_days(occ: Occurrence, dates: list[datetime.date], heightened: dict[in
 def void_activity(actor: Any, activity: Activity, reason: str) -> Activity:
     if not _scope(actor).covers_unit(activity.unit):
         raise PermissionDenied(NO_RIGHT)
-    if not reason.strip():
-        raise ValidationError({"void_reason": ["请填写作废原因"]})
     with transaction.atomic():
-        activity.voided_at = timezone.now()
-        activity.voided_by = actor if getattr(actor, "is_authenticated", False) else None
-        activity.void_reason = reason.strip()
-        activity.save()
+        activity.void(actor, reason)
         match_activity(activity)
     return activity
 

@@ -17,7 +17,7 @@ from .models import Activity, ObligationRule, Occurrence
 router = Router()
 
 
-class RuleOut(Schema):
+class ObligationRuleOut(Schema):
     id: int
     bureau_id: int
     code: str
@@ -204,11 +204,11 @@ class ActivityFilter(Schema):
     backdated: bool | None = None
 
 
-class VoidIn(Schema):
+class ObligationVoidIn(Schema):
     reason: str
 
 
-crud_routes(router, "obligation-rules", ObligationRule, RuleOut, RuleIn, RulePatch, RuleFilter, filters.filter_rules,
+crud_routes(router, "obligation-rules", ObligationRule, ObligationRuleOut, RuleIn, RulePatch, RuleFilter, filters.filter_rules,
             actions.save_rule, select_related=("bureau",))
 
 
@@ -276,7 +276,7 @@ def activities_create(request: HttpRequest, payload: ActivityIn):  # type: ignor
 
 @router.post("/activities/{int:pk}/void", response={200: ActivityOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              auth=AUTH, operation_id="activities_void")
-def activities_void(request: HttpRequest, pk: int, payload: VoidIn):  # type: ignore[no-untyped-def]
+def activities_void(request: HttpRequest, pk: int, payload: ObligationVoidIn):  # type: ignore[no-untyped-def]
     activity = get_visible_or_404(Activity, request.user, pk=pk)
     actions.void_activity(request.user, activity, payload.reason)
     return _activities(request).get(pk=pk)

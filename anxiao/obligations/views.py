@@ -25,6 +25,7 @@ from anxiao.core.periods import period_containing
 from anxiao.org.models import Post, Region, Unit
 
 from . import actions, crediting, filters, forms, tally
+from .figures import compliance_rate, rag
 from .models import (
     MET,
     Activity,
@@ -46,13 +47,6 @@ UNIT_RESPONSIBLE_KINDS = {
     PostKind.CHIEF_VILLAGE,
 }
 LATE_WINDOW_DAYS = 60
-GREEN, AMBER = 90, 70
-
-
-def rag(rate: float | None) -> str:
-    if rate is None:
-        return ""
-    return "green" if rate >= GREEN else "amber" if rate >= AMBER else "red"
 
 
 # --- my work -------------------------------------------------------------------------------------
@@ -388,7 +382,7 @@ def _finish(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         total = row["done"] + row["late"] + row["missed"]
         row["total"] = total
-        row["rate"] = round(100 * row["done"] / total, 1) if total else None
+        row["rate"] = compliance_rate(row["done"], row["late"], row["missed"])
         row["rag"] = rag(row["rate"])
     rows.sort(key=lambda r: (r["rate"] if r["rate"] is not None else 101, str(r["name"])))
     return rows
@@ -448,8 +442,7 @@ def compliance_data(user: Any, params: Any, today: datetime.date | None = None) 
                                         today)
         rows = compliance_rows(qs, by, today, within, start, end)
     total: dict[str, Any] = {k: sum(r[k] for r in rows) for k in ("done", "late", "missed")}
-    n = sum(total.values())
-    total["rate"] = round(100 * total["done"] / n, 1) if n else None
+    total["rate"] = compliance_rate(total["done"], total["late"], total["missed"])
     total["rag"] = rag(total["rate"])
     return {"rows": rows, "by": by, "start": start, "end": end, "total": total, "within": within, "source": source}
 

@@ -65,12 +65,12 @@ class MappingIn(Schema):
     generate: bool = True
 
 
-class AdoptIn(Schema):
+class PolicyAdoptIn(Schema):
     bureau_id: int
     code: str
 
 
-class DutyOut(Schema):
+class PolicyDutyOut(Schema):
     id: int
     duty_list_id: int
     clause_ref: str
@@ -90,17 +90,17 @@ class DutyListOut(Schema):
     post_kinds: list[str]
     department: str
     stages: list[str]
-    duties: list[DutyOut]
+    duties: list[PolicyDutyOut]
 
 
-class DutyIn(Schema):
+class PolicyDutyIn(Schema):
     clause_ref: str
     text: str
     category: str = "safety"
     topic: str = ""
 
 
-class DutyPatch(Schema):
+class PolicyDutyPatch(Schema):
     clause_ref: str | None = None
     text: str | None = None
     category: str | None = None
@@ -179,7 +179,7 @@ def policies_get(request: HttpRequest, pk: int):
 
 
 @router.post("/policies", response={201: PolicyOut, **E}, auth=AUTH, operation_id="policies_adopt")
-def policies_adopt(request: HttpRequest, payload: AdoptIn):
+def policies_adopt(request: HttpRequest, payload: PolicyAdoptIn):
     if user_scope(request.user, write=True).empty:
         raise PermissionDenied("您没有采用规则包的权限")
     bureau = Unit.objects.visible_to(request.user).filter(pk=payload.bureau_id).first()
@@ -260,21 +260,21 @@ def clauses_retire(request: HttpRequest, pk: int):
     return actions.retire_clause(request.user, clause)
 
 
-@router.post("/duty-lists/{int:pk}/duties", response={201: DutyOut, **E}, auth=AUTH,
+@router.post("/duty-lists/{int:pk}/duties", response={201: PolicyDutyOut, **E}, auth=AUTH,
              operation_id="duty_templates_create")
-def duty_templates_create(request: HttpRequest, pk: int, payload: DutyIn):
+def duty_templates_create(request: HttpRequest, pk: int, payload: PolicyDutyIn):
     duty_list = _post_target(request, DutyList.objects.select_related("policy"), pk)
     return 201, actions.add_duty(request.user, duty_list, **payload.dict())
 
 
-@router.patch("/duty-templates/{int:pk}", response={200: DutyOut, **E}, auth=AUTH,
+@router.patch("/duty-templates/{int:pk}", response={200: PolicyDutyOut, **E}, auth=AUTH,
               operation_id="duty_templates_update")
-def duty_templates_update(request: HttpRequest, pk: int, payload: DutyPatch):
+def duty_templates_update(request: HttpRequest, pk: int, payload: PolicyDutyPatch):
     duty = _patch_target(request, DutyTemplate.objects.select_related("duty_list__policy"), pk)
     return actions.edit_duty(request.user, duty, **payload.dict(exclude_unset=True))
 
 
-@router.post("/duty-templates/{int:pk}/retire", response={200: DutyOut, **E}, auth=AUTH,
+@router.post("/duty-templates/{int:pk}/retire", response={200: PolicyDutyOut, **E}, auth=AUTH,
              operation_id="duty_templates_retire")
 def duty_templates_retire(request: HttpRequest, pk: int):
     duty = _post_target(request, DutyTemplate.objects.select_related("duty_list__policy"), pk)

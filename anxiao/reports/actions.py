@@ -14,7 +14,7 @@ from django.utils import timezone
 from anxiao.core.access import roles_over_unit
 from anxiao.core.choices import PostKind, Role, UnitKind
 
-from . import ledger
+from . import figures, ledger
 from .models import LedgerStatus, MonthlyLedger, QuarterlySummary
 
 SCHOOL_EDITORS: set[str] = {Role.SYSTEM_ADMIN, Role.SCHOOL_ADMIN, Role.BUREAU_ADMIN}
@@ -22,8 +22,8 @@ BUREAU: set[str] = {Role.SYSTEM_ADMIN, Role.BUREAU_ADMIN}
 
 
 def _check_month(month: datetime.date, today: datetime.date) -> datetime.date:
-    month = ledger.first_of_month(month)
-    if month > ledger.first_of_month(today):
+    month = figures.first_of_month(month)
+    if month > figures.first_of_month(today):
         raise ValidationError({"month": ["不能填报未来月份的台账"]})
     return month
 
@@ -38,7 +38,7 @@ def prepare(actor: Any, unit: Any, month: datetime.date, *, remarks: str = "", c
     """Draft (or redraft) a monthly ledger from live data, for the principal to approve."""
     now = now or timezone.now()
     month = _check_month(month, timezone.localtime(now).date())
-    return _prepare(MonthlyLedger, actor, unit, month, ledger.due_on(month), lambda: ledger.draft(unit, month),
+    return _prepare(MonthlyLedger, actor, unit, month, figures.due_on(month), lambda: ledger.draft(unit, month),
                     now=now, remarks=remarks, correction_reason=correction_reason)
 
 
@@ -65,6 +65,9 @@ def _prepare(model: Any, actor: Any, unit: Any, value: datetime.date, due: datet
         raise PermissionDenied("您不能为该学校填报")
     field = model.period_field
     with transaction.atomic():
+        # One school's reports are prepared one at a time: concurrent requests wait here, then redraft the
+        # version the first one made instead of racing it for the same version number.
+        type(unit).objects.select_for_update().filter(pk=unit.pk).values_list("pk", flat=True).first()
         latest = model.objects.filter(unit=unit, **{field: value}).order_by("-version").first()
         if latest is not None and latest.status == LedgerStatus.PREPARED:
             report = latest
@@ -167,7 +170,7 @@ def month_status(units: Any, month: datetime.date, today: datetime.date | None =
     Each report carries ``summary`` (the snapshot's summary block) but not the snapshot itself."""
     today = today or timezone.localdate()
     latest: dict[int, Any] = {}
-    due = ledger.due_on(month) if model is MonthlyLedger else _quarter_due(month)
+    due = figures.due_on(month) if model is MonthlyLedger else figures.quarter_due(month)
     # The snapshot (every hazard row of a school's month) stays in the database; only its summary is read.
     reports = (model.objects.filter(unit__in=[u.pk for u in units], **{model.period_field: month}).defer("snapshot")
                .annotate(summary=F("snapshot__summary")).order_by("unit_id", "version"))
@@ -176,17 +179,6 @@ def month_status(units: Any, month: datetime.date, today: datetime.date | None =
     rows = []
     for unit in units:
         r = latest.get(unit.pk)
-        if r is None or r.status == LedgerStatus.PREPARED:
-            state = "missing" if today > due else "pending"
-        elif r.status == LedgerStatus.RETURNED:
-            state = "returned"
-        else:
-            state = "late" if r.late else "submitted"
-        rows.append({"unit": unit, "report": r, "state": state})
+        rows.append({"unit": unit, "report": r,
+                     "state": figures.state(r.status if r else None, r.late if r else False, due, today)})
     return rows
-
-
-def _quarter_due(quarter: datetime.date) -> datetime.date:
-    from . import quarterly
-
-    return quarterly.due_on(quarter)

@@ -65,6 +65,35 @@ def list_ledgers(request: HttpRequest, filters: Query[LedgerFilter]):  # type: i
     return qs
 
 
+class ReportStatusOut(Schema):
+    month: datetime.date
+    due_on: datetime.date
+    due_month: datetime.date
+    period_start: datetime.date
+    period_end: datetime.date
+    counts: dict[str, int]
+    labels: dict[str, str]
+
+
+@router.get("/reports/status", response={200: ReportStatusOut, 404: ErrorOut}, auth=AUTH, operation_id="reports_status")
+def report_status(request: HttpRequest, month: Optional[datetime.date] = None,  # type: ignore[no-untyped-def]
+                  region: Optional[int] = None):
+    """How many schools in the caller's scope (or ``region``) have submitted, submitted late, not submitted, not
+    yet due or been returned, for ``month`` (default: the month that is due, as the pages open on)."""
+    from anxiao.org.models import Region
+
+    from . import figures
+
+    schools = Unit.objects.visible_to(request.user).filter(kind=UnitKind.SCHOOL, is_active=True)
+    if region is not None:
+        schools = schools.filter(region_path__startswith=get_visible_or_404(Region, request.user, pk=region).path)
+    chosen = figures.first_of_month(month) if month else figures.due_month()
+    start, end = figures.period(chosen)
+    return {"month": chosen, "due_on": figures.due_on(chosen), "due_month": figures.due_month(),
+            "period_start": start, "period_end": end, "counts": figures.state_counts(schools, chosen),
+            "labels": figures.STATES}
+
+
 @router.get("/reports/ledgers/{int:pk}", response={200: LedgerOut, 404: ErrorOut}, auth=AUTH,
             operation_id="ledgers_get")
 def get_ledger(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
@@ -72,7 +101,7 @@ def get_ledger(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 
 
 @router.post("/reports/schools/{int:unit_id}/ledgers",
-             response={201: LedgerOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}, auth=AUTH,
+             response={201: LedgerOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}, auth=AUTH,
              operation_id="ledgers_prepare")
 def prepare(request: HttpRequest, unit_id: int, payload: PrepareIn):  # type: ignore[no-untyped-def]
     unit = get_visible_or_404(Unit, request.user, pk=unit_id, kind=UnitKind.SCHOOL)

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, Count, Max, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -29,7 +29,7 @@ from anxiao.core.access import user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.org.models import Region, Unit
 
-from . import ledger
+from . import figures
 
 TALLY_MIN_SCHOOLS = 1000
 TALLY_MINUTES = 15
@@ -66,21 +66,21 @@ def count_rows(user: Any, region: Region | None, schools: QuerySet[Unit], today:
     """Every dashboard figure in the user's scope (everything for ``user=None``), narrowed to ``region``,
     either in total (``by_region=False``: region "", heat map per school) or per region path of the units
     (the tally, and the heat map per region)."""
-    from anxiao.hazards.models import OPEN_STATUSES, Hazard, overdue_q
+    from anxiao.hazards import figures
+    from anxiao.hazards.models import Hazard, Status
     from anxiao.obligations.models import Occurrence
     from anxiao.risks.models import Risk
 
     rows: list[Row] = []
     g = ["unit__region_path"] if by_region else []
-    hazards = _scoped(Hazard, user, region, "unit").filter(voided_at__isnull=True)
-    open_q = Q(status__in=OPEN_STATUSES)
+    hazards = _scoped(Hazard, user, region, "unit").exclude(status=Status.VOID)
+    # cells per (status, grade) for the matrix; the headline figures counted by their one definition
+    counted = [f for f in figures.FIGURES if f not in ("open", "major_open")]  # these two are sums of cells
     for r in (hazards.values(*g, "status", "grade").order_by()
-              .annotate(n=Count("id"), overdue=Count("id", filter=overdue_q(today)),
-                        supervised=Count("id", filter=open_q & Q(under_supervision=True)),
-                        reported_up=Count("id", filter=open_q & Q(reported_up_at__isnull=False)))):
+              .annotate(n=Count("id"), **{f: Count("id", filter=figures.figure_q(f, today)) for f in counted})):
         path = r["unit__region_path"] if by_region else ""
         rows.append((path, "hazards", f"{r['status']}|{r['grade']}", r["n"], 0))
-        for figure in ("overdue", "supervised", "reported_up"):
+        for figure in counted:
             if r[figure]:
                 rows.append((path, figure, "", r[figure], 0))
     months = _months_back(today, 12)
@@ -92,8 +92,9 @@ def count_rows(user: Any, region: Region | None, schools: QuerySet[Unit], today:
     since = today - datetime.timedelta(days=92)
     occurrences = Occurrence.objects.filter(unit__in=schools, period_start__gte=since, deadline__lt=today)
     unit_key = ["unit__region_path"] if by_region else ["unit_id"]
-    for r in (occurrences.values(*unit_key, "rule__title").order_by()
-              .annotate(total=Sum("slots"), done=Sum("met_slots"))):  # per slot: a daily month counts its days
+    for r in (occurrences.values(*unit_key, "rule__title").order_by()  # per slot: a daily month counts its days
+              .annotate(total=Sum("slots"), done=Sum("met_slots", filter=~Q(completed_on__gt=F("deadline"))))):
+        # done = on time: the compliance rate (obligations.figures) is on-time slots over the slots due
         # live: the group is the school (its id); tally: the town's path
         rows.append((str(r[unit_key[0]]) if not by_region else r["unit__region_path"], "heat", r["rule__title"],
                      r["done"], r["total"]))
@@ -159,17 +160,16 @@ def _tally_rows(prefixes: Iterable[str], children: list[Region]) -> tuple[list[R
 
 
 def hazard_figures(rows: list[Row], today: datetime.date) -> dict[str, Any]:
-    from anxiao.hazards.models import OPEN_STATUSES, Grade, Status
+    from anxiao.hazards import figures
+    from anxiao.hazards.models import Grade, Status
 
     by: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for _p, figure, key, n, _t in rows:
         by[figure][key] += n
     cells = by["hazards"]
-    open_keys = [f"{s}|{g}" for s in OPEN_STATUSES for g in Grade.values]
-    totals = {"open": sum(cells.get(k, 0) for k in open_keys),
-              "major_open": sum(cells.get(f"{s}|{Grade.MAJOR}", 0) for s in OPEN_STATUSES),
-              "overdue": by["overdue"].get("", 0), "supervised": by["supervised"].get("", 0),
-              "reported_up": by["reported_up"].get("", 0)}
+    totals = {f: by[f].get("", 0) for f in figures.FIGURES}
+    totals["open"] = sum(cells.get(f"{s}|{g}", 0) for s in figures.UNCLOSED_STATUSES for g in Grade.values)
+    totals["major_open"] = sum(cells.get(f"{s}|{Grade.MAJOR}", 0) for s in figures.UNCLOSED_STATUSES)
     matrix = [{"status": s, "label": s.label, "cells": [(g, cells.get(f"{s.value}|{g.value}", 0)) for g in Grade]}
               for s in Status if s != Status.VOID]
     trend = [{"month": m, "found": by["found"].get(m.isoformat(), 0), "closed": by["closed"].get(m.isoformat(), 0)}
@@ -178,10 +178,10 @@ def hazard_figures(rows: list[Row], today: datetime.date) -> dict[str, Any]:
 
 
 def overdue_list(user: Any, region: Region | None, today: datetime.date) -> list[Any]:
-    from anxiao.hazards.models import Hazard, overdue_q
+    from anxiao.hazards import figures
+    from anxiao.hazards.models import Hazard
 
-    return list(_scoped(Hazard, user, region, "unit").filter(overdue_q(today), voided_at__isnull=True)
-                .select_related("unit").order_by("deadline", "id")[:15])
+    return figures.overdue_list(_scoped(Hazard, user, region, "unit"), today)
 
 
 def trend_svg(trend: list[dict[str, Any]]) -> str:
@@ -212,24 +212,9 @@ def trend_svg(trend: list[dict[str, Any]]) -> str:
 
 
 def report_figures(schools: QuerySet[Unit], today: datetime.date) -> dict[str, Any]:
-    """This month's ledger status counts: one query for the school count, one for the newest versions."""
-    from .models import LedgerStatus, MonthlyLedger
-
-    month = ledger.first_of_month(today)
-    total = schools.count()
-    latest: dict[int, tuple[str, bool]] = {}
-    for unit_id, status, late in (MonthlyLedger.objects.filter(unit__in=schools, month=month)
-                                  .order_by("unit_id", "version").values_list("unit_id", "status", "late")):
-        latest[unit_id] = (status, late)
-    counts: dict[str, int] = defaultdict(int)
-    for status, late in latest.values():
-        if status == LedgerStatus.RETURNED:
-            counts["returned"] += 1
-        elif status != LedgerStatus.PREPARED:
-            counts["late" if late else "submitted"] += 1
-    waiting = total - sum(counts.values())
-    counts["missing" if today > ledger.due_on(month) else "pending"] += waiting
-    return {"month": month, "counts": dict(counts)}
+    """The ledger states of the month that is due (the most recent month whose deadline has passed)."""
+    month = figures.due_month(today)
+    return {"month": month, "due_on": figures.due_on(month), "counts": figures.state_counts(schools, month, today)}
 
 
 def _children(focus: Region | None) -> list[Region]:
@@ -238,8 +223,11 @@ def _children(focus: Region | None) -> list[Region]:
 
 
 def compliance_heat(rows: list[Row], children: list[Region], schools: QuerySet[Unit], by_school: bool) -> dict[str, Any]:
-    """Share of occurrences done (on time or late) over the last three months, per school or per region
-    one level below the one shown (``children``) × rule."""
+    """The compliance rate (``obligations.figures.compliance_rate``: on-time slots over the slots whose deadline
+    has passed) of the last three months, per school or per region one level below the one shown (``children``)
+    × rule."""
+    from anxiao.obligations.figures import compliance_rate, rag
+
     table: dict[Any, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     for path, figure, rule, done, total in rows:
         if figure != "heat":
@@ -264,9 +252,10 @@ def compliance_heat(rows: list[Row], children: list[Region], schools: QuerySet[U
         cells = []
         for rule in columns:
             done, total = table[group].get(rule, [0, 0])
-            ratio = done / total if total else None
-            colour = "" if ratio is None else ("green" if ratio >= 0.9 else "yellow" if ratio >= 0.6 else "red")
-            cells.append({"ratio": ratio, "colour": colour, "done": done, "total": total})
+            rate = compliance_rate(done, 0, total - done)  # every slot here is past its deadline
+            colour = {"amber": "yellow"}.get(rag(rate), rag(rate))
+            cells.append({"ratio": rate / 100 if rate is not None else None, "rate": rate, "colour": colour,
+                          "done": done, "total": total})
         out.append({"id": group, "name": names.get(group, ""), "cells": cells, "region": not by_school})
     return {"level": "school" if by_school else "region", "columns": columns, "rows": out}
 

@@ -7,6 +7,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
+from .figures import STATES
 from .ledger import ACTIVITY_KINDS, COLUMNS
 
 
@@ -68,7 +69,6 @@ def ledger_pdf(report: Any) -> bytes:
     return docs.output(doc)
 
 
-STATE_LABELS = {"submitted": "已报", "late": "迟报", "missing": "未报", "pending": "未到期", "returned": "已退回"}
 
 
 def stage_labels() -> dict[str, str]:
@@ -84,7 +84,7 @@ def rollup_rows(rows: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
         unit, report = row["unit"], row["report"]
         s = getattr(report, "summary", None) if report is not None and report.status != "prepared" else None
         submitted = f"{report.submitted_at:%Y-%m-%d}" if report is not None and report.submitted_at else ""
-        base = [unit.name, unit.region.name, stages.get(unit.stage, unit.stage), STATE_LABELS[row["state"]], submitted]
+        base = [unit.name, unit.region.name, stages.get(unit.stage, unit.stage), STATES[row["state"]], submitted]
         if s:
             yield base + [s["carried"], s["new"], s["new_major"], s["closed"], s["open"], s["overdue"], s["major_open"],
                           f"{s['rate'] * 100:.1f}%", s["funds"]]

@@ -16,6 +16,8 @@ from django.utils import timezone
 
 from anxiao.core.choices import PostKind
 
+from .figures import due_on, first_of_month, period  # noqa: F401  (the period rules live in figures)
+
 COLUMNS = [  # (key, 中文列名, width): narrow enough that 24 columns print legibly on A4 landscape
     ("no", "序号", 4), ("number", "隐患编号", 14), ("found_on", "排查日期", 10), ("source", "排查方式", 8),
     ("finder", "排查人", 7), ("category", "隐患类别", 10), ("location", "隐患部位", 12), ("description", "隐患具体描述", 22),
@@ -28,19 +30,6 @@ COLUMNS = [  # (key, 中文列名, width): narrow enough that 24 columns print l
 ACTIVITY_KINDS = [("patrol", "日常巡查"), ("inspection", "集中排查/检查"), ("leadership_inspection", "领导带队检查"),
                   ("drill", "应急演练"), ("safety_lesson", "安全教育课"), ("staff_training", "教职工培训"),
                   ("meeting", "安全会议")]
-
-
-def first_of_month(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
-
-
-def period(month: datetime.date) -> tuple[datetime.date, datetime.date]:
-    prev_last = month - datetime.timedelta(days=1)
-    return prev_last.replace(day=28), month.replace(day=27)
-
-
-def due_on(month: datetime.date) -> datetime.date:
-    return month.replace(day=28)
 
 
 def _local(value: datetime.datetime | None) -> datetime.date | None:
@@ -56,21 +45,25 @@ def _holder(unit: Any, kind: str) -> str:
     return post.holder.name if post else ""
 
 
-def _status_at(h: Any, end: datetime.date) -> str:
+def _status_at(h: Any, end: datetime.date, as_of: datetime.date) -> str:
+    """The hazard's 整改状态 at the end of the period; 逾期 as ``hazards.figures`` counts it on ``as_of`` (the
+    period's end, or today while the period runs: a deadline later this month is not late yet)."""
+    from anxiao.hazards.figures import overdue_on
+
     closed = _local(h.closed_at)
     if closed and closed <= end:
         return "已整改销号"
+    if overdue_on(h, as_of):
+        return "逾期"
     reported_up = _local(h.reported_up_at)
     if reported_up and reported_up <= end:
         return "已上报需上级协调"
-    if h.deadline and h.deadline < end:
-        return "逾期"
     if h.status in ("rectifying", "awaiting_acceptance", "accepted"):
         return "整改中"
     return "未整改"
 
 
-def _row(no: int, h: Any, end: datetime.date) -> dict[str, Any]:
+def _row(no: int, h: Any, end: datetime.date, as_of: datetime.date) -> dict[str, Any]:
     accepted = _local(h.accepted_at)
     acceptance = ""
     if accepted and accepted <= end:
@@ -80,7 +73,7 @@ def _row(no: int, h: Any, end: datetime.date) -> dict[str, Any]:
     if h.funds_source:
         funds = f"{funds}（{h.funds_source}）"
     supervision = "挂牌督办" if h.listed else ("督办" if h.under_supervision else "")
-    status = _status_at(h, end)
+    status = _status_at(h, end, as_of)
     return {
         "no": no, "number": h.number, "found_on": _d(_local(h.found_at)), "source": h.get_source_display(),
         "finder": h.finder_name or (h.finder.name if h.finder else ""), "category": h.get_category_display(),
@@ -97,11 +90,12 @@ def _row(no: int, h: Any, end: datetime.date) -> dict[str, Any]:
     }
 
 
-def draft(unit: Any, month: datetime.date) -> dict[str, Any]:
+def draft(unit: Any, month: datetime.date, today: datetime.date | None = None) -> dict[str, Any]:
     from anxiao.hazards.models import Hazard
     from anxiao.obligations.models import Activity
 
     start, end = period(month)
+    as_of = min(end, today or timezone.localdate())
     tz = timezone.get_current_timezone()
     start_dt = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     end_dt = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
@@ -110,7 +104,7 @@ def draft(unit: Any, month: datetime.date) -> dict[str, Any]:
     open_at_end = Q(found_at__lt=end_dt) & (Q(closed_at__isnull=True) | Q(closed_at__gte=end_dt))
     hazards = list(base.filter(found_in | open_at_end).select_related("finder", "responsible", "accepted_by__person")
                    .order_by("found_at", "id"))
-    rows = [_row(i, h, end) for i, h in enumerate(hazards, start=1)]
+    rows = [_row(i, h, end, as_of) for i, h in enumerate(hazards, start=1)]
     carried = base.filter(found_at__lt=start_dt).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start_dt)).count()
     new = [h for h in hazards if start_dt <= h.found_at < end_dt]
     closed = base.filter(closed_at__gte=start_dt, closed_at__lt=end_dt)

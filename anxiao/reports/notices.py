@@ -115,7 +115,8 @@ def confirm_read(actor: Any, recipient: NoticeRecipient) -> NoticeRecipient:
 
 def bulletin_text(bureau: Unit, month: datetime.date, today: datetime.date | None = None) -> tuple[str, str]:
     """A bulletin drafted from data: late and missing reports of the month, and overdue hazards."""
-    from anxiao.hazards.models import DEADLINE_STATUSES, Hazard
+    from anxiao.hazards.figures import figure_q
+    from anxiao.hazards.models import Hazard
 
     today = today or timezone.localdate()
     schools = list(Unit.objects.filter(kind=UnitKind.SCHOOL, supervising_unit=bureau, is_active=True))
@@ -123,8 +124,8 @@ def bulletin_text(bureau: Unit, month: datetime.date, today: datetime.date | Non
     late = [r["unit"].name for r in rows if r["state"] == "late"]
     missing = [r["unit"].name for r in rows if r["state"] == "missing"]
     returned = [r["unit"].name for r in rows if r["state"] == "returned"]
-    overdue = (Hazard.objects.filter(unit__supervising_unit=bureau, status__in=DEADLINE_STATUSES, deadline__lt=today,
-                                     voided_at__isnull=True).select_related("unit").order_by("unit__name", "deadline"))
+    overdue = (Hazard.objects.filter(figure_q("overdue", today), unit__supervising_unit=bureau)
+               .select_related("unit").order_by("unit__name", "deadline"))
     lines = [f"根据{month:%Y年%m月}学校安全隐患排查整治台账报送和隐患整改情况，现通报如下：",
              f"一、台账报送。应报 {len(rows)} 所，按时报送 {sum(r['state'] == 'submitted' for r in rows)} 所。"]
     lines.append(f"迟报（{len(late)} 所）：{'、'.join(late) or '无'}。")

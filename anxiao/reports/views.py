@@ -18,7 +18,7 @@ from anxiao.core.choices import UnitKind
 from anxiao.core.flash import run_and_flash
 from anxiao.org.models import Unit
 
-from . import actions, exports, ledger
+from . import actions, exports, figures, ledger
 from .models import MonthlyLedger
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,9 +29,9 @@ def _month(request: HttpRequest) -> datetime.date:
 
 
 def _parse_month(raw: str) -> datetime.date:
-    today = timezone.localdate()
+    """The month asked for, else the month that is due (the most recent month whose deadline has passed)."""
     if not raw:
-        return ledger.first_of_month(today)
+        return figures.due_month()
     try:
         month = datetime.date.fromisoformat(f"{raw}-01" if len(raw) == 7 else raw).replace(day=1)
     except ValueError:
@@ -75,21 +75,28 @@ def ledger_list(request: HttpRequest) -> HttpResponse:
         by_town[r["unit"].region.name][r["state"]] += 1
         by_stage[stages.get(r["unit"].stage, r["unit"].stage)][r["state"]] += 1
     return render(request, "reports/list.html", {
-        "month": month, "rows": rows, "counts": dict(counts), "labels": exports.STATE_LABELS,
+        "month": month, "rows": rows, "counts": dict(counts), "labels": figures.STATES,
         "by_town": {k: dict(v) for k, v in by_town.items()}, "by_stage": {k: dict(v) for k, v in by_stage.items()},
-        "stages": stages,
-        "state": request.GET.get("state", ""), "months": [ledger.first_of_month(timezone.localdate()) -
-                                                          datetime.timedelta(days=31 * i) for i in range(0, 12)],
+        "stages": stages, "state": request.GET.get("state", ""), **_month_context(request, month),
     })
+
+
+def _month_context(request: HttpRequest, month: datetime.date) -> dict[str, Any]:
+    """What a report page says about its month: every month to pick, and whether it opened on the due month."""
+    today = timezone.localdate()
+    return {"months": figures.month_choices(today), "due_month": figures.due_month(today),
+            "due_on": figures.due_on(month), "period": figures.period(month),
+            "opened_on_due": not (request.GET.get("month") or request.POST.get("month")),
+            "early_warning": figures.early_warning(month, today)}
 
 
 @login_required
 def ledger_school(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_visible_or_404(Unit, request.user, pk=unit_id, kind=UnitKind.SCHOOL)
     month = _month(request)
-    if month > ledger.first_of_month(timezone.localdate()):
+    if month > figures.first_of_month(timezone.localdate()):
         messages.error(request, "不能填报未来月份的台账")
-        month = ledger.first_of_month(timezone.localdate())
+        month = figures.first_of_month(timezone.localdate())
     report = actions.current(unit, month)
     roles = roles_over_unit(request.user, unit)
     snapshot = report.snapshot if report is not None else ledger.draft(unit, month)
@@ -99,6 +106,7 @@ def ledger_school(request: HttpRequest, unit_id: int) -> HttpResponse:
         "versions": MonthlyLedger.objects.filter(unit=unit, month=month).order_by("-version"),
         "can_prepare": bool(roles & actions.SCHOOL_EDITORS), "can_approve": actions._is_principal(request.user, unit)
         and report is not None and report.status == "prepared", "can_return": bool(roles & actions.BUREAU),
+        **_month_context(request, month),
     })
 
 
@@ -110,7 +118,14 @@ def ledger_prepare(request: HttpRequest, unit_id: int) -> HttpResponse:
     run_and_flash(request, lambda: actions.prepare(request.user, unit, month, remarks=request.POST.get("remarks", ""),
                                           correction_reason=request.POST.get("correction_reason", "")),
          "台账已生成，待校长审核报送")
+    _warn_early(request, month)
     return redirect(f"/reports/schools/{unit.pk}/?month={month:%Y-%m}")
+
+
+def _warn_early(request: HttpRequest, month: datetime.date) -> None:
+    warning = figures.early_warning(month)
+    if warning:
+        messages.warning(request, warning)
 
 
 @login_required
@@ -118,6 +133,7 @@ def ledger_prepare(request: HttpRequest, unit_id: int) -> HttpResponse:
 def ledger_approve(request: HttpRequest, pk: int) -> HttpResponse:
     report = get_visible_or_404(MonthlyLedger.objects.select_related("unit"), request.user, pk=pk)
     run_and_flash(request, lambda: actions.approve(request.user, report), "台账已审核并报送教育局")
+    _warn_early(request, report.month)
     return redirect(f"/reports/schools/{report.unit_id}/?month={report.month:%Y-%m}")
 
 
@@ -162,7 +178,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     from .dashboard import dashboard
 
     return render(request, "reports/dashboard.html", {"d": dashboard(request.user, region=_region(request)),
-                                                       "labels": exports.STATE_LABELS})
+                                                       "labels": figures.STATES})
 
 
 @login_required
@@ -301,7 +317,7 @@ def summary_list(request: HttpRequest) -> HttpResponse:
     for r in rows:
         counts[r["state"]] += 1
     return render(request, "reports/summaries.html", {"quarter": quarter, "rows": rows, "counts": dict(counts),
-                                                       "labels": exports.STATE_LABELS})
+                                                       "labels": figures.STATES})
 
 
 @login_required

@@ -19,7 +19,7 @@ router = Router()
 E = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class DutyOut(Schema):
+class ResponsibilityDutyOut(Schema):
     category: str
     text: str
     clause_ref: str
@@ -36,7 +36,7 @@ class ListOut(Schema):
     edited: bool
     note: str
     acknowledged: bool
-    duties: list[DutyOut]
+    duties: list[ResponsibilityDutyOut]
 
 
 class ListPatch(Schema):
@@ -140,7 +140,7 @@ class AssignIn(Schema):
     owner_id: int
 
 
-class CoverageOut(Schema):
+class ResponsibilityCoverageOut(Schema):
     unit_id: int
     year: Year
     posts: int
@@ -297,7 +297,7 @@ def matters_assign(request: HttpRequest, pk: int, payload: AssignIn):
     return actions.assign_matter(request.user, matter, owner)
 
 
-@router.get("/coverage/{int:unit_id}", response={200: CoverageOut, 404: ErrorOut}, auth=AUTH,
+@router.get("/coverage/{int:unit_id}", response={200: ResponsibilityCoverageOut, 404: ErrorOut}, auth=AUTH,
             operation_id="coverage_get")
 def coverage_get(request: HttpRequest, unit_id: int, year: Year | None = None):
     unit = get_visible_or_404(Unit, request.user, pk=unit_id)

@@ -90,7 +90,7 @@ class RiskFilter(Schema):
     active: bool | None = None
 
 
-class SettingsOut(Schema):
+class RiskSettingsOut(Schema):
     id: int
     bureau_id: int
     lec_red: Decimal
@@ -101,7 +101,7 @@ class SettingsOut(Schema):
     ls_yellow: int
 
 
-class SettingsIn(Schema):
+class RiskSettingsIn(Schema):
     bureau_id: int
     lec_red: Decimal = Decimal(320)
     lec_orange: Decimal = Decimal(160)
@@ -111,7 +111,7 @@ class SettingsIn(Schema):
     ls_yellow: int = 9
 
 
-class SettingsPatch(Schema):
+class RiskSettingsPatch(Schema):
     lec_red: Decimal | None = None
     lec_orange: Decimal | None = None
     lec_yellow: Decimal | None = None
@@ -120,7 +120,7 @@ class SettingsPatch(Schema):
     ls_yellow: int | None = None
 
 
-class SettingsFilter(Schema):
+class RiskSettingsFilter(Schema):
     q: str | None = None
 
 
@@ -159,7 +159,7 @@ class StarterOut(Schema):
     lec: list[float]
 
 
-class AdoptIn(Schema):
+class RiskAdoptIn(Schema):
     school_id: int
     codes: list[str] | None = None
 
@@ -177,7 +177,7 @@ def starter(request: HttpRequest):
 
 @router.post("/risks/adopt", response={201: list[RiskOut], 403: ErrorOut, 422: ErrorOut}, auth=AUTH,
              operation_id="risks_adopt")
-def adopt(request: HttpRequest, payload: AdoptIn):
+def adopt(request: HttpRequest, payload: RiskAdoptIn):
     """Adopt entries of the starter list for a school (all when ``codes`` is left out)."""
     if user_scope(request.user, write=True).empty:
         raise PermissionDenied("您没有采用风险清单的权限")
@@ -203,5 +203,5 @@ def assessments(request: HttpRequest, pk: int):
 
 crud_routes(router, "risks", Risk, RiskOut, RiskIn, RiskPatch, RiskFilter, filters.filter_risks, actions.save_risk,
             select_related=("school",))
-crud_routes(router, "risks/settings", RiskSettings, SettingsOut, SettingsIn, SettingsPatch, SettingsFilter,
+crud_routes(router, "risks/settings", RiskSettings, RiskSettingsOut, RiskSettingsIn, RiskSettingsPatch, RiskSettingsFilter,
             filters.filter_settings, _save_settings)

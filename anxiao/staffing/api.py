@@ -16,7 +16,7 @@ from .models import Guard, SchoolProfile, StaffingSettings
 router = Router()
 
 
-class RuleOut(Schema):
+class StaffingRuleOut(Schema):
     code: str
     title: str
     required: Any
@@ -27,7 +27,7 @@ class RuleOut(Schema):
 
 class StaffingRulesOut(Schema):
     input: dict[str, Any]
-    rules: list[RuleOut]
+    rules: list[StaffingRuleOut]
 
 
 @router.get("/rules/staffing", response={200: StaffingRulesOut, 422: ErrorOut}, auth=AUTH,
@@ -138,7 +138,7 @@ class GuardFilter(Schema):
     profile: int | None = None
 
 
-class SettingsOut(Schema):
+class StaffingSettingsOut(Schema):
     id: int
     bureau_id: int
     guard_standard: str
@@ -146,20 +146,20 @@ class SettingsOut(Schema):
     video_retention_days: int
 
 
-class SettingsIn(Schema):
+class StaffingSettingsIn(Schema):
     bureau_id: int
     guard_standard: str = rules.GuardStandard.S002
     rounding: str = rules.Rounding.UP
     video_retention_days: int = 30
 
 
-class SettingsPatch(Schema):
+class StaffingSettingsPatch(Schema):
     guard_standard: str | None = None
     rounding: str | None = None
     video_retention_days: int | None = None
 
 
-class SettingsFilter(Schema):
+class StaffingSettingsFilter(Schema):
     q: str | None = None
 
 
@@ -181,11 +181,11 @@ def _save_settings(actor, obj, **data):  # type: ignore[no-untyped-def]
     return actions.save_settings(actor, obj, **data)
 
 
-crud_routes(router, "staffing/settings", StaffingSettings, SettingsOut, SettingsIn, SettingsPatch, SettingsFilter,
+crud_routes(router, "staffing/settings", StaffingSettings, StaffingSettingsOut, StaffingSettingsIn, StaffingSettingsPatch, StaffingSettingsFilter,
             filters.filter_settings, _save_settings)
 
 
-class FindingOut(Schema):
+class StaffingFindingOut(Schema):
     code: str
     message: str
     source: str
@@ -197,7 +197,7 @@ class SchoolComplianceOut(Schema):
     school_id: int
     school: str
     ok: bool
-    findings: list[FindingOut]
+    findings: list[StaffingFindingOut]
 
 
 def _out(school: Any, findings: list[compliance.Finding]) -> dict[str, Any]:

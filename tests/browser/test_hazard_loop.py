@@ -34,7 +34,7 @@ def test_a_failed_item_goes_through_the_loop_to_closed_with_another_person_accep
     page.click("button[type=submit]")
     # when an item fails and becomes a hazard in one step
     page.check("input[name='outcome_GL-01'][value=fail]")
-    page.fill("input[name='note_GL-01']", "领导小组文件未正式下发")
+    page.fill("textarea[name='note_GL-01']", "领导小组文件未正式下发")
     page.click("#inspection-form button[type=submit]")
     page.click("text=登记为隐患")
     page.wait_for_selector("#hazard-status")

@@ -15,7 +15,8 @@ def _unit_history(w):  # type: ignore[no-untyped-def]
 
 CASES = [
     Case("core:home", lambda w: reverse("core:home")),
-    Case("core:audit_list", lambda w: reverse("core:audit_list")),
-    Case("core:audit_list", lambda w: reverse("core:audit_list") + f"?unit={w.a2.pk}", target="a2"),
-    Case("core:audit_object", _unit_history, target="a2"),
+    # The audit log is for the managers of a scope (it shows every record's personal details).
+    Case("core:audit_list", lambda w: reverse("core:audit_list"), kind="write"),
+    Case("core:audit_list", lambda w: reverse("core:audit_list") + f"?unit={w.a2.pk}", target="a2", kind="write"),
+    Case("core:audit_object", _unit_history, target="a2", kind="write"),
 ]

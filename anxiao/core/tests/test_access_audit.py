@@ -82,3 +82,15 @@ def test_scale_data_set_is_bulk_generated(db):
     assert Unit.objects.filter(kind="school").count() == 30
     school = Unit.objects.filter(kind="school").first()
     assert school is not None and school.path == f"/{school.pk}/" and school.region_path.count("/") == 5
+
+
+def test_the_403_page_is_chinese_and_says_what_to_do(as_user, world):
+    from django.urls import reverse
+
+    # given a read-only bureau viewer trying to create a patrol point
+    response = as_user("bureau_viewer").get(reverse("inspections:point_create"))
+    # then the page is the product's own, in Chinese, with the reason and what to do
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "没有权限进行此操作" in page and "您没有新建巡查点的权限" in page and "授权" in page
+    assert "Forbidden" not in page

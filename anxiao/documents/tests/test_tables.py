@@ -12,7 +12,7 @@ def test_a_table_export_types_its_cells_totals_its_columns_and_keeps_formulas_as
     columns = [Column("学校", 20), Column("日期", 12, "date"), Column("隐患", 8, "int", total=True),
                Column("整改率", 8, "percent"), Column("资金（万元）", 10, "decimal", total=True)]
     rows = [["=HYPERLINK(\"http://x\")", "2026-12-04", "3", "50.0%", "1.5"],
-            ["乙校", datetime.date(2026, 1, 2), 4, "", 2]]
+            ["乙校" + "长" * 40_000, datetime.date(2026, 1, 2), 4, "", 2]]
     # when
     xlsx = table_xlsx(title="测试表", columns=columns, rows=rows, subtitle="2026年12月",
                       signoff=Signoff("甲县教育局", "张三", date=datetime.date(2026, 12, 4)))
@@ -21,6 +21,7 @@ def test_a_table_export_types_its_cells_totals_its_columns_and_keeps_formulas_as
     assert body[0][0] == "=HYPERLINK(\"http://x\")" and ws["A4"].data_type == "s", "never a formula"
     assert body[0][1] == datetime.datetime(2026, 12, 4) and ws["B4"].is_date
     assert (body[0][2], body[0][3], body[0][4]) == (3, 0.5, 1.5)
+    assert len(body[1][0]) == 32_767 and body[1][0].endswith("（内容过长，已截断）")
     total = next(r for r in ws.iter_rows(values_only=True) if r[0] == "合计")
     assert total[1] == "共 2 项" and total[2] == 7 and total[4] == 3.5
     sign = next(r for r in ws.iter_rows(values_only=True) if r[0] and str(r[0]).startswith("制表单位"))
@@ -37,3 +38,18 @@ def test_rows_with_wrapped_text_are_written_tall_enough_to_print_it() -> None:
     assert ws.row_dimensions[3].height >= 60 and ws.row_dimensions[4].height is None
     sign_row = next(r[0].row for r in ws.iter_rows() if r[0].value and str(r[0].value).startswith("制表单位"))
     assert ws.row_dimensions[sign_row].height == 48
+
+
+def test_table_pdfs_number_their_pages_page_x_of_y() -> None:
+    from anxiao.core import pdf
+
+    from .checks import pdf_info
+
+    doc = pdf.document(landscape=True)
+    pdf.title(doc, "台账汇总")
+    pdf.table(doc, ["学校", "隐患"], [[f"第{i}学校", str(i)] for i in range(120)])
+    info = pdf_info(pdf.output(doc))
+    pages = len(info["sizes"])
+    assert pages >= 3 and all(w > h for w, h in info["sizes"]), "A4 landscape"
+    for n, text in enumerate(info["pages"], start=1):
+        assert f"第{n}页共{pages}页" in "".join(text.split()), n

@@ -10,7 +10,7 @@ def test_the_demo_county_has_hazards_in_every_state_some_overdue_and_some_under_
     from anxiao.core.context import audit_suppressed
     from anxiao.core.demo import DemoContext
     from anxiao.hazards import demo
-    from anxiao.hazards.filters import status_counts
+    from anxiao.hazards.figures import status_counts
     from anxiao.inspections import demo as inspections_demo
     from anxiao.org import demo as org_demo
 

@@ -12,7 +12,8 @@ from PIL import Image
 from anxiao.accounts.models import Grant, User
 from anxiao.core.choices import Role
 from anxiao.hazards import actions
-from anxiao.hazards.filters import filter_hazards, status_counts
+from anxiao.hazards.figures import status_counts
+from anxiao.hazards.filters import filter_hazards
 from anxiao.hazards.models import Extension, Hazard, HazardEvent, HazardPhoto, Status, SupervisionOrder
 from anxiao.org.models import Person
 
@@ -315,7 +316,7 @@ def test_the_api_runs_a_transition_by_name(client, world):
 
 
 def test_the_bureau_rollup_counts_per_school_in_two_queries(world, django_assert_num_queries):
-    from anxiao.hazards.filters import counts_by_unit
+    from anxiao.hazards.figures import counts_by_unit
 
     report(world)
     actions.report_hazard(None, unit=world.a2, location="大门", category="AB", description="门禁损坏")
@@ -345,3 +346,49 @@ def test_the_ledger_page_takes_a_fixed_number_of_queries(as_user, world):
     with CaptureQueriesContext(connection) as many:
         client.get("/hazards/?open=1")
     assert len(many) == len(few)
+
+
+def test_only_the_actions_the_role_and_state_allow_are_offered(world, as_user):
+    from anxiao.hazards import actions as hz
+
+    # given a hazard just reported at a1
+    hazard = hz.report_hazard(world.users["school_admin"], unit=world.a1, location="食堂", category="SP",
+                              description="冰柜温度不达标")
+    offered = {name for name, _label in hz.allowed_actions(world.users["school_admin"], hazard)}
+    # then the school is offered what it can do now, not what needs a 督办, an extension or a void request first
+    assert {"register", "rectify_on_spot", "request_void", "comment"} <= offered
+    assert not offered & {"acknowledge_supervision", "approve_extension", "refuse_extension", "approve_void",
+                          "refuse_void", "accept", "close", "supervise"}
+    # and the read-only bureau viewer is offered nothing: the page shows no forms
+    assert hz.allowed_actions(world.users["bureau_viewer"], hazard) == []
+    assert "data-action=" not in as_user("bureau_viewer").get(f"/hazards/{hazard.pk}/").content.decode()
+    # and 督办 (for major hazards only) is not offered to the bureau for a general one
+    assert "supervise" not in {n for n, _l in hz.allowed_actions(world.users["bureau_admin"], hazard)}
+    # when the bureau issues a 督办 on a major hazard, the school is offered to sign for it
+    major = hz.report_hazard(world.users["school_admin"], unit=world.a1, location="教学楼", category="XS",
+                             description="楼梯栏杆松动", grade="major")
+    assert "supervise" in {n for n, _l in hz.allowed_actions(world.users["bureau_admin"], major)}
+    hz.transition(world.users["bureau_admin"], major, "supervise", kind="order", requirements="限期整改",
+                  document_number="甲教安督〔2026〕1号", supervision_deadline="2099-01-01")
+    assert "acknowledge_supervision" in {n for n, _l in hz.allowed_actions(world.users["school_admin"], major)}
+
+
+def test_an_action_form_shows_each_error_next_to_its_field_and_keeps_what_was_typed(world, as_user):
+    from anxiao.hazards import actions as hz
+
+    # given a graded hazard
+    admin = world.users["school_admin"]
+    hazard = hz.report_hazard(admin, unit=world.a1, location="操场", category="XS", description="篮球架松动")
+    hz.transition(admin, hazard, "register")
+    hz.transition(admin, hazard, "grade", grade="general")
+    # when 下达整改 is sent without measures and with a deadline in the past
+    response = as_user("school_admin").post(f"/hazards/{hazard.pk}/transition/", {
+        "action": "start_rectification", "funds_source": "学校公用经费", "deadline": "2000-01-01"})
+    # then the page shows the form open, each error at its field, and what was typed
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<p class="error" data-field="measures">请填写整改措施</p>' in page
+    assert '<p class="error" data-field="deadline">整改时限不能早于今天</p>' in page
+    assert 'value="学校公用经费"' in page and "请修改标红的内容后再提交" in page
+    hazard.refresh_from_db()
+    assert hazard.status == "graded"

@@ -102,6 +102,7 @@ CASES = [
     Case("reports:ledger_export", lambda w: reverse("reports:ledger_export", args=[_report(w).pk, "xlsx"]),
          target="a1"),
     Case("api:ledgers_list", lambda w: "/api/v1/reports/ledgers", api=True),
+    Case("api:reports_status", lambda w: "/api/v1/reports/status", api=True),
     Case("api:ledgers_get", lambda w: f"/api/v1/reports/ledgers/{_report(w).pk}", api=True, target="a1"),
     Case("api:ledgers_prepare", lambda w: f"/api/v1/reports/schools/{w.a2.pk}/ledgers", api=True, target="a2",
          kind="write", method="post", ok=201, write_scope_first=False,

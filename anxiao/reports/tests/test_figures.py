@@ -1,0 +1,330 @@
+"""One truth per headline figure: every page, export and API that shows a figure shows the same number, for
+personas at school, town and county level (issue 14, "Figures disagree" and "The month that matters is missing").
+
+The clock is fixed at 4 December 2026 (the day of the findings): December's period (28 Nov – 27 Dec) is
+running, November's ledger was due on 28 November.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from anxiao.hazards import actions as hazard_actions
+from anxiao.hazards.models import Hazard, Status
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 12, 4)
+PERSONAS = ("school_admin", "town_viewer", "bureau_viewer", "bureau_admin")
+
+
+@pytest.fixture
+def frozen(monkeypatch):
+    now = timezone.make_aware(datetime.datetime(2026, 12, 4, 10, 0))
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    return now
+
+
+def _aware(day: datetime.date, hour: int = 9) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _hazard(world: Any, unit: Any, found: datetime.date, **fields: Any) -> Hazard:
+    h = hazard_actions.report_hazard(world.users["sysadmin"], unit=unit, location="教学楼", category="XS",
+                                     description="楼梯扶手松动", found_at=_aware(found))
+    Hazard.objects.filter(pk=h.pk).update(**fields)
+    h.refresh_from_db()
+    return h
+
+
+def _book(world: Any) -> None:
+    """Hazards of a1 and a2 (county A, town A) in every state that matters, and one of b1 (county B)."""
+    d = datetime.date
+    a1, a2 = world.a1, world.a2
+    _hazard(world, a1, d(2026, 11, 20), status=Status.GRADED, deadline=d(2026, 12, 1))  # overdue
+    _hazard(world, a1, d(2026, 12, 1), status=Status.RECTIFYING, deadline=d(2026, 12, 20))  # due later this month
+    _hazard(world, a1, d(2026, 11, 25), status=Status.AWAITING_ACCEPTANCE, deadline=d(2026, 11, 30),
+            rectified_at=_aware(d(2026, 11, 29)))
+    _hazard(world, a1, d(2026, 11, 10), status=Status.ACCEPTED, grade="major", deadline=d(2026, 11, 30),
+            rectified_at=_aware(d(2026, 11, 28)), accepted_at=_aware(d(2026, 12, 2)))  # 验收通过: still open
+    _hazard(world, a1, d(2026, 11, 2), status=Status.CLOSED, deadline=d(2026, 11, 20),
+            rectified_at=_aware(d(2026, 11, 15)), accepted_at=_aware(d(2026, 11, 16)), closed_at=_aware(d(2026, 11, 16)))
+    _hazard(world, a1, d(2026, 11, 5), status=Status.RECTIFYING, grade="major", deadline=d(2026, 12, 2),
+            under_supervision=True, reported_up_at=_aware(d(2026, 11, 20)))  # overdue, 督办, reported up
+    _hazard(world, a2, d(2026, 12, 3), status=Status.REPORTED)
+    _hazard(world, a2, d(2026, 11, 12), status=Status.ACCEPTED, deadline=d(2026, 11, 25),
+            rectified_at=_aware(d(2026, 11, 24)), accepted_at=_aware(d(2026, 11, 26)))
+    _hazard(world, a2, d(2026, 11, 1), status=Status.VOID, voided_at=_aware(d(2026, 11, 2)))
+    _hazard(world, world.b1, d(2026, 11, 1), status=Status.GRADED, deadline=d(2026, 11, 10))
+
+
+# What each persona must see (the figures counted by hand from _book).
+EXPECTED = {
+    "school": {"open": 5, "overdue": 2, "awaiting_acceptance": 1, "major_open": 2, "supervised": 1, "reported_up": 1},
+    "town": {"open": 7, "overdue": 2, "awaiting_acceptance": 1, "major_open": 2, "supervised": 1, "reported_up": 1},
+}
+EXPECTED["county"] = EXPECTED["town"]
+LEVEL = {"school_admin": "school", "town_viewer": "town", "bureau_viewer": "county", "bureau_admin": "county"}
+
+
+@pytest.fixture
+def personas(world, client):
+    """The world's users plus a viewer of town A only."""
+    from anxiao.accounts.models import Grant, User
+    from anxiao.core.choices import Role
+
+    town = User.objects.create_user(username="town_viewer", password="x-Town-2026")
+    Grant.objects.create(user=town, role=Role.BUREAU_VIEWER, region=world.town_a)
+    users = {**world.users, "town_viewer": town}
+
+    def login(name: str) -> Any:
+        client.force_login(users[name])
+        return client
+
+    return login
+
+
+CARD = re.compile(r'<div class="num"[^>]*>(\d+)</div>\s*<div class="label">([^<]+)</div>')
+
+
+def _cards(html: str) -> dict[str, int]:
+    return {label: int(n) for n, label in CARD.findall(html)}
+
+
+def _hazard_views(client: Any) -> dict[str, dict[str, int]]:
+    """Every view of the hazard figures one persona can open, as {view: {figure: n}}."""
+    from anxiao.hazards.figures import FIGURES, LABELS
+
+    home = _cards(client.get("/").content.decode())
+    dash = _cards(client.get("/reports/dashboard/").content.decode())
+    ledger = _cards(client.get("/hazards/").content.decode())
+    rollup = client.get("/hazards/rollup/").content.decode()
+    line = re.search(r'<p class="muted figures">(.*?)</p>', rollup, re.S)
+    assert line is not None
+    rollup_line = {label: int(n) for label, n in re.findall(r"，(\S+) <b>(\d+)</b> 条", line.group(1))}
+    api = client.get("/api/v1/hazards/counts").json()["counts"]
+    views: dict[str, dict[str, int]] = {
+        "home": {f: home[LABELS[f]] for f in ("open", "overdue", "awaiting_acceptance", "major_open")},
+        "dashboard": {f: dash[LABELS[f]] for f in FIGURES},
+        "ledger cards": {"overdue": ledger["逾期"], "major_open": ledger["未销号重大隐患"],
+                         "supervised": ledger["督办中"], "reported_up": ledger["需上级协调"]},
+        "rollup": {f: rollup_line[LABELS[f]] for f in FIGURES},
+        "api": {f: api[f] for f in FIGURES},
+    }
+    # the list behind each figure (the link of its card) holds that many hazards, on the page and in the API
+    views["ledger list"] = {f: _cards(client.get(f"/hazards/?{f}=1").content.decode())["合计"] for f in FIGURES}
+    views["api list"] = {f: client.get(f"/api/v1/hazards?{f}=true&limit=1").json()["count"] for f in FIGURES}
+    views["api counts of list"] = {f: client.get(f"/api/v1/hazards/counts?{f}=true").json()["counts"]["total"]
+                                   for f in FIGURES}
+    return views
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_view_of_the_hazard_figures_agrees(world, personas, frozen, persona):
+    # given hazards in every state, one of them 验收通过 (accepted, not yet 销号)
+    _book(world)
+    # when the persona opens every page, list and API call that shows a hazard figure
+    views = _hazard_views(personas(persona))
+    # then each figure is the same everywhere, and it is what the persona's scope holds
+    _agree(persona, views, EXPECTED[LEVEL[persona]])
+
+
+def _agree(persona: str, views: dict[str, dict[str, int]], expected: dict[str, int]) -> None:
+    """Every figure a view shows is the expected one (a view need not show every figure)."""
+    for view, values in views.items():
+        for figure, n in values.items():
+            assert n == expected[figure], f"{persona}: {view} shows {figure} = {n}, expected {expected[figure]}"
+
+
+def test_the_dashboard_overdue_list_is_the_overdue_figure(world, frozen):
+    from anxiao.reports import dashboard
+
+    _book(world)
+    d = dashboard.dashboard(world.users["bureau_admin"])
+    assert len(d["overdue"]) == d["hazards"]["totals"]["overdue"] == 2
+    assert [h.deadline for h in d["overdue"]] == sorted(h.deadline for h in d["overdue"])
+
+
+def test_the_monthly_ledger_counts_overdue_as_the_dashboard_does(world, personas, frozen):
+    # given a hazard being rectified whose deadline (20 December) is later this month
+    from anxiao.reports import ledger
+
+    _book(world)
+    # when the school drafts December's ledger on 4 December
+    snap = ledger.draft(world.a1, datetime.date(2026, 12, 1))
+    # then its overdue, open and major figures are the live ones (it was 逾期 for a deadline not yet reached)
+    expected = EXPECTED["school"]
+    s = snap["summary"]
+    assert (s["open"], s["overdue"], s["major_open"], s["supervised"]) == (
+        expected["open"], expected["overdue"], expected["major_open"], expected["supervised"])
+    assert sorted(r["deadline"] for r in snap["rows"] if r["_overdue"]) == ["2026-12-01", "2026-12-02"]
+    # and the school's ledger page says the same
+    body = personas("school_admin").get(f"/reports/schools/{world.a1.pk}/?month=2026-12").content.decode()
+    assert f"期末未销号 {expected['open']} 条，其中逾期 {expected['overdue']} 条、重大 {expected['major_open']} 条" in body
+
+
+def test_november_ledger_counts_overdue_at_its_period_end(world, frozen):
+    # November's period ends on 27 November: the hazard due 1 December was not yet late then
+    from anxiao.reports import ledger
+
+    _book(world)
+    snap = ledger.draft(world.a1, datetime.date(2026, 11, 1))
+    assert snap["summary"]["overdue"] == 0
+
+
+# --- reports: the month that is due, and the states of the schools --------------------------------------
+
+
+def _ledgers(world: Any) -> None:
+    """November: a1 submitted on time, a2 nothing (未报), b1 submitted late. October: a2 returned."""
+    from anxiao.reports.models import LedgerStatus, MonthlyLedger
+
+    d = datetime.date
+    user = world.users["sysadmin"]
+    for unit, month, status, late in ((world.a1, d(2026, 11, 1), LedgerStatus.SUBMITTED, False),
+                                      (world.b1, d(2026, 11, 1), LedgerStatus.SUBMITTED, True),
+                                      (world.a2, d(2026, 10, 1), LedgerStatus.RETURNED, False)):
+        MonthlyLedger.objects.create(unit=unit, month=month, status=status, late=late, prepared_by=user,
+                                     prepared_at=_aware(month.replace(day=27)), due_on=month.replace(day=28),
+                                     submitted_at=_aware(month.replace(day=27)), snapshot={"summary": {}})
+
+
+REPORTS = {  # November's states per persona level
+    "school": {"submitted": 1, "late": 0, "missing": 0, "pending": 0, "returned": 0},
+    "town": {"submitted": 1, "late": 0, "missing": 1, "pending": 0, "returned": 0},
+}
+REPORTS["county"] = REPORTS["town"]
+
+
+def _report_views(client: Any) -> dict[str, dict[str, int]]:
+    from openpyxl import load_workbook
+
+    from anxiao.reports.figures import STATES
+
+    label_to_key = {v: k for k, v in STATES.items()}
+    dash = client.get("/reports/dashboard/").content.decode()
+    section = dash[dash.index("台账报送 <small"):dash.index("<h2>风险四色分布")]
+    ledger_list = client.get("/reports/").content.decode()
+    lst = ledger_list[ledger_list.index('<section class="cards">'):ledger_list.index("</section>")]
+    book = load_workbook(io_bytes(client.get("/reports/rollup.xlsx?month=2026-11").content), read_only=True)
+    export: dict[str, int] = dict.fromkeys(STATES, 0)
+    for row in book.active.iter_rows(values_only=True):
+        if row and len(row) > 3 and row[3] in label_to_key:
+            export[label_to_key[row[3]]] += 1
+    api = client.get("/api/v1/reports/status").json()
+    assert api["month"] == "2026-11-01" and api["due_on"] == "2026-11-28"
+    return {"dashboard": {label_to_key[k]: n for k, n in _cards(section).items()},
+            "ledger list": {label_to_key[k]: n for k, n in _cards(lst).items()},
+            "rollup export": export, "api": api["counts"]}
+
+
+def io_bytes(content: bytes) -> Any:
+    import io
+
+    return io.BytesIO(content)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_view_of_the_report_states_agrees_on_the_month_that_is_due(world, personas, frozen, persona):
+    # given November's ledgers (due 28 November) on 4 December
+    _ledgers(world)
+    # when the persona opens the dashboard, the ledger list, the roll-up export and the API without a month
+    views = _report_views(personas(persona))
+    # then each shows November's states, the same numbers everywhere
+    _agree(persona, views, REPORTS[LEVEL[persona]])
+    assert all(set(values) == set(REPORTS["town"]) for values in views.values())  # every state in every view
+
+
+def test_report_pages_open_on_the_month_that_is_due_and_say_so(world, as_user, frozen):
+    client = as_user("bureau_admin")
+    body = client.get("/reports/").content.decode()
+    assert "台账月报 · 2026年11月" in body and "已打开应报月份：2026年11月（11月28日截止" in body
+    dash = client.get("/reports/dashboard/").content.decode()
+    assert "2026年11月 台账报送" in dash and "应报月份（11月28日截止" in dash
+    school = as_user("school_admin").get(f"/reports/schools/{world.a1.pk}/").content.decode()
+    assert "新华中学 · 2026年11月 台账月报" in school
+
+
+def test_the_month_picker_lists_every_month(world, as_user, frozen):
+    # on 4 December the picker offered 12月 then 10月: November was missing
+    body = as_user("bureau_admin").get("/reports/").content.decode()
+    offered = re.findall(r'<option value="(\d{4}-\d{2})"', body)
+    assert offered[:4] == ["2026-12", "2026-11", "2026-10", "2026-09"]
+    assert len(offered) == len(set(offered)) >= 12
+    months = [datetime.date.fromisoformat(f"{m}-01") for m in offered]
+    assert all((a - b).days <= 31 and a.month != b.month for a, b in zip(months, months[1:], strict=False))
+
+
+def test_preparing_or_submitting_a_ledger_before_its_period_ends_warns(world, as_user, frozen):
+    from anxiao.reports.models import MonthlyLedger
+
+    client = as_user("school_admin")
+    # December's period ends on 27 December: on the 4th the school page warns, and so do prepare and submit
+    page = client.get(f"/reports/schools/{world.a1.pk}/?month=2026-12").content.decode()
+    assert "统计周期到 12月27日 才结束" in page
+    response = client.post(f"/reports/schools/{world.a1.pk}/prepare/", {"month": "2026-12"}, follow=True)
+    assert "统计周期到 12月27日 才结束" in response.content.decode()
+    report = MonthlyLedger.objects.get(unit=world.a1, month=datetime.date(2026, 12, 1))
+    response = client.post(f"/reports/ledgers/{report.pk}/approve/", follow=True)
+    assert "统计周期到 12月27日 才结束" in response.content.decode()
+    # November's period is over: no warning
+    page = client.get(f"/reports/schools/{world.a1.pk}/?month=2026-11").content.decode()
+    assert "才结束" not in page
+
+
+def test_the_due_month_is_the_latest_month_whose_deadline_has_passed():
+    from anxiao.reports.figures import due_month, month_choices
+
+    d = datetime.date
+    assert due_month(d(2026, 12, 4)) == d(2026, 11, 1)
+    assert due_month(d(2026, 12, 28)) == d(2026, 11, 1)  # due today: not passed yet
+    assert due_month(d(2026, 12, 29)) == d(2026, 12, 1)
+    assert due_month(d(2027, 1, 3)) == d(2026, 12, 1)
+    assert month_choices(d(2027, 3, 31), 5) == [d(2027, 3, 1), d(2027, 2, 1), d(2027, 1, 1), d(2026, 12, 1),
+                                                d(2026, 11, 1)]
+
+
+# --- the compliance rate -------------------------------------------------------------------------------------
+
+
+def _compliance(world: Any) -> datetime.date:
+    """A weekly rule for the schools of county A since September, some weeks done on time, some late, the rest
+    missed; nothing of the running week done. Returns the first day of the dashboard's three months."""
+    from anxiao.obligations import actions as obligations
+    from anxiao.obligations.models import ObligationRule, Occurrence
+
+    ObligationRule.objects.create(bureau=world.bureau_a, code="t.weekly", title="每周安全检查",
+                                  activity_kind="inspection", unit_kinds=["school"], period="week")
+    obligations.expand(world.bureau_a, TODAY, start=datetime.date(2026, 9, 1))
+    since = TODAY - datetime.timedelta(days=92)
+    for unit, on_time, late in ((world.a1, 7, 2), (world.a2, 3, 0)):
+        past = list(Occurrence.objects.filter(unit=unit, period_start__gte=since, deadline__lt=TODAY)
+                    .order_by("period_start"))
+        for i, occ in enumerate(past[:on_time + late]):
+            done_on = occ.deadline if i < on_time else occ.deadline + datetime.timedelta(days=2)
+            Occurrence.objects.filter(pk=occ.pk).update(met_slots=1, day_mask=1, done_count=1, completed_on=done_on)
+    return since
+
+
+@pytest.mark.parametrize("persona", ("school_admin", "town_viewer", "bureau_admin"))
+def test_every_view_of_the_compliance_rate_agrees(world, personas, frozen, persona):
+    from anxiao.obligations.figures import compliance_rate
+
+    since = _compliance(world)
+    client = personas(persona)
+    window = f"by=unit&from={since:%Y-%m-%d}&to={TODAY:%Y-%m-%d}"
+    api = client.get(f"/api/v1/compliance?{window}").json()
+    page = client.get(f"/obligations/compliance/?{window}").content.decode()
+    # the page's total is the API's total, and both are the one definition applied to the counts
+    assert api["rate"] == compliance_rate(api["done"], api["late"], api["missed"]) is not None
+    assert f"按时完成率 {api['rate']}%" in page
+    # the dashboard's heat map shows each school's rate of the same three months as the compliance rows
+    heat = client.get("/reports/dashboard/").context["d"]["heat"]
+    by_school = {row["name"]: row["cells"][0]["rate"] for row in heat["rows"]}
+    assert by_school == {r["name"]: r["rate"] for r in api["rows"]}
+    assert len(by_school) == (1 if persona == "school_admin" else 2)

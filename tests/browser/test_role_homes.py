@@ -1,0 +1,56 @@
+"""Each field role's home page shows its own work first, on a 390 px phone: the homeroom teacher the drill under
+way to sign in to, the guard today's patrol round with the scanner."""
+
+from __future__ import annotations
+
+import pytest
+
+from anxiao.core.testing import PASSWORD
+from anxiao.drills.tests.fixtures import drill
+
+from .conftest import PHONE, shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _guard(world):  # type: ignore[no-untyped-def]
+    from anxiao.accounts.models import Grant, User
+    from anxiao.core.choices import PostKind, Role
+    from anxiao.org.models import Person, Post
+
+    person = Person.objects.create(name="刘保安", unit=world.a1)
+    Post.objects.create(unit=world.a1, kind=PostKind.SECURITY_GUARD, title="保安员", holder=person)
+    user = User.objects.create_user(username="guard", password=PASSWORD, person=person)
+    Grant.objects.create(user=user, role=Role.SCHOOL_MEMBER, unit=world.a1)
+    return user
+
+
+def test_the_teacher_and_the_guard_each_see_their_own_work_first(page_for, world):
+    from anxiao.inspections import actions
+    from anxiao.inspections.models import PatrolPoint
+
+    # given a drill under way with the teacher's class, and the school's patrol points with one check-in
+    d = drill(world)
+    guard = _guard(world)
+    gate = PatrolPoint.objects.create(unit=world.a1, name="校门口")
+    PatrolPoint.objects.create(unit=world.a1, name="配电房")
+    actions.check_in(guard, gate, code=gate.secret)
+    # when the homeroom teacher opens the home page on a phone
+    teacher = page_for("school_member", PASSWORD, phone=True)
+    # then the drill to sign in to comes first, with the way to sign
+    assert "演练进行中：请本人签到" in teacher.inner_text("#home-drills")
+    assert teacher.get_attribute("#home-drills a", "href").endswith(f"/drills/s/{d.token}/")
+    assert teacher.locator("#home-patrol").count() == 0
+    assert teacher.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shot(teacher, "home_teacher_phone")
+    # when the guard opens theirs: today's round and the scanner, no drill to sign
+    page = page_for("guard", PASSWORD, phone=True)
+    text = page.inner_text("#home-patrol")
+    assert "校门口：1 次" in text and "配电房：0 次" in text and "扫码打卡" in text
+    assert page.locator("#home-drills").count() == 0
+    shot(page, "home_guard_phone")
