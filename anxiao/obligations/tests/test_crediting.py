@@ -152,8 +152,10 @@ def test_a_meeting_fills_only_the_meeting_kind_its_rule_names(world) -> None:
     joint = _current("s001.bureau.quarterly_joint_meeting", unit=w.bureau_a, post__isnull=True)
     national_joint = _current("national.bureau.quarterly_joint_meeting", post=w.posts["bureau_head"])
     analysis = _current("s001.bureau_principal.quarterly_analysis_meeting", post=w.posts["bureau_head"])
-    national_analysis = _current("national.bureau.principal_quarterly_analysis_meeting",
-                                 post=w.posts["bureau_head"])
+    # (the national analysis meeting asks the 局长 the same: one slot, s001's, showing both sources — issue 17)
+    stacked = ObligationRule.objects.get(bureau=w.bureau_a, code="national.bureau.principal_quarterly_analysis_meeting")
+    assert not stacked.enabled and stacked.own_source in analysis.rule.source
+    national_analysis = analysis
     # when the 局长 chairs a 党政联席会议 with minutes
     actions.record_activity(None, kind="meeting", meeting_kind="party_joint", unit=w.bureau_a, occurred_on=today,
                             responsible_post=w.posts["bureau_head"], post_role="led", title="党政联席会议",
