@@ -158,3 +158,21 @@ def test_notice_and_assessment_documents_are_a4_numbered_and_dated(world, as_use
     assert "示例第一中学" in "\n".join(paragraphs(bulletin))
     assert_docx_a4_with_page_numbers(bulletin)
     assert_pdf_a4_numbered_embedded(assessment_pdf(sample))
+
+
+def test_a_bureau_can_point_the_pdf_to_its_licensed_face(monkeypatch, tmp_path) -> None:
+    from anxiao.core.pdf import PdfUnavailable
+    from anxiao.documents.contexts import sample_context
+    from anxiao.documents.pdf import notice_pdf
+
+    from .checks import pdf_info
+
+    context = sample_context("notice", None)
+    monkeypatch.setenv("ANXIAO_DOCUMENT_FONT", str(tmp_path / "仿宋_GB2312.ttf"))
+    with pytest.raises(PdfUnavailable, match="ANXIAO_DOCUMENT_FONT"):
+        notice_pdf(context)
+    # a face that exists (here Noto Sans CJK stands in for the licensed file) is the one embedded, title included
+    monkeypatch.setenv("ANXIAO_DOCUMENT_FONT", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+    monkeypatch.setenv("ANXIAO_DOCUMENT_FONT_INDEX", "2")
+    fonts = {row[0].split("+")[-1] for row in pdf_info(notice_pdf(context))["fonts"]}
+    assert fonts == {"NotoSansCJKsc"} or all("Sans" in f for f in fonts), fonts

@@ -1,0 +1,81 @@
+"""Issue 15: property-based requests over the whole OpenAPI document (schemathesis), as a bureau admin and as a
+school admin. Any 5xx, or a response that does not match its documented schema, fails the test.
+
+Bounded: ``ANXIAO_FUZZ_EXAMPLES`` examples per operation (default 3) and ``ANXIAO_FUZZ_SECONDS`` per token
+(default 60; the whole API takes about that at 3 examples on an idle machine); operations not reached within the time are listed in the output."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+EXAMPLES = int(os.environ.get("ANXIAO_FUZZ_EXAMPLES", "3"))
+SECONDS = float(os.environ.get("ANXIAO_FUZZ_SECONDS", "60"))
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Like Django's test client: a request's end must not close the test's database connection."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def _schema():  # type: ignore[no-untyped-def]
+    import schemathesis
+    from django.core.wsgi import get_wsgi_application
+
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.mark.parametrize("role", ["bureau_admin", "school_admin"])
+def test_no_generated_request_gets_a_server_error_or_an_undocumented_body(world, role, settings):
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as hsettings
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import response_schema_conformance
+
+    from anxiao.accounts.models import ApiToken
+
+    settings.DEBUG_PROPAGATE_EXCEPTIONS = False
+    _token, raw = ApiToken.issue(world.users[role])
+    headers = {"Authorization": f"Bearer {raw}"}
+    schema = _schema()
+    failures: list[str] = []
+    skipped: list[str] = []
+    statuses: dict[int, int] = {}
+    started = time.monotonic()
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        label = f"{operation.method.upper()} {operation.path}"
+        if time.monotonic() - started > SECONDS:
+            skipped.append(label)
+            continue
+        if operation.path.startswith("/api/v1/auth/"):
+            continue  # log-in throttling has its own tests
+
+        @hsettings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+                   suppress_health_check=list(HealthCheck))
+        @given(case=operation.as_strategy())
+        def check(case):  # type: ignore[no-untyped-def]
+            response = case.call_and_validate(headers=headers,
+                                              checks=[not_a_server_error, response_schema_conformance])
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+
+        try:
+            check()
+        except Exception as exc:  # noqa: BLE001 - collect every operation's failure, then fail once
+            failures.append(f"{label}: {str(exc)[:600]}")
+    print(f"{role}: responses by status {dict(sorted(statuses.items()))}")
+    if skipped:
+        print(f"not reached within {SECONDS:.0f} s: {len(skipped)} operations")
+    assert not failures, "\n\n".join(failures)
