@@ -136,6 +136,26 @@ def revoke_token(actor: Any, token: ApiToken) -> ApiToken:
     return token
 
 
+TEMPORARY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"  # no 0/O, 1/l/I
+
+
+def reset_password(actor: Any, user: User) -> str:
+    """An administrator above the account gives it a temporary password (shown once); the holder must change
+    it at the next log-in. The account's API tokens are revoked with the old password (accounts.signals)."""
+    import secrets
+
+    if actor is None or getattr(actor, "pk", None) == user.pk:
+        raise PermissionDenied("不能重置自己的密码，请在“修改密码”中修改")
+    if not may_manage_tokens(actor, user) or (user.is_superuser and not actor.is_superuser):
+        raise PermissionDenied("只能重置本人管理范围内、低于本人的账号的密码")
+    temporary = "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(12))
+    user.set_password(temporary)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    log_account_event(user, "update", {"must_change_password": [False, True]})
+    return temporary
+
+
 def log_account_event(user: User, action: str, changes: dict[str, Any]) -> None:
     """Write an account event (creation, password, activation, log-in, tokens) to the audit log."""
     from anxiao.core.audit import write_event

@@ -22,6 +22,8 @@ class User(AbstractUser):
         verbose_name=_("人员"),
     )
     language = models.CharField(_("界面语言"), max_length=10, default="zh-hans", choices=[("zh-hans", "简体中文"), ("en", "English")])
+    # Set when an administrator resets the password: every page leads to the password form until it is changed.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("账号")

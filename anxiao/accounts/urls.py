@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import views
@@ -8,8 +7,9 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
-    path("password/", auth_views.PasswordChangeView.as_view(
+    path("password/", views.PasswordChange.as_view(
         template_name="accounts/password.html", success_url=reverse_lazy("core:home")), name="password"),
+    path("users/<int:pk>/reset-password/", views.password_reset, name="password_reset"),
     path("grants/", views.grant_list, name="grant_list"),
     path("grants/new/", views.account_create, name="account_create"),
     path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant_revoke"),

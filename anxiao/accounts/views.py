@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -82,3 +85,28 @@ def grant_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     actions.revoke(request.user, g)
     messages.success(request, "授权已撤销")
     return redirect("accounts:grant_list")
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Django's password form; a successful change lifts the administrator's "must change" flag."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        user: Any = self.request.user
+        if user.must_change_password:
+            user.must_change_password = False
+            user.save(update_fields=["must_change_password"])
+        return response
+
+
+@login_required
+@require_POST
+def password_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """A temporary password for an account in the administrator's scope, shown once."""
+    if user_scope(request.user, write=True).empty:
+        raise PermissionDenied("您没有管理账号的权限")
+    target = get_object_or_404(actions.accounts_in_scope(request.user), pk=pk)
+    temporary = actions.reset_password(request.user, target)
+    response = render(request, "accounts/password_reset.html", {"target": target, "temporary": temporary})
+    response["Cache-Control"] = "no-store"
+    return response

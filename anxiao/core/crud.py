@@ -41,6 +41,8 @@ class Crud:
     detail_context: Callable[[HttpRequest, Any], dict[str, Any]] | None = None
     search_placeholder: str = "名称或拼音首字母"
     extra_actions: Sequence[tuple[str, str]] = field(default_factory=tuple)  # (label, url name) on list page
+    # (label, url name) shown only to the managers of a scope (write roles): imports, exports of personal data.
+    admin_actions: Sequence[tuple[str, str]] = field(default_factory=tuple)
 
     def url(self, action: str, *args: Any) -> str:
         return reverse(f"{self.app}:{self.name}_{action}", args=args)
@@ -87,6 +89,7 @@ def list_view(request: HttpRequest, cfg: Crud) -> HttpResponse:
         "can_create": not user_scope(request.user, write=True).empty,
         "params": request.GET,
     }
+    ctx["actions"] = [*cfg.extra_actions, *(cfg.admin_actions if ctx["can_create"] else ())]
     template = "core/_list_table.html" if request.htmx else "core/list.html"  # type: ignore[attr-defined]
     return render(request, template, ctx)
 

@@ -98,7 +98,7 @@ UNITS = Crud(
                    ("联系电话", lambda u: u.phone), ("状态", lambda u: "在用" if u.is_active else "停用")],
     detail_template="org/unit_detail.html", detail_context=_unit_context,
     search_placeholder="学校名称或拼音首字母，如 xhzx",
-    extra_actions=[("导入", "org:unit_import"), ("导出 Excel", "org:unit_export")],
+    admin_actions=[("导入", "org:unit_import"), ("导出 Excel", "org:unit_export")],
 )
 
 PEOPLE = Crud(
@@ -112,7 +112,7 @@ PEOPLE = Crud(
                    ("状态", lambda p: "在职" if p.is_active else "离职")],
     detail_template="org/person_detail.html", detail_context=_person_context,
     search_placeholder="姓名、拼音首字母或手机号",
-    extra_actions=[("导入", "org:person_import"), ("导出 Excel", "org:person_export")],
+    admin_actions=[("导入", "org:person_import"), ("导出 Excel", "org:person_export")],
 )
 
 POSTS = Crud(
@@ -182,7 +182,10 @@ def unit_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_export(request: HttpRequest) -> HttpResponse:
-    qs = filters.filter_people(Person.objects.visible_to(request.user), request.GET)
+    # Phones of every colleague: for the managers of the scope only, and only the people they manage.
+    if user_scope(request.user, write=True).empty:
+        raise PermissionDenied("导出人员信息只对本范围的管理员开放")
+    qs = filters.filter_people(Person.objects.writable_by(request.user), request.GET)
     return excel.export_response("people", qs)
 
 

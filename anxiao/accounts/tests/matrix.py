@@ -15,6 +15,9 @@ CASES = [
     Case("accounts:account_create", lambda w: reverse("accounts:account_create"), kind="write"),
     Case("accounts:grant_revoke", lambda w: reverse("accounts:grant_revoke", args=[_member_grant(w)]), target="a1",
          kind="write", method="post", ok=302, data=lambda w: {}),
+    # A temporary password for a1's member: those above the member's grant; the member itself is refused.
+    Case("accounts:password_reset", lambda w: reverse("accounts:password_reset", args=[w.users["school_member"].pk]),
+         target="a1", kind="write", method="post", data=lambda w: {}),
 ]
 
 
