@@ -794,6 +794,8 @@ def record_activity(actor: Any, activity: Activity | None = None, *, files: Iter
         errors["meeting_kind"] = ["会议类别不是有效的选项"]
     elif activity.meeting_kind and activity.kind != ActivityKind.MEETING:
         activity.meeting_kind = ""  # only a meeting has a meeting kind
+    if activity.post_role not in crediting.Role.values:
+        errors["post_role"] = [f"负责岗位的角色“{activity.post_role}”不是有效的选项"]
     if activity.record_kind and activity.record_kind not in crediting.RECORDS:
         errors["record_kind"] = [f"记录类型“{activity.record_kind}”不是有效的选项"]
     if activity.reports_on and activity.occurred_on and activity.reports_on > activity.occurred_on:

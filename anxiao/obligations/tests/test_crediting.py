@@ -388,3 +388,22 @@ def test_records_show_the_slots_they_filled_and_slots_the_records(rules, as_user
     assert "计入的应办事项" in page and slot.rule.title in page
     page = client.get(f"/obligations/occurrences/{slot.pk}/").content.decode()
     assert "半月集中排查" in page
+
+
+def test_a_meeting_recorded_in_the_form_with_its_kind_and_minutes_fills_the_meeting_rule(rules, as_user) -> None:
+    w = rules
+    today = timezone.localdate()
+    slot = _current("national.school.monthly_safety_meeting", unit=w.a1)
+    client = as_user("school_admin")
+    form = client.get(f"/obligations/activities/new/?occurrence={slot.pk}")
+    assert form.context["form"].initial["meeting_kind"] == "situation_analysis"
+    response = client.post("/obligations/activities/new/", {
+        "kind": "meeting", "meeting_kind": "situation_analysis", "occurred_on": today.isoformat(), "unit": w.a1.pk,
+        "post_role": "led", "title": "安全稳定形势分析会", "notes": "分析本月形势"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    slot.refresh_from_db()
+    assert slot.is_met
+    # and the API shows what the record is and proves
+    data = json.loads(client.get("/api/v1/activities?kind=meeting").content)["items"][0]
+    assert (data["meeting_kind"], data["evidence"], data["occurrence_ids"]) == ("situation_analysis", "record",
+                                                                               [slot.pk])
