@@ -26,6 +26,6 @@ def test_the_bureau_reads_what_fills_a_rule_and_the_principal_gets_no_one_tap_fo
     # the principal's my-work on a phone: the drill is listed without "今天已完成"
     page = page_for("school_admin", PASSWORD, phone=True)
     page.goto(f"{page.base}/obligations/")
-    row = page.locator("li, tr, .card").filter(has_text="中小学每月应急疏散演练").first
+    row = page.locator("li.occ").filter(has_text="中小学每月应急疏散演练").first
     assert row.count() == 1 and "今天已完成" not in row.inner_text()
     shot(page, "my_work_no_one_tap_phone")

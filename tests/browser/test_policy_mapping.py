@@ -20,10 +20,10 @@ def test_the_bureau_confirms_a_corrected_mapping_and_sees_the_coverage(page_for,
     # when the safety office opens the mapping, unticks the kindergarten for the school list and confirms
     page.goto(f"{page.base}/policies/{policy.pk}/mapping/")
     assert "待确认" in page.inner_text("main")
-    page.locator("details").first.evaluate("d => d.open = true")
+    page.locator("form details").first.evaluate("d => d.open = true")
     shot(page, "policy_mapping_bureau")
-    page.locator("details").first.get_by_label("甲镇幼儿园").uncheck()
-    page.click("button[type=submit]")
+    page.locator("form details").first.get_by_label("甲镇幼儿园").uncheck()
+    page.click("main form button[type=submit]")
     # then the coverage page shows every post kind with its lists or why none, and the correction is kept
     page.wait_for_url(f"{page.base}/policies/{policy.pk}/coverage/")
     body = page.inner_text("main")
