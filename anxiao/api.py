@@ -65,6 +65,8 @@ def _manageable_tokens(request: HttpRequest, user_id: Optional[int]) -> Any:
     from anxiao.accounts import actions
     from anxiao.accounts.models import User
 
+    if user_id is not None and not 0 < user_id < 2**63:
+        raise Http404
     owner: Any = request.user if user_id is None else User.objects.filter(pk=user_id).first()
     if owner is None or not actions.may_manage_tokens(request.user, owner):
         raise Http404  # another account's tokens answer like an account that does not exist
@@ -86,7 +88,7 @@ def revoke_token(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     from anxiao.accounts import actions
     from anxiao.accounts.models import ApiToken
 
-    token = ApiToken.objects.select_related("user").filter(pk=pk).first()
+    token = ApiToken.objects.select_related("user").filter(pk=pk).first() if 0 < pk < 2**63 else None
     if token is None or not actions.may_manage_tokens(request.user, token.user):
         raise Http404
     return actions.revoke_token(request.user, token)

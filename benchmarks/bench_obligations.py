@@ -135,7 +135,8 @@ def _read(report: Callable[[str], None], today: datetime.date, start: datetime.d
     officer = school.posts.filter(kind="safety_officer").first()
 
     def record() -> None:
+        # A completed daily patrol as the inspections app writes it (crediting.py: it fills the day's patrol slot).
         actions.record_activity(None, kind="patrol", unit=school, responsible_post=officer, occurred_on=today,
-                                title="日常巡查")
+                                title="日常巡查", record_kind="inspection:daily_patrol", evidence="record")
 
     measure("record one activity (matches its slots, updates the tally)", record, report)

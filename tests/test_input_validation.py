@@ -191,3 +191,12 @@ def test_an_integer_beyond_64_bits_in_a_json_body_is_a_400_in_chinese(world, api
     response = api("post", "/notifications/read", {"ids": [1, -14255601890546399779487744]})
     assert response.status_code == 400, response.content
     assert "超出范围" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("value", ["²", "①", "٣x"])
+def test_a_unicode_digit_where_an_id_is_expected_is_not_a_500(world, as_user, value):
+    client = as_user("school_admin")
+    assert client.get("/hazards/", {"unit": value, "region": value, "risk": value}).status_code == 200
+    response = client.post("/hazards/new/", {"unit": value, "location": "操场", "category": "XF",
+                                             "description": "护栏松动"})
+    assert response.status_code == 200

@@ -127,3 +127,21 @@ def configure_measure(actor: Any, bureau: Any, measure: str, *, enabled: bool, l
         option.enabled, option.label, option.source = enabled, label.strip(), source.strip()
         option.save()
     return option
+
+
+def bars(person: Any, year: int) -> list[Decision]:
+    """The decisions that bar a person from 评优评先 and 晋职晋级 in a year (seed 000 六.5, 003 四(一)): a derelict
+    finding with the ``disqualified`` measure, decided that year, in a case not voided."""
+    if person is None:
+        return []
+    rows = Decision.objects.filter(person=person, decided_on__year=year, case__voided_at__isnull=True)
+    return [d for d in rows.select_related("case") if Measure.DISQUALIFIED in (d.measures or [])]
+
+
+def require_eligible(person: Any, year: int) -> None:
+    """Refuse a person on any award (评优评先) or promotion (晋职晋级) list the product produces for that year."""
+    barred = bars(person, year)
+    if barred:
+        d = barred[0]
+        ref = f"（{d.document_number}）" if d.document_number else ""
+        raise ValidationError({"person": [f"{person}因“{d.case.title}”{ref}被取消{year}年度评优评先、晋职晋级资格"]})

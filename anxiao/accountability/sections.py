@@ -22,6 +22,20 @@ def post_and_tenure(post: Any, year: int) -> Section:
                    facts=[("单位", post.unit), ("岗位类别", post.get_kind_display())], items=items, concerns=concerns)
 
 
+@section(15)
+def award_bar(post: Any, year: int) -> Section | None:
+    """评优评先、晋职晋级: barred for the year by an accountability decision against the holder."""
+    from .actions import bars
+
+    barred = bars(post.holder, year) if post.holder_id else []
+    if not barred:
+        return None
+    items = [Item(d.decided_on, f"{d.case.title}{'（' + d.document_number + '）' if d.document_number else ''}",
+                  badge="red", badge_text="取消评优评先、晋职晋级资格") for d in barred]
+    return Section("评优评先、晋职晋级资格", f"{post.holder}被取消{year}年度评优评先、晋职晋级资格", items=items,
+                   concerns=[f"{year}年度不得列入评优评先、晋职晋级名单"])
+
+
 @section(20)
 def looked_after(post: Any, year: int) -> Section | None:
     from anxiao.org.models import Assignment

@@ -24,7 +24,7 @@ from .models import Case
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     qs = Case.objects.visible_to(request.user).filter(voided_at__isnull=True).select_related("unit")
-    if request.GET.get("year", "").isdigit():
+    if request.GET.get("year", "").isdecimal():
         qs = qs.filter(year=int(request.GET["year"]))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "accountability/list.html", {"page": page})

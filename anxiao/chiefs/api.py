@@ -92,7 +92,7 @@ def _cover_out(rows: Any) -> list[dict[str, Any]]:
 def get_chief_post(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     post = get_visible_or_404(_chief_posts(request), request.user, pk=pk)
     ctx = chief_context(request.user, post)
-    duties = chief_duties(post.kind) or {"duties": []}
+    duties = chief_duties(post.kind, post.unit) or {"duties": []}
     return {**_post_out(post), "school_ids": [s.pk for s in ctx["schools"]],
             "duties": [d["text"] for d in duties["duties"]],
             "tasks_by_status": {s.value: n for s, n in ctx["status_counts"]},
@@ -113,7 +113,7 @@ class AgencyOut(Schema):
 
 
 def _agency_out(a: MemberAgency) -> dict[str, Any]:
-    duties = duty_list(a.duty_list) or {}
+    duties = duty_list(a.duty_list, a.unit) or {}
     posts = {p.kind: p for p in a.unit.posts.all() if p.is_active}
     member, liaison = posts.get("agency_member"), posts.get("agency_liaison")
     return {"id": a.pk, "unit_id": a.unit_id, "name": a.unit.name, "district_id": a.district_id,

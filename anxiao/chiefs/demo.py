@@ -235,4 +235,10 @@ def build(ctx: DemoContext) -> None:
     _account(ctx, "lianluoyuan", "成员单位联络员（公安）", f"{police['unit'].name}的任务（签收、办结）",
              police["liaison"].holder, Role.SCHOOL_MEMBER, unit=police["unit"])
     ctx.data["chiefs"] = {**g, "agencies": agencies}
+    bureau = ctx.data.get("bureau")
+    if bureau is not None and ctx.data.get("policies"):
+        # The chiefs and member agencies exist now: their lists come from the bureau's adopted s004, like any post's.
+        from anxiao.responsibility.actions import generate_lists
+
+        generate_lists(None, bureau)
     ctx.say(f"总校(园)长制：{len(g['town_govs']) + len(g['village_chiefs']) + 1} 位三级总校(园)长，{len(agencies)} 个成员单位。")

@@ -1,19 +1,10 @@
-"""Duty lists of the chiefs and member agencies, read from the s004 policy pack.
-
-Read straight from the pack file so this app does not depend on the policies app's models.
-"""
+"""Duty lists of the chiefs and member agencies: the bureau's adopted and edited copy of the s004 pack."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from anxiao.core.choices import PostKind
-
-PACK = Path(__file__).resolve().parent.parent / "policies" / "packs" / "s004.yaml"
 
 CHIEF_LISTS: dict[str, str] = {
     PostKind.CHIEF_DISTRICT: "s004.chief.district",
@@ -42,19 +33,34 @@ AGENCIES = [
 ]
 
 
-@lru_cache(maxsize=1)
-def _lists() -> dict[str, dict[str, Any]]:
-    if not PACK.exists():
-        return {}
-    data = yaml.safe_load(PACK.read_text(encoding="utf-8")) or {}
-    return {item["key"]: item for item in data.get("duty_lists", [])}
+def _adopted(unit: Any) -> Any:
+    """The bureau's adopted (confirmed) copy of s004 whose region covers the unit, or None."""
+    from anxiao.policies.models import Policy, PolicyStatus
+
+    if unit is None:
+        return None
+    for policy in (Policy.objects.filter(code="s004", bureau__isnull=False, status=PolicyStatus.ACTIVE,
+                                         mapping_confirmed_at__isnull=False).select_related("bureau")
+                   .order_by("-bureau__region_path")):
+        if policy.bureau and (unit.region_path or "").startswith(policy.bureau.region_path):
+            return policy
+    return None
 
 
-def duty_list(key: str) -> dict[str, Any] | None:
-    """``{"holder", "to_be_completed", "duties": [{"clause", "topic", "text"}]}`` or None."""
-    return _lists().get(key)
+def duty_list(key: str, unit: Any = None) -> dict[str, Any] | None:
+    """``{"holder", "to_be_completed", "duties": [{"clause", "topic", "text"}]}`` from the adopted, edited copy of
+    s004 that covers ``unit`` (the bureau's current duty templates, not the pack file), or None."""
+    policy = _adopted(unit)
+    if policy is None:
+        return None
+    dl = policy.duty_lists.filter(key=key).first()
+    if dl is None:
+        return None
+    duties = dl.duties.filter(is_current=True, retired=False).order_by("order")
+    return {"holder": dl.holder, "to_be_completed": dl.to_be_completed,
+            "duties": [{"clause": d.clause_ref, "topic": d.topic, "text": d.text} for d in duties]}
 
 
-def chief_duties(post_kind: str) -> dict[str, Any] | None:
+def chief_duties(post_kind: str, unit: Any = None) -> dict[str, Any] | None:
     key = CHIEF_LISTS.get(post_kind)
-    return duty_list(key) if key else None
+    return duty_list(key, unit) if key else None

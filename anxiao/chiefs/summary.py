@@ -142,7 +142,7 @@ def chief_context(user: Any, post: Post, today: datetime.date | None = None) -> 
         row.last_week = last[row.school.pk]  # type: ignore[attr-defined]
     return {
         "post": post, "government": government, "region": government.region, "schools": schools,
-        "duties": chief_duties(post.kind),
+        "duties": chief_duties(post.kind, post.unit),
         "status_counts": [(s, by_status.get(s.value, 0)) for s in TaskStatus],
         "open_tasks": open_tasks, "today": today, "meetings": meetings,
         "requirement": requirement, "requirement_title": requirement_title,

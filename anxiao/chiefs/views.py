@@ -63,7 +63,7 @@ def chief_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def agency_list(request: HttpRequest) -> HttpResponse:
     agencies = filters.filter_agencies(
         MemberAgency.objects.visible_to(request.user).select_related("unit", "district"), request.GET)
-    rows = [(a, duty_list(a.duty_list)) for a in agencies]
+    rows = [(a, duty_list(a.duty_list, a.unit)) for a in agencies]
     return render(request, "chiefs/agency_list.html", {"rows": rows})
 
 
@@ -74,7 +74,7 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tasks = (AgencyTask.objects.visible_to(request.user).filter(agency=agency.unit, status__in=OPEN)
              .select_related("school", "government"))
     return render(request, "chiefs/agency_detail.html", {
-        "agency": agency, "posts": posts, "duties": duty_list(agency.duty_list), "tasks": tasks,
+        "agency": agency, "posts": posts, "duties": duty_list(agency.duty_list, agency.unit), "tasks": tasks,
         "today": timezone.localdate(),
     })
 

@@ -199,3 +199,41 @@ def _on_m2m(sender: type, instance: Any, action: str, reverse: bool, model: type
 
 
 m2m_changed.connect(_on_m2m, dispatch_uid="anxiao-audit-m2m")
+
+
+def readable_changes(entry: Any, cache: dict[tuple[Any, Any], str] | None = None) -> list[tuple[str, Any, Any]]:
+    """An audit entry's changes as (field label, before, after) in words: a choice's label instead of its code,
+    a linked record's name instead of its id (``actor：13`` → ``操作人：张三``, ``verified`` → ``已核实``)."""
+    cache = {} if cache is None else cache
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    out = []
+    for key, pair in (entry.changes or {}).items():
+        before, after = (list(pair) + [None, None])[:2] if isinstance(pair, (list, tuple)) else (None, pair)
+        label, field = str(key), None
+        if model is not None:
+            try:
+                field = model._meta.get_field(key)
+            except Exception:  # noqa: BLE001 - a field since removed keeps its name
+                field = None
+        if field is not None:
+            label = str(getattr(field, "verbose_name", key))
+        out.append((label, _word(field, before, cache), _word(field, after, cache)))
+    return out
+
+
+def _word(field: Any, value: Any, cache: dict[tuple[Any, Any], str]) -> Any:
+    if value is None or value == "" or field is None:
+        return value
+    choices = dict(getattr(field, "flatchoices", None) or [])
+    if choices:
+        return choices.get(value, value)
+    related = getattr(field, "related_model", None)
+    if related is not None and getattr(field, "many_to_one", False):
+        key = (related, value)
+        if key not in cache:
+            obj = related._base_manager.filter(pk=value).first()
+            cache[key] = str(obj) if obj is not None else f"#{value}"
+        return cache[key]
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value

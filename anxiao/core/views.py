@@ -24,7 +24,11 @@ def _log_page(request: HttpRequest, qs: Any, title: str, subject: Any = None) ->
     if action:
         qs = qs.filter(action=action)
     page = Paginator(qs.select_related("content_type"), 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit.html", {"page": page, "title": title, "subject": subject})
+    from .audit import readable_changes
+
+    cache: dict[tuple[Any, Any], str] = {}
+    rows = [(e, readable_changes(e, cache)) for e in page.object_list]
+    return render(request, "core/audit.html", {"page": page, "rows": rows, "title": title, "subject": subject})
 
 
 def _managers_only(request: HttpRequest, obj: Any = None) -> None:

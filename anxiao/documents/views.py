@@ -36,7 +36,7 @@ def _owners(user: Any) -> Any:
 def _owner(request: HttpRequest, raw: Any) -> Unit:
     owners = _owners(request.user)
     if raw:
-        return get_visible_or_404(owners, request.user, pk=raw if str(raw).isdigit() else 0)
+        return get_visible_or_404(owners, request.user, pk=raw if str(raw).isdecimal() else 0)
     owner = owners.first()
     if owner is None:
         raise PermissionDenied("没有可以管理公文模板的单位")

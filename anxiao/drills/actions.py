@@ -131,6 +131,25 @@ def _clean_items(items: Iterable[Any]) -> list[dict[str, Any]]:
     return out
 
 
+def repeated_themes(items: Iterable[dict[str, Any]]) -> list[str]:
+    """Months whose evacuation drill repeats the previous month's theme (s001 五(十二): 每月开展一次不同主题的安全演练)."""
+    by_month: dict[int, set[str]] = {}
+    for i in items:
+        if i.get("kind", DrillKind.DRILL) == DrillKind.DRILL:
+            by_month.setdefault(int(i["month"]), set()).add(str(i["theme"]))
+    return [f"{m}月" for m in sorted(by_month) if m - 1 in by_month and by_month[m] <= by_month[m - 1]]
+
+
+def repeats_last_month(drill: Drill) -> bool:
+    """Whether the school's previous month's evacuation drill (not voided) had the same theme."""
+    if drill.kind != DrillKind.DRILL or drill.planned_on is None:
+        return False
+    first = drill.planned_on.replace(day=1)
+    prev = (first - datetime.timedelta(days=1)).replace(day=1)
+    return Drill.objects.filter(school=drill.school, kind=DrillKind.DRILL, voided_at__isnull=True,
+                                planned_on__gte=prev, planned_on__lt=first, theme=drill.theme).exists()
+
+
 def plan_gaps(school: Unit, items: Iterable[dict[str, Any]], config: Config | None = None) -> list[str]:
     """Months (or quarters) with no emergency evacuation drill, against the school's minimum frequency."""
     months = {i["month"] for i in items if i["kind"] == DrillKind.DRILL}

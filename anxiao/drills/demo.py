@@ -127,7 +127,8 @@ def build(ctx: DemoContext) -> None:
             year = ctx.today.year if month <= ctx.today.month else ctx.today.year - 1
             day = datetime.date(year, month, ctx.rng.randint(8, 25))
             bus_acts.append(Activity(kind=DrillKind.BUS_DRILL, occurred_on=day, unit=s["school"],
-                                     title="校车突发事件应急疏散演练", participant_count=ctx.rng.randint(40, 90)))
+                                     title="校车突发事件应急疏散演练", participant_count=ctx.rng.randint(40, 90),
+                                     record_kind="drill:bus_drill", evidence="record"))
     Activity.objects.bulk_create(bus_acts)
     history += bus_acts
     recent = ctx.today - datetime.timedelta(days=75)

@@ -69,6 +69,7 @@ def _drill_context(request: HttpRequest, drill: Drill) -> dict[str, Any]:
     url = signin_url(request, drill)
     return {
         "drill": drill, "config": config, "target_met": actions.target_met(drill, config),
+        "repeats_last_month": actions.repeats_last_month(drill),
         "files": DrillFile.objects.visible_to(request.user).filter(drill=drill),
         "events": DrillEvent.objects.visible_to(request.user).filter(drill=drill).select_related("actor"),
         "findings": Finding.objects.visible_to(request.user).filter(drill=drill).select_related("hazard"),
@@ -126,6 +127,7 @@ def _plan_context(request: HttpRequest, plan: DrillPlan) -> dict[str, Any]:
     frequency = actions.frequency_for(plan.school)
     return {"rows": rows, "frequency": frequency, "gaps": actions.plan_gaps(plan.school, [
         {"month": i.month, "kind": i.kind} for i in items]),
+        "repeats": actions.repeated_themes({"month": i.month, "kind": i.kind, "theme": i.theme} for i in items),
         "can_approve": (plan.status == PlanStatus.DRAFT and not plan.is_voided
                         and actions.principal_post(request.user, plan.school) is not None),
         "can_void": can_write(request.user, plan) and not plan.is_voided}

@@ -212,7 +212,9 @@ def _extend_lessons(ctx: DemoContext, bureau: Any, schools: list[Any], classes: 
                     continue
                 day = week.start + datetime.timedelta(days=ctx.rng.randint(0, 4))
                 activities.append(Activity(kind=ActivityKind.SAFETY_LESSON, occurred_on=day, unit_id=s.pk,
-                                           responsible_post_id=post.pk, title=rule.title))
+                                           responsible_post_id=post.pk, title=rule.title,
+                                           record_kind="education:safety_lesson", evidence="record",
+                                           post_role="led"))  # as education.actions writes a lesson
                 occ.done_count, occ.completed_on, occ.met_slots, occ.day_mask = 1, day, 1, 1
                 owners.append(occ)
     Occurrence.objects.bulk_create(slots, batch_size=2000, ignore_conflicts=False)
@@ -244,7 +246,8 @@ def _top_up_guard_training(ctx: DemoContext, bureau: Any, schools: list[Any], te
         first = start + datetime.timedelta(days=ctx.rng.randint(0, max(0, (ctx.today - start).days - occ.quota)))
         for i in range(occ.quota - occ.done_count):
             activities.append(Activity(kind=ActivityKind.GUARD_TRAINING, occurred_on=first + datetime.timedelta(days=i),
-                                       unit_id=s.pk, title=rule.title))
+                                       unit_id=s.pk, title=rule.title, record_kind="education:guard_training",
+                                       evidence="record", post_role="led"))
             owners.append(occ)
     Activity.objects.bulk_create(activities, batch_size=2000)
     ActivityOccurrence.objects.bulk_create(

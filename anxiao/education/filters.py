@@ -9,7 +9,7 @@ from django.db.models import Q
 
 
 def _int(value: Any) -> int | None:
-    return int(value) if str(value).isdigit() else None
+    return int(value) if str(value).isdecimal() else None
 
 
 def _date(value: Any) -> datetime.date | None:

@@ -38,7 +38,7 @@ def filter_hazards(qs: Any, p: Any, today: datetime.date | None = None) -> Any:
         if _truthy(p.get(figure)):
             qs = qs.filter(figure_q(figure, today))
     if p.get("risk"):
-        qs = qs.filter(risk_id=p["risk"]) if str(p["risk"]).isdigit() else qs.none()
+        qs = qs.filter(risk_id=p["risk"]) if str(p["risk"]).isdecimal() else qs.none()
     start, end = _date(p.get("found_from")), _date(p.get("found_to"))
     month = str(p.get("month") or "")
     if len(month) == 7 and month[4] == "-" and _date(f"{month}-01"):
@@ -53,13 +53,13 @@ def filter_hazards(qs: Any, p: Any, today: datetime.date | None = None) -> Any:
         from anxiao.org.models import Unit
 
         path = Unit.objects.filter(pk=p["unit"]).values_list("path", flat=True).first() \
-            if str(p["unit"]).isdigit() else None
+            if str(p["unit"]).isdecimal() else None
         qs = qs.filter(unit__path__startswith=path) if path else qs.none()
     if p.get("region"):
         from anxiao.org.models import Region
 
         path = Region.objects.filter(pk=p["region"]).values_list("path", flat=True).first() \
-            if str(p["region"]).isdigit() else None
+            if str(p["region"]).isdecimal() else None
         qs = qs.filter(unit__region_path__startswith=path) if path else qs.none()
     return qs
 

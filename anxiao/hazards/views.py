@@ -88,7 +88,7 @@ def _risk_choice(user: Any, value: str) -> Any:
 
     if not value:
         return None
-    risk = Risk.objects.visible_to(user).select_related("school").filter(pk=value).first() if value.isdigit() else None
+    risk = Risk.objects.visible_to(user).select_related("school").filter(pk=value).first() if value.isdecimal() else None
     if risk is None:
         raise ValidationError({"risk": ["关联风险不存在或不可见"]})
     return risk
@@ -170,7 +170,7 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         data = request.POST
-        unit = units.filter(pk=data.get("unit")).first() if str(data.get("unit", "")).isdigit() else None
+        unit = units.filter(pk=data.get("unit")).first() if str(data.get("unit", "")).isdecimal() else None
         try:
             found = parse_datetime(data.get("found_at"), "found_at", "发现时间")
             hazard = actions.report_hazard(
@@ -268,7 +268,7 @@ def hazard_transition(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, exc.message_dict["risk"][0])
                 return redirect(back)
         elif ftype == PERSON:
-            data[fname] = Person.objects.visible_to(request.user).filter(pk=value).first() if value.isdigit() else None
+            data[fname] = Person.objects.visible_to(request.user).filter(pk=value).first() if value.isdecimal() else None
             if data[fname] is None:
                 data.pop(fname)
         elif value != "":

@@ -24,5 +24,5 @@ def filter_incidents(qs: Any, p: Any) -> Any:
     if p.get("late") in ("1", "true", True):
         qs = qs.filter(late_q())
     if p.get("unit"):
-        qs = qs.filter(unit_id=p["unit"]) if str(p["unit"]).isdigit() else qs.none()
+        qs = qs.filter(unit_id=p["unit"]) if str(p["unit"]).isdecimal() else qs.none()
     return qs.filter(voided_at__isnull=True)

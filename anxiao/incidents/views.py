@@ -159,7 +159,7 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     team = get_visible_or_404(EmergencyTeam.objects.select_related("unit"), request.user, pk=pk)
     posts = Post.objects.filter(unit__path__startswith=team.unit.path, is_active=True).select_related("holder", "unit")
     if request.method == "POST":
-        chosen = {int(i) for i in request.POST.getlist("members") if i.isdigit()}
+        chosen = {int(i) for i in request.POST.getlist("members") if i.isdecimal()}
         leader = posts.filter(pk=request.POST.get("leader") or 0).first()
         try:
             actions.save_team(request.user, team, leader=leader, members=posts.filter(pk__in=chosen),

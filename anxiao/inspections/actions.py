@@ -184,7 +184,7 @@ def _item_values(data: dict[str, Any]) -> dict[str, Any]:
     if grade != ItemGrade.GENERAL and not major_basis:
         errors["major_basis"] = ["重大或特定条件下重大的检查项须写明判定依据/条件"]
     points = str(data.get("points") if data.get("points") is not None else "0").strip() or "0"
-    if not points.isdigit() or int(points) > 100:
+    if not points.isdecimal() or int(points) > 100:
         errors["points"] = ["分值应为 0–100 的整数"]
     if errors:
         raise ValidationError(errors)

@@ -83,8 +83,8 @@ def checklist_create(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         p = request.POST
-        bureau = bureaus.filter(pk=p["bureau"]).first() if p.get("bureau", "").isdigit() else None
-        copy_from = sources.filter(pk=p["copy_from"]).first() if p.get("copy_from", "").isdigit() else None
+        bureau = bureaus.filter(pk=p["bureau"]).first() if p.get("bureau", "").isdecimal() else None
+        copy_from = sources.filter(pk=p["copy_from"]).first() if p.get("copy_from", "").isdecimal() else None
         try:
             checklist = actions.create_checklist(request.user, bureau=bureau, code=p.get("code", ""),
                                                  title=p.get("title", ""), source=p.get("source", ""),
@@ -209,9 +209,9 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         p = request.POST
-        unit = units.filter(pk=p["unit"]).first() if p.get("unit", "").isdigit() else None
-        by = inspecting.filter(pk=p["inspecting_unit"]).first() if p.get("inspecting_unit", "").isdigit() else None
-        checklist = checklists.filter(pk=p["checklist"]).first() if p.get("checklist", "").isdigit() else None
+        unit = units.filter(pk=p["unit"]).first() if p.get("unit", "").isdecimal() else None
+        by = inspecting.filter(pk=p["inspecting_unit"]).first() if p.get("inspecting_unit", "").isdecimal() else None
+        checklist = checklists.filter(pk=p["checklist"]).first() if p.get("checklist", "").isdecimal() else None
         try:
             if unit is None:
                 raise ValidationError({"unit": ["请选择受检单位"]})
@@ -404,12 +404,12 @@ def point_create(request: HttpRequest) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
         p = request.POST
-        unit = units.filter(pk=p["unit"]).first() if p.get("unit", "").isdigit() else None
+        unit = units.filter(pk=p["unit"]).first() if p.get("unit", "").isdecimal() else None
         interval = p.get("min_interval_minutes", "30").strip() or "30"
         try:
             if unit is None:
                 raise ValidationError({"unit": ["请选择学校"]})
-            if not interval.isdigit() or not 0 < int(interval) <= 720:
+            if not interval.isdecimal() or not 0 < int(interval) <= 720:
                 raise ValidationError({"min_interval_minutes": ["打卡间隔应为 1–720 分钟"]})
             actions.save_point(request.user, None, unit=unit, name=p.get("name", ""), location=p.get("location", ""),
                                key_area=bool(p.get("key_area")), min_interval_minutes=int(interval))
@@ -426,9 +426,9 @@ def point_print(request: HttpRequest) -> HttpResponse:
     """A printable sheet: one card per point with its QR code (the check-in address with the point's secret).
     Only who manages the points prints them: the code is the proof of presence."""
     points = PatrolPoint.objects.writable_by(request.user).select_related("unit").filter(is_active=True)
-    if request.GET.get("unit", "").isdigit():
+    if request.GET.get("unit", "").isdecimal():
         points = points.filter(unit_id=request.GET["unit"])
-    if request.GET.get("point", "").isdigit():
+    if request.GET.get("point", "").isdecimal():
         points = points.filter(pk=request.GET["point"])
     from . import qr
 

@@ -100,7 +100,7 @@ def outbox_retry(request: HttpRequest) -> HttpResponse:
     if request.POST.get("all") == "1":
         ids = actions.problem_messages().values_list("pk", flat=True)
     try:
-        n = actions.retry_messages(request.user, [int(i) for i in ids if str(i).isdigit()])
+        n = actions.retry_messages(request.user, [int(i) for i in ids if str(i).isdecimal()])
     except ValidationError as exc:
         messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
     else:

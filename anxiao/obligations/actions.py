@@ -15,10 +15,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from anxiao.core.access import Scope, user_scope
-from anxiao.core.choices import PostKind, UnitKind
+from anxiao.core.choices import POST_KIND_UNIT_KINDS, PostKind, UnitFunction, UnitKind
 from anxiao.core.files import checked_content
 from anxiao.core.periods import DEFAULT_TERMS, Period, TermCalendar, due_date, next_period, period_containing
 from anxiao.org.models import Assignment, AssignmentKind, Post, Unit
+from anxiao.policies.loader import CONDITIONS
 
 from . import crediting, tally
 from .models import (
@@ -157,16 +158,22 @@ def _check_rule(rule: ObligationRule) -> None:
         errors["grace_days"] = ["宽限天数不能超过 366 天"]
     if rule.active_from and rule.active_until and rule.active_until < rule.active_from:
         errors["active_until"] = ["失效日期不能早于生效日期"]
-    for field, allowed in (("post_kinds", PostKind.values), ("unit_kinds", UnitKind.values)):
+    for field, allowed in (("post_kinds", PostKind.values), ("unit_kinds", UnitKind.values),
+                           ("functions", UnitFunction.values)):
         bad = [v for v in getattr(rule, field) or [] if v not in allowed]
         if bad:
             errors[field] = [f"不是有效的选项：{'、'.join(map(str, bad))}"]
-    if rule.scope == SubjectScope.BAOBAO and not rule.post_kinds:
-        errors["post_kinds"] = ["包保检查规则必须指定负责的岗位类别"]
+    if rule.holder_kind and rule.holder_kind not in PostKind.values:
+        errors["holder_kind"] = [f"承担岗位“{rule.holder_kind}”不是有效的岗位类别"]
+    if rule.condition and rule.condition not in CONDITIONS:
+        errors["condition"] = [f"适用条件应为 {'、'.join(CONDITIONS)} 之一"]
+    if rule.scope in (SubjectScope.BAOBAO, SubjectScope.SCHOOLS) and not rule.post_kinds:
+        errors["post_kinds"] = ["包保/逐校检查规则必须指定负责的岗位类别"]
     if not errors:
         try:
+            # a post inspecting every school of the bureau fills its slot per school, as a 包保 post does
             rule.credit = crediting.parse(rule.credit, rule.activity_kind, on_post=crediting._on_post(rule),
-                                          baobao=rule.scope == SubjectScope.BAOBAO).as_dict()
+                                          baobao=rule.scope in (SubjectScope.BAOBAO, SubjectScope.SCHOOLS)).as_dict()
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if errors:
@@ -205,15 +212,63 @@ def save_rule(actor: Any, rule: ObligationRule | None, **data: Any) -> Obligatio
 
 
 def _subject(rule: Any) -> tuple[Any, ...]:
-    """What a rule asks of whom: two rules with the same subject, kind and period ask for the same thing."""
-    get = (lambda k: rule[k]) if isinstance(rule, dict) else (lambda k: getattr(rule, k))
-    return (get("activity_kind"), get("period"), tuple(sorted(get("post_kinds") or [])),
-            tuple(sorted(get("unit_kinds") or [])), tuple(sorted(get("stages") or [])), get("boarding"),
-            get("scope") or SubjectScope.OWN)
+    """What a rule asks of whom: two rules with the same subject, kind and period ask for the same thing.
+
+    Unit kinds a rule's post kinds can only sit in add nothing (局主要负责人 with or without "in a bureau")."""
+    get = (lambda k: rule.get(k)) if isinstance(rule, dict) else (lambda k: getattr(rule, k, None))
+    post_kinds = tuple(sorted(get("post_kinds") or []))
+    unit_kinds = tuple(sorted(get("unit_kinds") or []))
+    if post_kinds and unit_kinds:
+        possible = set().union(*(POST_KIND_UNIT_KINDS.get(k, set()) for k in post_kinds))
+        if possible <= set(unit_kinds):
+            unit_kinds = ()
+    return (get("activity_kind"), get("period"), post_kinds, unit_kinds, tuple(sorted(get("stages") or [])),
+            get("boarding"), get("scope") or SubjectScope.OWN, tuple(sorted(get("functions") or [])),
+            get("condition") or "", tuple(sorted(get("units") or [])),
+            # the same thing is what fills it: a 党政联席会议 is not a 形势分析会 (crediting.py)
+            tuple(sorted((get("credit") or {}).get("records") or [])))
+
+
+def _covers(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """Whether subject ``a`` asks everybody ``b`` asks (same activity, period and scope; each criterion of ``a``
+    open or wider). Slots of a unit and slots of posts are never the same."""
+    if a[0:2] != b[0:2] or a[6] != b[6] or a[10] != b[10] or bool(a[2]) != bool(b[2]):
+        return False
+    for i in (2, 3, 4, 7, 9):  # post kinds, unit kinds, stages, functions, units
+        if a[i] and not (b[i] and set(b[i]) <= set(a[i])):
+            return False
+    return (a[5] is None or a[5] == b[5]) and (not a[8] or a[8] == b[8])
+
+
+def _merge_into(kept: ObligationRule, dropped: ObligationRule) -> None:
+    """One slot, every source: ``dropped`` is switched off (saying by which) and ``kept`` carries its source."""
+    dropped.enabled = False
+    dropped.note = f"{dropped.note}\n由 {kept.pack_code} {kept.clause_ref}（{kept.code}）取代".strip()
+    dropped.save(update_fields=["enabled", "note", "updated_at"])
+    also = [*kept.also_sources, dropped.own_source, *dropped.also_sources]
+    kept.also_sources = list(dict.fromkeys(a for a in also if a and a != kept.own_source))
+    kept.save(update_fields=["also_sources", "updated_at"])
+
+
+def _stack(rule: ObligationRule, others: Iterable[ObligationRule]) -> None:
+    """Another document's enabled rule asking the same subjects for the same thing per the same period gives way to
+    ``rule``; where one asks a wider set than the other (s001's drill for every school, s002's for primary and
+    secondary schools) at least as often and by the same deadline, the wider one keeps the slot. Either way one slot
+    remains and it shows both sources."""
+    mine = _subject(rule)
+    for other in list(others):
+        if other.pk == rule.pk or not other.enabled or other.pack_code == rule.pack_code or not rule.enabled:
+            continue
+        theirs = _subject(other)
+        same_due = (other.due_rule, other.due_day) == (rule.due_rule, rule.due_day)
+        if theirs == mine or same_due and rule.quota >= other.quota and _covers(mine, theirs):
+            _merge_into(rule, other)
+        elif same_due and other.quota >= rule.quota and _covers(theirs, mine):
+            _merge_into(other, rule)
 
 
 def load_rules(actor: Any, bureau: Unit, packs: Iterable[str] | None = None, *,
-               supersede: bool = True) -> tuple[int, int]:
+               supersede: bool = True, units: list[int] | None = None) -> tuple[int, int]:
     """Load the built-in rules of the given packs for one bureau. Returns (created, updated).
 
     Running it again updates the rule text and source but keeps a bureau's own changes to the
@@ -233,6 +288,8 @@ def load_rules(actor: Any, bureau: Unit, packs: Iterable[str] | None = None, *,
     with transaction.atomic():
         for pack in packs or DEFAULT_PACKS:
             for values in read_pack(pack):
+                if units is not None:
+                    values["units"] = list(units)  # a school's own plan: its schools only
                 rule = existing.get(values["code"])
                 if rule is None:
                     rule = ObligationRule(bureau=bureau, **values)
@@ -242,20 +299,17 @@ def load_rules(actor: Any, bureau: Unit, packs: Iterable[str] | None = None, *,
                     created += 1
                 else:
                     old_kind = rule.activity_kind
-                    # What fills the rule is part of its text (the pack's crediting table), not a bureau number.
-                    for key in ("title", "pack_code", "clause_ref", "note", "activity_kind", "credit"):
+                    # What fills the rule is part of its text (the pack's crediting table), not a bureau number;
+                    # so is whom it asks (functions, condition, holder, a school plan's schools).
+                    for key in ("title", "pack_code", "clause_ref", "note", "activity_kind", "credit", "functions",
+                                "condition", "holder_kind", *(("units",) if units is not None else ())):
                         setattr(rule, key, values[key])
                     _check_rule(rule)
                     rule.save()
                     tally.recount_rule_kind(rule.pk, old_kind, rule.activity_kind)
                     updated += 1
                 if supersede and rule.enabled:
-                    for other in existing.values():
-                        if (other.pk != rule.pk and other.enabled and other.pack_code != rule.pack_code
-                                and _subject(other) == _subject(rule)):
-                            other.enabled = False
-                            other.note = f"{other.note}\n由 {rule.pack_code} {rule.clause_ref}（{rule.code}）取代".strip()
-                            other.save(update_fields=["enabled", "note", "updated_at"])
+                    _stack(rule, existing.values())
     return created, updated
 
 
@@ -295,10 +349,25 @@ def bureau_units(bureau: Unit) -> Any:
     )
 
 
-def _unit_matches(rule: ObligationRule, unit: Unit) -> bool:
+def _unit_matches(rule: ObligationRule, unit: Unit, department: Unit | None = None) -> bool:
+    """``department``: the post's own unit, whose functions count (a school department's post counts for its school
+    in everything else)."""
+    from anxiao.policies.selectors import condition_holds, school_of
+
     return ((not rule.unit_kinds or unit.kind in rule.unit_kinds)
             and (not rule.stages or unit.stage in rule.stages)
-            and (rule.boarding is None or unit.boarding == rule.boarding))
+            and (rule.boarding is None or unit.boarding == rule.boarding)
+            and (not rule.functions or bool(set(rule.functions) & set((department or unit).function_codes)))
+            and (not rule.condition or condition_holds(rule.condition, school_of(unit))))
+
+
+def _target_matches(rule: ObligationRule, target: Unit) -> bool:
+    """A school a post inspects (包保 or every school of the bureau) fits the rule's stages, boarding, condition."""
+    from anxiao.policies.selectors import condition_holds
+
+    return ((not rule.stages or target.stage in rule.stages)
+            and (rule.boarding is None or target.boarding == rule.boarding)
+            and (not rule.condition or condition_holds(rule.condition, target)))
 
 
 class _Org:
@@ -335,19 +404,34 @@ class _Org:
                     continue
                 if rule.unit_kinds and holder_unit.kind not in rule.unit_kinds:
                     continue
-                if (rule.stages and target.stage not in rule.stages) or (
-                        rule.boarding is not None and target.boarding != rule.boarding):
+                if rule.functions and not set(rule.functions) & set(holder_unit.function_codes):
+                    continue
+                if not _target_matches(rule, target):
                     continue
                 out.append((target.pk, post.pk, f"p{post.pk}u{target.pk}"))
+        elif rule.scope == SubjectScope.SCHOOLS:
+            # Every school the bureau supervises, by each post of the rule's kinds (and department functions).
+            schools = [u for u in self.units.values() if u.kind == UnitKind.SCHOOL and _target_matches(rule, u)]
+            for post in self.posts:
+                holder_unit = self.units[post.unit_id]
+                if post.kind not in rule.post_kinds or (rule.unit_kinds and holder_unit.kind not in rule.unit_kinds):
+                    continue
+                if rule.functions and not set(rule.functions) & set(holder_unit.function_codes):
+                    continue
+                out += [(school.pk, post.pk, f"p{post.pk}u{school.pk}") for school in schools]
         elif rule.scope == SubjectScope.CLASS or rule.post_kinds:
             kinds = rule.post_kinds or [PostKind.HOMEROOM_TEACHER]
             for post in self.posts:
-                if post.kind in kinds and _unit_matches(rule, self._owner(post)):
+                if post.kind in kinds and _unit_matches(rule, self._owner(post), self.units[post.unit_id]):
                     out.append((post.unit_id, post.pk, f"p{post.pk}"))
         else:
             for unit in self.units.values():
                 if _unit_matches(rule, unit):
                     out.append((unit.pk, None, f"u{unit.pk}"))
+        if rule.units:
+            # A school's own plan: its own slots only (a school department's post counts for its school).
+            allowed = set(rule.units)
+            out = [s for s in out if s[0] in allowed or self.units[s[0]].parent_id in allowed]
         if self.only is not None:
             out = [s for s in out if s[0] in self.only]
         return out
@@ -710,6 +794,8 @@ def record_activity(actor: Any, activity: Activity | None = None, *, files: Iter
         errors["meeting_kind"] = ["会议类别不是有效的选项"]
     elif activity.meeting_kind and activity.kind != ActivityKind.MEETING:
         activity.meeting_kind = ""  # only a meeting has a meeting kind
+    if activity.post_role not in crediting.Role.values:
+        errors["post_role"] = [f"负责岗位的角色“{activity.post_role}”不是有效的选项"]
     if activity.record_kind and activity.record_kind not in crediting.RECORDS:
         errors["record_kind"] = [f"记录类型“{activity.record_kind}”不是有效的选项"]
     if activity.reports_on and activity.occurred_on and activity.reports_on > activity.occurred_on:

@@ -168,6 +168,11 @@ class ActivityOut(Schema):
     participant_count: int | None
     notes: str
     backdated: bool
+    meeting_kind: str
+    post_role: str
+    record_kind: str = Field(description="记录类型（由业务模块写入；空为手工登记）")
+    evidence: str = Field(description="证据：pending/self/record/record+approval")
+    reports_on: datetime.date | None = Field(None, description="报表所属周期中的一天（迟报计入该周期）")
     voided: bool
     occurrence_ids: list[int]
     attachments: list[str]
@@ -187,6 +192,8 @@ class ActivityOut(Schema):
 
 class ActivityIn(Schema):
     kind: str
+    meeting_kind: str = Field("", description="会议类别（党政联席会议 party_joint、形势分析会议 situation_analysis…）")
+    post_role: str = Field("organised", description="负责岗位的角色：led/organised/attended/submitted")
     occurred_on: datetime.date
     unit_id: int
     responsible_post_id: int | None = None

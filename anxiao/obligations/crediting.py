@@ -151,7 +151,7 @@ def default_credit(activity_kind: str, *, on_post: bool = False, baobao: bool = 
 
 
 def _on_post(rule: Any) -> bool:
-    return bool(rule.post_kinds) or rule.scope in ("class", "baobao")
+    return bool(rule.post_kinds) or rule.scope in ("class", "baobao", "schools")
 
 
 def parse(data: Any, activity_kind: str, *, on_post: bool = False, baobao: bool = False,

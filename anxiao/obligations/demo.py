@@ -9,7 +9,7 @@ from typing import Any
 from anxiao.core.demo import DemoContext
 from anxiao.core.periods import periods_between
 
-from . import actions, tally
+from . import actions, crediting, tally
 from .models import Activity, ActivityOccurrence, ObligationRule, Occurrence, PeriodKind
 
 HISTORY_DAYS = 365
@@ -55,6 +55,16 @@ def _daily(ctx: DemoContext, rule: ObligationRule, subjects: list[tuple[int, int
         planned.append((occ, done_dates, post_id or (officer[unit_id].pk if officer.get(unit_id) else None)))
 
 
+def _record_shape(rule: ObligationRule) -> dict[str, Any]:
+    """What a record that fills the rule is, by the rule's own crediting (crediting.py): its record kind, the
+    evidence the rule asks for, the role of the post — so the demo's history is credited as live use would be."""
+    credit = crediting.credit_of(rule)
+    record = next((r for r in credit.records if r != "entry"), "entry")
+    meeting = record.split(":", 1)[1] if record.startswith("meeting:") else ""
+    return {"record_kind": "" if record == "entry" or meeting else record, "meeting_kind": meeting,
+            "evidence": credit.evidence, "post_role": credit.roles[0] if credit.roles else "organised"}
+
+
 def build(ctx: DemoContext) -> None:
     bureau = ctx.data.get("bureau")
     schools = ctx.data.get("schools") or []
@@ -77,6 +87,7 @@ def build(ctx: DemoContext) -> None:
             _daily(ctx, rule, subjects, today, diligence, officer, occurrences, planned)
             continue
         days = SHORT_HISTORY_DAYS.get(rule.period, HISTORY_DAYS)
+        reports = _record_shape(rule)["record_kind"] in ("ledger", "quarterly_summary")
         for period in periods_between(rule.period, today - datetime.timedelta(days=days), today, conf.terms):
             dates = actions.occurrence_dates(rule, period, conf.remind_days)
             current = period.end >= today
@@ -93,7 +104,9 @@ def build(ctx: DemoContext) -> None:
                         done_dates = [_day_between(ctx, period.start, today) for _ in range(rule.quota)]
                 elif roll < rate:
                     done_dates = [_day_between(ctx, period.start, occ.due_on) for _ in range(rule.quota)]
-                elif roll < rate + (1 - rate) / 2:
+                elif roll < rate + (1 - rate) / 2 and reports:
+                    # Only a report can be late for its period (it reports on it); an activity done after the
+                    # period belongs to the next one (crediting.period_day).
                     late = occ.deadline + datetime.timedelta(days=ctx.rng.randint(1, 10))
                     if late <= today:
                         done_dates = [_day_between(ctx, period.start, occ.due_on) for _ in range(rule.quota - 1)]
@@ -113,9 +126,13 @@ def build(ctx: DemoContext) -> None:
     activities: list[Activity] = []
     owners: list[Occurrence] = []
     for occ, done_dates, post_id in planned:
+        shape = _record_shape(occ.rule)
         for day in done_dates:
+            # A late report is submitted after its period and still reports on it (crediting.period_day).
+            reports_on = occ.period_start if shape["record_kind"] in ("ledger", "quarterly_summary") else None
             activities.append(Activity(kind=occ.rule.activity_kind, occurred_on=day, unit_id=occ.unit_id,
-                                       responsible_post_id=post_id, title=occ.rule.title))
+                                       responsible_post_id=post_id, title=occ.rule.title, reports_on=reports_on,
+                                       notes="纪要：研究部署学校安全工作" if shape["meeting_kind"] else "", **shape))
             owners.append(occ)
     Activity.objects.bulk_create(activities, batch_size=2000)
     ActivityOccurrence.objects.bulk_create(

@@ -116,10 +116,20 @@ class ActivityForm(ScopedModelForm):
 
     class Meta:
         model = Activity
-        fields = ["kind", "occurred_on", "unit", "responsible_post", "title", "participants", "participant_count",
-                  "notes"]
+        fields = ["kind", "meeting_kind", "occurred_on", "unit", "responsible_post", "post_role", "title",
+                  "participants", "participant_count", "notes"]
+        help_texts = {"meeting_kind": "会议须选类别，并填写纪要或参会人员，才计入相应的会议要求",
+                      "post_role": "负责岗位在这项工作中的角色（主持会议、带队检查为“带队/主持”）"}
         widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"}),
                    "participants": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 4})}
+
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["post_role"].required = False  # blank: the usual 组织
+
+    def clean_post_role(self) -> str:
+        return self.cleaned_data.get("post_role") or crediting.Role.ORGANISED
 
 
 class VoidForm(forms.Form):

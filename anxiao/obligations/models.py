@@ -44,6 +44,7 @@ class ActivityKind(models.TextChoices):
     HEALTH_CHECK = "health_check", _("体检")
     FACILITY_TEST = "facility_test", _("设施检测")
     CHIEF_MEETING = "chief_meeting", _("总校长制会议")
+    SAFETY_TIP = "safety_tip", _("每日安全小提示")
     OTHER = "other", _("其他")
 
 
@@ -68,6 +69,7 @@ class SubjectScope(models.TextChoices):
     OWN = "own", _("本单位/本岗位")
     BAOBAO = "baobao", _("包保学校")
     CLASS = "class", _("每个班级")
+    SCHOOLS = "schools", _("每所所属学校")
 
 
 class Status(models.TextChoices):
@@ -130,6 +132,17 @@ class ObligationRule(AnxiaoModel):
     unit_kinds = models.JSONField(_("单位类型"), default=list, blank=True)
     stages = models.JSONField(_("学段"), default=list, blank=True)
     boarding = models.BooleanField(_("寄宿制"), null=True, blank=True, help_text=_("空表示不限"))
+    # What the subject's department does (UnitFunction codes), e.g. only the 学校安全处's head: s001 五(六).
+    functions = models.JSONField(_("股室职能"), default=list, blank=True)
+    condition = models.CharField(_("适用条件"), max_length=20, blank=True,
+                                 help_text=_("school_bus 使用校车、boarding 寄宿制、private 民办"))
+    # A school's own plan (seed 003) applies to the schools that adopted it only; empty: every unit of the bureau.
+    units = models.JSONField(_("仅适用单位"), default=list, blank=True)
+    # The post kind that carries out a unit's slot (法治副校长 for the legal education every school is owed); a
+    # unit without such a post is a gap to show, not a slot that disappears.
+    holder_kind = models.CharField(_("承担岗位"), max_length=30, blank=True)
+    # Other documents asking the same thing of the same subject per the same period: one slot, every source shown.
+    also_sources = models.JSONField(_("同见"), default=list, blank=True)
     scope = models.CharField(_("对象范围"), max_length=10, choices=SubjectScope.choices, default=SubjectScope.OWN)
     quota = models.PositiveSmallIntegerField(_("每周期至少次数"), default=1)
     period = models.CharField(_("周期"), max_length=12, choices=PeriodKind.choices)
@@ -172,8 +185,35 @@ class ObligationRule(AnxiaoModel):
             self.active_until is None or self.active_until >= start)
 
     @property
-    def source(self) -> str:
+    def own_source(self) -> str:
         return " ".join(p for p in (self.pack_code, self.clause_ref) if p)
+
+    @property
+    def source(self) -> str:
+        """Where the rule comes from, with every other document that asks the same (stacked packs)."""
+        also = [s for s in self.also_sources or [] if s and s != self.own_source]
+        return "；".join([self.own_source, *also]) if also else self.own_source
+
+
+def holder_gaps(bureau: Any) -> list[tuple[ObligationRule, list[Any]]]:
+    """(rule, units) for each enabled rule naming a holder post kind: the units owed its slots that have no active
+    post of that kind."""
+    from anxiao.org.models import Post
+
+    from .actions import bureau_units
+
+    out = []
+    for rule in ObligationRule.objects.filter(bureau=bureau, enabled=True).exclude(holder_kind=""):
+        from .actions import _unit_matches
+
+        units = [u for u in bureau_units(bureau) if _unit_matches(rule, u)
+                 and (not rule.units or u.pk in rule.units)]
+        have = set(Post.objects.filter(is_active=True, kind=rule.holder_kind, unit__in=units)
+                   .values_list("unit_id", flat=True))
+        missing = [u for u in units if u.pk not in have]
+        if missing:
+            out.append((rule, missing))
+    return out
 
 
 class HeightenedPeriod(AnxiaoModel):

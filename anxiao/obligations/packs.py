@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from anxiao.core.choices import functions_in_name
+
 PACK_DIR = Path(__file__).resolve().parent.parent / "policies" / "packs"
 DEFAULT_PACKS = ("national",)
 
@@ -37,6 +39,10 @@ def read_pack(code: str) -> list[dict[str, Any]]:
             "unit_kinds": list(subject.get("unit_kinds") or []),
             "stages": list(subject.get("stages") or []),
             "boarding": subject.get("boarding"),
+            # A subject's department by what it does; a department's name is read for its functions.
+            "functions": list(subject.get("functions") or functions_in_name(str(subject.get("department") or ""))),
+            "condition": str(subject.get("condition") or ""),
+            "holder_kind": str(subject.get("holder_kind") or ""),
             "scope": subject.get("scope") or "own",
             "quota": entry.get("quota", 1),
             "period": entry["period"],

@@ -167,6 +167,11 @@ ACTIVITIES = Crud(
     filter_fields=[("kind", "类型", ActivityKind.choices), ("backdated", "补录", [("1", "仅看补录")])],
     detail_fields=[("类型", lambda a: a.get_kind_display()), ("日期", lambda a: a.occurred_on),
                    ("单位", lambda a: a.unit), ("负责岗位", lambda a: a.responsible_post),
+                   ("会议类别", lambda a: a.get_meeting_kind_display()),
+                   ("负责岗位的角色", lambda a: a.get_post_role_display()),
+                   ("证据", lambda a: a.get_evidence_display()),
+                   ("所属周期", lambda a: a.reports_on or ""),
+                   ("开展单位", lambda a: a.by_unit or ""),
                    ("主题", lambda a: a.title), ("参加人员", lambda a: a.participants),
                    ("参加人数", lambda a: a.participant_count), ("记录/纪要", lambda a: a.notes),
                    ("补录", lambda a: "是（日期早于录入日）" if a.backdated else "否"),
@@ -194,6 +199,10 @@ def _activity_form(request: HttpRequest, instance: Activity | None) -> HttpRespo
         occ = get_visible_or_404(Occurrence.objects.select_related("rule"), request.user, pk=occ_id)
         initial.update(kind=occ.rule.activity_kind, unit=occ.unit_id, responsible_post=occ.post_id, title=occ.rule.title,
                        occurred_on=occ.open_day(timezone.localdate()))
+        # What the slot's rule counts: the meeting kind it names, the role it asks of the post (crediting.py).
+        credit = crediting.credit_of(occ.rule)
+        meeting = next((r.split(":", 1)[1] for r in credit.records if r.startswith("meeting:")), "")
+        initial.update(meeting_kind=meeting, **({"post_role": credit.roles[0]} if credit.roles else {}))
     form = forms.ActivityForm(request.POST or None, request.FILES or None, instance=instance, user=request.user,
                               initial=initial)
     # Somebody recording their own work may name their own post and unit even without rights over the unit.

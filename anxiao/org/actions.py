@@ -142,7 +142,7 @@ def save_person(actor: Any, person: Person | None, **data: Any) -> Person:
     assign(person, data)
     if person.mobile:
         person.mobile = person.mobile.strip()
-        if not (person.mobile.isdigit() and len(person.mobile) == 11 and person.mobile.startswith("1")):
+        if not (person.mobile.isdecimal() and len(person.mobile) == 11 and person.mobile.startswith("1")):
             raise ValidationError({"mobile": ["手机号应为以 1 开头的 11 位数字"]})
     if person.unit_id:
         require_unit(actor, person.unit)

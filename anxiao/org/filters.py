@@ -34,7 +34,7 @@ def filter_regions(qs: Any, p: Any) -> Any:
     if p.get("level"):
         qs = qs.filter(level=p["level"])
     if p.get("parent"):
-        qs = qs.filter(parent_id=p["parent"]) if str(p["parent"]).isdigit() else qs.none()
+        qs = qs.filter(parent_id=p["parent"]) if str(p["parent"]).isdecimal() else qs.none()
     return qs
 
 
@@ -46,14 +46,14 @@ def filter_units(qs: Any, p: Any) -> Any:
     if p.get("boarding") in ("1", "true", "True", True):
         qs = qs.filter(boarding=True)
     if p.get("parent"):
-        qs = qs.filter(parent_id=p["parent"]) if str(p["parent"]).isdigit() else qs.none()
+        qs = qs.filter(parent_id=p["parent"]) if str(p["parent"]).isdecimal() else qs.none()
     return _region(qs, p.get("region"))
 
 
 def filter_people(qs: Any, p: Any) -> Any:
     qs = _search(qs, p.get("q"), "name", "mobile")
     if p.get("unit"):
-        qs = qs.filter(unit_id=p["unit"]) if str(p["unit"]).isdigit() else qs.none()
+        qs = qs.filter(unit_id=p["unit"]) if str(p["unit"]).isdecimal() else qs.none()
     if p.get("post_kind"):
         qs = qs.filter(posts__kind=p["post_kind"]).distinct()
     return _region(qs, p.get("region"), "unit__region_path")
@@ -67,7 +67,7 @@ def filter_posts(qs: Any, p: Any) -> Any:
     if p.get("kind"):
         qs = qs.filter(kind=p["kind"])
     if p.get("unit"):
-        qs = qs.filter(unit_id=p["unit"]) if str(p["unit"]).isdigit() else qs.none()
+        qs = qs.filter(unit_id=p["unit"]) if str(p["unit"]).isdecimal() else qs.none()
     if p.get("vacant") in ("1", "true", True):
         qs = qs.filter(holder__isnull=True)
     return _region(qs, p.get("region"), "unit__region_path")
@@ -88,5 +88,5 @@ def filter_assignments(qs: Any, p: Any) -> Any:
     if p.get("kind"):
         qs = qs.filter(kind=p["kind"])
     if p.get("target_unit"):
-        qs = qs.filter(target_unit_id=p["target_unit"]) if str(p["target_unit"]).isdigit() else qs.none()
+        qs = qs.filter(target_unit_id=p["target_unit"]) if str(p["target_unit"]).isdecimal() else qs.none()
     return qs

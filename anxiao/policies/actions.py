@@ -66,17 +66,22 @@ def load_builtin(code_or_path: str | Path) -> tuple[Policy, bool]:
         return _write(policy, pack), True
 
 
-def adopt(actor: Any, bureau: Unit, code: str, *, confirm: bool = False) -> Policy:
+def adopt(actor: Any, bureau: Unit, code: str, *, confirm: bool = False, schools: list[Unit] | None = None) -> Policy:
     """Give the bureau its own copy of a built-in pack, for its scope.
 
     The copy does nothing yet: the bureau checks on the mapping screen who each list is for and confirms
     (:func:`confirm_mapping`). ``confirm`` takes the proposed mapping as it is (CLI ``--confirm``, scripts);
     the caller then generates the lists.
+
+    A school's own plan (``own_plan: true``, seed 003) is adopted by a school for itself (``bureau`` is then the
+    school) or by a bureau for the ``schools`` it chooses, and never reaches any other unit.
     """
+    pack = read_pack(code)
+    if pack["own_plan"]:
+        return _adopt_own_plan(actor, bureau, code, pack, schools or [], confirm)
     if bureau.kind != UnitKind.BUREAU:
         raise ValidationError({"bureau": [f"“{bureau.name}”不是教育局，只有教育局可以采用规则包"]})
     require_unit(actor, bureau, "bureau")
-    pack = read_pack(code)
     if Policy.objects.filter(bureau=bureau, code=pack["code"]).exists():
         raise ValidationError({"code": [f"{bureau.name}已采用规则包“{pack['code']}”"]})
     with transaction.atomic():
@@ -92,6 +97,47 @@ def adopt(actor: Any, bureau: Unit, code: str, *, confirm: bool = False) -> Poli
         return policy
 
 
+def _adopt_own_plan(actor: Any, unit: Unit, code: str, pack: dict[str, Any], schools: list[Unit],
+                    confirm: bool) -> Policy:
+    if unit.kind == UnitKind.SCHOOL:
+        require_unit(actor, unit, "bureau")
+        if unit.supervising_unit_id is None:
+            raise ValidationError({"bureau": [f"“{unit.name}”没有主管教育局，无法采用"]})
+        bureau, schools, by_school = unit.supervising_unit, [unit], True
+    elif unit.kind == UnitKind.BUREAU:
+        require_unit(actor, unit, "bureau")
+        bureau, by_school = unit, False
+        if not schools:
+            raise ValidationError({"schools": [f"“{pack['title']}”是学校自身的方案，只适用于选定的学校，请选择学校"]})
+        stray = [s.name for s in schools if s.kind != UnitKind.SCHOOL or s.supervising_unit_id != bureau.pk]
+        if stray:
+            raise ValidationError({"schools": [f"“{'、'.join(stray)}”不是{bureau.name}所属的学校"]})
+    else:
+        raise ValidationError({"bureau": [f"“{unit.name}”不是学校或教育局，不能采用学校方案"]})
+    assert bureau is not None
+    with transaction.atomic():
+        policy = Policy.objects.select_for_update().filter(bureau=bureau, code=pack["code"]).first()
+        if policy is None:
+            original, _created = load_builtin(code)
+            policy = Policy.objects.create(
+                code=pack["code"], bureau=bureau, origin=original, title=pack["title"], issuer=pack["issuer"],
+                doc_number=pack["doc_number"], date=pack["date"], source=pack["source"], notes=pack["notes"],
+                adopted_at=timezone.now(), adopted_by=_user(actor), own_plan=True,
+                for_units=sorted({s.pk for s in schools}),
+            )
+            _write(policy, pack)
+        else:
+            added = sorted(set(policy.for_units) | {s.pk for s in schools})
+            if added == sorted(policy.for_units):
+                raise ValidationError({"code": [f"{'、'.join(s.name for s in schools)}已采用“{pack['title']}”"]})
+            Policy.objects.filter(pk=policy.pk).update(for_units=added)
+            policy.for_units = added
+        if by_school or confirm or policy.mapping_confirmed_at is not None:
+            # The school's own plan needs no mapping beyond itself; rights were checked above.
+            _confirm(None, policy, None, generate=by_school and not confirm)
+        return policy
+
+
 def confirm_mapping(actor: Any, policy: Policy, applies: dict[tuple[int, int], bool] | None = None, *,
                     generate: bool = True) -> Policy:
     """Store the bureau's corrections of the proposed matches and put the policy into effect.
@@ -100,9 +146,13 @@ def confirm_mapping(actor: Any, policy: Policy, applies: dict[tuple[int, int], b
     meaning-based proposal needs no correction (an earlier correction of it is withdrawn). On confirmation the
     pack's obligation rules are loaded and, with ``generate``, every post's list is (re)generated.
     """
+    _require_editable(actor, policy)
+    return _confirm(actor, policy, applies, generate=generate)
+
+
+def _confirm(actor: Any, policy: Policy, applies: dict[tuple[int, int], bool] | None, *, generate: bool) -> Policy:
     from .mapping import proposal
 
-    _require_editable(actor, policy)
     bureau = policy.bureau
     assert bureau is not None
     mappings = proposal(policy)
@@ -122,15 +172,16 @@ def confirm_mapping(actor: Any, policy: Policy, applies: dict[tuple[int, int], b
         Policy.objects.filter(pk=policy.pk).update(mapping_confirmed_at=timezone.now(),
                                                    mapping_confirmed_by=_user(actor))
         policy.refresh_from_db()
-        if first:
+        if first or policy.own_plan:
             from anxiao.obligations.packs import available_packs
 
             if policy.obligation_templates.exists() and policy.code in available_packs():
                 # The pack's quotas become the bureau's obligation rules; a rule asking the same as one already
-                # there (usually the national one) switches that one off instead of asking twice.
+                # there (usually the national one) switches that one off instead of asking twice. A school's own
+                # plan asks its schools only.
                 from anxiao.obligations.actions import load_rules
 
-                load_rules(actor, bureau, [policy.code])
+                load_rules(actor, bureau, [policy.code], units=policy.for_units if policy.own_plan else None)
         if generate:
             from anxiao.responsibility.actions import generate_lists
 

@@ -1,4 +1,5 @@
-"""The demo bureau adopts the seed-000 pack (its own 一岗双责 document) and the national defaults."""
+"""The demo bureau adopts the seed-000 pack (its own 一岗双责 document), the national defaults and the 总校(园)长制
+(seed 004), each through the mapping as a bureau does."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from .actions import adopt, confirm_mapping
 from .mapping import proposal
 from .models import DutyTemplate
 
-DEMO_PACKS = ("s000", "national")
+DEMO_PACKS = ("s000", "national", "s004")
 
 
 def build(ctx: DemoContext) -> None:

@@ -22,12 +22,14 @@ ACTIVITY_KINDS = {
     "meeting", "patrol", "inspection", "leadership_inspection", "supervision_visit", "drill", "guard_drill",
     "bus_drill", "safety_lesson", "staff_training", "guard_training", "lecture", "parent_meeting",
     "legal_education", "safety_day_education", "report_submission", "plan", "letter_signing", "fire_check",
-    "fire_patrol", "bullying_survey", "background_check", "health_check", "facility_test", "chief_meeting", "other",
+    "fire_patrol", "bullying_survey", "background_check", "health_check", "facility_test", "chief_meeting", "safety_tip",
+    "other",
 }
 PERIODS = {"day", "week", "half_month", "month", "quarter", "term", "half_year", "year"}
 DUE_RULES = {"end_of_period", "day_of_month", "day_in_last_month_of_quarter"}
 # A duty list that applies only where a unit has some feature the organisation data records.
 CONDITIONS = {"school_bus": "使用校车的学校", "boarding": "寄宿制学校", "private": "民办学校"}
+SCOPES = ("own", "baobao", "class", "schools")
 
 
 class PackError(ValidationError):
@@ -106,6 +108,8 @@ def read_pack(code_or_path: str | Path) -> dict[str, Any]:
         "doc_number": _str(data.get("doc_number"), f"规则包 {name} 的 doc_number", required=False),
         "source": _str(data.get("source"), f"规则包 {name} 的 source", required=False),
         "notes": _str(data.get("notes"), f"规则包 {name} 的 notes", required=False),
+        # A school's own plan (seed 003): adopted for chosen schools only, never for the whole bureau.
+        "own_plan": bool(data.get("own_plan", False)),
         "date": None,
     }
     if data.get("date") is not None:
@@ -224,15 +228,22 @@ def _obligations(items: Any, refs: set[str], name: str) -> list[dict[str, Any]]:
         _codes(subject.get("post_kinds"), set(PostKind.values), f"{where} 的 subject.post_kinds", "岗位类别")
         _codes(subject.get("unit_kinds"), set(UnitKind.values), f"{where} 的 subject.unit_kinds", "单位类型")
         _codes(subject.get("stages"), set(Stage.values), f"{where} 的 subject.stages", "学段")
+        _codes(subject.get("functions"), set(UnitFunction.values), f"{where} 的 subject.functions", "职能")
+        if subject.get("holder_kind") and subject["holder_kind"] not in PostKind.values:
+            raise PackError(f"{where} 的 subject.holder_kind：“{subject['holder_kind']}”不是有效的岗位类别代码")
+        if subject.get("condition") and subject["condition"] not in CONDITIONS:
+            raise PackError(f"{where} 的 subject.condition：应为 {'、'.join(CONDITIONS)} 之一")
+        if subject.get("scope", "own") not in SCOPES:
+            raise PackError(f"{where} 的 subject.scope：应为 {'、'.join(SCOPES)} 之一")
         credit = o.get("credit")
         if credit is not None:
             from django.core.exceptions import ValidationError
 
             from anxiao.obligations.crediting import parse
 
-            on_post = bool(subject.get("post_kinds")) or subject.get("scope") in ("class", "baobao")
+            on_post = bool(subject.get("post_kinds")) or subject.get("scope") in ("class", "baobao", "schools")
             try:
-                parse(credit, kind, on_post=on_post, baobao=subject.get("scope") == "baobao")
+                parse(credit, kind, on_post=on_post, baobao=subject.get("scope") in ("baobao", "schools"))
             except ValidationError as exc:
                 raise PackError(f"{where} 的 credit：{'；'.join(exc.messages)}")
         out.append({

@@ -49,6 +49,9 @@ class Policy(AnxiaoModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("采用人"),
     )
+    # A school's own plan applies to these schools only (ids); empty: the whole bureau.
+    for_units = models.JSONField(_("仅适用学校"), default=list, blank=True)
+    own_plan = models.BooleanField(_("学校自身方案"), default=False)
     # Adoption proposes who each list is for; nothing takes effect until the bureau confirms the mapping.
     mapping_confirmed_at = models.DateTimeField(_("映射确认时间"), null=True, blank=True)
     mapping_confirmed_by = models.ForeignKey(

@@ -80,6 +80,8 @@ def unit_matches(duty_list: DutyList, unit: Unit) -> bool:
     school = school_of(unit)
     if duty_list.unit_kind in ("school", "school_department") and school is None:
         return False
+    if duty_list.policy.own_plan and (school is None or school.pk not in duty_list.policy.for_units):
+        return False  # a school's own plan never widens to other units
     # Stages narrow the schools a list reaches; a bureau post in the same list (领导小组) is not a school's.
     if duty_list.stages and school is not None and school.stage not in duty_list.stages:
         return False

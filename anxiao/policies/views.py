@@ -96,7 +96,10 @@ def policy_coverage(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_visible_or_404(Policy.objects.filter(bureau__isnull=False).select_related("bureau"), request.user,
                                 pk=pk)
     assert policy.bureau is not None
-    return render(request, "policies/coverage.html", {"policy": policy, "rows": coverage(policy.bureau)})
+    from anxiao.obligations.models import holder_gaps
+
+    return render(request, "policies/coverage.html", {"policy": policy, "rows": coverage(policy.bureau),
+                                                       "gaps": holder_gaps(policy.bureau)})
 
 
 def _duty_form_page(request: HttpRequest, title: str, form: DutyForm, policy: Policy) -> HttpResponse:

@@ -135,13 +135,13 @@ def generate(request: HttpRequest) -> HttpResponse:
 def _letters(request: HttpRequest) -> Any:
     qs = Letter.objects.visible_to(request.user).select_related("issuer_unit", "signatory_unit", "signatory_person")
     p = request.GET
-    if (p.get("year") or "").isdigit():
+    if (p.get("year") or "").isdecimal():
         qs = qs.filter(year=int(p["year"]))
     if p.get("status") in LetterStatus.values:
         qs = qs.filter(status=p["status"])
     if p.get("kind") in LetterKind.values:
         qs = qs.filter(kind=p["kind"])
-    if (p.get("unit") or "").isdigit():
+    if (p.get("unit") or "").isdecimal():
         qs = qs.filter(signatory_unit_id=int(p["unit"]))
     return qs.order_by("-year", "signatory_unit__path", "-version")
 
@@ -263,7 +263,7 @@ def coverage_view(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_visible_or_404(Unit, request.user, pk=pk)
     if unit.kind not in (UnitKind.BUREAU, UnitKind.SCHOOL):
         raise Http404
-    year = int(request.GET["year"]) if (request.GET.get("year") or "").isdigit() else timezone.localdate().year
+    year = int(request.GET["year"]) if (request.GET.get("year") or "").isdecimal() else timezone.localdate().year
     data = coverage(unit, year)
     show = request.GET.get("show")
     drill = None

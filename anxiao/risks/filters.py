@@ -8,7 +8,7 @@ from django.db.models import Q
 
 
 def _int(value: Any) -> int | None:
-    return int(value) if str(value).isdigit() else None
+    return int(value) if str(value).isdecimal() else None
 
 
 def filter_risks(qs: Any, p: Any) -> Any:

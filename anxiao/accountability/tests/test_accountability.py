@@ -80,3 +80,22 @@ def test_a_bureau_configures_which_measures_it_uses(world):
     assert "未启用" in str(exc.value)
     with pytest.raises(PermissionDenied):
         actions.configure_measure(world.users["school_admin"], world.bureau_a, Measure.VETO, enabled=False)
+
+
+def test_a_disqualifying_decision_bars_the_person_from_awards_and_promotion_that_year(world):
+    # given seed 000 六.5 / 003 四(一): the officer held responsible, 取消本年度评优评先、晋职晋级资格
+    case = _case(world)
+    officer = world.posts["a1_officer"]
+    decision = actions.decide(world.users["bureau_admin"], case, post=officer, finding=Finding.DERELICT,
+                              reasoning="未按时报告", measures=[Measure.DISQUALIFIED], document_number="甲教〔2026〕1号")
+    year = decision.decided_on.year
+    # then the bar is recorded against the person and any award or promotion list refuses them that year
+    assert actions.bars(officer.holder, year) == [decision]
+    with pytest.raises(ValidationError) as exc:
+        actions.require_eligible(officer.holder, year)
+    assert "评优评先、晋职晋级" in exc.value.message_dict["person"][0]
+    actions.require_eligible(officer.holder, year + 1)
+    actions.require_eligible(world.posts["a1_principal"].holder, year)
+    # and their dossier shows it
+    sections = {s.title: s for s in dossier.assemble(officer, year)}
+    assert "评优评先、晋职晋级资格" in sections

@@ -178,3 +178,9 @@ def test_the_api_docs_load_nothing_from_outside(client):
 
     page = client.get("/api/v1/docs").content.decode()
     assert not [u for u in re.findall(r'(?:src|href)="([^"]+)"', page) if u.startswith(("http:", "https:", "//"))]
+
+
+def test_token_ids_out_of_range_are_missing_tokens(client, world):
+    raw = _token(client, "school_admin")
+    assert _get(client, raw, f"/api/v1/auth/tokens?user_id={2**63}").status_code == 404
+    assert client.post(f"/api/v1/auth/tokens/{2**63}/revoke", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 404

@@ -20,6 +20,10 @@ def chiefs_world(w: Any) -> SimpleNamespace:
     if hasattr(w, "chiefs"):
         return w.chiefs
     c = SimpleNamespace()
+    from anxiao.policies.actions import adopt
+
+    # Bureau A runs the 总校(园)长制 (seed 004): the chiefs' and agencies' lists come from its adopted copy.
+    c.policy = adopt(None, w.bureau_a, "s004", confirm=True)
     c.gov_a = Unit.objects.create(name="甲县人民政府", kind=UnitKind.GOVERNMENT, region=w.county_a)
     c.town_gov = Unit.objects.create(name="甲镇人民政府", kind=UnitKind.GOVERNMENT, region=w.town_a)
     c.village = Region.objects.create(name="甲村", level=RegionLevel.VILLAGE, parent=w.town_a)

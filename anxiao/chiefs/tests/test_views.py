@@ -213,3 +213,18 @@ def test_the_gate_page_is_hidden_from_a_stranger_and_the_qr_sheet_is_a_pdf(clien
     sheet = client.get(reverse("chiefs:gate_qr", args=[world.a1.pk]))
     assert sheet.status_code == 200 and sheet["Content-Type"] == "application/pdf"
     assert sheet.content.startswith(b"%PDF")
+
+
+def test_the_chief_page_reads_the_bureau_s_adopted_and_edited_list(client, world, c):
+    # given bureau A edits the district chief's first duty in its copy of s004
+    from anxiao.policies.actions import edit_duty
+    from anxiao.policies.models import DutyTemplate
+
+    duty = DutyTemplate.objects.filter(duty_list__policy=c.policy, duty_list__key="s004.chief.district",
+                                       is_current=True).order_by("order").first()
+    edit_duty(None, duty, text="组织领导全县中小学幼儿园安全工作（本县修订）")
+    # when the chief page is opened
+    client.force_login(world.users["bureau_admin"])
+    body = client.get(reverse("chiefs:chief_detail", args=[c.district_chief.pk])).content.decode()
+    # then it shows the edited text
+    assert "本县修订" in body

@@ -94,3 +94,17 @@ def test_the_403_page_is_chinese_and_says_what_to_do(as_user, world):
     assert response.status_code == 403
     assert "没有权限进行此操作" in page and "您没有新建巡查点的权限" in page and "授权" in page
     assert "Forbidden" not in page
+
+
+def test_the_audit_log_reads_in_words(as_user, world):
+    from anxiao.hazards import actions as hz
+
+    # given a hazard registered and graded by the school
+    admin = world.users["school_admin"]
+    hazard = hz.report_hazard(admin, unit=world.a1, location="食堂", category="SP", description="冰柜温度不达标")
+    hz.transition(admin, hazard, "register")
+    # when the bureau's manager reads the change log
+    page = as_user("bureau_admin").get("/audit/").content.decode()
+    # then fields are labelled, states and links are words, and the time is Beijing time
+    assert "状态" in page and "已登记" in page and "北京时间" in page
+    assert "状态：<ins>已登记</ins>" in page and "status：" not in page

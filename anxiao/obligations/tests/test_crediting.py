@@ -152,8 +152,10 @@ def test_a_meeting_fills_only_the_meeting_kind_its_rule_names(world) -> None:
     joint = _current("s001.bureau.quarterly_joint_meeting", unit=w.bureau_a, post__isnull=True)
     national_joint = _current("national.bureau.quarterly_joint_meeting", post=w.posts["bureau_head"])
     analysis = _current("s001.bureau_principal.quarterly_analysis_meeting", post=w.posts["bureau_head"])
-    national_analysis = _current("national.bureau.principal_quarterly_analysis_meeting",
-                                 post=w.posts["bureau_head"])
+    # (the national analysis meeting asks the 局长 the same: one slot, s001's, showing both sources — issue 17)
+    stacked = ObligationRule.objects.get(bureau=w.bureau_a, code="national.bureau.principal_quarterly_analysis_meeting")
+    assert not stacked.enabled and stacked.own_source in analysis.rule.source
+    national_analysis = analysis
     # when the 局长 chairs a 党政联席会议 with minutes
     actions.record_activity(None, kind="meeting", meeting_kind="party_joint", unit=w.bureau_a, occurred_on=today,
                             responsible_post=w.posts["bureau_head"], post_role="led", title="党政联席会议",
@@ -386,3 +388,22 @@ def test_records_show_the_slots_they_filled_and_slots_the_records(rules, as_user
     assert "计入的应办事项" in page and slot.rule.title in page
     page = client.get(f"/obligations/occurrences/{slot.pk}/").content.decode()
     assert "半月集中排查" in page
+
+
+def test_a_meeting_recorded_in_the_form_with_its_kind_and_minutes_fills_the_meeting_rule(rules, as_user) -> None:
+    w = rules
+    today = timezone.localdate()
+    slot = _current("national.school.monthly_safety_meeting", unit=w.a1)
+    client = as_user("school_admin")
+    form = client.get(f"/obligations/activities/new/?occurrence={slot.pk}")
+    assert form.context["form"].initial["meeting_kind"] == "situation_analysis"
+    response = client.post("/obligations/activities/new/", {
+        "kind": "meeting", "meeting_kind": "situation_analysis", "occurred_on": today.isoformat(), "unit": w.a1.pk,
+        "post_role": "led", "title": "安全稳定形势分析会", "notes": "分析本月形势"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    slot.refresh_from_db()
+    assert slot.is_met
+    # and the API shows what the record is and proves
+    data = json.loads(client.get("/api/v1/activities?kind=meeting").content)["items"][0]
+    assert (data["meeting_kind"], data["evidence"], data["occurrence_ids"]) == ("situation_analysis", "record",
+                                                                               [slot.pk])

@@ -28,3 +28,28 @@ def test_the_demo_history_has_daily_months_and_a_tally_equal_to_the_live_figures
         assert counts[Status.DONE] > 0 and counts[Status.MISSED] > 0
     # and the compliance tally equals the figures counted from the occurrences
     assert tally.tally_counts(ctx.today) == tally.live_counts(Occurrence.objects.all(), ctx.today)
+
+
+@pytest.mark.django_db
+def test_the_demo_history_is_credited_as_live_use_would_credit_it(db):
+    from anxiao.core.context import audit_suppressed
+    from anxiao.core.demo import DemoContext
+    from anxiao.obligations import crediting, demo
+    from anxiao.obligations.models import ActivityOccurrence
+    from anxiao.org import demo as org_demo
+
+    ctx = DemoContext()
+    with audit_suppressed():
+        org_demo.build(ctx)
+        demo.build(ctx)
+    # every slot a demo record fills is one the crediting rules give it (a sample of the links, one per rule)
+    seen: set[int] = set()
+    links = ActivityOccurrence.objects.select_related("activity__unit", "activity__responsible_post__unit",
+                                                      "occurrence__rule").order_by("pk")
+    for link in links.iterator():
+        rule = link.occurrence.rule
+        if rule.pk in seen:
+            continue
+        seen.add(rule.pk)
+        assert link.occurrence_id in set(crediting.slots_for(link.activity).values_list("pk", flat=True)), rule.code
+    assert len(seen) > 20

@@ -23,6 +23,16 @@ EXPECTED = {
         "s002.principal": 1,
         # 五(三) 开展督查推进, 五(四) 考评, 六(二) 定期和不定期检查调度, 六(三) 督查问责
         "s002.bureau": 4,
+        # 四(一) "责任到人到岗": the items of 四(一)–四(五) addressed to a post, given to that post
+        "s002.staff": 1,
+        # 四(三) 二是/三是 (weekly lesson, parent meetings), 四(四) 四是 (班主任签到)
+        "s002.homeroom": 2,
+        # 四(三) 一是 (有课时安排、有备课、授课)
+        "s002.teacher": 1,
+        # 四(五) 一是 (每月演练), 三是 (每学期≥3天脱产培训), 四是 (护学岗)
+        "s002.guard": 3,
+        # 四(二) 三是 (安全办公室标牌、制度上墙、档案柜、视频监控)
+        "s002.safety_office": 1,
     },
     "s003": {
         # 三(一) 校长职责 (1)–(4)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from anxiao.core.choices import BusService, PostKind, RegionLevel, Stage, UnitKind
-from anxiao.org.models import Person, Post, Region, Unit
+from anxiao.org.models import Assignment, Person, Post, Region, Unit
 
 # Local names on purpose: matching must go by what a department does, not by the seed's wording.
 BUREAU_DEPARTMENTS = {
@@ -55,13 +55,22 @@ def fresh_bureau() -> SimpleNamespace:
             is_private=stage == Stage.VOCATIONAL,
         )
         w.schools[stage] = school
+        depts = {name: Unit.objects.create(name=name, kind=UnitKind.SCHOOL_DEPARTMENT, region=town, parent=school)
+                 for name in SCHOOL_DEPARTMENTS}
+        for dept in depts.values():
+            w.posts.append(_post(dept, PostKind.SCHOOL_DEPT_HEAD, "主任"))
         for kind in SCHOOL_POST_KINDS:
             if kind == PostKind.LEGAL_VICE_PRINCIPAL and stage == Stage.SPECIAL:
                 continue  # a school without a legal vice-principal: a gap to show, not a school forgotten
-            w.posts.append(_post(school, kind, str(PostKind(kind).label)))
-        for name in SCHOOL_DEPARTMENTS:
-            dept = Unit.objects.create(name=name, kind=UnitKind.SCHOOL_DEPARTMENT, region=town, parent=school)
-            w.posts.append(_post(dept, PostKind.SCHOOL_DEPT_HEAD, "主任"))
+            # the safety officers sit in the school's security department (保卫科), as in most schools
+            where = depts["保卫科"] if kind == PostKind.SAFETY_OFFICER else school
+            w.posts.append(_post(where, kind, str(PostKind(kind).label)))
+    # 包保: the security department's head and a bureau leader each look after one school
+    by_title = {(p.unit_id, p.kind): p for p in w.posts}
+    security_head = by_title[(w.departments["安全稳定科"].pk, PostKind.BUREAU_DEPT_HEAD)]
+    leader = by_title[(w.bureau.pk, PostKind.BUREAU_LEADER)]
+    Assignment.objects.create(holder_unit=security_head.unit, holder_post=security_head, target_unit=w.schools[Stage.PRIMARY])
+    Assignment.objects.create(holder_unit=w.bureau, holder_post=leader, target_unit=w.schools[Stage.JUNIOR])
     w.government = Unit.objects.create(name="新区人民政府", kind=UnitKind.GOVERNMENT, region=county)
     w.town_government = Unit.objects.create(name="新镇人民政府", kind=UnitKind.GOVERNMENT, region=town)
     w.village_committee = Unit.objects.create(name="新村村委会", kind=UnitKind.GOVERNMENT, region=village)

@@ -132,4 +132,4 @@ def test_it_answers_422_with_the_field_for_a_bad_duty_edit_over_the_api(world, c
     # then
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "text", "message": "职责内容不能为空"}]
-    assert DutyTemplate.objects.filter(duty_list__policy=policy).count() == 27
+    assert DutyTemplate.objects.filter(duty_list__policy=policy).count() == 35

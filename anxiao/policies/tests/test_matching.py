@@ -154,15 +154,17 @@ def test_it_refuses_a_mapping_that_names_a_unit_outside_the_bureau(db, world) ->
 
 
 def test_it_reports_every_post_kind_with_its_list_or_why_none(db) -> None:
-    # given a bureau that adopted only s003 (a school's plan: nothing for bureau posts or chiefs)
+    # given one school adopted s003 (its own plan: nothing for bureau posts, chiefs or other schools)
     from anxiao.policies.mapping import coverage
 
     w = fresh_bureau()
-    actions.confirm_mapping(None, actions.adopt(None, w.bureau, "s003"))
+    actions.adopt(None, w.schools[Stage.JUNIOR], "s003")
     rows = {r.kind: r for r in coverage(w.bureau)}
-    # then homeroom teachers are covered by s003 and the bureau principal is not, saying why
-    assert rows[PostKind.HOMEROOM_TEACHER].with_list == rows[PostKind.HOMEROOM_TEACHER].posts
-    assert "s003" in rows[PostKind.HOMEROOM_TEACHER].sources
+    # then that school's homeroom teacher is covered by s003, the others are not and the report says why
+    homeroom = rows[PostKind.HOMEROOM_TEACHER]
+    assert homeroom.with_list == 1 and "s003" in homeroom.sources
+    assert homeroom.why_none.startswith("制度清单的条件")
+    # and the bureau principal has none, because no document in effect addresses the post
     assert rows[PostKind.BUREAU_PRINCIPAL].with_list == 0
     assert rows[PostKind.BUREAU_PRINCIPAL].why_none == "已生效的制度没有列出该岗位的职责"
 

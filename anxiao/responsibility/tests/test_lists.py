@@ -20,7 +20,7 @@ def _current(post: Post) -> ResponsibilityList:
 
 def test_it_generates_lists_by_post_kind_stage_and_department(world) -> None:
     # given bureau A adopts s003 and national, and a1 has a 安保处 with its head
-    adopt(None, world.bureau_a, "s003", confirm=True)
+    adopt(None, world.bureau_a, "s003", confirm=True, schools=[world.a1, world.a2])
     adopt(None, world.bureau_a, "national", confirm=True)
     security = Unit.objects.create(name="安保处", kind=UnitKind.SCHOOL_DEPARTMENT, region=world.town_a, parent=world.a1)
     head = Post.objects.create(unit=security, kind=PostKind.SCHOOL_DEPT_HEAD, title="主任",
@@ -40,7 +40,7 @@ def test_it_generates_lists_by_post_kind_stage_and_department(world) -> None:
 
 def test_it_keeps_the_version_when_nothing_changed_and_bumps_it_when_a_template_changed(world) -> None:
     # given
-    policy = adopt(None, world.bureau_a, "s003", confirm=True)
+    policy = adopt(None, world.bureau_a, "s003", confirm=True, schools=[world.a1, world.a2])
     actions.generate_lists(None, world.bureau_a)
     actions.acknowledge(world.users["school_member"], _current(world.posts["a1_teacher"]))
     # when nothing changed

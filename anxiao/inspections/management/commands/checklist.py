@@ -24,7 +24,7 @@ class Command(BaseCommand):
         bureau = None
         if opts.get("bureau"):
             key = opts["bureau"]
-            bureau = Unit.objects.filter(Q(code=key) | Q(pk=int(key) if key.isdigit() else None)).first()
+            bureau = Unit.objects.filter(Q(code=key) | Q(pk=int(key) if key.isdecimal() else None)).first()
             if bureau is None:
                 raise CommandError(f"找不到教育局：{key}")
         with acting_as(None, via="cli"):

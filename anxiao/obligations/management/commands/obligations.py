@@ -34,7 +34,7 @@ class Command(BaseCommand):
     def _bureau(self, ref: str) -> Any:
         from anxiao.org.models import Unit
 
-        q = Q(code=ref) | (Q(pk=int(ref)) if ref.isdigit() else Q(pk__in=[]))
+        q = Q(code=ref) | (Q(pk=int(ref)) if ref.isdecimal() else Q(pk__in=[]))
         bureau = Unit.objects.filter(q, kind="bureau").first()
         if bureau is None:
             raise CommandError(f"找不到教育局：{ref}")

@@ -54,7 +54,7 @@ class Command(BaseCommand):
             with acting_as(None, via="cli"):
                 if bureau_ref:
                     q = Q(code=bureau_ref)
-                    if bureau_ref.isdigit():
+                    if bureau_ref.isdecimal():
                         q |= Q(pk=int(bureau_ref))
                     bureau = Unit.objects.filter(q, kind=UnitKind.BUREAU).first()
                     if bureau is None:
