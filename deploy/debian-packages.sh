@@ -15,7 +15,9 @@ case "$want" in
 esac
 missing=""
 for pkg in $(awk -v sets=" $sets " '!/^#/ && NF >= 2 && index(sets, " " $2 " ") { print $1 }' "$here/debian-packages.txt"); do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+  # Installed as a package, or its command already on PATH from elsewhere (npm from NodeSource, say).
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+     && ! command -v "$pkg" >/dev/null 2>&1; then
     missing="$missing $pkg"
   fi
 done
