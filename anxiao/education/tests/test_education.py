@@ -163,7 +163,8 @@ def test_a_legal_class_names_who_gave_it_and_counts_for_the_legal_vice_principal
     rec = actions.record(None, kind="legal_education", school=school.a1, occurred_on=TODAY, topic="预防欺凌",
                          speaker_post=legal, today=TODAY)
     assert (rec.speaker_name, rec.speaker_role) == ("刘警官", "法治副校长")
-    occ = _occ("national.school.term_legal_education", post=legal, period_key="2026-T2")
+    # every school is owed the visit: the slot is the school's, filled by its 法治副校长's class
+    occ = _occ("national.school.term_legal_education", unit=school.a1, period_key="2026-T2")
     assert occ.done_count == 1
     assert coverage.school_coverage(school.a1, TODAY, TODAY).quota["legal_education"] == 1
     # a teacher from outside with name and role is accepted too

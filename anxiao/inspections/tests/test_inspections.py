@@ -107,11 +107,13 @@ def test_patrol_check_ins_are_counted_per_point_and_day(world):
 
     point = PatrolPoint.objects.create(unit=world.a1, name="校门口")
     uuid = actions.new_uuid()
-    early = timezone.now() - datetime.timedelta(hours=1)
+    # yesterday 08:00 and 09:00 Beijing time: both on one local day whatever the hour the test runs
+    day = timezone.localdate() - datetime.timedelta(days=1)
+    early = timezone.make_aware(datetime.datetime.combine(day, datetime.time(8)))
     actions.check_in(world.users["school_member"], point, code=point.secret, client_uuid=uuid, at=early)
     actions.check_in(world.users["school_member"], point, code=point.secret, client_uuid=uuid, at=early)
-    actions.check_in(world.users["school_member"], point, code=point.secret)
-    assert actions.daily_counts([point], timezone.localdate()) == {point.pk: 2}
+    actions.check_in(world.users["school_member"], point, code=point.secret, at=early + datetime.timedelta(hours=1))
+    assert actions.daily_counts([point], day) == {point.pk: 2}
 
 
 def test_a_check_in_needs_the_points_current_code_and_one_per_interval(as_user, world):
