@@ -45,7 +45,9 @@ def test_a_town_chief_routes_a_hazard_to_the_police_and_sees_it_verified(page_fo
     liaison.click("text=提交办结")
     assert "请填写办结情况" in liaison.inner_text("main")
     photo = tmp_path / "现场.jpg"
-    photo.write_bytes(b"\xff\xd8\xff")
+    from PIL import Image  # a real JPEG: evidence goes through the content-checked upload (core.files)
+
+    Image.new("RGB", (32, 32), "orange").save(photo, "JPEG")
     liaison.fill("textarea[name=evidence]", "已设置警示牌和防护栏")
     liaison.set_input_files("input[name=attachments]", str(photo))
     liaison.click("text=提交办结")

@@ -16,9 +16,11 @@ def test_principal_records_a_drill_from_my_work(page_for, world):
     from anxiao.obligations import actions
     from anxiao.obligations.models import Activity, ObligationRule, Occurrence
 
-    # given this month's drill of 新华中学 is due
+    # given this month's drill of 新华中学 is due, under a bureau rule that accepts the principal's own word
+    # (a rule asking for the drill record offers no one tap: tests/browser/test_crediting_pages.py)
     rule = ObligationRule.objects.create(bureau=world.bureau_a, code="t.drill", title="每月应急疏散演练",
-                                         activity_kind="drill", unit_kinds=["school"], period="month")
+                                         activity_kind="drill", unit_kinds=["school"], period="month",
+                                         credit={"records": ["drill:drill", "entry"], "evidence": "self"})
     actions.expand(world.bureau_a)
     today = timezone.localdate()
     occ = Occurrence.objects.get(rule=rule, unit=world.a1, period_start__lte=today, period_end__gte=today)

@@ -37,11 +37,11 @@ def camera_video(text: str, path: Path) -> Path:
     return path
 
 
-def _phone(live_server, video: Path):  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    p = sync_playwright().start()
-    browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+def _phone(playwright_browser, live_server, video: Path):  # type: ignore[no-untyped-def]
+    # a second Chromium with the fake camera, launched by the session's Playwright (a second sync_playwright()
+    # in the same process fails once another browser test has started the session's)
+    p = None
+    browser = playwright_browser.browser_type.launch(executable_path=CHROMIUM, args=[
         "--no-sandbox", "--disable-gpu", "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={video}"])
     ctx = browser.new_context(viewport=PHONE, locale="zh-CN", permissions=["camera"])
@@ -55,13 +55,13 @@ def _phone(live_server, video: Path):  # type: ignore[no-untyped-def]
     return p, browser, page
 
 
-def test_a_check_in_takes_a_camera_scan_of_the_code_and_one_per_interval(live_server, world, tmp_path):
+def test_a_check_in_takes_a_camera_scan_of_the_code_and_one_per_interval(browser, live_server, world, tmp_path):
     from anxiao.inspections.actions import checkin_path
 
     # given the school gate's patrol point with its printed code
     point = PatrolPoint.objects.create(unit=world.a1, name="校门口", location="南大门", min_interval_minutes=30)
     video = camera_video(f"{live_server.url}{checkin_path(point)}", tmp_path / "code.y4m")
-    p, browser, page = _phone(live_server, video)
+    _p, phone_browser, page = _phone(browser, live_server, video)
     try:
         # when the guard follows the list's way without a scan: no check-in link, and the bare page refuses
         page.goto(f"{live_server.url}/inspections/points/")
@@ -88,5 +88,4 @@ def test_a_check_in_takes_a_camera_scan_of_the_code_and_one_per_interval(live_se
         shot(page, "patrol_checkin_refused_phone")
         assert PatrolCheckIn.objects.filter(point=point).count() == 1
     finally:
-        browser.close()
-        p.stop()
+        phone_browser.close()
