@@ -46,6 +46,9 @@ def build(ctx: DemoContext) -> None:
     if bureau is None or not ctx.data.get("policies"):
         return
     counts = actions.generate_lists(None, bureau)
+    # The lists were drawn up at the start of the autumn term, before anyone acknowledged them.
+    term_start = timezone.now() - datetime.timedelta(days=75)
+    ResponsibilityList.objects.filter(is_current=True).update(created_at=term_start)
     keep_open = _keep_open(ctx)
     # Most holders acknowledged (recorded as imported history: demo people have no accounts).
     acks = []
@@ -65,6 +68,8 @@ def build(ctx: DemoContext) -> None:
         if s["school"].boarding and i % 2 == 0:
             issued += len(actions.issue_letters(None, s["school"], LetterKind.SCHOOL_BUS, YEAR,
                                                 signatory_name="临溪县安达校车服务有限公司")["created"])
+    # The year's letters went out then too, before any of them was signed.
+    Letter.objects.filter(year=YEAR, status=LetterStatus.ISSUED).update(issued_at=term_start)
     signatures = []
     letters = list(Letter.objects.filter(year=YEAR, status=LetterStatus.ISSUED).select_related("issuer_unit",
                                                                                                 "signatory_unit"))
