@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "anxiao.core.middleware.RequestContextMiddleware",
+    "anxiao.core.middleware.ReadOnlyMiddleware",
     "anxiao.core.middleware.ContentSecurityPolicyMiddleware",
 ]
 
@@ -180,7 +181,7 @@ ANXIAO_TRUSTED_PROXIES = env_list("ANXIAO_TRUSTED_PROXIES", [])
 API_TOKEN_DAYS = env_int("ANXIAO_API_TOKEN_DAYS", 90)
 # The pages load nothing from other origins; inline scripts and styles are still used by the templates.
 CONTENT_SECURITY_POLICY = os.environ.get("ANXIAO_CONTENT_SECURITY_POLICY") or (
-    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )

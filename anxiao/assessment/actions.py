@@ -27,7 +27,7 @@ from .models import (
 from .registry import INDICATORS, VETOES
 
 OWNERS: set[str] = {Role.SYSTEM_ADMIN, Role.BUREAU_ADMIN}
-ASSESSORS: set[str] = {Role.SYSTEM_ADMIN, Role.BUREAU_ADMIN, Role.BUREAU_VIEWER}
+ASSESSORS: set[str] = {Role.SYSTEM_ADMIN, Role.BUREAU_ADMIN}  # a read-only grant scores nothing
 TWO = Decimal("0.01")
 
 # A starting point for a school scheme (seed 000 六.5, 002 五(三)(四), 003 四(一)); a bureau edits it.

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
-from .choices import WRITE_ROLES, Role
+from .choices import READ_ONLY_ROLES, WRITE_ROLES, Role
 
 NOTHING = Q(pk__in=[])
 M = TypeVar("M", bound=models.Model)
@@ -134,6 +134,45 @@ def effective_role(user: Any, unit: Any = None, region: Any = None) -> str | Non
     """The strongest role a user holds over a unit or a region (None when the user holds none)."""
     roles = roles_over_unit(user, unit) if unit is not None else roles_over_region(user, region) if region is not None else set()
     return next((r for r in ROLE_ORDER if r in roles), None)
+
+
+# What a read-only account may still post: its own session, password, language, messages and tokens.
+OWN_ACCOUNT_VIEWS = frozenset({
+    "accounts:login", "accounts:logout", "accounts:password", "set_language", "notifications:read_all",
+    "api:revoke_token", "api:notifications_read", "api:issue_token",
+})
+READ_ONLY_MESSAGE = "您的账号只能查看，不能新建或修改任何记录"
+
+
+def is_read_only(user: Any) -> bool:
+    """A user whose every grant is a read-only role (教育局查看): they may look, never change anything."""
+    if not getattr(user, "is_authenticated", False) or user.is_superuser:
+        return False
+    grants = _grants(user)
+    return bool(grants) and all(g.role in READ_ONLY_ROLES for g in grants)
+
+
+def can_act_over(user: Any, unit: Any) -> bool:
+    """The user holds a role over the unit that may do something there (any role but a read-only one):
+    reporting a hazard, checking in, recording one's own work. Actions open to "anybody who can see the unit"
+    use this instead of visibility, so a read-only grant never writes."""
+    if user is None:  # the system itself (CLI, demo, worker)
+        return True
+    return bool(roles_over_unit(user, unit) - READ_ONLY_ROLES)
+
+
+def refuse_read_only_write(request: Any, user: Any) -> None:
+    """The one gate for read-only accounts: any request that is not GET/HEAD/OPTIONS is refused (403), except
+    the account's own housekeeping (``OWN_ACCOUNT_VIEWS``). Run by ``core.middleware.ReadOnlyMiddleware`` for
+    pages and session API calls and by the API's token authentication."""
+    from django.core.exceptions import PermissionDenied
+
+    if request.method in ("GET", "HEAD", "OPTIONS") or not is_read_only(user):
+        return
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.view_name in OWN_ACCOUNT_VIEWS:
+        return
+    raise PermissionDenied(READ_ONLY_MESSAGE)
 
 
 def is_system_admin(user: Any) -> bool:

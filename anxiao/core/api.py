@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
-from .access import can_write, get_visible_or_404, resolve_visible, user_scope
+from .access import can_write, get_visible_or_404, refuse_read_only_write, resolve_visible, user_scope
 from .context import Actor, _current
 from .middleware import client_ip
 
@@ -30,6 +30,7 @@ class BearerToken(HttpBearer):
             return None
         request.user = user
         _current.set(Actor(user=user, ip=client_ip(request), via="api"))
+        refuse_read_only_write(request, user)
         return user
 
 

@@ -182,3 +182,5 @@ class Role(models.TextChoices):
 
 # Roles that may change organisation records inside their scope.
 WRITE_ROLES = {Role.SYSTEM_ADMIN, Role.BUREAU_ADMIN, Role.SCHOOL_ADMIN}
+# Roles that only look (the director, 督学, a town chief): they change nothing anywhere (core.access.is_read_only).
+READ_ONLY_ROLES = {Role.BUREAU_VIEWER}

@@ -100,8 +100,11 @@ class RequestContextMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": text, "errors": [{"field": None, "message": m} for m in messages]},
                                 status=422)
+        from django.templatetags.static import static
+
         return HttpResponse(f"<!doctype html><meta charset=utf-8><title>输入有误</title><h1>输入有误</h1>"
-                            f"<p>{_escape(text)}</p><p><a href='javascript:history.back()'>返回修改</a></p>",
+                            f"<p>{_escape(text)}</p><p><a href='/' data-back>返回修改</a></p>"
+                            f"<script src='{static('anxiao/app.js')}'></script>",
                             status=400, content_type="text/html; charset=utf-8")
 
 
@@ -117,6 +120,30 @@ def unavailable(request: HttpRequest, message: str) -> HttpResponse:
     if wants_json:
         return JsonResponse({"detail": message, "errors": []}, status=503)
     return render(request, "core/unavailable.html", {"message": message}, status=503)
+
+
+class ReadOnlyMiddleware:
+    """A read-only account (every grant 教育局查看) posts nothing but its own housekeeping: 403 before any view.
+    Token-authenticated API calls get the same gate in ``core.api.BearerToken``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func: Any, args: Any, kwargs: Any) -> HttpResponse | None:
+        from django.core.exceptions import PermissionDenied
+
+        from .access import refuse_read_only_write
+
+        try:
+            refuse_read_only_write(request, getattr(request, "user", None))
+        except PermissionDenied as exc:
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": str(exc), "errors": []}, status=403)
+            raise
+        return None
 
 
 class ContentSecurityPolicyMiddleware:

@@ -32,6 +32,10 @@ VISIBLE = {
     "any": set(ROLES),
 }
 NO_WRITE_SCOPE = {"bureau_viewer", "school_member"}
+READ_ONLY = {"bureau_viewer"}  # posts nothing but its own housekeeping
+# Matrix names of the account's own housekeeping (core.access.OWN_ACCOUNT_VIEWS, API rows by operationId).
+OWN_ACCOUNT_NAMES = {"accounts:password", "accounts:logout", "notifications:read_all", "api:tokens_revoke",
+                     "api:notifications_read"}
 WRITABLE = {
     "a1": {"sysadmin", "bureau_admin", "school_admin"},
     "a2": {"sysadmin", "bureau_admin"},
@@ -127,6 +131,8 @@ class Case:
     def expected(self, role: str | None) -> int:
         if role is None:
             return 401 if self.api else 302
+        if role in READ_ONLY and self.method != "get" and self.name not in OWN_ACCOUNT_NAMES:
+            return 403  # a read-only account is refused before anything is looked up (core.access.is_read_only)
         visible = role in VISIBLE[self.target]
         if visible and role in self.also_allowed:
             return self.ok

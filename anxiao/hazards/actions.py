@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from anxiao.core.access import user_scope
+from anxiao.core.access import can_act_over, user_scope
 from anxiao.core.audit import write_entry
 from anxiao.core.context import audit_enabled
 from anxiao.core.files import CheckedFile, check_upload
@@ -124,7 +124,7 @@ def report_hazard(actor: Any, *, unit: Unit | None, location: str = "", category
     if errors:
         raise ValidationError(errors)
     assert unit is not None
-    if not _covers(actor, unit, write=False):
+    if not can_act_over(actor, unit):  # any role there but a read-only one
         raise PermissionDenied(NO_RIGHT)
     checked = _check_photos(photos)
     finder = finder or _person_of(actor)

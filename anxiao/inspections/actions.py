@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from anxiao.core.access import user_scope
+from anxiao.core.access import can_act_over, user_scope
 from anxiao.org.models import Assignment, Person, Post, Unit
 
 from .models import (
@@ -777,7 +777,7 @@ def check_in(actor: Any, point: PatrolPoint, *, code: str = "", normal: bool = T
         found = PatrolCheckIn.objects.filter(client_uuid=client_uuid).first()
         if found is not None:
             return found
-    if actor is not None and not user_scope(actor).covers_unit(point.unit):
+    if not can_act_over(actor, point.unit):
         raise PermissionDenied(NO_RIGHT)
     if not point.is_active:
         raise ValidationError({"point": ["该巡查点已停用"]})

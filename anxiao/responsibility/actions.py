@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from anxiao.core.access import can_act_over
 from anxiao.core.choices import PostKind, UnitKind
 from anxiao.org.actions import require_unit
 from anxiao.org.models import Person, Post, Unit
@@ -193,6 +194,8 @@ def log_matter(actor: Any, unit: Unit, title: str, description: str = "") -> Una
         raise ValidationError({"title": ["请填写事项"]})
     if unit.kind not in FIRST_RESPONSIBLE:
         raise ValidationError({"unit": ["只能在学校或教育局登记无主事项"]})
+    if not can_act_over(actor, unit):
+        raise PermissionDenied("您不能在该单位登记事项")
     return UnassignedMatter.objects.create(unit=unit, title=title, description=(description or "").strip(),
                                            reported_by=_user(actor))
 

@@ -1,0 +1,122 @@
+"""A read-only role (the director's 教育局查看 grant) writes nothing, through any page or API operation.
+
+Every URL and API operation the permission matrix lists is sent as a write — the matrix's own body for the
+write rows, an empty form for the pages — by the read-only role, over a record it can see. Each must be
+refused (403; 404 or 405 where the page takes no such request) and leave no audit row: every domain change
+writes one (tests/test_actions_audited.py), so an unchanged log means nothing was stored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import transaction
+from django.db.models import Model
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from anxiao.accounts.models import ApiToken
+from anxiao.core.access import OWN_ACCOUNT_VIEWS
+from anxiao.core.models import AuditAction, AuditLog
+from tests.test_permission_matrix import CASES
+
+READ_ONLY_ROLES = ["bureau_viewer"]
+
+# The account's own housekeeping, not a change to anybody's records.
+OWN_ACCOUNT = {
+    "notifications:read_all": "marks the viewer's own messages read",
+    "api:notifications_read": "marks the viewer's own message read",
+    "api:tokens_revoke": "revokes a token (the viewer's own; another's answers 404)",
+    "accounts:password": "the viewer's own password",
+}
+REFUSED = {403, 404, 405}
+
+
+def _client(case: Any, world: Any, role: str) -> tuple[Client, dict[str, str]]:
+    client = Client()
+    if case.api:
+        _token, raw = ApiToken.issue(world.users[role])
+        return client, {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    client.force_login(world.users[role])
+    return client, {}
+
+
+def _send(case: Any, client: Client, headers: dict[str, str], url: str, body: Any) -> Any:
+    method = case.method if case.method != "get" else "post"
+    if case.api:
+        return getattr(client, method)(url, data=json.dumps(body, default=str), content_type="application/json",
+                                       **headers)
+    return getattr(client, method)(url, data=body)
+
+
+def _refresh(world: Any) -> None:
+    """Objects of the world changed in place by a rolled-back fixture read their rows again."""
+    for value in vars(world).values():
+        for obj in value.values() if isinstance(value, dict) else [value]:
+            if isinstance(obj, Model):
+                obj.refresh_from_db()
+
+
+WRITES = [c for c in CASES if c.name not in OWN_ACCOUNT and (not c.api or c.method != "get")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", READ_ONLY_ROLES)
+def test_read_only_roles_write_nothing(world: Any, role: str) -> None:
+    failures = []
+    for case in WRITES:
+        cached = {k: dict(v) if isinstance(v, dict) else v for k, v in vars(world).items()}
+        savepoint = transaction.savepoint()
+        try:
+            url = case.url(world)  # the row's fixtures first: their audit rows are not the role's
+            body = case.data(world) if case.data is not None else {}
+            client, headers = _client(case, world, role)
+            before = AuditLog.objects.exclude(action=AuditAction.LOGIN).count()
+            response = _send(case, client, headers, url, body)
+            written = AuditLog.objects.exclude(action=AuditAction.LOGIN).count() - before
+            status = response.status_code
+            if written or status not in REFUSED:
+                failures.append(f"{case.name} [{case.method}→{case.method if case.method != 'get' else 'post'}]: "
+                                f"{status}, {written} audit rows: {getattr(response, 'content', b'')[:160]!r}")
+        finally:
+            transaction.savepoint_rollback(savepoint)
+            vars(world).clear()  # fixtures cached on the world were rolled back with it
+            vars(world).update({k: dict(v) if isinstance(v, dict) else v for k, v in cached.items()})
+            _refresh(world)
+    assert not failures, f"{role} wrote or was not refused:\n" + "\n".join(failures)
+
+
+PAGES = [c for c in CASES if not c.api and c.method == "get"]
+FORM = re.compile(r"<form\b[^>]*>", re.I)
+METHOD = re.compile(r"""method\s*=\s*["']?post""", re.I)
+ACTION = re.compile(r"""action\s*=\s*["']([^"']*)["']""", re.I)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", READ_ONLY_ROLES)
+def test_read_only_roles_are_offered_no_write(world: Any, role: str) -> None:
+    """No page shows a read-only account a form that changes something (it would only be refused)."""
+    client = Client()
+    client.force_login(world.users[role])
+    failures = []
+    for case in PAGES:
+        url = case.url(world)
+        response = client.get(url)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        for tag in FORM.findall(response.content.decode()):
+            if not METHOD.search(tag):
+                continue
+            found = ACTION.search(tag)
+            target = urlsplit(found.group(1) if found and found.group(1) else url).path
+            try:
+                name = resolve(target).view_name
+            except Resolver404:
+                name = target
+            if name not in OWN_ACCOUNT_VIEWS:
+                failures.append(f"{case.name} ({url}): a form posting to {name}")
+    assert not failures, f"{role} is offered writes:\n" + "\n".join(sorted(set(failures)))
