@@ -10,9 +10,12 @@ class ChiefsConfig(AppConfig):
         from anxiao.core.home import HomeSection, register_section
         from anxiao.core.navigation import MenuEntry, register
 
-        from .home import my_chief_work
+        from anxiao.core import personas as p
 
-        register_section(HomeSection(30, "chiefs/_home.html", my_chief_work))
+        from .home import my_agency_work, my_chief_work
+
+        register_section(HomeSection(3, "chiefs/_home.html", my_chief_work, frozenset({p.CHIEF})))
+        register_section(HomeSection(3, "chiefs/_home_agency.html", my_agency_work, frozenset({p.LIAISON})))
 
         register(
             MenuEntry("总校(园)长", "chiefs:chief_list", 40),

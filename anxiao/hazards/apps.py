@@ -14,7 +14,12 @@ class HazardsConfig(AppConfig):
 
         from .home import my_hazards
 
-        register_section(HomeSection(20, "hazards/_home.html", my_hazards))
+        from anxiao.core import personas as p
+
+        from .home import my_hazard_work
+
+        register_section(HomeSection(5, "hazards/_home_work.html", my_hazard_work))
+        register_section(HomeSection(20, "hazards/_home.html", my_hazards, p.SCHOOL_LEADERS | p.BUREAU))
         from django.apps import apps
 
         if apps.is_installed("anxiao.notifications"):

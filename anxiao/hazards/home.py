@@ -1,4 +1,5 @@
-"""The hazards section of the home page: open, overdue, major, awaiting acceptance, and my rectifications."""
+"""The hazards sections of the home page: the headline figures (hazards.figures) for the school's leaders and
+the bureau, and each person's own hazard work: what they must rectify and what waits for their acceptance."""
 
 from __future__ import annotations
 
@@ -11,12 +12,30 @@ from anxiao.core.access import user_scope
 from .figures import status_counts
 from .models import Hazard, Status
 
+LIMIT = 10
+
 
 def my_hazards(request: HttpRequest) -> dict[str, Any] | None:
     user: Any = request.user
     if user_scope(user).empty:
         return None
-    counts = status_counts(Hazard.objects.visible_to(user))
+    return {"counts": status_counts(Hazard.objects.visible_to(user))}
+
+
+def my_hazard_work(request: HttpRequest) -> dict[str, Any] | None:
+    """To rectify: being rectified with me as the person responsible. To accept: rectified, at a unit I may write
+    to (acceptance needs it, hazards.actions), and neither rectified by me nor mine to rectify (the acceptor is
+    another person)."""
+    user: Any = request.user
+    if user_scope(user).empty:
+        return None
     mine = list(Hazard.objects.visible_to(user).filter(responsible_id=user.person_id, status=Status.RECTIFYING)
-                .select_related("unit").order_by("deadline")[:10]) if user.person_id else []
-    return {"counts": counts, "mine": mine}
+                .select_related("unit").order_by("deadline", "pk")[:LIMIT]) if user.person_id else []
+    to_accept_qs = Hazard.objects.writable_by(user).filter(status=Status.AWAITING_ACCEPTANCE).exclude(rectified_by=user)
+    if user.person_id:
+        to_accept_qs = to_accept_qs.exclude(responsible_id=user.person_id)
+    to_accept = list(to_accept_qs.select_related("unit").order_by("rectified_at", "pk")[:LIMIT]) \
+        if not user_scope(user, write=True).empty else []
+    if not mine and not to_accept:
+        return None
+    return {"mine": mine, "to_accept": to_accept}

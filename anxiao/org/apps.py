@@ -12,7 +12,9 @@ class OrgConfig(AppConfig):
 
         from .home import my_org
 
-        register_section(HomeSection(90, "org/_home.html", my_org))
+        from anxiao.core import personas as p
+
+        register_section(HomeSection(90, "org/_home.html", my_org, frozenset({p.PRINCIPAL}) | p.BUREAU))
 
         register(
             MenuEntry("行政区划", "org:region_list", 60),

@@ -7,7 +7,12 @@ class ResponsibilityConfig(AppConfig):
     verbose_name = "一岗双责"
 
     def ready(self) -> None:
+        from anxiao.core.home import HomeSection, register_section
         from anxiao.core.navigation import MenuEntry, register
+
+        from .home import to_acknowledge_and_sign
+
+        register_section(HomeSection(3, "responsibility/_home.html", to_acknowledge_and_sign))
 
         register(
             MenuEntry("我的职责", "responsibility:my_duties", 20),

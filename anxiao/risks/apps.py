@@ -17,4 +17,6 @@ class RisksConfig(AppConfig):
             MenuEntry("风险四色分布", "risks:distribution", 31),
             MenuEntry("风险分级设置", "risks:settings_list", 32, needs="admin"),
         )
-        register_section(HomeSection(40, "risks/_home.html", home_section))
+        from anxiao.core import personas as p
+
+        register_section(HomeSection(40, "risks/_home.html", home_section, p.SCHOOL_LEADERS | p.BUREAU))
