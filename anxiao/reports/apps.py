@@ -17,8 +17,8 @@ class ReportsConfig(AppConfig):
         register_section(HomeSection(4, "reports/_home_office.html", bureau_office, frozenset({p.OFFICE})))
         register_section(HomeSection(4, "reports/_home_county.html", county_glance, frozenset({p.DIRECTOR})))
 
-        register(MenuEntry("台账月报", "reports:ledger_list", 35), MenuEntry("工作看板", "reports:dashboard", 1),
-                 MenuEntry("通知通报", "reports:notice_list", 36))
+        register(MenuEntry("台账月报", "reports:ledger_list", 35, personas=frozenset(p.SCHOOL_LEADERS | p.BUREAU)), MenuEntry("工作看板", "reports:dashboard", 1, personas=frozenset(p.SCHOOL_LEADERS | p.BUREAU | {p.CHIEF})),
+                 MenuEntry("通知通报", "reports:notice_list", 36, personas=frozenset(p.SCHOOL_LEADERS | p.BUREAU)))
         from anxiao.notifications.actions import register_job
 
         from .dashboard import tally_job

@@ -74,7 +74,7 @@ def bureau_office(request: HttpRequest) -> dict[str, Any] | None:
     today = timezone.localdate()
     month = figures.due_month(today)
     rows = month_status(list(_schools(user).select_related("region").order_by("region__name", "name")), month, today)
-    counts = {key: 0 for key in figures.STATES}
+    counts = dict.fromkeys(figures.STATES, 0)
     for r in rows:
         counts[r["state"]] += 1
     behind = [r for r in rows if r["state"] in ("missing", "late", "returned")]
