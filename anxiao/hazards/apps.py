@@ -16,7 +16,7 @@ class HazardsConfig(AppConfig):
         from .home import my_hazard_work, my_hazards
 
         register_section(HomeSection(5, "hazards/_home_work.html", my_hazard_work))
-        register_section(HomeSection(20, "hazards/_home.html", my_hazards, p.SCHOOL_LEADERS | p.BUREAU))
+        register_section(HomeSection(20, "hazards/_home.html", my_hazards, p.SCHOOL_LEADERS | {p.OFFICE}))
         from django.apps import apps
 
         if apps.is_installed("anxiao.notifications"):

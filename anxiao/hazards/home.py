@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from anxiao.core.access import user_scope
+from anxiao.core.personas import SCHOOL_LEADERS, personas_of
 
 from .figures import status_counts
 from .models import Hazard, Status
@@ -34,8 +35,11 @@ def my_hazard_work(request: HttpRequest) -> dict[str, Any] | None:
     to_accept_qs = Hazard.objects.writable_by(user).filter(status=Status.AWAITING_ACCEPTANCE).exclude(rectified_by=user)
     if user.person_id:
         to_accept_qs = to_accept_qs.exclude(responsible_id=user.person_id)
+    # Acceptance is the school's work (its leaders and safety officer); the bureau sees the 待验收 figure instead.
+    personas = personas_of(user)
+    accepting = not personas or bool(personas & SCHOOL_LEADERS)
     to_accept = list(to_accept_qs.select_related("unit").order_by("rectified_at", "pk")[:LIMIT]) \
-        if not user_scope(user, write=True).empty else []
+        if accepting and not user_scope(user, write=True).empty else []
     if not mine and not to_accept:
         return None
-    return {"mine": mine, "to_accept": to_accept}
+    return {"mine": mine, "to_accept": to_accept, "limit": LIMIT}

@@ -86,14 +86,15 @@ def share_bar_svg(levels: list[dict[str, Any]], unassessed: int, url: str = "/ri
     """One stacked bar of the schools by their highest risk colour (and those not yet assessed), with the number
     and share of each part written on it or in the legend; each part links to its list."""
     total = sum(lvl["schools"] for lvl in levels) + unassessed
-    width, height, bar_y, bar_h = 720, 74, 8, 30
+    width, bar_y, bar_h, per_row, col = 420, 4, 26, 2, 210
+    items = [(lvl["code"], lvl["label"], lvl["schools"], COLOURS.get(lvl["code"], "#999")) for lvl in levels]
+    items.append(("", "未辨识", unassessed, "#bdbdbd"))
+    rows = -(-len(items) // per_row)
+    height = bar_y + bar_h + 10 + rows * 20
     parts = [f'<svg viewBox="0 0 {width} {height}" class="chart" role="img" aria-label="学校按最高风险等级分布"'
              f' xmlns="http://www.w3.org/2000/svg" font-family="sans-serif">']
     x = 0.0
-    items = [(lvl["code"], lvl["label"], lvl["schools"], COLOURS.get(lvl["code"], "#999")) for lvl in levels]
-    items.append(("", "未辨识", unassessed, "#bdbdbd"))
-    legend_x = 0
-    for code, label, n, colour in items:
+    for i, (code, label, n, colour) in enumerate(items):
         share = n / total if total else 0
         w = width * share
         if w:
@@ -103,12 +104,11 @@ def share_bar_svg(levels: list[dict[str, Any]], unassessed: int, url: str = "/ri
                 rect = f'<a href="{escape(url)}{code}">{rect}</a>'
             parts.append(rect)
             if w > 36:
-                parts.append(f'<text x="{x + w / 2:.1f}" y="{bar_y + 20}" font-size="12" text-anchor="middle" '
+                parts.append(f'<text x="{x + w / 2:.1f}" y="{bar_y + 18}" font-size="13" text-anchor="middle" '
                              f'fill="#fff">{share:.0%}</text>')
             x += w
-        parts.append(f'<rect x="{legend_x}" y="{bar_y + bar_h + 14}" width="12" height="12" fill="{colour}"/>'
-                     f'<text x="{legend_x + 16}" y="{bar_y + bar_h + 24}" font-size="12" fill="#333">'
-                     f'{label} {n} 所</text>')
-        legend_x += 120
+        lx, ly = (i % per_row) * col, bar_y + bar_h + 10 + (i // per_row) * 20
+        parts.append(f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{colour}"/>'
+                     f'<text x="{lx + 16}" y="{ly + 11}" font-size="12" fill="#333">{label} {n} 所</text>')
     parts.append("</svg>")
     return "".join(parts)
