@@ -204,9 +204,8 @@ def gate_scan(request: HttpRequest, school_id: int) -> HttpResponse:
 def gate_qr(request: HttpRequest, school_id: int) -> HttpResponse:
     """A4 sheet with the school's gate QR code, to post at the gate."""
     from anxiao.core import pdf as docs
-    from anxiao.inspections import qr
-
     from anxiao.inspections import actions as inspections
+    from anxiao.inspections import qr
 
     school = get_visible_or_404(Unit.objects.filter(kind=UnitKind.SCHOOL), request.user, pk=school_id)
     # The code is the proof of presence at the gate: only the school's managers print it (as patrol points).
