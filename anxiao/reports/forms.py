@@ -13,12 +13,13 @@ from .models import NoticeKind
 
 
 class NoticeForm(StyledForm):
-    bureau = forms.ModelChoiceField(queryset=None, label="发文单位", empty_label=None)
+    bureau: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label="发文单位", empty_label=None)
     kind = forms.ChoiceField(choices=NoticeKind.choices, label="类型")
     title = forms.CharField(label="标题", max_length=150, error_messages={"required": "请填写标题"})
     document_number = forms.CharField(label="文号", max_length=60, required=False)
     body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 12}), error_messages={"required": "请填写正文"})
-    region = forms.ModelChoiceField(queryset=None, label="发送范围：镇街", required=False, empty_label="全部镇街")
+    region: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, label="发送范围：镇街", required=False,
+                                                                 empty_label="全部镇街")
     stage = forms.ChoiceField(choices=[("", "全部学段"), *Stage.choices], label="发送范围：学段", required=False)
     attachments = MultipleFileField(
         label="附件", required=False,

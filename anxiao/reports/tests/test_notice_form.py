@@ -15,7 +15,9 @@ def _field_errors(html: str) -> dict[str, str]:
     """{label: error} of every field marked has-error."""
     out = {}
     for block in re.findall(r'<div class="field has-error">(.*?)</div>', html, re.S):
-        label = re.sub(r"<[^>]+>|\*", "", re.search(r"<label[^>]*>(.*?)</label>", block, re.S).group(1)).strip()
+        found = re.search(r"<label[^>]*>(.*?)</label>", block, re.S)
+        assert found is not None
+        label = re.sub(r"<[^>]+>|\*", "", found.group(1)).strip()
         out[label] = " ".join(re.findall(r'<p class="error">(.*?)</p>', block))
     return out
 
