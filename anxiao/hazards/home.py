@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from anxiao.core.access import user_scope
 from anxiao.core.personas import SCHOOL_LEADERS, personas_of
 
-from .figures import status_counts
+from .figures import overdue_on, status_counts
 from .models import Hazard, Status
 
 LIMIT = 10
@@ -42,4 +43,6 @@ def my_hazard_work(request: HttpRequest) -> dict[str, Any] | None:
         if accepting and not user_scope(user, write=True).empty else []
     if not mine and not to_accept:
         return None
-    return {"mine": mine, "to_accept": to_accept, "limit": LIMIT}
+    today = timezone.localdate()
+    late = {h.pk for h in mine if overdue_on(h, today)}  # 逾期 by its one definition (hazards.figures)
+    return {"mine": mine, "late": late, "to_accept": to_accept, "limit": LIMIT}
