@@ -38,11 +38,16 @@ wheelhouse: assets | $(BIN)/python
 # Front-end libraries from the npm registry (pinned in package.json and package-lock.json), copied under
 # var/vendor/ and served as /static/vendor/… (never from a CDN). Carry var/vendor/ into an intranet with the wheelhouse.
 VENDOR := var/vendor
+# var/vendor/package-lock.json records the lock the files came from: a carried var/vendor whose lock matches is
+# kept (file times do not count: a copied or unpacked folder is older than a fresh clone), so no npm offline.
 $(VENDOR)/html5-qrcode/html5-qrcode.min.js: package.json package-lock.json
-	npm ci --no-audit --no-fund --silent
-	mkdir -p $(VENDOR)/html5-qrcode
-	cp node_modules/html5-qrcode/html5-qrcode.min.js node_modules/html5-qrcode/LICENSE $(VENDOR)/html5-qrcode/
-	touch $@
+	@if [ -f $@ ] && cmp -s package-lock.json $(VENDOR)/package-lock.json; then touch $@; else \
+		set -e; npm ci --no-audit --no-fund --silent; \
+		mkdir -p $(VENDOR)/html5-qrcode; \
+		cp node_modules/html5-qrcode/html5-qrcode.min.js node_modules/html5-qrcode/LICENSE $(VENDOR)/html5-qrcode/; \
+		cp package-lock.json $(VENDOR)/package-lock.json; \
+		touch $@; \
+	fi
 
 assets: $(VENDOR)/html5-qrcode/html5-qrcode.min.js
 
