@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/anxiao
 BENCH_URL ?= $(PG_URL)_bench
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-test assets system-deps wheelhouse lint test-sqlite test-postgres bench demo-scale clean
+.PHONY: run test install install-test assets system-deps wheelhouse lint test-sqlite test-postgres bench bench-inproc demo-scale clean
 
 # Offline install: `make wheelhouse` fills ./wheelhouse with every Python dependency (run it where the
 # internet is, carry the folder into the intranet); when ./wheelhouse exists every pip install uses only it.
@@ -88,8 +88,14 @@ test-postgres: install-test
 
 test: lint test-sqlite test-postgres
 
+# Issue 18's pages over HTTP against `anxiao serve` (2 workers) and a 60 s load test; BENCH_SCHOOLS=2000 (or
+# 2000,20000) measures the 2,000-school set in $(BENCH_URL)2k. Figures: a table and var/bench/*.json.
 bench: install-test
-	DATABASE_URL=$(BENCH_URL) $(BIN)/python benchmarks/run.py
+	BENCH_URL=$(BENCH_URL) $(BIN)/python benchmarks/run.py
+
+# The in-process benchmarks (functions and views without a server), BENCH_ONLY=<module> for one.
+bench-inproc: install-test
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python benchmarks/inproc.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/screenshots
