@@ -38,13 +38,19 @@ wheelhouse: assets | $(BIN)/python
 # Front-end libraries from the npm registry (pinned in package.json and package-lock.json), copied under
 # var/vendor/ and served as /static/vendor/… (never from a CDN). Carry var/vendor/ into an intranet with the wheelhouse.
 VENDOR := var/vendor
-$(VENDOR)/html5-qrcode/html5-qrcode.min.js: package.json package-lock.json
-	npm ci --no-audit --no-fund --silent
-	mkdir -p $(VENDOR)/html5-qrcode
-	cp node_modules/html5-qrcode/html5-qrcode.min.js node_modules/html5-qrcode/LICENSE $(VENDOR)/html5-qrcode/
-	touch $@
+# var/vendor/.package-lock.json (hidden: collectstatic skips it) records the lock the files came from: a carried
+# var/vendor whose lock matches is kept (file times do not count: a copied or unpacked folder is older than a fresh
+# clone), so nothing asks npm offline.
+$(VENDOR)/.package-lock.json: package.json package-lock.json
+	@if [ -f $(VENDOR)/html5-qrcode/html5-qrcode.min.js ] && cmp -s package-lock.json $@; then touch $@; else \
+		set -e; npm ci --no-audit --no-fund --silent || { echo "npm could not fetch the front-end libraries" \
+			"(offline? carry var/vendor made by make wheelhouse, see docs/deploy.md)" >&2; exit 1; }; \
+		mkdir -p $(VENDOR)/html5-qrcode; \
+		cp node_modules/html5-qrcode/html5-qrcode.min.js node_modules/html5-qrcode/LICENSE $(VENDOR)/html5-qrcode/; \
+		cp package-lock.json $@; \
+	fi
 
-assets: $(VENDOR)/html5-qrcode/html5-qrcode.min.js
+assets: $(VENDOR)/.package-lock.json
 
 install: $(VENV)/.installed assets
 install-test: $(VENV)/.installed-test assets system-deps
