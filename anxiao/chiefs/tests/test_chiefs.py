@@ -12,6 +12,7 @@ from anxiao.chiefs.models import AgencyTask, ChiefMeeting, GateCheckIn, MeetingK
 from anxiao.chiefs.summary import coverage, monthly_by_month, plenary_by_year, week_start
 from anxiao.chiefs.tests.fixtures import chiefs_world, user_for
 from anxiao.core.choices import Role
+from anxiao.core.testing import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +104,7 @@ def test_it_refuses_closing_before_accepting(c, liaison):
 def test_it_returns_a_task_and_lets_the_agency_close_it_again(c, liaison):
     actions.accept_task(liaison, c.task)
     actions.close_task(liaison, c.task, evidence="已整治", note="记录")
-    with pytest.raises(ValidationError):
+    with refused("note"):
         actions.return_task(None, c.task, note="")
     actions.return_task(None, c.task, note="现场仍有摊贩")
     actions.close_task(liaison, c.task, evidence="再次整治", note="记录2")
