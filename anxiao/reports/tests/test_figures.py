@@ -355,3 +355,22 @@ def test_the_tally_of_a_large_scope_gives_the_same_figures(world, personas, froz
         == [(r["region"], r["total"], r["open"], r["overdue"], r["closed"]) for r in live_rollup]
     assert "统计于" in client.get("/hazards/").content.decode()
     assert client.get("/api/v1/hazards/counts").json()["tallied_at"]
+
+
+def test_the_report_roll_up_drills_down_by_region(world, personas, frozen):
+    """Issue 18: a bureau opens the monthly reports on a row per region one level below its own (states counted
+    in the database, the same as the per-school states), and a town's row opens its schools."""
+    from anxiao.reports.figures import state_counts
+
+    _ledgers(world)
+    client = personas("bureau_viewer")
+    response = client.get("/reports/")
+    assert response.context["by_region"] and response.context["rows"] == []
+    regions = response.context["page"].object_list
+    assert [r["region"] for r in regions] == [world.town_a]
+    schools = [world.a1, world.a2]
+    assert regions[0]["counts"] == state_counts(schools, datetime.date(2026, 11, 1), TODAY) == REPORTS["town"]
+    town = client.get(f"/reports/?region={world.town_a.pk}")
+    assert not town.context["by_region"] and {r["unit"].pk for r in town.context["rows"]} == {s.pk for s in schools}
+    missing = client.get(f"/reports/?region={world.town_a.pk}&state=missing")
+    assert [r["state"] for r in missing.context["rows"]] == ["missing"]
