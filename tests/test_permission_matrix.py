@@ -27,7 +27,6 @@ EXEMPT = {
     "accounts:forgot": "self-service reset, open to everyone; same answer for every account (test_self_service_reset)",
     "accounts:forgot_code": "self-service reset with the SMS code, open to everyone (test_self_service_reset)",
     "accounts:reset_confirm": "the e-mail link's page, guarded by its token (test_self_service_reset)",
-    "set_language": "Django's language switch, no data",
     "api:api-root": "ninja's root, no data",
     "api:openapi-json": "the schema, public by design",
     "api:openapi-view": "interactive docs, public by design",
