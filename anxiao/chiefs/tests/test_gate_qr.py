@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from anxiao.chiefs import actions
 from anxiao.chiefs.models import GateCheckIn
+from anxiao.core.testing import refused
 from anxiao.inspections import actions as inspections
 
 from .fixtures import chiefs_world
@@ -42,19 +42,19 @@ def test_a_sign_in_needs_the_gates_code_and_a_rotated_code_no_longer_signs_in(wo
     user = world.users["school_admin"]
     slot = _slot_today(world, c)
     # without a code (a button in a list is not a scan) it is refused, and nothing is written
-    with pytest.raises(ValidationError) as exc:
+    with refused("code") as exc:
         actions.check_in(user, slot)
     assert "扫描校门张贴的二维码" in exc.value.message_dict["code"][0]
     # a patrol point's code is not the gate's
     point = inspections.save_point(None, None, unit=world.a1, name="配电房")
-    with pytest.raises(ValidationError) as exc:
+    with refused("code") as exc:
         actions.check_in(user, slot, code=point.secret)
     assert "二维码无效或已更换" in exc.value.message_dict["code"][0]
     assert not GateCheckIn.objects.exists()
     # a leaked printed code is replaced: the old code is refused, the new one signs in
     old = c.gate.secret
     inspections.rotate_secret(None, c.gate)
-    with pytest.raises(ValidationError):
+    with refused("code"):
         actions.check_in(user, slot, code=old)
     actions.check_in(user, slot, code=c.gate.secret)
     assert GateCheckIn.objects.filter(duty=slot).count() == 1
@@ -63,7 +63,7 @@ def test_a_sign_in_needs_the_gates_code_and_a_rotated_code_no_longer_signs_in(wo
 def test_a_school_without_a_gate_code_says_how_to_get_one(world, c):
     c.gate.is_active = False
     c.gate.save()
-    with pytest.raises(ValidationError) as exc:
+    with refused("code") as exc:
         actions.check_in(world.users["school_admin"], _slot_today(world, c), code="x")
     assert "添加校门" in exc.value.message_dict["code"][0]
 
@@ -75,8 +75,8 @@ def test_the_gate_page_signs_in_only_with_the_scanned_code(client, world, c):
     page = client.get(url).content.decode()
     assert "请在校门现场扫码" in page and "到岗签到" not in page
     # a post without the code is refused at the code
-    refused = client.post(url, {"duty": _slot_today(world, c).pk})
-    assert refused.status_code == 422 and "扫描校门张贴的二维码" in refused.content.decode()
+    answer = client.post(url, {"duty": _slot_today(world, c).pk})
+    assert answer.status_code == 422 and "扫描校门张贴的二维码" in answer.content.decode()
     # opened by the scan (the code's address): it signs in
     page = client.get(f"{url}?k={c.gate.secret}").content.decode()
     assert "到岗签到" in page
