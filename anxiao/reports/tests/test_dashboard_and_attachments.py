@@ -11,7 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from anxiao.core.testing import refused
 from anxiao.hazards import actions as hazards
+from anxiao.org.models import Unit
 from anxiao.reports import actions, dashboard, ledger, notices
 
 pytestmark = pytest.mark.django_db
@@ -135,7 +137,7 @@ def test_attachments_are_checked_by_content_and_count_and_only_the_issuer_adds_t
     with pytest.raises(ValidationError) as exc:
         notices.attach(world.users["bureau_admin"], notice, [SimpleUploadedFile("方案.pdf", b"MZ\x90\x00not a pdf")])
     assert "attachments" in exc.value.message_dict
-    with pytest.raises(ValidationError):
+    with refused("attachments"):
         notices.attach(world.users["bureau_admin"], notice, [])
     with pytest.raises(PermissionDenied):
         notices.attach(world.users["school_admin"], notice, [SimpleUploadedFile("a.pdf", PDF)])
@@ -144,7 +146,7 @@ def test_attachments_are_checked_by_content_and_count_and_only_the_issuer_adds_t
     with pytest.raises(ValidationError) as exc:
         notices.attach(world.users["bureau_admin"], notice, [SimpleUploadedFile("x.pdf", PDF)])
     assert "最多" in str(exc.value)
-    with pytest.raises(ValidationError):  # nothing is issued when a file is refused
+    with refused("attachments"):  # nothing is issued when a file is refused
         notices.issue(world.users["bureau_admin"], world.bureau_a, title="带坏附件", body="x",
                       attachments=[SimpleUploadedFile("x.pdf", b"plain text")])
     from anxiao.reports.models import Notice
@@ -157,3 +159,24 @@ def test_a_recipient_school_sees_the_notice_but_not_the_other_schools_receipts(w
     body = as_user("school_member").get(f"/reports/notices/{notice.pk}/").content.decode()
     assert world.a1.name in body and world.a2.name not in body
     assert world.a2.name in as_user("bureau_viewer").get(f"/reports/notices/{notice.pk}/").content.decode()
+
+
+def test_a_town_whose_every_slot_was_late_tallies_zero_on_time(world):
+    # given a school whose only due slot of a rule was met after its deadline (no on-time slot in its town)
+    from anxiao.obligations.models import ObligationRule, Occurrence
+    from anxiao.reports.models import Tally
+
+    today = timezone.localdate()
+    due = today - datetime.timedelta(days=10)
+    rule = ObligationRule.objects.create(bureau=world.bureau_a, code="t.late", title="每月安全检查",
+                                         activity_kind="inspection", unit_kinds=["school"], period="month")
+    Occurrence.objects.create(rule=rule, unit=world.a1, subject_key=f"u{world.a1.pk}", period_key="late",
+                              period_start=due - datetime.timedelta(days=20), period_end=due, due_on=due,
+                              deadline=due, done_count=1, met_slots=1, completed_on=due + datetime.timedelta(days=3))
+    # when the worker refreshes the dashboard tallies, and the dashboard counts live
+    dashboard.refresh_tallies()
+    live = dashboard.count_rows(None, None, Unit.objects.filter(pk=world.a1.pk), today, by_region=False)
+    # then the rule counts 0 of 1 slot on time, in the tally and live (not a NULL that breaks the refresh)
+    row = Tally.objects.get(figure="heat", key="每月安全检查", region_path=world.a1.region_path)
+    assert (row.n, row.total) == (0, 1)
+    assert [(n, t) for _g, f, k, n, t in live if f == "heat" and k == "每月安全检查"] == [(0, 1)]
