@@ -96,6 +96,7 @@ METHOD = re.compile(r"""method\s*=\s*["']?post""", re.I)
 ACTION = re.compile(r"""action\s*=\s*["']([^"']*)["']""", re.I)
 
 
+@pytest.mark.xfail(strict=True, reason="LEFT (issue 15): pages still show read-only accounts forms they are refused")
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", READ_ONLY_ROLES)
 def test_read_only_roles_are_offered_no_write(world: Any, role: str) -> None:
