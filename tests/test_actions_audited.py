@@ -47,6 +47,7 @@ READ_ONLY: set[str] = {
     "accountability.veto_decisions",
     "accountability.lost_assessment_decisions",
     "assessment.applies",
+    "hazards.file_rectification_list",
     "assessment.licence_failures",
     "accounts.account_for_login",
     "accounts.accounts_in_scope",

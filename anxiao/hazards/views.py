@@ -25,6 +25,7 @@ from . import actions, figures
 from .figures import counts_by_unit, status_counts
 from .filters import filter_hazards
 from .models import (
+    OPEN_STATUSES,
     Category,
     Extension,
     ExtensionStatus,
@@ -334,3 +335,36 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
 def photo_download(request: HttpRequest, pk: int) -> Any:
     photo = get_visible_or_404(HazardPhoto, request.user, pk=pk)
     return file_response(photo, thumb=request.GET.get("thumb") == "1")
+
+
+@login_required
+def rectification_list(request: HttpRequest) -> HttpResponse:
+    """整改问题清单 (seed 002 五(二)): a school's open problems with owners and deadlines, filed with the bureau's
+    safety office after its Party organisation's meeting studied them; the filings in scope below."""
+    from anxiao.core.flash import run_and_flash
+    from anxiao.obligations.models import Activity
+
+    schools = list(Unit.objects.writable_by(request.user).filter(kind=UnitKind.SCHOOL, is_active=True)
+                   .order_by("name")[:500])
+    school = None
+    if request.method == "POST" or request.GET.get("school"):
+        school = get_visible_or_404(Unit, request.user, pk=request.POST.get("school") or request.GET.get("school") or 0)
+    elif len(schools) == 1:
+        school = schools[0]
+    if request.method == "POST" and school is not None:
+        meeting = Activity.objects.visible_to(request.user).filter(pk=request.POST.get("meeting") or 0).first()
+        done = run_and_flash(request, lambda: actions.file_rectification_list(request.user, school, meeting=meeting),
+                             "整改清单已报局安全办备案")
+        if done is not None:
+            return redirect(f"{reverse('hazards:rectification_list')}?school={school.pk}")
+    problems = meetings = []
+    if school is not None:
+        problems = list(Hazard.objects.visible_to(request.user).filter(
+            unit__path__startswith=school.path, status__in=OPEN_STATUSES).select_related("responsible")
+            .order_by("deadline", "id")[:300])
+        meetings = list(Activity.objects.visible_to(request.user).filter(
+            unit=school, kind="meeting", meeting_kind="party_branch", voided_at__isnull=True)[:20])
+    filed = (Activity.objects.visible_to(request.user).filter(record_kind="rectification_list", voided_at__isnull=True)
+             .select_related("unit").order_by("-occurred_on")[:200])
+    return render(request, "hazards/rectification_list.html", {
+        "schools": schools, "school": school, "problems": problems, "meetings": meetings, "filed": filed})

@@ -64,6 +64,7 @@ class MeetingKind(models.TextChoices):
     PARTY_JOINT = "party_joint", _("党政联席会议")
     SITUATION = "situation_analysis", _("安全（稳定）形势分析会议")
     SAFETY_WORK = "safety_work", _("安全工作会议")
+    PARTY_BRANCH = "party_branch", _("党总支（支部）会议")
     BUSINESS = "business_safety", _("分管业务安全工作会议")
     OTHER = "other", _("其他会议")
 
@@ -93,6 +94,7 @@ RECORDS: dict[str, str] = {
     "education:safety_day_education": "安全日主题教育记录",
     "ledger": "隐患排查整治台账月报（校长审核报送）",
     "quarterly_summary": "季度隐患排查治理总结（校长审核报送）",
+    "rectification_list": "整改问题清单（逐项有责任人和时限，附党总支/支部会议记录，报局安全办备案）",
     "entry": "手工登记的同类工作（本人确认；附证明材料即为完整记录）",
 }
 
@@ -130,6 +132,23 @@ _KIND_RECORDS = {
     **{k: (f"education:{k}",) for k in ("safety_lesson", "parent_meeting", "lecture", "staff_training",
                                          "guard_training", "legal_education", "safety_day_education")},
 }
+
+
+@dataclass(frozen=True)
+class PeopleDays:
+    """A quota counted in people × days (seed 002 四(五): every guard at least 3 days of training a term): the app
+    that keeps the attendance says how many days each person owed the slot had among the slot's records."""
+
+    unit_label: str
+    days_per_person: Any  # (unit, activity ids, start, end) -> {person key: days}; every person owed, 0 included
+
+
+# activity kind -> how its slots count; registered by the app holding the people (education: guard_training).
+PEOPLE_DAYS: dict[str, PeopleDays] = {}
+
+
+def people_days(activity_kind: str) -> PeopleDays | None:
+    return PEOPLE_DAYS.get(activity_kind)
 
 
 def default_credit(activity_kind: str, *, on_post: bool = False, baobao: bool = False) -> Credit:

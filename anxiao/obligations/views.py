@@ -340,6 +340,10 @@ SETTINGS = Crud(
                    ("秋季学期开始", lambda c: f"{c.autumn_term_month}月{c.autumn_term_day}日"),
                    ("允许补录天数", lambda c: f"{c.backdate_days} 天"),
                    ("截止前提醒", lambda c: f"{c.remind_days} 天"),
+                   ("春季学期教学结束", lambda c: f"{c.spring_term_end_month}月{c.spring_term_end_day}日"),
+                   ("秋季学期教学结束", lambda c: f"{c.autumn_term_end_month}月{c.autumn_term_end_day}日"),
+                   ("节假日", lambda c: "、".join(c.holidays or []) or "仅法定固定节日"),
+                   ("调休上课日", lambda c: "、".join(c.workdays or []) or "无"),
                    ("说明", lambda c: "新的学期日期和提醒天数用于此后展开的应办事项；已生成的不变。")],
     search_placeholder="教育局",
 )

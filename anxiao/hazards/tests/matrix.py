@@ -64,6 +64,7 @@ def order(w: Any) -> Any:
 
 
 CASES = [
+    Case("hazards:rectification_list", lambda w: reverse("hazards:rectification_list")),
     Case("hazards:extension_list", lambda w: (extension(w), reverse("hazards:extension_list"))[1],
          markers={"a1": lambda w: "材料采购延期矩阵"}),
     Case("hazards:supervision_list", lambda w: (order(w), reverse("hazards:supervision_list"))[1],
