@@ -1,11 +1,10 @@
-"""Run the benchmarks and print figures (not pass/fail tests).
+"""The in-process benchmarks of earlier sessions (functions and views through ``django.test.Client``, no server):
 
-    make bench                      # PostgreSQL database anxiao_bench, 20000 schools
-    BENCH_SCHOOLS=2000 make bench   # smaller
-    BENCH_ONLY=hazards make bench   # only the modules whose name contains "hazards"
+    make bench-inproc                     # every module benchmarks/bench_*.py on the 20,000-school data set
+    BENCH_ONLY=hazards make bench-inproc  # only the modules whose name contains "hazards"
 
-Each module ``benchmarks/bench_*.py`` has ``run(report)``; the province data set is generated once
-(``anxiao demo --scale``) into an empty database.
+Each module ``benchmarks/bench_*.py`` has ``run(report)``. The data set is built first when missing
+(``benchmarks/data.py``). ``make bench`` (benchmarks/run.py) measures the same pages over HTTP.
 """
 
 from __future__ import annotations
@@ -13,7 +12,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -21,36 +19,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anxiao.settings")
 os.environ.setdefault("ANXIAO_ENV", "development")
 
 
-def ensure_database() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        return
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def main() -> None:
-    ensure_database()
+    from benchmarks import data
+
+    data.ensure_database(os.environ.get("DATABASE_URL", ""))
     import django
 
     django.setup()
-    from django.core.management import call_command
-
-    from anxiao.org.models import Unit
-
-    call_command("migrate", verbosity=0)
-    schools = int(os.environ.get("BENCH_SCHOOLS", "20000"))
-    have = Unit.objects.filter(kind="school").count()
-    print(f"database: {django.db.connection.vendor}; schools wanted {schools}, present {have}")
-    if have != schools:
-        call_command("flush", interactive=False, verbosity=0)
-        started = time.perf_counter()
-        call_command("demo", scale=schools, verbosity=0)
-        print(f"generate {schools} schools (every app's build_scale): {time.perf_counter() - started:.1f} s")
+    data.ensure(int(os.environ.get("BENCH_SCHOOLS", "20000")))
     only = os.environ.get("BENCH_ONLY", "")
     for path in sorted(Path(__file__).parent.glob("bench_*.py")):
         if only and only not in path.stem:

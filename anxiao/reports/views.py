@@ -175,10 +175,12 @@ def rollup_export(request: HttpRequest, fmt: str) -> HttpResponse | FileResponse
 
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
+    from .charts import share_bar_svg
     from .dashboard import dashboard
 
-    return render(request, "reports/dashboard.html", {"d": dashboard(request.user, region=_region(request)),
-                                                       "labels": figures.STATES})
+    d = dashboard(request.user, region=_region(request))
+    return render(request, "reports/dashboard.html", {
+        "d": d, "labels": figures.STATES, "risk_bar": share_bar_svg(d["risks"]["levels"], d["risks"]["unassessed"])})
 
 
 @login_required
@@ -198,39 +200,36 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notice_create(request: HttpRequest) -> HttpResponse:
-    from anxiao.core.choices import Stage
     from anxiao.org.models import Region
 
     from . import notices
-    from .models import NoticeKind
+    from .forms import NoticeForm
 
     bureaus = list(Unit.objects.writable_by(request.user).filter(kind=UnitKind.BUREAU))
     if not bureaus:
         raise PermissionDenied("只有教育局可以发布通知通报")
     towns = Region.objects.visible_to(request.user).filter(level="town")
-    data: dict[str, Any] = {"kind": "notice", "title": "", "body": ""}
+    initial: dict[str, Any] = {"kind": "notice"}
     if request.GET.get("bulletin"):
         month = _parse_month(request.GET["bulletin"])
-        data["kind"] = "bulletin"
-        data["title"], data["body"] = notices.bulletin_text(bureaus[0], month)
-    if request.method == "POST":
-        data = request.POST.dict()
-        bureau = next((b for b in bureaus if str(b.pk) == data.get("bureau")), bureaus[0])
-        region = towns.filter(pk=data.get("region") or 0).first()
+        initial["kind"] = "bulletin"
+        initial["title"], initial["body"] = notices.bulletin_text(bureaus[0], month)
+    form = NoticeForm(request.POST or None, request.FILES or None, initial=initial,
+                      bureaus=Unit.objects.filter(pk__in=[b.pk for b in bureaus]), towns=towns)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
         try:
-            notice = notices.issue(request.user, bureau, title=data.get("title", ""), body=data.get("body", ""),
-                                   kind=data.get("kind", "notice"), document_number=data.get("document_number", ""),
-                                   region=region, stage=data.get("stage", ""),
-                                   attachments=request.FILES.getlist("attachments"))
+            notice = notices.issue(request.user, d["bureau"], title=d["title"], body=d["body"], kind=d["kind"],
+                                   document_number=d["document_number"], region=d["region"], stage=d["stage"],
+                                   attachments=d["attachments"])
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            form.apply_errors(exc)
         except PermissionDenied as exc:
-            messages.error(request, str(exc))
+            form.add_error(None, str(exc))
         else:
             messages.success(request, f"已发送至{notice.audience}")
             return redirect("reports:notice_detail", notice.pk)
-    return render(request, "reports/notice_form.html", {"data": data, "bureaus": bureaus, "towns": towns,
-                                                         "stages": Stage.choices, "kinds": NoticeKind.choices})
+    return render(request, "reports/notice_form.html", {"form": form})
 
 
 @login_required
@@ -253,18 +252,19 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def notice_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The notice or bulletin as a 公文: Word from the issuer's current template, or PDF in the built-in layout."""
+    """The notice or bulletin as a 公文: Word from the template version recorded when it was issued (the bureau's,
+    or the built-in one), or PDF in the built-in layout."""
     from anxiao.documents.contexts import notice_context
     from anxiao.documents.pdf import notice_pdf
-    from anxiao.documents.render import render_for
+    from anxiao.documents.render import render, template_bytes
 
     from .models import Notice
 
-    notice = get_visible_or_404(Notice.objects.select_related("issuer"), request.user, pk=pk)
+    notice = get_visible_or_404(Notice.objects.select_related("issuer", "template"), request.user, pk=pk)
     context = notice_context(notice)
     if fmt == "pdf":
         return _download(notice_pdf(context), f"{notice.title}.pdf", "application/pdf")
-    return _download(render_for(notice.issuer, notice.kind, context), f"{notice.title}.docx",
+    return _download(render(template_bytes(notice.template, notice.kind), context), f"{notice.title}.docx",
                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
