@@ -121,6 +121,13 @@ class VoidForm(forms.Form):
 
 
 class SettingsForm(ScopedModelForm):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name in ("spring_term_end_month", "spring_term_end_day", "autumn_term_end_month", "autumn_term_end_day"):
+            if data.get(name) in (None, ""):
+                data[name] = getattr(self.instance, name)
+        return data
+
     class Meta:
         model = ObligationSettings
         fields = ["bureau", "spring_term_month", "spring_term_day", "spring_term_end_month", "spring_term_end_day",
@@ -139,6 +146,8 @@ class SettingsForm(ScopedModelForm):
         bureau.queryset = bureau.queryset.filter(kind="bureau")
         if self.instance.pk:
             bureau.disabled = True
+        for name in ("spring_term_end_month", "spring_term_end_day", "autumn_term_end_month", "autumn_term_end_day"):
+            self.fields[name].required = False  # left out: the record's value (7月10日, 1月20日 by default)
         for name in ("holidays", "workdays"):
             if self.instance.pk and not self.is_bound:
                 self.initial[name] = "\n".join(getattr(self.instance, name) or [])
