@@ -328,3 +328,33 @@ def test_every_view_of_the_compliance_rate_agrees(world, personas, frozen, perso
     by_school = {row["name"]: row["cells"][0]["rate"] for row in heat["rows"]}
     assert by_school == {r["name"]: r["rate"] for r in api["rows"]}
     assert len(by_school) == (1 if persona == "school_admin" else 2)
+
+
+@pytest.mark.parametrize("persona", ("school_admin", "bureau_admin"))
+def test_mid_period_the_heat_map_and_the_compliance_page_give_the_same_rate(world, personas, frozen, persona):
+    # Mid-period: the heat map counted only slots past their deadline, the compliance page also the slots of the
+    # running period already done (early). One definition (obligations.figures.compliance_counts) for both.
+    from anxiao.obligations import actions as obligations
+    from anxiao.obligations.models import ObligationRule, Occurrence
+
+    since = _compliance(world)
+    # a1 has done the running week's inspection already (early), and a daily rule runs this month
+    running = Occurrence.objects.get(unit=world.a1, rule__code="t.weekly", period_start__lte=TODAY,
+                                     period_end__gte=TODAY)
+    Occurrence.objects.filter(pk=running.pk).update(met_slots=1, day_mask=1, done_count=1, completed_on=TODAY)
+    ObligationRule.objects.create(bureau=world.bureau_a, code="t.daily", title="每日巡查", activity_kind="patrol",
+                                  unit_kinds=["school"], period="day")
+    obligations.expand(world.bureau_a, TODAY, start=datetime.date(2026, 12, 1))
+    daily = Occurrence.objects.get(unit=world.a1, rule__code="t.daily", period_start__lte=TODAY, period_end__gte=TODAY)
+    Occurrence.objects.filter(pk=daily.pk).update(met_slots=2, day_mask=0b101, done_count=2)
+    client = personas(persona)
+    api = client.get(f"/api/v1/compliance?by=unit&from={since:%Y-%m-%d}&to={TODAY:%Y-%m-%d}").json()
+    heat = client.get("/reports/dashboard/").context["d"]["heat"]
+    # the heat map's cells of a school add up to the compliance row of that school, slot for slot
+    for row in heat["rows"]:
+        done = sum(c["done"] for c in row["cells"])
+        total = sum(c["total"] for c in row["cells"])
+        api_row = next(r for r in api["rows"] if r["name"] == row["name"])
+        assert (done, total) == (api_row["done"], api_row["total"]), row["name"]
+    a1 = next(r for r in api["rows"] if r["name"] == world.a1.name)
+    assert a1["done"] == 7 + 1 + 2 and a1["missed"] >= 1  # the early week and two met days count, 3 Dec missed
