@@ -67,6 +67,13 @@ def test_demo_county_builds_with_every_stage_and_personas(db):
     from anxiao.accounts.models import User
 
     assert User.objects.filter(username__in=["anquanban", "xiaozhang", "banzhuren", "baoan", "duxue"]).count() == 5
+    # The demo obeys the live rules: its records credit only as live use would (drills held but not closed count
+    # for nothing, patrols by QR rounds, letters by signature), checked on this one full build.
+    from django.utils import timezone
+
+    from anxiao.obligations.tests.demo_checks import check_demo
+
+    check_demo(timezone.localdate())
 
 
 def test_demo_refuses_to_overwrite_without_reset(world):

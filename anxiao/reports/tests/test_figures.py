@@ -358,3 +358,61 @@ def test_mid_period_the_heat_map_and_the_compliance_page_give_the_same_rate(worl
         assert (done, total) == (api_row["done"], api_row["total"]), row["name"]
     a1 = next(r for r in api["rows"] if r["name"] == world.a1.name)
     assert a1["done"] == 7 + 1 + 2 and a1["missed"] >= 1  # the early week and two met days count, 3 Dec missed
+
+
+# --- the reusable check (reports/consistency.py, `anxiao figures check`) -------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ("school_admin", "bureau_admin"))
+def test_the_figures_check_finds_every_view_in_agreement(world, frozen, persona):
+    from anxiao.reports.consistency import check
+
+    # given hazards, ledgers and compliance slots in every state that matters
+    _book(world)
+    _ledgers(world)
+    _compliance(world)
+    # when the check opens every view of every headline figure as the persona
+    result = check(world.users[persona])
+    # then it compared the hazard, report and compliance figures of every view, and they agree
+    assert result.ok, result.disagreements
+    assert {"home", "dashboard", "ledger cards", "rollup", "api", "ledger list", "api list"} <= set(
+        result.views["hazards"]) if persona == "bureau_admin" else {"home", "dashboard", "api"} <= set(
+        result.views["hazards"])
+    assert {"dashboard", "ledger list", "rollup export", "api"} <= set(result.views["reports"])
+    assert {"api", "heat map"} <= set(result.views["compliance"]) and result.views["compliance"]["heat map"]
+    assert result.views["hazards"]["api"] == EXPECTED[LEVEL[persona]]
+
+
+def test_the_figures_check_reports_a_view_that_disagrees(world, frozen, monkeypatch):
+    from anxiao.reports import consistency
+
+    _book(world)
+    real = consistency.expected_figures
+
+    def off_by_one(user, today):  # type: ignore[no-untyped-def]
+        out = real(user, today)
+        out["hazards"]["overdue"] += 1
+        return out
+
+    monkeypatch.setattr(consistency, "expected_figures", off_by_one)
+    result = consistency.check(world.users["bureau_admin"])
+    assert not result.ok
+    assert any(line.startswith("hazards: dashboard shows overdue = 2") for line in result.disagreements)
+
+
+def test_anxiao_figures_check_command(world, frozen):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    _book(world)
+    out = io_text()
+    call_command("figures", "check", "--user", "school_admin", "--user", "bureau_admin", stdout=out)
+    assert "school_admin（2026-12-04）：核对" in out.getvalue() and "一致" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("figures", "check", "--user", "nobody", stdout=io_text())
+
+
+def io_text() -> Any:
+    import io
+
+    return io.StringIO()
