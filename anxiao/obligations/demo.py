@@ -67,6 +67,27 @@ def _record_shape(rule: ObligationRule) -> dict[str, Any]:
             "evidence": credit.evidence, "post_role": credit.roles[0] if credit.roles else "organised"}
 
 
+def _supporting_files(activities: list[Activity]) -> None:
+    """A hand-typed entry is a complete record only with a supporting file (crediting.manual_evidence), live and in
+    the demo: each such demo entry carries the scan of its report (one stored image shared by all)."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from .models import ActivityAttachment
+
+    if not activities:
+        return
+    buf = io.BytesIO()
+    Image.new("RGB", (60, 80), (245, 245, 240)).save(buf, format="JPEG")
+    stored = default_storage.save("activities/demo/报告扫描件.jpg", ContentFile(buf.getvalue()))
+    ActivityAttachment.objects.bulk_create(
+        [ActivityAttachment(activity=a, file=stored, name="报告扫描件.jpg", size=len(buf.getvalue())) for a in activities],
+        batch_size=2000)
+
+
 def _written_by_app(rule: ObligationRule) -> bool:
     """Rules whose records only their app writes (a patrol round from QR check-ins, a signed letter): the demo's
     history of these comes from those records (the inspections demo, :func:`_letters`), never made up here."""
@@ -192,6 +213,8 @@ def build(ctx: DemoContext) -> None:
     Activity.objects.bulk_create(activities, batch_size=2000)
     ActivityOccurrence.objects.bulk_create(
         [ActivityOccurrence(activity=a, occurrence=o) for a, o in zip(activities, owners, strict=True)], batch_size=2000)
+    _supporting_files([a for a in activities if not a.record_kind and not a.meeting_kind
+                       and a.evidence != crediting.Evidence.SELF])
     created = actions.expand(bureau, today)  # the next period
     tally.rebuild()  # the history above was written in bulk
     letters = _letters(bureau)

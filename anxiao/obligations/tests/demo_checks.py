@@ -18,6 +18,9 @@ def check_credited_as_live() -> None:
         rule, activity = link.occurrence.rule, link.activity
         assert crediting.accepts(crediting.credit_of(rule), rule, activity), (rule.code, activity.pk,
                                                                              activity.record_kind, activity.evidence)
+    # a hand-typed entry counts as a complete record only with its supporting file, as live
+    entries = Activity.objects.filter(record_kind="", meeting_kind="", counted__isnull=False).exclude(evidence="self")
+    assert entries.exists() and not entries.filter(attachments__isnull=True).exists()
     # a record whose evidence is pending (a drill held but not closed) fills nothing
     assert not ActivityOccurrence.objects.filter(activity__evidence="pending").exists()
     assert not Activity.objects.filter(record_kind="", kind__in=("drill", "guard_drill", "bus_drill"),
