@@ -450,7 +450,7 @@ def sign_letter(actor: Any, letter: Letter) -> Signature:
     return signature
 
 
-HEAD_KINDS = {UnitKind.BUREAU: PostKind.BUREAU_PRINCIPAL, UnitKind.SCHOOL: PostKind.PRINCIPAL}
+HEAD_KINDS: dict[str, str] = {UnitKind.BUREAU: PostKind.BUREAU_PRINCIPAL, UnitKind.SCHOOL: PostKind.PRINCIPAL}
 
 
 def _record_signing(letter: Letter, signature: Signature) -> None:
