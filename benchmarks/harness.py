@@ -404,6 +404,7 @@ def run_load(port: int, sessions: dict[str, str], users: int, seconds: float) ->
 
 def bench(database_url: str, schools: int, *, port: int | None = None, repeat: int = 10, budget_s: float = 20,
           load_users: int = 20, load_seconds: float = 60, only: str = "", var_dir: Path | None = None,
+          check: bool = True,
           report: Callable[[str], None] = print) -> dict[str, Any]:
     """Start the server, measure every page at every scope, run the load test; return the figures."""
     OUT_DIR.mkdir(parents=True, exist_ok=True)
@@ -424,7 +425,7 @@ def bench(database_url: str, schools: int, *, port: int | None = None, repeat: i
     result: dict[str, Any] = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"), "schools": schools,
         "database": database_url.rsplit("/", 1)[-1], "cpus": os.cpu_count(), "load_start": os.getloadavg(),
-        "workers": 2, "rows": [], "memory": {}, "load_test": None}
+        "workers": 2, "only": only, "rows": [], "memory": {}, "load_test": None, "figures_check": None}
     server = Server(env, port)
     try:
         started = time.perf_counter()
@@ -463,6 +464,9 @@ def bench(database_url: str, schools: int, *, port: int | None = None, repeat: i
             report(f"load test: {load_users} users for {load_seconds:.0f} s …")
             result["load_test"] = run_load(port, sessions, load_users, load_seconds)
             result["memory"]["after_load"] = server.memory()
+        if check:
+            report("figures consistency (the credible-figures test over HTTP) …")
+            result["figures_check"] = check_figures(port, sessions, users, cookie)
     finally:
         server.stop()
     result["load_end"] = os.getloadavg()
@@ -505,6 +509,13 @@ def table(result: dict[str, Any]) -> str:
             lines.append(f"  {kind:<12} n={k['n']:5d} p50 {k['p50_ms']:8.1f} ms  p95 {k['p95_ms']:8.1f} ms")
         for e in lt["error_samples"]:
             lines.append(f"  error: {e}")
+    for scope, c in (result.get("figures_check") or {}).items():
+        if c.get("error"):
+            lines.append(f"figures check, {scope}: could not read the views: {c['error']}")
+        else:
+            lines.append(f"figures check, {scope}: {c['values']} figures in {c['views']} views, "
+                         f"{len(c['mismatches'])} differ from the definition {c['expected']}")
+            lines.extend(f"  {m}" for m in c["mismatches"][:12])
     return "\n".join(lines)
 
 
@@ -531,10 +542,59 @@ def save(result: dict[str, Any]) -> Path:
     path = OUT_DIR / f"bench-{result['schools']}-{stamp}.json"
     text = json.dumps(result, ensure_ascii=False, indent=1)
     path.write_text(text)
-    (OUT_DIR / f"bench-{result['schools']}-latest.json").write_text(text)
+    if not result.get("only"):  # a partial run is not the size's latest full figures
+        (OUT_DIR / f"bench-{result['schools']}-latest.json").write_text(text)
     return path
 
 
 def latest(schools: int) -> dict[str, Any] | None:
     path = OUT_DIR / f"bench-{schools}-latest.json"
     return json.loads(path.read_text()) if path.exists() else None
+
+
+# ---------------------------------------------------------------- consistency of the figures on the bench data
+
+
+class _Response:
+    def __init__(self, status: int, body: bytes) -> None:
+        self.status_code, self.content = status, body
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+class _ClientOverHttp:
+    """What the figures test's ``_hazard_views`` needs of a test client, served by the running server."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.browser = browser
+
+    def get(self, url: str) -> _Response:
+        status, body, _ms = self.browser.get(url)
+        return _Response(status, body)
+
+
+def check_figures(port: int, sessions: dict[str, str], users: dict[str, Any], cookie: str) -> dict[str, Any]:
+    """The consistency test of the credible-figures issue (anxiao/reports/tests/test_figures.py) on the bench
+    data, over HTTP: every page, list and API call that shows a hazard figure shows, for each scope's user,
+    the count of that figure's one definition (hazards/figures.py) over the hazards the user may see."""
+    from anxiao.hazards.figures import FIGURES, status_counts
+    from anxiao.hazards.models import Hazard
+    from anxiao.reports.tests.test_figures import _hazard_views
+
+    out: dict[str, Any] = {}
+    for scope, user in users.items():
+        expected = status_counts(Hazard.objects.visible_to(user))
+        browser = Browser(port, sessions[scope], cookie)
+        try:
+            views = _hazard_views(_ClientOverHttp(browser))
+        except Exception as exc:  # a view without the figure's card, an error page: say which
+            out[scope] = {"expected": {f: expected[f] for f in FIGURES}, "error": f"{type(exc).__name__}: {exc}"}
+            continue
+        finally:
+            browser.close()
+        mismatches = [f"{view} shows {figure} = {n}, expected {expected[figure]}"
+                      for view, values in views.items() for figure, n in values.items() if n != expected[figure]]
+        out[scope] = {"expected": {f: expected[f] for f in FIGURES}, "views": len(views),
+                      "values": sum(len(v) for v in views.values()), "mismatches": mismatches}
+    return out

@@ -8,13 +8,14 @@ Environment: BENCH_URL (the 20,000-school database; other sizes add a suffix, se
 BENCH_DATABASE (exactly this database, for one size), BENCH_OUT (where the figures go, default var/bench),
 BENCH_PORT (default: a free port), BENCH_REPEAT (timed requests per page, default 10), BENCH_PAGE_SECONDS
 (time budget per page after the first three requests, default 20), BENCH_ONLY (pages whose key contains it),
-BENCH_LOAD_USERS / BENCH_LOAD_SECONDS (load test, default 20 users for 60 s; 0 skips it).
+BENCH_LOAD_USERS / BENCH_LOAD_SECONDS (load test, default 20 users for 60 s; 0 skips it), BENCH_CHECK=0 (skip
+the figures consistency check: the credible-figures test's views over HTTP against each figure's definition).
 
 The data set is built first if the database does not hold a finished build of that size
 (``benchmarks/data.py``, run in its own process; tens of minutes at 20,000 schools). Figures are printed as a
 table and written to var/bench/bench-<schools>-<time>.json (and bench-<schools>-latest.json). When the latest
-figures of the other size exist, both are printed side by side. The run exits 1 when a page answered an error
-or the load test had errors. The in-process benchmarks of earlier sessions are in ``benchmarks/inproc.py``.
+figures of the other size exist, both are printed side by side. The run exits 1 when a page answered an error,
+the load test had errors or a figure differs from its definition. The in-process benchmarks of earlier sessions are in ``benchmarks/inproc.py``.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def child() -> None:
         e["DATABASE_URL"], int(e["BENCH_SCHOOLS"]), port=int(e["BENCH_PORT"]) if e.get("BENCH_PORT") else None,
         repeat=int(e.get("BENCH_REPEAT", "10")), budget_s=float(e.get("BENCH_PAGE_SECONDS", "20")),
         load_users=int(e.get("BENCH_LOAD_USERS", "20")), load_seconds=float(e.get("BENCH_LOAD_SECONDS", "60")),
-        only=e.get("BENCH_ONLY", ""), report=lambda s: print(s, flush=True))
+        only=e.get("BENCH_ONLY", ""), check=e.get("BENCH_CHECK", "1") != "0", report=lambda s: print(s, flush=True))
     path = harness.save(result)
     print(f"figures written to {path}")
     Path(e["BENCH_CHILD"]).write_text(json.dumps(result, ensure_ascii=False))
@@ -89,6 +90,7 @@ def main() -> int:
         print(harness.table(result))
         failed |= any(r["error"] and not r["n"] for r in result["rows"])
         failed |= bool(result.get("load_test") and result["load_test"]["errors"])
+        failed |= any(c.get("error") or c["mismatches"] for c in (result.get("figures_check") or {}).values())
     # Side by side with the other size: from this run, or the latest figures of an earlier run.
     by_size = {r["schools"]: r for r in results}
     for size in (2000, DEFAULT_SCHOOLS) if not exact else ():
