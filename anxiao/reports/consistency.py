@@ -26,8 +26,8 @@ from django.conf import settings
 from django.utils import timezone
 
 CARD = re.compile(r'<div class="num"[^>]*>(\d+)</div>\s*<div class="label">([^<]+)</div>')
-HEAT_ROW = re.compile(r"<tr><td>(?:<a [^>]*>)?([^<]+)(?:</a>)?</td>((?:<td [^>]*>[^<]*</td>)*)</tr>")
-HEAT_CELL = re.compile(r'title="(\d+)/(\d+)"')
+HEAT_NAME = re.compile(r"^\s*<td[^>]*>(?:<a [^>]*>)?([^<]+)")
+HEAT_CELL = re.compile(r'title="[^"]*?(\d+)/(\d+)"')
 
 
 def cards(html: str) -> dict[str, int]:
@@ -195,7 +195,12 @@ def _compliance_views(pages: _Pages, result: Result) -> dict[str, dict[str, Any]
         table = table[:table.index("</table>")]
         if "按学校" in dash:  # a row per school: each is the school's compliance row over the same window
             heat: dict[str, Any] = {}
-            for name, cells in HEAT_ROW.findall(table):
+            body = table[table.index("<tbody>"):] if "<tbody>" in table else table
+            for row in body.split("<tr>")[1:]:
+                found = HEAT_NAME.search(row)
+                if found is None or "暂无数据" in row:
+                    continue
+                name, cells = found.group(1), row[found.end():]
                 pairs = [(int(d), int(t)) for d, t in HEAT_CELL.findall(cells)]
                 done, total = sum(d for d, _t in pairs), sum(t for _d, t in pairs)
                 heat[htmllib.unescape(name).strip()] = (done, total, compliance_rate(done, 0, total - done))
