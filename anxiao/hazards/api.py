@@ -13,7 +13,6 @@ from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination
 from anxiao.org.models import Person, Unit
 
 from . import actions
-from .figures import status_counts
 from .filters import filter_hazards
 from .models import Hazard, HazardEvent
 
@@ -132,6 +131,7 @@ class EventOut(Schema):
 
 class CountsOut(Schema):
     counts: dict
+    tallied_at: datetime.datetime | None = None  # set when the counts come from the per-town tally (large scope)
 
 
 def _risk(request: HttpRequest, pk: int | None):  # type: ignore[no-untyped-def]
@@ -154,8 +154,11 @@ def list_hazards(request: HttpRequest, filters: Query[HazardFilter]):  # type: i
 
 @router.get("/hazards/counts", response=CountsOut, auth=AUTH, operation_id="hazards_counts")
 def hazard_counts(request: HttpRequest, filters: Query[HazardFilter]):  # type: ignore[no-untyped-def]
+    from .views import scope_counts
+
     qs = filter_hazards(Hazard.objects.visible_to(request.user), filters.dict(exclude_none=True))
-    return {"counts": status_counts(qs)}
+    counts, tallied_at = scope_counts(request, qs)
+    return {"counts": counts, "tallied_at": tallied_at}
 
 
 @router.get("/hazards/{int:pk}", response={200: HazardOut, 404: ErrorOut}, auth=AUTH, operation_id="hazards_get")

@@ -25,7 +25,7 @@ from django.db.models import Case, Count, Max, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from anxiao.core.access import user_scope
+from anxiao.core.access import user_grants, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.org.models import Region, Unit
 
@@ -74,10 +74,12 @@ def count_rows(user: Any, region: Region | None, schools: QuerySet[Unit], today:
 
     rows: list[Row] = []
     g = ["unit__region_path"] if by_region else []
-    hazards = _scoped(Hazard, user, region, "unit").exclude(status=Status.VOID)
-    # cells per (status, grade) for the matrix; the headline figures counted by their one definition
+    every = _scoped(Hazard, user, region, "unit")
+    hazards = every.exclude(status=Status.VOID)
+    # cells per (status, grade) for the matrix (void ones too: the ledger's status counts read them); the
+    # headline figures counted by their one definition
     counted = [f for f in figures.FIGURES if f not in ("open", "major_open")]  # these two are sums of cells
-    for r in (hazards.values(*g, "status", "grade").order_by()
+    for r in (every.values(*g, "status", "grade").order_by()
               .annotate(n=Count("id"), **{f: Count("id", filter=figures.figure_q(f, today)) for f in counted})):
         path = r["unit__region_path"] if by_region else ""
         rows.append((path, "hazards", f"{r['status']}|{r['grade']}", r["n"], 0))
@@ -159,6 +161,69 @@ def _tally_rows(prefixes: Iterable[str], children: list[Region]) -> tuple[list[R
     return rows, at
 
 
+def tally_prefixes(user: Any, region: Region | None) -> list[str] | None:
+    """The region paths whose tallies make up the user's scope narrowed to ``region``; None when the tally
+    cannot answer: a scope with unit grants, or a region the user sees only by name (one above its own)."""
+    scope = user_scope(user)
+    if region is not None:
+        return [region.path] if scope.covers_region(region) else None
+    if scope.everything:
+        return [""]
+    if scope.unit_paths or not scope.region_paths:
+        return None
+    return sorted(scope.region_paths)
+
+
+TALLY_LEVELS = ("province", "city")  # the ledger, roll-up and counts of a scope this wide read the tally
+
+
+def large_scope(user: Any, region: Region | None) -> list[str] | None:
+    """The tally's prefixes when the scope is too large to count live: every region it is made of is a city or
+    a province (``TALLY_LEVELS``; a county is a few hundred schools), known from the user's grants without a
+    query; else None (count live)."""
+    prefixes = tally_prefixes(user, region)
+    if prefixes is None:
+        return None
+    if region is not None:
+        levels = {region.level}
+    elif user_scope(user).everything:
+        levels = {"province"}
+    else:
+        levels = {g.region.level for g in user_grants(user) if g.region_id}
+    return prefixes if levels and levels <= set(TALLY_LEVELS) else None
+
+
+def tallied_hazards(prefixes: Iterable[str], children: list[Region] | None = None
+                    ) -> tuple[dict[str, dict[str, int]], datetime.datetime | None]:
+    """The ledger's ``status_counts`` from the tallies under ``prefixes``: in total (key "") or, given
+    ``children``, per child region (keyed by its path; the towns of a child add up). One query, summed in the
+    database."""
+    from anxiao.hazards import figures
+
+    from .models import Tally
+
+    q = Q(pk__in=[])
+    for p in prefixes:
+        q |= Q(region_path__startswith=p)
+    wanted = ["hazards", *[f for f in figures.FIGURES if f not in ("open", "major_open")]]
+    base = Tally.objects.filter(q, figure__in=wanted)
+    group: Any = Value("")
+    if children:
+        group = Case(*[When(region_path__startswith=c.path, then=Value(c.path)) for c in children], default=Value(""))
+    cells: dict[str, dict[str, int]] = defaultdict(dict)
+    counted: dict[str, dict[str, int]] = defaultdict(dict)
+    for g, figure, key, n in (base.annotate(g=group).values_list("g", "figure", "key").order_by()
+                              .annotate(Sum("n"))):
+        if children and not g:
+            continue
+        if figure == "hazards":
+            cells[g][key] = n or 0
+        else:
+            counted[g][figure] = (counted[g].get(figure) or 0) + (n or 0)
+    at = Tally.objects.aggregate(at=Max("computed_at"))["at"] if cells else None
+    return {g: figures.counts_from_cells(cells[g], counted[g]) for g in set(cells) | set(counted)}, at
+
+
 # --- the figures on the page ---------------------------------------------------------------------------
 
 
@@ -170,9 +235,8 @@ def hazard_figures(rows: list[Row], today: datetime.date) -> dict[str, Any]:
     for _p, figure, key, n, _t in rows:
         by[figure][key] += n or 0  # Sum over rows whose n is NULL is None (fresh demo); count it as 0
     cells = by["hazards"]
-    totals = {f: by[f].get("", 0) for f in figures.FIGURES}
-    totals["open"] = sum(cells.get(f"{s}|{g}", 0) for s in figures.UNCLOSED_STATUSES for g in Grade.values)
-    totals["major_open"] = sum(cells.get(f"{s}|{Grade.MAJOR}", 0) for s in figures.UNCLOSED_STATUSES)
+    counts = figures.counts_from_cells(cells, {f: by[f].get("", 0) for f in figures.FIGURES})
+    totals = {f: counts[f] for f in figures.FIGURES}
     matrix = [{"status": s, "label": s.label, "cells": [(g, cells.get(f"{s.value}|{g.value}", 0)) for g in Grade]}
               for s in Status if s != Status.VOID]
     trend = [{"month": m, "found": by["found"].get(m.isoformat(), 0), "closed": by["closed"].get(m.isoformat(), 0)}
@@ -290,13 +354,7 @@ def dashboard(user: Any, today: datetime.date | None = None, region: Region | No
         schools = schools.filter(region_path__startswith=region.path)
     n_schools = schools.count()
     focus = _focus(user, region)
-    prefixes: list[str] | None = None
-    if region is not None:
-        prefixes = [region.path]
-    elif scope.everything:
-        prefixes = [""]
-    elif not scope.unit_paths:
-        prefixes = sorted(scope.region_paths)
+    prefixes = tally_prefixes(user, region)
     rows: list[Row] = []
     tallied_at = None
     by_school = n_schools <= HEAT_SCHOOL_ROWS or (focus is None and not scope.everything) or (focus is not None

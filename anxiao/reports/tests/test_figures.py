@@ -330,6 +330,7 @@ def test_every_view_of_the_compliance_rate_agrees(world, personas, frozen, perso
     assert len(by_school) == (1 if persona == "school_admin" else 2)
 
 
+<<<<<<< HEAD
 @pytest.mark.parametrize("persona", ("school_admin", "bureau_admin"))
 def test_mid_period_the_heat_map_and_the_compliance_page_give_the_same_rate(world, personas, frozen, persona):
     # Mid-period: the heat map counted only slots past their deadline, the compliance page also the slots of the
@@ -416,3 +417,49 @@ def io_text() -> Any:
     import io
 
     return io.StringIO()
+=======
+def test_the_tally_of_a_large_scope_gives_the_same_figures(world, personas, frozen, monkeypatch):
+    """A scope of a thousand schools or more reads its headline figures from the per-town tally (issue 18); the
+    figures are the same as counted live, on every view, and each view says when they were counted."""
+    from anxiao.hazards.figures import status_counts
+    from anxiao.hazards.views import counts_for
+    from anxiao.reports import dashboard
+
+    # given hazards in every state, tallied by the worker
+    _book(world)
+    dashboard.refresh_tallies(TODAY)
+    client = personas("bureau_viewer")
+    live_rollup = client.get("/hazards/rollup/").context["page"].object_list
+    # when the county counts as a large scope
+    monkeypatch.setattr(dashboard, "TALLY_LEVELS", ("province", "city", "county"))
+    # then every view shows what the county holds, read from the tally
+    _agree("bureau_viewer", _hazard_views(client), EXPECTED["county"])
+    user = world.users["bureau_viewer"]
+    tallied, at = counts_for(user, Hazard.objects.visible_to(user))
+    assert at is not None and tallied == status_counts(Hazard.objects.visible_to(user))  # void and total too
+    response = client.get("/hazards/rollup/")
+    assert response.context["tallied_at"] is not None and response.context["by_region"]
+    assert [(r["region"], r["total"], r["open"], r["overdue"], r["closed"]) for r in response.context["page"].object_list] \
+        == [(r["region"], r["total"], r["open"], r["overdue"], r["closed"]) for r in live_rollup]
+    assert "统计于" in client.get("/hazards/").content.decode()
+    assert client.get("/api/v1/hazards/counts").json()["tallied_at"]
+
+
+def test_the_report_roll_up_drills_down_by_region(world, personas, frozen):
+    """Issue 18: a bureau opens the monthly reports on a row per region one level below its own (states counted
+    in the database, the same as the per-school states), and a town's row opens its schools."""
+    from anxiao.reports.figures import state_counts
+
+    _ledgers(world)
+    client = personas("bureau_viewer")
+    response = client.get("/reports/")
+    assert response.context["by_region"] and response.context["rows"] == []
+    regions = response.context["page"].object_list
+    assert [r["region"] for r in regions] == [world.town_a]
+    schools = [world.a1, world.a2]
+    assert regions[0]["counts"] == state_counts(schools, datetime.date(2026, 11, 1), TODAY) == REPORTS["town"]
+    town = client.get(f"/reports/?region={world.town_a.pk}")
+    assert not town.context["by_region"] and {r["unit"].pk for r in town.context["rows"]} == {s.pk for s in schools}
+    missing = client.get(f"/reports/?region={world.town_a.pk}&state=missing")
+    assert [r["state"] for r in missing.context["rows"]] == ["missing"]
+>>>>>>> main
