@@ -330,7 +330,6 @@ def test_every_view_of_the_compliance_rate_agrees(world, personas, frozen, perso
     assert len(by_school) == (1 if persona == "school_admin" else 2)
 
 
-<<<<<<< HEAD
 @pytest.mark.parametrize("persona", ("school_admin", "bureau_admin"))
 def test_mid_period_the_heat_map_and_the_compliance_page_give_the_same_rate(world, personas, frozen, persona):
     # Mid-period: the heat map counted only slots past their deadline, the compliance page also the slots of the
@@ -417,7 +416,8 @@ def io_text() -> Any:
     import io
 
     return io.StringIO()
-=======
+
+
 def test_the_tally_of_a_large_scope_gives_the_same_figures(world, personas, frozen, monkeypatch):
     """A scope of a thousand schools or more reads its headline figures from the per-town tally (issue 18); the
     figures are the same as counted live, on every view, and each view says when they were counted."""
@@ -462,4 +462,3 @@ def test_the_report_roll_up_drills_down_by_region(world, personas, frozen):
     assert not town.context["by_region"] and {r["unit"].pk for r in town.context["rows"]} == {s.pk for s in schools}
     missing = client.get(f"/reports/?region={world.town_a.pk}&state=missing")
     assert [r["state"] for r in missing.context["rows"]] == ["missing"]
->>>>>>> main
