@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -153,14 +154,26 @@ ONLY_SCOPE = {"region", "page"}  # the parameters the tally can answer for (no o
 
 
 def scope_counts(request: HttpRequest, qs: Any) -> tuple[dict[str, int], Any]:
-    """``status_counts`` of the ledger page, the roll-up and the counts API (``counts_for`` the request's
-    user, its ``?region=`` and whether any other filter is set)."""
-    if not set(request.GET) <= ONLY_SCOPE:
-        return status_counts(qs), None
+    """``status_counts`` of the ledger page, the roll-up and the counts API: from the tally for a large scope
+    with no filter but ``?region=`` (``tallied_counts``), else live."""
+    return tallied_counts(request) or (status_counts(qs), None)
+
+
+def tallied_counts(request: HttpRequest, also: Iterable[str] = ()) -> tuple[dict[str, int], Any] | None:
+    """The tally's ``status_counts`` for the request's scope (and ``?region=``) when it has no other filter (but
+    the parameters in ``also``, e.g. the API pager's) and the scope is large; else None."""
+    from anxiao.reports.dashboard import large_scope, tallied_hazards
+
+    if not set(request.GET) <= ONLY_SCOPE | set(also):
+        return None
     region = _rollup_region(request) if str(request.GET.get("region", "")).isdecimal() else None
     if region is None and request.GET.get("region"):
-        return status_counts(qs), None
-    return counts_for(request.user, qs, region)
+        return None
+    prefixes = large_scope(request.user, region)
+    if prefixes is None:
+        return None
+    counts, at = tallied_hazards(prefixes)
+    return (counts.get("", status_counts(Hazard.objects.none())), at) if at is not None else None
 
 
 def counts_for(user: Any, qs: Any, region: Any = None) -> tuple[dict[str, int], Any]:

@@ -443,6 +443,14 @@ def test_the_tally_of_a_large_scope_gives_the_same_figures(world, personas, froz
         == [(r["region"], r["total"], r["open"], r["overdue"], r["closed"]) for r in live_rollup]
     assert "统计于" in client.get("/hazards/").content.decode()
     assert client.get("/api/v1/hazards/counts").json()["tallied_at"]
+    # and the API list counts its pages from the tally too: no COUNT(*) of the hazards
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        listed = client.get("/api/v1/hazards?limit=1").json()
+    assert listed["count"] == tallied["total"] and len(listed["items"]) == 1
+    assert not [q for q in ctx.captured_queries if "COUNT(*)" in q["sql"] and "hazards_hazard" in q["sql"]]
 
 
 def test_the_report_roll_up_drills_down_by_region(world, personas, frozen):
