@@ -26,7 +26,7 @@ from anxiao.core.periods import period_containing
 from anxiao.org.models import Post, Region, Unit
 
 from . import actions, crediting, filters, forms, tally
-from .figures import compliance_rate, rag
+from .figures import compliance_counts, compliance_rate, rag
 from .models import (
     MET,
     Activity,
@@ -367,9 +367,8 @@ def compliance_rows(qs: Any, by: str, today: datetime.date, within: Region | Non
     if by == "department":
         qs = qs.filter(post__unit__kind__in=[UnitKind.BUREAU_DEPARTMENT, UnitKind.SCHOOL_DEPARTMENT])
     fields = (key, name) if name else (key,)
-    grouped = [{**dict(zip(fields, group, strict=True)), "done": c[Status.DONE], "late": c[Status.LATE],
-                "missed": c[Status.MISSED]}
-               for group, c in tally.slot_counts(qs, fields, today, start, end).items()]
+    grouped = [{**dict(zip(fields, group, strict=True)), **c}
+               for group, c in compliance_counts(qs, fields, today, start, end).items()]
     rows: dict[Any, dict[str, Any]] = {}
     if by == "region":
         children = list(Region.objects.filter(parent=within)) if within else []
