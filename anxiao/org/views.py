@@ -98,7 +98,8 @@ UNITS = Crud(
                    ("联系电话", lambda u: u.phone), ("状态", lambda u: "在用" if u.is_active else "停用")],
     detail_template="org/unit_detail.html", detail_context=_unit_context,
     search_placeholder="学校名称或拼音首字母，如 xhzx",
-    admin_actions=[("导入", "org:unit_import"), ("导出 Excel", "org:unit_export")],
+    admin_actions=[("导入", "org:unit_import"), ("导出 Excel（可重新导入）", "org:unit_export"),
+                   ("打印版 Excel", "org:unit_print")],
 )
 
 PEOPLE = Crud(
@@ -112,7 +113,8 @@ PEOPLE = Crud(
                    ("状态", lambda p: "在职" if p.is_active else "离职")],
     detail_template="org/person_detail.html", detail_context=_person_context,
     search_placeholder="姓名、拼音首字母或手机号",
-    admin_actions=[("导入", "org:person_import"), ("导出 Excel", "org:person_export")],
+    admin_actions=[("导入", "org:person_import"), ("导出 Excel（可重新导入）", "org:person_export"),
+                   ("打印版 Excel", "org:person_print")],
 )
 
 POSTS = Crud(
@@ -156,12 +158,17 @@ ASSIGNMENTS = Crud(
 def _import(request: HttpRequest, kind: str) -> HttpResponse:
     if user_scope(request.user, write=True).empty:
         raise PermissionDenied("您没有导入的权限")
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    form_class = forms.PeopleImportForm if kind == "people" else forms.ImportForm
+    form = form_class(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = excel.import_file(request.user, kind, form.cleaned_data["file"])
-    return render(request, "org/import.html", {"form": form, "result": result, "kind": kind,
-                                               "title": "导入单位" if kind == "units" else "导入人员和岗位"})
+        result = excel.import_file(request.user, kind, form.cleaned_data["file"],
+                                   accounts=bool(form.cleaned_data.get("accounts")))
+    response = render(request, "org/import.html", {"form": form, "result": result, "kind": kind,
+                                                   "title": "导入单位" if kind == "units" else "导入人员和岗位"})
+    if result is not None and result.accounts:
+        response["Cache-Control"] = "no-store"  # the temporary passwords are shown once
+    return response
 
 
 @login_required
@@ -175,18 +182,18 @@ def person_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_export(request: HttpRequest) -> HttpResponse:
+def unit_export(request: HttpRequest, layout: str = "import") -> HttpResponse:
     qs = filters.filter_units(Unit.objects.visible_to(request.user), request.GET)
-    return excel.export_response("units", qs)
+    return excel.export_response("units", qs, layout, request.user)
 
 
 @login_required
-def person_export(request: HttpRequest) -> HttpResponse:
+def person_export(request: HttpRequest, layout: str = "import") -> HttpResponse:
     # Phones of every colleague: for the managers of the scope only, and only the people they manage.
     if user_scope(request.user, write=True).empty:
         raise PermissionDenied("导出人员信息只对本范围的管理员开放")
     qs = filters.filter_people(Person.objects.writable_by(request.user), request.GET)
-    return excel.export_response("people", qs)
+    return excel.export_response("people", qs, layout, request.user)
 
 
 @login_required
