@@ -122,7 +122,7 @@ class VoidForm(forms.Form):
 
 class SettingsForm(ScopedModelForm):
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data: dict[str, Any] = super().clean() or {}
         for name in ("spring_term_end_month", "spring_term_end_day", "autumn_term_end_month", "autumn_term_end_day"):
             if data.get(name) in (None, ""):
                 data[name] = getattr(self.instance, name)
