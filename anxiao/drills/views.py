@@ -21,7 +21,6 @@ from anxiao.obligations.crediting import credited_by
 
 from . import actions, filters, forms
 from .models import (
-    AttemptReason,
     Drill,
     DrillEvent,
     DrillFile,
@@ -33,7 +32,6 @@ from .models import (
     Finding,
     PlanStatus,
     SignInAttempt,
-    Theme,
 )
 
 
@@ -94,9 +92,7 @@ DRILLS = Crud(
     columns=[("计划日期", lambda d: d.planned_on), ("学校", lambda d: d.school), ("类别", lambda d: d.get_kind_display()),
              ("主题", lambda d: d.title or d.get_theme_display()), ("状态", _status), ("疏散用时", _seconds),
              ("评定", lambda d: d.get_evaluation_result_display() or "—")],
-    filter=filters.filter_drills, select_related=("school",),
-    filter_fields=[("status", "状态", DrillStatus.choices), ("kind", "类别", DrillKind.choices),
-                   ("theme", "主题", Theme.choices), ("unevaluated", "评估", [("1", "已举行待评估")])],
+    filters=filters.DrillFilter, export="drills:drill_export", select_related=("school",),
     detail_fields=[("学校", lambda d: d.school), ("类别", lambda d: d.get_kind_display()),
                    ("主题", lambda d: d.get_theme_display()), ("名称", lambda d: d.title),
                    ("计划日期", lambda d: d.planned_on), ("签到时间", lambda d: f"{_local(d.window_start)} 至 {_local(d.window_end)}"),
@@ -107,7 +103,6 @@ DRILLS = Crud(
                     if d.activity_id and d.activity and not d.activity.is_voided else "—"),
                    ("作废原因", lambda d: d.void_reason if d.is_voided else None)],
     detail_template="drills/drill_detail.html", detail_context=_drill_context,
-    search_placeholder="演练名称或学校",
     extra_actions=[("年度计划", "drills:plan_list"), ("签到异常", "drills:attempt_list")],
 )
 
@@ -138,15 +133,13 @@ PLANS = Crud(
     columns=[("年度", lambda p: p.year), ("学校", lambda p: p.school), ("状态", lambda p: p.get_status_display()),
              ("批准人", lambda p: p.approved_post.holder if p.approved_post and p.approved_post.holder else "—"),
              ("批准时间", lambda p: _local(p.approved_at) if p.approved_at else "—")],
-    filter=filters.filter_plans, select_related=("school", "approved_post__holder"),
-    filter_fields=[("status", "状态", PlanStatus.choices)],
+    filters=filters.PlanFilter, select_related=("school", "approved_post__holder"),
     detail_fields=[("学校", lambda p: p.school), ("年度", lambda p: p.year), ("状态", lambda p: p.get_status_display()),
                    ("制定人", lambda p: p.drafted_by or "—"),
                    ("批准人", lambda p: p.approved_post.holder if p.approved_post and p.approved_post.holder else "—"),
                    ("批准时间", lambda p: _local(p.approved_at) if p.approved_at else "—"), ("说明", lambda p: p.note),
                    ("作废原因", lambda p: p.void_reason if p.is_voided else None)],
-    detail_template="drills/plan_detail.html", detail_context=_plan_context, search_placeholder="学校名称",
-)
+    detail_template="drills/plan_detail.html", detail_context=_plan_context, )
 
 SETTINGS = Crud(
     name="settings", app="drills", model=DrillSettings, title="演练设置", form=forms.SettingsForm,
@@ -154,12 +147,11 @@ SETTINGS = Crud(
     columns=[("单位", lambda s: s.unit), ("疏散用时目标", lambda s: f"{s.evacuation_target_seconds} 秒"),
              ("中小学", lambda s: s.get_school_frequency_display()),
              ("幼儿园", lambda s: s.get_kindergarten_frequency_display())],
-    filter=filters.filter_settings, select_related=("unit",),
+    filters=filters.SettingsFilter, select_related=("unit",),
     detail_fields=[("单位", lambda s: s.unit), ("疏散用时目标（秒）", lambda s: s.evacuation_target_seconds),
                    ("中小学演练频次", lambda s: s.get_school_frequency_display()),
                    ("幼儿园演练频次", lambda s: s.get_kindergarten_frequency_display())],
-    search_placeholder="单位名称",
-)
+    )
 
 
 def _writable_drill(request: HttpRequest, pk: int) -> Drill:
@@ -265,11 +257,12 @@ def signin(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def attempt_list(request: HttpRequest) -> HttpResponse:
     """Refused sign-ins, for the school's safety office (writers of the school) only."""
-    qs = filters.filter_attempts(SignInAttempt.objects.writable_by(request.user)
-                                 .select_related("drill__school", "user"), request.GET)
+    attempt_filter = filters.AttemptFilter.parse(request.GET)
+    qs = attempt_filter.apply(SignInAttempt.objects.writable_by(request.user).select_related("drill__school", "user"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "drills/attempts.html", {"page": page, "reasons": AttemptReason.choices,
-                                                    "params": request.GET})
+    return render(request, "drills/attempts.html", {"page": page, "params": request.GET,
+                                                    "filter_bar": attempt_filter.bar(request.user),
+                                                    "filter_errors": attempt_filter.errors})
 
 
 def _writable_plan(request: HttpRequest, pk: int) -> DrillPlan:

@@ -133,14 +133,14 @@ def record_form(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 @login_required
 def record_list(request: HttpRequest) -> HttpResponse:
-    qs = filters.filter_records(
-        EducationRecord.objects.visible_to(request.user).select_related("school", "class_post"), request.GET)
+    record_filter = filters.RecordFilter.parse(request.GET)
+    qs = record_filter.apply(EducationRecord.objects.visible_to(request.user).select_related("school", "class_post"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "education/record_list.html", {
-        "page": page, "kinds": [(k.value, k.label) for k in EDUCATION_KINDS], "params": request.GET,
-        "query": params.urlencode()})
+        "page": page, "params": request.GET, "query": params.urlencode(),
+        "filter_bar": record_filter.bar(request.user), "filter_errors": record_filter.errors})
 
 
 @login_required

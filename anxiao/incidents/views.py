@@ -17,7 +17,7 @@ from anxiao.core.forms import apply_errors
 from anxiao.org.models import Unit
 
 from . import actions, filters, forms
-from .models import Category, FollowUpAction, Incident, Status
+from .models import FollowUpAction, Incident, Status
 
 
 def home_section(request: HttpRequest) -> dict[str, Any] | None:
@@ -30,12 +30,14 @@ def home_section(request: HttpRequest) -> dict[str, Any] | None:
 
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
-    qs = filters.filter_incidents(Incident.objects.visible_to(request.user).select_related("unit"), request.GET)
+    incident_filter = filters.IncidentFilter.parse(request.GET)
+    qs = incident_filter.apply(Incident.objects.visible_to(request.user).select_related("unit"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     base = Incident.objects.visible_to(request.user).filter(voided_at__isnull=True)
     summary = {"open": base.filter(status=Status.OPEN).count(), "late": base.filter(filters.late_q()).count()}
     return render(request, "incidents/list.html", {"page": page, "params": request.GET, "summary": summary,
-                                                    "categories": Category.choices, "statuses": Status.choices})
+                                                    "filter_bar": incident_filter.bar(request.user),
+                                                    "filter_errors": incident_filter.errors})
 
 
 def _reporting_units(user: Any) -> Any:

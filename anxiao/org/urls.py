@@ -2,7 +2,7 @@ from django.urls import path
 
 from anxiao.core.crud import urlpatterns_for
 
-from . import views
+from . import exports, views
 
 app_name = "org"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("units/template.xlsx", views.unit_template, name="unit_template"),
     path("people/import/", views.person_import, name="person_import"),
     path("people/export.xlsx", views.person_export, name="person_export"),
+    path("people/list.xlsx", exports.PEOPLE.view, name="person_list_export"),
     path("people/template.xlsx", views.person_template, name="person_template"),
     path("groups/<int:pk>/members/", views.group_member_add, name="group_member_add"),
     path("group-members/<int:pk>/remove/", views.group_member_remove, name="group_member_remove"),

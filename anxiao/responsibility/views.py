@@ -15,7 +15,8 @@ from anxiao.core.choices import UnitKind
 from anxiao.org.models import Post, Unit
 
 from . import actions, exports, forms
-from .models import Letter, LetterKind, LetterStatus, MatterStatus, ResponsibilityList, UnassignedMatter
+from .filters import LetterFilter
+from .models import Letter, LetterStatus, MatterStatus, ResponsibilityList, UnassignedMatter
 from .selectors import DRILLS, coverage
 
 
@@ -132,28 +133,21 @@ def generate(request: HttpRequest) -> HttpResponse:
 # --- letters ----------------------------------------------------------------------------------
 
 
-def _letters(request: HttpRequest) -> Any:
+def _letters(request: HttpRequest, letter_filter: LetterFilter | None = None) -> Any:
+    letter_filter = letter_filter if letter_filter is not None else LetterFilter.parse(request.GET)
     qs = Letter.objects.visible_to(request.user).select_related("issuer_unit", "signatory_unit", "signatory_person")
-    p = request.GET
-    if (p.get("year") or "").isdecimal():
-        qs = qs.filter(year=int(p["year"]))
-    if p.get("status") in LetterStatus.values:
-        qs = qs.filter(status=p["status"])
-    if p.get("kind") in LetterKind.values:
-        qs = qs.filter(kind=p["kind"])
-    if (p.get("unit") or "").isdecimal():
-        qs = qs.filter(signatory_unit_id=int(p["unit"]))
-    return qs.order_by("-year", "signatory_unit__path", "-version")
+    return letter_filter.apply(qs).order_by("-year", "signatory_unit__path", "-version")
 
 
 @login_required
 def letter_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(_letters(request), 50).get_page(request.GET.get("page"))
+    letter_filter = LetterFilter.parse(request.GET)
+    page = Paginator(_letters(request, letter_filter), 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "responsibility/letter_list.html", {
-        "page": page, "params": request.GET, "query": params.urlencode(), "kinds": LetterKind.choices,
-        "statuses": LetterStatus.choices, "can_issue": not user_scope(request.user, write=True).empty,
+        "page": page, "params": request.GET, "query": params.urlencode(), "filter_bar": letter_filter.bar(request.user),
+        "filter_errors": letter_filter.errors, "can_issue": not user_scope(request.user, write=True).empty,
     })
 
 

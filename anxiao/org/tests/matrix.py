@@ -76,6 +76,7 @@ CASES = [
     Case("org:person_import", lambda w: reverse("org:person_import"), kind="write"),
     Case("org:unit_export", lambda w: reverse("org:unit_export")),
     Case("org:person_export", lambda w: reverse("org:person_export"), kind="write"),
+    Case("org:person_list_export", lambda w: reverse("org:person_list_export"), kind="write"),
     Case("org:unit_template", lambda w: reverse("org:unit_template")),
     Case("org:person_template", lambda w: reverse("org:person_template")),
     *_api("regions", "town_a", "a1", create=lambda w: {"name": "新镇", "level": "town", "parent_id": w.county_a.pk},
