@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/anxiao
 BENCH_URL ?= $(PG_URL)_bench
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-test assets system-deps wheelhouse lint test-sqlite test-postgres bench demo-scale clean
+.PHONY: run test install install-test assets system-deps wheelhouse lint test-sqlite test-postgres bench bench-inproc demo-scale clean
 
 # Offline install: `make wheelhouse` fills ./wheelhouse with every Python dependency (run it where the
 # internet is, carry the folder into the intranet); when ./wheelhouse exists every pip install uses only it.
@@ -38,13 +38,19 @@ wheelhouse: assets | $(BIN)/python
 # Front-end libraries from the npm registry (pinned in package.json and package-lock.json), copied under
 # var/vendor/ and served as /static/vendor/… (never from a CDN). Carry var/vendor/ into an intranet with the wheelhouse.
 VENDOR := var/vendor
-$(VENDOR)/html5-qrcode/html5-qrcode.min.js: package.json package-lock.json
-	npm ci --no-audit --no-fund --silent
-	mkdir -p $(VENDOR)/html5-qrcode
-	cp node_modules/html5-qrcode/html5-qrcode.min.js node_modules/html5-qrcode/LICENSE $(VENDOR)/html5-qrcode/
-	touch $@
+# var/vendor/.package-lock.json (hidden: collectstatic skips it) records the lock the files came from: a carried
+# var/vendor whose lock matches is kept (file times do not count: a copied or unpacked folder is older than a fresh
+# clone), so nothing asks npm offline.
+$(VENDOR)/.package-lock.json: package.json package-lock.json
+	@if [ -f $(VENDOR)/html5-qrcode/html5-qrcode.min.js ] && cmp -s package-lock.json $@; then touch $@; else \
+		set -e; npm ci --no-audit --no-fund --silent || { echo "npm could not fetch the front-end libraries" \
+			"(offline? carry var/vendor made by make wheelhouse, see docs/deploy.md)" >&2; exit 1; }; \
+		mkdir -p $(VENDOR)/html5-qrcode; \
+		cp node_modules/html5-qrcode/html5-qrcode.min.js node_modules/html5-qrcode/LICENSE $(VENDOR)/html5-qrcode/; \
+		cp package-lock.json $@; \
+	fi
 
-assets: $(VENDOR)/html5-qrcode/html5-qrcode.min.js
+assets: $(VENDOR)/.package-lock.json
 
 install: $(VENV)/.installed assets
 install-test: $(VENV)/.installed-test assets system-deps
@@ -82,8 +88,14 @@ test-postgres: install-test
 
 test: lint test-sqlite test-postgres
 
+# Issue 18's pages over HTTP against `anxiao serve` (2 workers) and a 60 s load test; BENCH_SCHOOLS=2000 (or
+# 2000,20000) measures the 2,000-school set in $(BENCH_URL)2k. Figures: a table and var/bench/*.json.
 bench: install-test
-	DATABASE_URL=$(BENCH_URL) $(BIN)/python benchmarks/run.py
+	BENCH_URL=$(BENCH_URL) $(BIN)/python benchmarks/run.py
+
+# The in-process benchmarks (functions and views without a server), BENCH_ONLY=<module> for one.
+bench-inproc: install-test
+	DATABASE_URL=$(BENCH_URL) $(BIN)/python benchmarks/inproc.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/screenshots

@@ -11,19 +11,19 @@ import os
 import time
 from collections.abc import Callable
 
-from django.db import connection
 from django.db.models import Sum
 from django.test import Client
 from django.utils import timezone
 
 from anxiao.accounts.models import Grant, User
 from anxiao.core.choices import Role
-from anxiao.obligations import actions, tally
+from anxiao.obligations import actions
 from anxiao.obligations.models import ComplianceTally, ObligationRule, Occurrence
 from anxiao.obligations.views import compliance_data
 from anxiao.org.models import Region, Unit
 
 from .common import measure
+from .data import _history
 
 
 def _user(name: str, role: str, region: Region | None = None, unit: Unit | None = None) -> User:
@@ -40,26 +40,6 @@ def _timed(label: str, fn: Callable[[], object], report: Callable[[str], None]) 
     result = fn()
     report(f"{label}: {time.perf_counter() - started:.1f} s ({result})")
     return result
-
-
-def _history(today: datetime.date) -> None:
-    """Mark most past slots as met (about 85 % on time, 7 % late, the rest missed), as a year of recorded
-    activities would, straight in SQL: recording 30 million activities one by one is not what is measured."""
-    table = connection.ops.quote_name(Occurrence._meta.db_table)
-    with connection.cursor() as cursor:
-        # One-slot rows: met on time or late. A daily rule's month (slots > 1): every day met, so done on time.
-        cursor.execute(f"""UPDATE {table} SET done_count = quota * slots, met_slots = slots,
-            day_mask = (1::bigint << slots) - 1, alert_on = NULL,
-            completed_on = CASE WHEN slots > 1 THEN period_end WHEN id %% 100 < 85 THEN period_start
-                                ELSE deadline + 3 END
-            WHERE deadline < %s AND id %% 100 < 92 AND (id %% 100 < 85 OR slots > 1 OR deadline + 3 < %s)""",
-                       [today, today])
-    tally.rebuild()
-    # What autovacuum does on a live server after such a change: without fresh statistics and a visibility map
-    # PostgreSQL plans the roll-ups over millions of dead rows.
-    with connection.cursor() as cursor:
-        for model in (Occurrence, ComplianceTally):
-            cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def run(report: Callable[[str], None]) -> None:

@@ -14,7 +14,7 @@ from anxiao.core.access import roles_over_unit
 from anxiao.core.choices import Role
 from anxiao.incidents.actions import bureau_of
 
-from .models import Case, CaseStatus, Decision, Finding, Measure, MeasureOption, SourceKind
+from .models import Case, CaseStatus, Decision, Finding, Ground, Measure, MeasureOption, SourceKind
 
 DECIDERS: set[str] = {Role.SYSTEM_ADMIN, Role.BUREAU_ADMIN}
 
@@ -65,8 +65,13 @@ def _looks_after(post: Any, unit: Any) -> bool:
     return post.assignments.filter(target_unit=unit).exists()
 
 
+# Measures that take the year's assessment away must say on which ground (seed 002 五(三)).
+NEEDS_GROUND = (Measure.PERFORMANCE,)
+
+
 def decide(actor: Any, case: Case, *, post: Any, finding: str, reasoning: str, measures: list[str] | None = None,
-           decided_on: datetime.date | None = None, document_number: str = "") -> Decision:
+           decided_on: datetime.date | None = None, document_number: str = "",
+           grounds: list[str] | None = None) -> Decision:
     _require(actor, case.unit)
     errors: dict[str, list[str]] = {}
     if finding not in Finding.values:
@@ -82,6 +87,12 @@ def decide(actor: Any, case: Case, *, post: Any, finding: str, reasoning: str, m
         errors["measures"] = ["失职追责须至少选择一项追责措施"]
     elif finding == Finding.DILIGENT and [m for m in measures if m != Measure.NONE]:
         errors["measures"] = ["尽职免责不能同时给予追责措施"]
+    grounds = list(dict.fromkeys(grounds or []))
+    bad = [g for g in grounds if g not in Ground.values]
+    if bad:
+        errors["grounds"] = [f"不是有效的情形：{'、'.join(map(str, bad))}（可选：{'、'.join(map(str, Ground.labels))}）"]
+    elif finding == Finding.DERELICT and not grounds and any(m in NEEDS_GROUND for m in measures):
+        errors["grounds"] = ["取消本年度综合考核评估资格和绩效奖励须写明情形：" + "、".join(map(str, Ground.labels))]
     if not case.posts.filter(pk=post.pk).exists():
         errors["post"] = ["该岗位不在本案涉及岗位中"]
     decided_on = decided_on or timezone.localdate()
@@ -92,12 +103,13 @@ def decide(actor: Any, case: Case, *, post: Any, finding: str, reasoning: str, m
     if errors:
         raise ValidationError(errors)
     if finding == Finding.DILIGENT:
-        measures = [Measure.NONE]
+        measures, grounds = [Measure.NONE], []
     with transaction.atomic():
         if Decision.objects.filter(case=case, post=post).exists():
             raise ValidationError({"post": ["该岗位已有决定"]})
         decision = Decision.objects.create(
             case=case, post=post, person=post.holder, finding=finding, reasoning=reasoning.strip(), measures=measures,
+            grounds=grounds,
             decided_by=actor, decided_on=decided_on, document_number=document_number,
         )
         if not case.posts.exclude(pk__in=case.decisions.values("post_id")).exists():
@@ -109,6 +121,14 @@ def veto_decisions(unit: Any, year: int) -> list[Decision]:
     """Decisions of a year that veto the unit's annual assessment (a measure 'veto' on one of its posts)."""
     qs = Decision.objects.filter(case__year=year, case__voided_at__isnull=True, post__unit__path__startswith=unit.path)
     return [d for d in qs.select_related("case", "post") if Measure.VETO in d.measures]
+
+
+def lost_assessment_decisions(unit: Any, year: int) -> list[Decision]:
+    """Decisions of a year that take away the unit's comprehensive assessment and performance award on one of the
+    seed's grounds (不重视、推进不力、整改不到位、弄虚作假…; seed 002 五(三)), on one of its posts."""
+    qs = Decision.objects.filter(case__year=year, case__voided_at__isnull=True, finding=Finding.DERELICT,
+                                 post__unit__path__startswith=unit.path)
+    return [d for d in qs.select_related("case", "post") if Measure.PERFORMANCE in d.measures]
 
 
 def configure_measure(actor: Any, bureau: Any, measure: str, *, enabled: bool, label: str = "",

@@ -45,6 +45,7 @@ class DecisionIn(Schema):
     finding: str = ""
     reasoning: str = ""
     measures: list[str] = []
+    grounds: list[str] = []
     decided_on: Optional[datetime.date] = None
     document_number: str = ""
 
@@ -55,6 +56,7 @@ class DecisionOut(Schema):
     finding: str
     reasoning: str
     measures: list[str]
+    grounds: list[str]
     decided_on: datetime.date
 
 
@@ -94,7 +96,7 @@ def create_decision(request: HttpRequest, pk: int, payload: DecisionIn):  # type
     post = get_visible_or_404(Post, request.user, pk=payload.post_id)
     return 201, actions.decide(request.user, case, post=post, finding=payload.finding, reasoning=payload.reasoning,
                                measures=payload.measures, decided_on=payload.decided_on,
-                               document_number=payload.document_number)
+                               document_number=payload.document_number, grounds=payload.grounds)
 
 
 @router.get("/accountability/dossier/{int:post_id}", response={200: list[SectionOut], 404: ErrorOut}, auth=AUTH,

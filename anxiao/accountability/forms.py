@@ -7,7 +7,7 @@ from django import forms
 from anxiao.core.choices import UnitKind
 from anxiao.org.models import Post, Unit
 
-from .models import Finding, Measure, SourceKind
+from .models import Finding, Ground, Measure, SourceKind
 
 
 class CaseForm(forms.Form):
@@ -35,5 +35,7 @@ class DecisionForm(forms.Form):
     reasoning = forms.CharField(label="认定理由", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     measures = forms.MultipleChoiceField(label="追责措施", required=False, choices=Measure.choices,
                                          widget=forms.CheckboxSelectMultiple)
+    grounds = forms.MultipleChoiceField(label="情形（取消综合考核评估资格和绩效奖励时必选）", required=False,
+                                        choices=Ground.choices, widget=forms.CheckboxSelectMultiple)
     decided_on = forms.DateField(label="决定日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     document_number = forms.CharField(label="文号", required=False, max_length=60)

@@ -30,6 +30,19 @@ class Measure(models.TextChoices):
     REFERRAL = "referral", _("移送纪检监察机关")
 
 
+class Ground(models.TextChoices):
+    """The grounds on which a unit loses its year's assessment and performance award (seed 002 五(三), 六(三);
+    seed 000 六.5: neglect that led to an accident); a decision taking the assessment away names at least one."""
+
+    NEGLECT = "neglect", _("不重视")
+    SLOW = "slow", _("推进不力")
+    RECTIFICATION = "rectification", _("安全隐患整改不到位")
+    HOLLOW = "hollow", _("措施不实")
+    PERFUNCTORY = "perfunctory", _("敷衍塞责")
+    FRAUD = "fraud", _("弄虚作假")
+    ACCIDENT = "accident", _("忽视安全、不履行或不正确履行职责导致安全事故")
+
+
 class MeasureOption(AnxiaoModel):
     """Which measures a bureau uses, with its own wording and source."""
 
@@ -101,6 +114,7 @@ class Decision(AnxiaoModel):
     finding = models.CharField(_("认定"), max_length=10, choices=Finding.choices)
     reasoning = models.TextField(_("认定理由"))
     measures = models.JSONField(_("措施"), default=list)
+    grounds = models.JSONField(_("情形"), default=list, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("决定人"))
     decided_on = models.DateField(_("决定日期"))
@@ -119,3 +133,7 @@ class Decision(AnxiaoModel):
     @property
     def measure_labels(self) -> list[str]:
         return [str(Measure(m).label) for m in self.measures if m in Measure.values]
+
+    @property
+    def ground_labels(self) -> list[str]:
+        return [str(Ground(g).label) for g in self.grounds or [] if g in Ground.values]

@@ -101,6 +101,7 @@ def duties_and_letter(post: Any, year: int) -> Section | None:
 @section(40)
 def obligations_due_and_done(post: Any, year: int) -> Section | None:
     from django.db.models import F, Q, Sum
+    from django.db.models.functions import Coalesce
 
     from anxiao.obligations.models import Occurrence
 
@@ -109,7 +110,8 @@ def obligations_due_and_done(post: Any, year: int) -> Section | None:
     # Counted per slot: a daily rule's month counts each of its days.
     rows = list(qs.values("rule__title").annotate(
         total=Sum("slots"), met=Sum("met_slots"),
-        on_time=Sum("met_slots", filter=~Q(completed_on__gt=F("deadline")))).order_by("rule__title"))
+        # Coalesce: a rule whose every slot was late sums to NULL, not 0
+        on_time=Coalesce(Sum("met_slots", filter=~Q(completed_on__gt=F("deadline"))), 0)).order_by("rule__title"))
     if not rows:
         return None
     items = [Item(None, f"{r['rule__title']}：应办 {r['total']}，完成 {r['met']}（按期 {r['on_time']}）",

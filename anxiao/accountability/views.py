@@ -78,7 +78,8 @@ def decision_create(request: HttpRequest, pk: int, post_id: int) -> HttpResponse
     d = form.cleaned_data
     run_and_flash(request, lambda: actions.decide(
         request.user, case, post=post, finding=d.get("finding", ""), reasoning=d.get("reasoning", ""),
-        measures=d.get("measures", []), decided_on=d.get("decided_on"), document_number=d.get("document_number", "")),
+        measures=d.get("measures", []), decided_on=d.get("decided_on"), document_number=d.get("document_number", ""),
+        grounds=d.get("grounds", [])),
         "决定已记录")
     return redirect("accountability:case_detail", case.pk)
 

@@ -17,6 +17,9 @@ from .models import (
     AssessorScore,
     Indicator,
     Level,
+    LicenceResult,
+    LicenceReview,
+    LicenceSubject,
     Method,
     Result,
     Scheme,
@@ -45,6 +48,10 @@ DEFAULT_VETOES = [
     ("major_accident_with_responsibility", VetoEffect.ZERO, "seed 003 四(一)：发生重大安全责任事故的一票否决"),
     ("late_accident_report", VetoEffect.DISQUALIFY, "seed 001 七(十)：30分钟电话、2小时书面报告"),
     ("accountability_veto", VetoEffect.ZERO, "seed 000 六.5：年度考核实行一票否决"),
+    ("licence_review", VetoEffect.DISQUALIFY,
+     "seed 001 一(十四)：安全标准是民办教育机构和校车使用许可的前置条件，未达标一票否决，整改不到位不予年检"),
+    ("lost_assessment_grounds", VetoEffect.DISQUALIFY,
+     "seed 002 五(三)：不重视、推进不力、整改不到位、措施不实、敷衍塞责、弄虚作假的，取消本年度综合考核评估资格、取消绩效考核奖励"),
 ]
 
 
@@ -195,3 +202,74 @@ def compute(actor: Any, scheme: Scheme) -> list[Result]:
                                                    updated_at=timezone.now())
     scheme.refresh_from_db()
     return results
+
+
+def applies(unit: Unit, subject: str) -> bool:
+    """Whether the unit holds (or needs) that licence: a private school; a school that runs or hires a bus."""
+    return (subject == LicenceSubject.PRIVATE and unit.is_private) or (
+        subject == LicenceSubject.SCHOOL_BUS and unit.uses_bus)
+
+
+def review_licence(actor: Any, unit: Unit, *, subject: str, year: int, safety_standard_met: bool,
+                   findings: str = "", rectify_by: Any = None, revoke: bool = False,
+                   reviewed_on: Any = None) -> LicenceReview:
+    """Record a licence review or 年检 (seed 001 一(十四)). The result follows from the safety standard: met →
+    passed; not met → vetoed (不予通过/不予年检), unless the bureau gives a deadline to put it right (责令限时整改);
+    a unit still below the standard after an earlier deadline has passed is refused (整改不到位的不予年检);
+    ``revoke`` (取缔) only after a refusal."""
+    bureau = unit.supervising_unit or unit
+    _require(actor, bureau)
+    today = timezone.localdate()
+    reviewed_on = reviewed_on or today
+    errors: dict[str, list[str]] = {}
+    if subject not in LicenceSubject.values:
+        errors["subject"] = ["请选择许可事项：" + "、".join(map(str, LicenceSubject.labels))]
+    elif not applies(unit, subject):
+        errors["subject"] = [f"{unit}不是民办学校" if subject == LicenceSubject.PRIVATE
+                             else f"{unit}未登记自办或购买校车服务"]
+    if not year or year > today.year + 1 or year < 2000:
+        errors["year"] = ["年度无效"]
+    if reviewed_on > today:
+        errors["reviewed_on"] = ["审查日期不能晚于今天"]
+    findings = (findings or "").strip()
+    if not safety_standard_met and not findings:
+        errors["findings"] = ["未达到安全标准的，请写明存在的问题"]
+    earlier = (LicenceReview.objects.filter(unit=unit, subject=subject, year=year).order_by("-reviewed_on", "-id")
+               .first())
+    if rectify_by is not None and (safety_standard_met or rectify_by < reviewed_on):
+        errors["rectify_by"] = ["整改期限只用于未达标的单位，且不能早于审查日期"]
+    if revoke and (safety_standard_met or earlier is None or earlier.result != LicenceResult.REFUSED):
+        errors["result"] = ["取缔须在不予通过/不予年检之后，且仍未达到安全标准"]
+    if errors:
+        raise ValidationError(errors)
+    if safety_standard_met:
+        result = LicenceResult.PASSED
+    elif revoke:
+        result = LicenceResult.REVOKED
+    elif rectify_by is not None and not (earlier is not None and earlier.result == LicenceResult.RECTIFY):
+        result = LicenceResult.RECTIFY
+    else:
+        result = LicenceResult.REFUSED
+    return LicenceReview.objects.create(
+        unit=unit, subject=subject, year=year, safety_standard_met=safety_standard_met, findings=findings,
+        rectify_by=rectify_by, result=result, reviewed_on=reviewed_on,
+        reviewed_by=actor if getattr(actor, "is_authenticated", False) else None)
+
+
+def licence_failures(unit: Unit, year: int) -> list[str]:
+    """The unit's licences that fail the year (seed 001 一(十四)): the year's last review refused, revoked, or
+    ordered to rectify with the deadline passed; or no review of the year at all."""
+    out = []
+    today = timezone.localdate()
+    for subject in LicenceSubject:
+        if not applies(unit, subject):
+            continue
+        last = (LicenceReview.objects.filter(unit=unit, subject=subject, year=year)
+                .order_by("-reviewed_on", "-id").first())
+        if last is None:
+            out.append(f"无{year}年度{subject.label}审批/年检记录（安全标准是许可的前置条件）")
+        elif last.result in (LicenceResult.REFUSED, LicenceResult.REVOKED):
+            out.append(f"{subject.label}{last.get_result_display()}（{last.reviewed_on}：{last.findings}）")
+        elif last.result == LicenceResult.RECTIFY and last.rectify_by is not None and last.rectify_by < today:
+            out.append(f"{subject.label}逾期未整改（期限 {last.rectify_by}：{last.findings}），不予年检")
+    return out

@@ -19,6 +19,16 @@ def build(ctx: DemoContext) -> None:
     scheme = actions.create_scheme(owner, ctx.data["bureau"], year=year, name=f"{year}年度学校安全工作考核")
     actions.publish(owner, scheme)
     onsite = scheme.indicators.get(method=Method.ASSESSED)
+    # seed 001 一(十四): the year's licence reviews of the private schools and the schools with a bus, all passed
+    import datetime
+
+    from .models import LicenceSubject
+
+    for s in ctx.data["schools"]:
+        for subject in LicenceSubject:
+            if actions.applies(s["school"], subject):
+                actions.review_licence(owner, s["school"], subject=subject, year=year, safety_standard_met=True,
+                                       reviewed_on=datetime.date(year, 3, 15))
     for s in ctx.data["schools"]:
         value = Decimal(ctx.rng.randint(int(onsite.weight * 6), int(onsite.weight * 10))) / 10
         actions.score(assessor, onsite, s["school"], value, "现场查看台账、演练记录和门卫值守")

@@ -131,3 +131,45 @@ class Result(AnxiaoModel):
 
     def __str__(self) -> str:
         return f"{self.scheme.year} {self.unit}：{self.score}"
+
+
+class LicenceSubject(models.TextChoices):
+    """What seed 001 一(十四) licenses with the safety standard as a precondition."""
+
+    PRIVATE = "private", _("民办教育机构办学许可")
+    SCHOOL_BUS = "school_bus", _("校车使用许可")
+
+
+class LicenceResult(models.TextChoices):
+    PASSED = "passed", _("通过")
+    RECTIFY = "rectify", _("责令限时整改")
+    REFUSED = "refused", _("不予通过/不予年检（安全标准一票否决）")
+    REVOKED = "revoked", _("取缔")
+
+
+class LicenceReview(AnxiaoModel):
+    """许可审批/年检 of a private school or a school's bus use (seed 001 一(十四)): the safety standard is the
+    precondition; below it the licence is vetoed (一票否决), or put right by a deadline, or refused its 年检 when
+    not put right, up to 取缔. Each review is a row (nothing is overwritten); the year's last one counts."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="licence_reviews",
+                             verbose_name=_("单位"))
+    subject = models.CharField(_("许可事项"), max_length=12, choices=LicenceSubject.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    safety_standard_met = models.BooleanField(_("达到安全标准"))
+    findings = models.TextField(_("存在问题"), blank=True)
+    rectify_by = models.DateField(_("整改期限"), null=True, blank=True)
+    result = models.CharField(_("结论"), max_length=10, choices=LicenceResult.choices)
+    reviewed_on = models.DateField(_("审查日期"))
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("审查人"))
+
+    scope_unit_fields = ("unit",)
+
+    class Meta:
+        ordering = ["-year", "unit_id", "subject", "-reviewed_on", "-id"]
+        verbose_name = _("许可审批/年检")
+        verbose_name_plural = _("许可审批/年检")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.unit} {self.get_subject_display()}：{self.get_result_display()}"

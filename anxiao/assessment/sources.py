@@ -36,6 +36,22 @@ def accountability_veto(unit: Any, year: int) -> list[str]:
     return [f"{d.case.title}：{d.post.title}（{d.decided_on}）" for d in veto_decisions(unit, year)]
 
 
+@veto("licence_review", "民办学校/校车许可年检未通过或缺失")
+def licence_review(unit: Any, year: int) -> list[str]:
+    from .actions import licence_failures
+
+    return licence_failures(unit, year)
+
+
+@veto("lost_assessment_grounds", "不重视、推进不力、整改不到位、弄虚作假等情形")
+def lost_assessment_grounds(unit: Any, year: int) -> list[str]:
+    from anxiao.accountability.actions import lost_assessment_decisions
+
+    return [f"{'、'.join(d.ground_labels)}：{d.case.title}（{d.decided_on}"
+            f"{'，' + d.document_number if d.document_number else ''}），取消本年度综合考核评估资格和绩效考核奖励"
+            for d in lost_assessment_decisions(unit, year)]
+
+
 @veto("major_accident_with_responsibility", "发生较大及以上安全责任事故")
 def major_accident(unit: Any, year: int) -> list[str]:
     from anxiao.accountability.models import Decision, Finding

@@ -13,5 +13,7 @@ urlpatterns = [
     path("<int:pk>/bulletin.xlsx", views.bulletin, name="bulletin"),
     path("<int:pk>/bulletin.pdf", views.bulletin, {"fmt": "pdf"}, name="bulletin_pdf"),
     path("<int:pk>/bulletin.docx", views.bulletin, {"fmt": "docx"}, name="bulletin_docx"),
+    path("licences/", views.licences, name="licences"),
+    path("licences/new/", views.licence_create, name="licence_create"),
     path("indicators/<int:pk>/scores/", views.score_create, name="score_create"),
 ]

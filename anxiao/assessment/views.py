@@ -16,7 +16,7 @@ from anxiao.core.flash import run_and_flash
 from anxiao.org.models import Unit
 
 from . import actions, exports
-from .models import Indicator, Method, Scheme
+from .models import Indicator, LicenceReview, LicenceSubject, Method, Scheme
 
 
 @login_required
@@ -93,3 +93,38 @@ def bulletin(request: HttpRequest, pk: int, fmt: str = "xlsx") -> HttpResponse:
                                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(scheme.name + '结果通报.' + fmt)}"
     return response
+
+
+@login_required
+def licences(request: HttpRequest) -> HttpResponse:
+    """许可审批/年检 of private schools and schools with a bus (seed 001 一(十四)): the reviews in scope, and the
+    units that need one this year without it."""
+    year = timezone.localdate().year
+    reviews = LicenceReview.objects.visible_to(request.user).select_related("unit", "reviewed_by")[:200]
+    schools = Unit.objects.writable_by(request.user).filter(kind=UnitKind.SCHOOL, is_active=True).order_by("name")
+    need = [(u, s) for u in schools for s in LicenceSubject if actions.applies(u, s)]
+    done = set(LicenceReview.objects.filter(year=year, unit__in=[u for u, _s in need])
+               .values_list("unit_id", "subject"))
+    return render(request, "assessment/licences.html", {
+        "reviews": reviews, "need": need, "missing": [(u, s) for u, s in need if (u.pk, s.value) not in done],
+        "subjects": LicenceSubject.choices, "year": year})
+
+
+@login_required
+@require_POST
+def licence_create(request: HttpRequest) -> HttpResponse:
+    from anxiao.core.validation import parse_date
+
+    unit = get_visible_or_404(Unit, request.user, pk=request.POST.get("unit") or 0)
+
+    def act() -> object:
+        return actions.review_licence(
+            request.user, unit, subject=request.POST.get("subject", ""),
+            year=int(request.POST.get("year") or 0) if (request.POST.get("year") or "0").isdigit() else 0,
+            safety_standard_met=request.POST.get("safety_standard_met") == "1",
+            findings=request.POST.get("findings", ""),
+            rectify_by=parse_date(request.POST.get("rectify_by"), "rectify_by", "整改期限"),
+            revoke=request.POST.get("revoke") == "1")
+
+    run_and_flash(request, act, "审查结论已记录")
+    return redirect("assessment:licences")

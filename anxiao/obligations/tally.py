@@ -197,9 +197,10 @@ def slot_counts(qs: Any, group: tuple[str, ...], today: datetime.date, start: da
     """Counts per status of the slots (not rows) of ``qs``, per tuple of ``group`` values, for the slots that
     start in ``[start, end]``. Two queries whatever the size.
 
-    Most rows are counted in SQL: every one-slot row, and a daily rule's month when it lies inside the window
-    and is not running today. The few months that run today or cross the window's edge are counted day by day
-    in Python (at most one or two per daily rule and subject).
+    Every row is counted in SQL: every one-slot row, and a daily rule's month when it lies inside the window
+    and is not running today, by their columns; the months that run today or cross the window's edge (one or
+    two per daily rule and subject: some 100,000 at province scale) day by day in the database
+    (:func:`_partial_counts`), never in Python.
     """
     whole = Q(slots=1)
     if start is not None:
@@ -230,14 +231,57 @@ def slot_counts(qs: Any, group: tuple[str, ...], today: datetime.date, start: da
         counts[Status.LATE] += row["late"] or 0
         for open_status in (Status.MISSED, Status.UPCOMING, Status.DUE):
             counts[open_status] += row[open_status.value] or 0
-    from .models import slot_days
+    for key, partial_counts in _partial_counts(qs.filter(partial), group, today, start, end).items():
+        counts = out[key]
+        for status, n in partial_counts.items():
+            counts[status] += n
+    return out
 
-    for *key, first, slots, mask, deadline, completed_on in qs.filter(partial).values_list(
-            *group, "period_start", "slots", "day_mask", "deadline", "completed_on").order_by():
-        counts = out[tuple(key)]
-        for day, _deadline, status in slot_days(first, slots, mask, deadline, completed_on, today):
-            if (start is None or day >= start) and (end is None or day <= end):
-                counts[status] += 1
+
+STATUS_ORDER = (Status.DONE, Status.LATE, Status.MISSED, Status.UPCOMING, Status.DUE)
+
+
+def _partial_counts(qs: Any, group: tuple[str, ...], today: datetime.date, start: datetime.date | None,
+                    end: datetime.date | None) -> dict[tuple[Any, ...], dict[str, int]]:
+    """Counts per status of the slots of ``qs`` (daily months) that start in ``[start, end]``, per group: each
+    row is joined to the numbers 0–31 and every slot is judged as ``models.slot_days`` judges it (met: on time
+    or late by the row's completion; else missed once its own deadline is past, upcoming, or due). One query."""
+    ops = connection.ops
+    aliases = [f"g{i}" for i in range(len(group))]
+    inner = qs.order_by().annotate(**{a: F(g) for a, g in zip(aliases, group, strict=True)}).values(
+        *aliases, "period_start", "slots", "day_mask", "deadline", "completed_on")
+    sql, params = inner.query.sql_with_params()
+    if connection.vendor == "postgresql":
+        day, day_deadline = "o.period_start + n.i", "o.deadline - (o.slots - 1 - n.i)"
+    else:
+        day = "date(o.period_start, '+' || n.i || ' days')"
+        day_deadline = "date(o.deadline, '-' || (o.slots - 1 - n.i) || ' days')"
+    met = "(o.day_mask >> n.i) & 1 = 1"
+    late = "o.completed_on IS NOT NULL AND o.completed_on > o.deadline"
+    cases = {Status.DONE: f"{met} AND NOT ({late})", Status.LATE: f"{met} AND {late}",
+             Status.MISSED: f"NOT ({met}) AND {day_deadline} < %s",
+             Status.UPCOMING: f"NOT ({met}) AND {day_deadline} >= %s AND {day} > %s",
+             Status.DUE: f"NOT ({met}) AND {day_deadline} >= %s AND {day} <= %s"}
+    case_params = {Status.DONE: 0, Status.LATE: 0, Status.MISSED: 1, Status.UPCOMING: 2, Status.DUE: 2}
+    where, where_params = ["n.i < o.slots"], []
+    if start is not None:
+        where.append(f"{day} >= %s")
+        where_params.append(ops.adapt_datefield_value(start))
+    if end is not None:
+        where.append(f"{day} <= %s")
+        where_params.append(ops.adapt_datefield_value(end))
+    groups = ", ".join(f"o.{a}" for a in aliases)
+    sums = ", ".join(f"SUM(CASE WHEN {cases[s]} THEN 1 ELSE 0 END)" for s in STATUS_ORDER)
+    day_today = ops.adapt_datefield_value(today)
+    full = (f"WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 31) "
+            f"SELECT {groups}, {sums} FROM ({sql}) o JOIN n ON {' AND '.join(where)} GROUP BY {groups}")
+    all_params = [day_today for s in STATUS_ORDER for _ in range(case_params[s])] + list(params) + where_params
+    out: dict[tuple[Any, ...], dict[str, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(full, all_params)
+        for row in cursor.fetchall():
+            out[tuple(row[:len(group)])] = {str(s): int(n or 0) for s, n in zip(STATUS_ORDER, row[len(group):],
+                                                                             strict=True)}
     return out
 
 

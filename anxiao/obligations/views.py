@@ -21,6 +21,7 @@ from anxiao.core.access import can_write, get_visible_or_404, user_scope
 from anxiao.core.choices import PostKind, UnitKind
 from anxiao.core.crud import Crud, detail_view, list_view
 from anxiao.core.files import field_file_response
+from anxiao.core.paging import page_of
 from anxiao.core.periods import period_containing
 from anxiao.core.validation import parse_date
 from anxiao.org.models import Post, Region, Unit
@@ -372,7 +373,7 @@ def compliance_rows(qs: Any, by: str, today: datetime.date, within: Region | Non
                 continue
             rid = child.pk if child else None
             row = rows.setdefault(rid, {"id": rid, "name": child.name if child else "全部", "done": 0, "late": 0,
-                                        "missed": 0})
+                                        "missed": 0, "level": child.level if child else ""})
             for k in ("done", "late", "missed"):
                 row[k] += g[k]
     else:
@@ -404,10 +405,11 @@ def region_rows(region_paths: Any, within: Region | None, start: datetime.date, 
             child = next((ch for ch in children if path.startswith(ch.path)), None)
             if child is None:
                 continue
-            rid, name = child.pk, child.name
+            rid, name, level = child.pk, child.name, child.level
         else:
-            rid, name = None, "全部"
-        row = rows.setdefault(rid, {"id": rid, "name": name, "done": 0, "late": 0, "missed": 0, "due": 0})
+            rid, name, level = None, "全部", ""
+        row = rows.setdefault(rid, {"id": rid, "name": name, "done": 0, "late": 0, "missed": 0, "due": 0,
+                                    "level": level})
         row["done"] += c[Status.DONE]
         row["late"] += c[Status.LATE]
         row["missed"] += c[Status.MISSED]
@@ -416,11 +418,22 @@ def region_rows(region_paths: Any, within: Region | None, start: datetime.date, 
 
 
 def _region_within(user: Any, region_id: Any) -> Region | None:
+    """The region the roll-up shows the children of: the one asked for, else the user's own region (the deepest
+    region that holds every region the user has a grant over), else the top region for a system scope."""
     if region_id:
         return get_visible_or_404(Region, user, pk=region_id)
     scope = user_scope(user)
-    top = Region.objects.visible_to(user).filter(level__in=["county", "city", "province"])
-    return top.order_by("path").first() if not scope.everything else top.filter(parent__isnull=True).first()
+    if scope.everything:
+        return Region.objects.filter(parent__isnull=True).order_by("path").first()
+    paths = [p.strip("/").split("/") for p in scope.region_paths]
+    if not paths:
+        return None
+    common: list[str] = []
+    for ids in zip(*paths, strict=False):
+        if len(set(ids)) != 1:
+            break
+        common.append(ids[0])
+    return Region.objects.filter(pk=int(common[-1])).first() if common else None
 
 
 def _day(value: Any) -> datetime.date | None:
@@ -436,7 +449,7 @@ def compliance_data(user: Any, params: Any, today: datetime.date | None = None) 
     (or everything) come from the compliance tally; the other dimensions and unit scopes from the occurrences."""
     today = today or timezone.localdate()
     by = params.get("by", "")
-    by = by if by in DIMENSIONS else "unit"
+    by = by if by in DIMENSIONS else default_dimension(user)
     start = _day(params.get("from")) or today.replace(month=1, day=1)
     end = _day(params.get("to")) or today
     within = _region_within(user, params.get("region")) if by == "region" else None
@@ -458,12 +471,24 @@ def compliance_data(user: Any, params: Any, today: datetime.date | None = None) 
     return {"rows": rows, "by": by, "start": start, "end": end, "total": total, "within": within, "source": source}
 
 
+def default_dimension(user: Any) -> str:
+    """What the compliance page opens on: a bureau user whose scope is a set of regions (or everything) lands on
+    the roll-up by region, read from the compliance tally, and drills down a level at a time (a town's row opens
+    its schools); a school's user on its units."""
+    scope = user_scope(user)
+    return "region" if not scope.unit_paths and (scope.everything or scope.region_paths) else "unit"
+
+
 @login_required
 def compliance(request: HttpRequest) -> HttpResponse:
     data = compliance_data(request.user, request.GET)
     by = data["by"]
+    page, query = page_of(request, data["rows"])
+    # the region a by-unit (person, department) view is narrowed to: a town's row of the roll-up opens its schools
+    narrowed = get_visible_or_404(Region, request.user, pk=request.GET["region"]) \
+        if by != "region" and str(request.GET.get("region", "")).isdecimal() else None
     return render(request, "obligations/compliance.html", {
-        **data, "dimensions": [(k, v[0]) for k, v in DIMENSIONS.items()], "label": DIMENSIONS[by][0],
+        **data, "page": page, "query": query, "narrowed": narrowed, "dimensions": [(k, v[0]) for k, v in DIMENSIONS.items()], "label": DIMENSIONS[by][0],
         "param": DIMENSIONS[by][3], "kinds": ActivityKind.choices, "kind": request.GET.get("kind", ""),
     })
 

@@ -182,3 +182,57 @@ def month_status(units: Any, month: datetime.date, today: datetime.date | None =
         rows.append({"unit": unit, "report": r,
                      "state": figures.state(r.status if r else None, r.late if r else False, due, today)})
     return rows
+
+
+# --- late-ledger alert ---------------------------------------------------------------------------------
+
+LATE_KEY = "ledger-late"
+
+
+def alert_late_ledgers(today: datetime.date | None = None) -> int:
+    """Alert for every school whose ledger for the due month (``figures.due_month``) is late — past its due date
+    and not submitted (``figures.state`` 未报): the school's principal and safety deputy, the safety office of its
+    bureau and the bureau's group robots, through ``notifications.actions.alert``. Once per school per month (the
+    outbox keys ``ledger-late:<month>:<school>`` say who has been told). Returns the schools alerted."""
+    from django.urls import reverse
+
+    from anxiao.notifications.actions import alert
+    from anxiao.notifications.models import Outbox
+    from anxiao.obligations.actions import bureau_for
+    from anxiao.obligations.alerts import _holders, bureau_safety_office
+    from anxiao.org.models import Unit
+
+    today = today or timezone.localdate()
+    month = figures.due_month(today)
+    prefix = f"{LATE_KEY}:{month:%Y-%m}:"
+    told = {int(k[len(prefix):].split(":", 1)[0]) for k in Outbox.objects.filter(dedupe_key__startswith=prefix)
+            .values_list("dedupe_key", flat=True) if k}
+    schools = list(Unit.objects.filter(kind=UnitKind.SCHOOL, is_active=True).exclude(pk__in=told)
+                   .select_related("supervising_unit"))
+    offices: dict[int | None, list[Any]] = {}
+    alerted = 0
+    for row in month_status(schools, month, today):
+        if row["state"] != "missing":
+            continue
+        school = row["unit"]
+        bureau = bureau_for(school)
+        key = bureau.pk if bureau is not None else None
+        if key not in offices:
+            offices[key] = bureau_safety_office(bureau) if bureau is not None else []
+        people = _holders(school, [PostKind.PRINCIPAL], subtree=False) + _holders(
+            school, [PostKind.SAFETY_DEPUTY], subtree=False) + offices[key]
+        title = f"台账月报逾期未报：{school.name} {month:%Y年%m月}"
+        body = (f"{school.name}{month:%Y年%m月}的隐患排查整治台账月报应于{figures.due_on(month):%m月%d日}前报送，"
+                f"截至{today:%m月%d日}尚未报送（已逾期 {(today - figures.due_on(month)).days} 天）。")
+        alert(people, school, title, body, reverse("reports:ledger_school", args=[school.pk]) + f"?month={month:%Y-%m}",
+              key=f"{prefix}{school.pk}")
+        alerted += 1
+    return alerted
+
+
+def late_ledger_job() -> None:
+    """Worker job (registered in ReportsConfig.ready): the late-ledger alert, once a day across workers."""
+    from anxiao.notifications.actions import once_a_day
+
+    today = timezone.localdate()
+    once_a_day("reports.late_ledgers", today, lambda: alert_late_ledgers(today))

@@ -13,6 +13,8 @@ class ReportsConfig(AppConfig):
                  MenuEntry("通知通报", "reports:notice_list", 36))
         from anxiao.notifications.actions import register_job
 
+        from .actions import late_ledger_job
         from .dashboard import tally_job
 
         register_job(tally_job)
+        register_job(late_ledger_job)

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Case, Count, F, Max, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from anxiao.core.access import user_scope
@@ -93,7 +93,8 @@ def count_rows(user: Any, region: Region | None, schools: QuerySet[Unit], today:
     occurrences = Occurrence.objects.filter(unit__in=schools, period_start__gte=since, deadline__lt=today)
     unit_key = ["unit__region_path"] if by_region else ["unit_id"]
     for r in (occurrences.values(*unit_key, "rule__title").order_by()  # per slot: a daily month counts its days
-              .annotate(total=Sum("slots"), done=Sum("met_slots", filter=~Q(completed_on__gt=F("deadline"))))):
+              .annotate(total=Sum("slots"),  # Coalesce: a group whose every slot was late sums to NULL, not 0
+                        done=Coalesce(Sum("met_slots", filter=~Q(completed_on__gt=F("deadline"))), 0))):
         # done = on time: the compliance rate (obligations.figures) is on-time slots over the slots due
         # live: the group is the school (its id); tally: the town's path
         rows.append((str(r[unit_key[0]]) if not by_region else r["unit__region_path"], "heat", r["rule__title"],

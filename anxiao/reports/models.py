@@ -120,6 +120,9 @@ class Notice(AnxiaoModel):
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("发布人"))
     issued_at = models.DateTimeField(_("发布时间"))
+    # The Word template (version) current when it was issued, as for letters; empty = the built-in template.
+    template = models.ForeignKey("documents.DocumentTemplate", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("公文模板"))
 
     scope_unit_fields = ("issuer",)
 

@@ -67,10 +67,12 @@ def issue(actor: Any, bureau: Unit, *, title: str, body: str, kind: str = Notice
         errors["audience"] = ["所选范围内没有学校"]
     if errors:
         raise ValidationError(errors)
+    from anxiao.documents.render import current_template
+
     with transaction.atomic():
         notice = Notice.objects.create(issuer=bureau, kind=kind, title=title.strip(), body=body.strip(),
                                        document_number=document_number, audience=described, issued_by=actor,
-                                       issued_at=timezone.now())
+                                       issued_at=timezone.now(), template=current_template(bureau, kind))
         NoticeRecipient.objects.bulk_create([NoticeRecipient(notice=notice, unit=u) for u in schools])
         for attachment in _store(notice, checked):
             attachment.save()

@@ -253,18 +253,19 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def notice_document(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The notice or bulletin as a 公文: Word from the issuer's current template, or PDF in the built-in layout."""
+    """The notice or bulletin as a 公文: Word from the template version recorded when it was issued (the bureau's,
+    or the built-in one), or PDF in the built-in layout."""
     from anxiao.documents.contexts import notice_context
     from anxiao.documents.pdf import notice_pdf
-    from anxiao.documents.render import render_for
+    from anxiao.documents.render import render, template_bytes
 
     from .models import Notice
 
-    notice = get_visible_or_404(Notice.objects.select_related("issuer"), request.user, pk=pk)
+    notice = get_visible_or_404(Notice.objects.select_related("issuer", "template"), request.user, pk=pk)
     context = notice_context(notice)
     if fmt == "pdf":
         return _download(notice_pdf(context), f"{notice.title}.pdf", "application/pdf")
-    return _download(render_for(notice.issuer, notice.kind, context), f"{notice.title}.docx",
+    return _download(render(template_bytes(notice.template, notice.kind), context), f"{notice.title}.docx",
                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 

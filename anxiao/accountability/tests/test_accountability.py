@@ -99,3 +99,31 @@ def test_a_disqualifying_decision_bars_the_person_from_awards_and_promotion_that
     # and their dossier shows it
     sections = {s.title: s for s in dossier.assemble(officer, year)}
     assert "评优评先、晋职晋级资格" in sections
+
+
+def test_a_post_whose_every_slot_was_late_shows_zero_on_time_not_none(world):
+    # given a post whose only due slot this year was met after its deadline
+    import datetime
+
+    from django.utils import timezone
+
+    from anxiao.accountability.sections import obligations_due_and_done
+    from anxiao.core.choices import PostKind
+    from anxiao.obligations.models import ObligationRule, Occurrence
+    from anxiao.org.models import Post
+
+    today = timezone.localdate()
+    due = max(today - datetime.timedelta(days=3), today.replace(month=1, day=1))
+    if due >= today:
+        pytest.skip("no past day in this year on 1 January")
+    post = Post.objects.create(unit=world.a1, kind=PostKind.PRINCIPAL, title="校长")
+    rule = ObligationRule.objects.create(bureau=world.bureau_a, code="t.late", title="每月安全检查",
+                                         activity_kind="inspection", unit_kinds=["school"], period="month")
+    Occurrence.objects.create(rule=rule, unit=world.a1, post=post, subject_key=f"p{post.pk}", period_key="late",
+                              period_start=due, period_end=due, due_on=due, deadline=due, done_count=1,
+                              met_slots=1, completed_on=due + datetime.timedelta(days=1))
+    # when the dossier's section on periodic duties is drawn up
+    section = obligations_due_and_done(post, today.year)
+    # then it says 0 on time, not "None"
+    assert section is not None
+    assert [i.text for i in section.items] == ["每月安全检查：应办 1，完成 1（按期 0）"]

@@ -107,3 +107,86 @@ def test_demo_has_a_completed_assessment_with_one_veto(db):
     results = Result.objects.filter(scheme__year=ctx.today.year - 1)
     assert results.count() == 44
     assert results.filter(vetoed=True).count() == 1
+
+
+def test_a_school_found_on_a_lost_assessment_ground_is_disqualified_with_its_evidence(world):
+    # given seed 002 五(三): a bureau finds a1 faked its rectification (弄虚作假), with evidence, and takes away its
+    # year's assessment and performance award
+    from django.utils import timezone
+
+    from anxiao.accountability.models import Ground
+
+    year = timezone.localdate().year
+    user = world.users["bureau_admin"]
+    case = accountability.open_case(user, world.a1, title="隐患整改台账造假", source_kind="finding", year=year,
+                                    posts=[world.posts["a1_principal"]])
+    # a loss of the assessment names its ground
+    with pytest.raises(ValidationError) as exc:
+        accountability.decide(user, case, post=world.posts["a1_principal"], finding=Finding.DERELICT,
+                              reasoning="督查发现整改照片为摆拍", measures=[Measure.PERFORMANCE])
+    assert "grounds" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        accountability.decide(user, case, post=world.posts["a1_principal"], finding=Finding.DERELICT,
+                              reasoning="督查发现整改照片为摆拍", measures=[Measure.PERFORMANCE], grounds=["whatever"])
+    assert "grounds" in exc.value.message_dict
+    accountability.decide(user, case, post=world.posts["a1_principal"], finding=Finding.DERELICT,
+                          reasoning="督查发现整改照片为摆拍", measures=[Measure.PERFORMANCE], grounds=[Ground.FRAUD])
+    scheme = _scheme(world, year)
+    assert "lost_assessment_grounds" in set(scheme.veto_rules.values_list("kind", flat=True))
+    actions.publish(user, scheme)
+    # when the results are computed
+    results = {r.unit: r for r in actions.compute(user, scheme)}
+    # then a1 loses the assessment on that ground, its award too, and a2 does not
+    veto = next(v for v in results[world.a1].vetoes if v["kind"] == "lost_assessment_grounds")
+    assert "弄虚作假" in veto["reasons"][0] and "绩效考核奖励" in veto["reasons"][0]
+    assert veto["effect"] == "disqualify" and "002 五(三)" in veto["source"]
+    assert results[world.a1].rank > results[world.a2].rank and not results[world.a2].vetoed
+
+
+def test_a_private_school_or_bus_whose_licence_review_fails_or_is_missing_is_vetoed(world):
+    # given seed 001 一(十四): the safety standard is the precondition of the private-school and school-bus licences;
+    # one below it is vetoed (一票否决), and one not put right in time is refused its 年检
+    import datetime
+
+    from django.utils import timezone
+
+    from anxiao.assessment.models import LicenceResult, LicenceSubject
+
+    year = timezone.localdate().year
+    user = world.users["bureau_admin"]
+    world.a1.is_private = True
+    world.a1.save()
+    world.a2.bus = "runs"
+    world.a2.save()
+    # a subject that does not apply to the unit is refused, naming the field
+    with pytest.raises(ValidationError) as exc:
+        actions.review_licence(user, world.a1, subject=LicenceSubject.SCHOOL_BUS, year=year,
+                               safety_standard_met=True)
+    assert "subject" in exc.value.message_dict
+    # below the standard, the review must say why
+    with pytest.raises(ValidationError) as exc:
+        actions.review_licence(user, world.a1, subject=LicenceSubject.PRIVATE, year=year, safety_standard_met=False)
+    assert "findings" in exc.value.message_dict
+    # below the standard with a deadline to put it right: rectification ordered, then refused once the deadline passes
+    last_week = timezone.localdate() - datetime.timedelta(days=7)
+    review = actions.review_licence(user, world.a1, subject=LicenceSubject.PRIVATE, year=year,
+                                    safety_standard_met=False, findings="消防通道堵塞", rectify_by=last_week,
+                                    reviewed_on=last_week - datetime.timedelta(days=20))
+    assert review.result == LicenceResult.RECTIFY
+    again = actions.review_licence(user, world.a1, subject=LicenceSubject.PRIVATE, year=year,
+                                   safety_standard_met=False, findings="逾期仍未整改")
+    assert again.result == LicenceResult.REFUSED  # 整改不到位的不予年检
+    # when the year's assessment is computed (a2 runs a bus and has no review at all)
+    scheme = _scheme(world, year)
+    assert "licence_review" in set(scheme.veto_rules.values_list("kind", flat=True))
+    actions.publish(user, scheme)
+    results = {r.unit: r for r in actions.compute(user, scheme)}
+    # then the refused private school and the unreviewed bus school are vetoed, each with its reason
+    a1 = next(v for v in results[world.a1].vetoes if v["kind"] == "licence_review")
+    assert "不予年检" in a1["reasons"][0] and "001 一(十四)" in a1["source"]
+    a2 = next(v for v in results[world.a2].vetoes if v["kind"] == "licence_review")
+    assert "校车使用许可" in a2["reasons"][0] and "无" in a2["reasons"][0]
+    # and a passed review lifts it
+    actions.review_licence(user, world.a2, subject=LicenceSubject.SCHOOL_BUS, year=year, safety_standard_met=True)
+    results = {r.unit: r for r in actions.compute(user, scheme)}
+    assert not any(v["kind"] == "licence_review" for v in results[world.a2].vetoes)

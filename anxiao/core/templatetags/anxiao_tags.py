@@ -32,12 +32,10 @@ def get_item(mapping: Any, key: Any) -> Any:
 @register.simple_tag(takes_context=True)
 def list_query(context: Any) -> str:
     """The page's query string without its page number: what a pager or an export link carries on."""
+    from anxiao.core.paging import query_without_page
+
     request = context.get("request")
-    if request is None:
-        return ""
-    params = request.GET.copy()
-    params.pop("page", None)
-    return str(params.urlencode())
+    return query_without_page(request) if request is not None else ""
 
 
 @register.inclusion_tag("core/_pager.html", takes_context=True)

@@ -176,3 +176,37 @@ def test_a_bureau_can_point_the_pdf_to_its_licensed_face(monkeypatch, tmp_path) 
     monkeypatch.setenv("ANXIAO_DOCUMENT_FONT_INDEX", "2")
     fonts = {row[0].split("+")[-1] for row in pdf_info(notice_pdf(context))["fonts"]}
     assert fonts == {"NotoSansCJKsc"} or all("Sans" in f for f in fonts), fonts
+
+
+def _marked(kind: str, mark: str) -> bytes:
+    from docx import Document
+
+    doc = Document(io.BytesIO(builtin_bytes(kind)))
+    doc.add_paragraph(mark)
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["notice", "bulletin"])
+def test_a_notice_or_bulletin_keeps_the_template_version_it_was_issued_with(world, as_user, kind) -> None:
+    from anxiao.documents import actions
+    from anxiao.reports import notices
+
+    admin = world.users["bureau_admin"]
+    v1 = actions.upload_template(admin, world.bureau_a, kind, _upload("v1.docx", _marked(kind, "【模板第一版】")))
+    notice = notices.issue(admin, world.bureau_a, title="关于开展安全检查的通知", body="正文", kind=kind)
+    assert notice.template == v1
+    # the bureau moves on to version 2: the notice issued before still prints from version 1
+    actions.upload_template(admin, world.bureau_a, kind, _upload("v2.docx", _marked(kind, "【模板第二版】")))
+    text = "\n".join(paragraphs(as_user("school_admin").get(f"/reports/notices/{notice.pk}/notice.docx").content))
+    assert "【模板第一版】" in text and "【模板第二版】" not in text
+    # a notice issued now records and prints version 2; one issued under the built-in template stays built-in
+    later = notices.issue(admin, world.bureau_a, title="第二份", body="正文", kind=kind)
+    assert later.template is not None and later.template.version == 2
+    actions.use_builtin(admin, world.bureau_a, kind)
+    plain = notices.issue(admin, world.bureau_a, title="第三份", body="正文", kind=kind)
+    assert plain.template is None
+    actions.use_version(admin, v1)
+    text = "\n".join(paragraphs(as_user("school_admin").get(f"/reports/notices/{plain.pk}/notice.docx").content))
+    assert "【模板第" not in text

@@ -37,9 +37,36 @@ def forwards(apps, schema_editor):
         ids = [o.pk for o in days]
         ActivityOccurrence.objects.using(db).filter(occurrence_id__in=ids).update(occurrence_id=bundle.pk)
         Occurrence.objects.using(db).filter(pk__in=ids).delete()
-    from anxiao.obligations import tally
+    rebuild_tally(apps, schema_editor)
 
-    tally.rebuild()
+
+def rebuild_tally(apps, schema_editor):
+    """The compliance tally rebuilt from the occurrences, frozen as ``obligations.tally.rebuild`` was on
+    2026-11-23 (a migration must not import live code: it changes after the migration is written)."""
+    connection = schema_editor.connection
+    ops = connection.ops
+    tally_table = ops.quote_name(apps.get_model("obligations", "ComplianceTally")._meta.db_table)
+    occ = ops.quote_name(apps.get_model("obligations", "Occurrence")._meta.db_table)
+    unit = ops.quote_name(apps.get_model("org", "Unit")._meta.db_table)
+    rule = ops.quote_name(apps.get_model("obligations", "ObligationRule")._meta.db_table)
+    if connection.vendor == "postgresql":
+        day_start, day_deadline = "o.period_start + n.i", "o.deadline - (o.slots - 1 - n.i)"
+    else:
+        day_start = "date(o.period_start, '+' || n.i || ' days')"
+        day_deadline = "date(o.deadline, '-' || (o.slots - 1 - n.i) || ' days')"
+    met = "(o.day_mask >> n.i) & 1 = 1"
+    late = "o.completed_on IS NOT NULL AND o.completed_on > o.deadline"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {tally_table}")
+        cursor.execute(
+            f"INSERT INTO {tally_table} (region_id, activity_kind, period_start, deadline, total, done, late) "
+            "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 31) "
+            f"SELECT u.region_id, r.activity_kind, {day_start}, {day_deadline}, COUNT(*), "
+            f"SUM(CASE WHEN {met} AND NOT ({late}) THEN 1 ELSE 0 END), "
+            f"SUM(CASE WHEN {met} AND {late} THEN 1 ELSE 0 END) "
+            f"FROM {occ} o JOIN n ON n.i < o.slots JOIN {unit} u ON u.id = o.unit_id "
+            f"JOIN {rule} r ON r.id = o.rule_id "
+            f"GROUP BY u.region_id, r.activity_kind, {day_start}, {day_deadline}")
 
 
 class Migration(migrations.Migration):

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from anxiao.hazards import actions as hazards
+from anxiao.org.models import Unit
 from anxiao.reports import actions, dashboard, ledger, notices
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +158,24 @@ def test_a_recipient_school_sees_the_notice_but_not_the_other_schools_receipts(w
     body = as_user("school_member").get(f"/reports/notices/{notice.pk}/").content.decode()
     assert world.a1.name in body and world.a2.name not in body
     assert world.a2.name in as_user("bureau_viewer").get(f"/reports/notices/{notice.pk}/").content.decode()
+
+
+def test_a_town_whose_every_slot_was_late_tallies_zero_on_time(world):
+    # given a school whose only due slot of a rule was met after its deadline (no on-time slot in its town)
+    from anxiao.obligations.models import ObligationRule, Occurrence
+    from anxiao.reports.models import Tally
+
+    today = timezone.localdate()
+    due = today - datetime.timedelta(days=10)
+    rule = ObligationRule.objects.create(bureau=world.bureau_a, code="t.late", title="每月安全检查",
+                                         activity_kind="inspection", unit_kinds=["school"], period="month")
+    Occurrence.objects.create(rule=rule, unit=world.a1, subject_key=f"u{world.a1.pk}", period_key="late",
+                              period_start=due - datetime.timedelta(days=20), period_end=due, due_on=due,
+                              deadline=due, done_count=1, met_slots=1, completed_on=due + datetime.timedelta(days=3))
+    # when the worker refreshes the dashboard tallies, and the dashboard counts live
+    dashboard.refresh_tallies()
+    live = dashboard.count_rows(None, None, Unit.objects.filter(pk=world.a1.pk), today, by_region=False)
+    # then the rule counts 0 of 1 slot on time, in the tally and live (not a NULL that breaks the refresh)
+    row = Tally.objects.get(figure="heat", key="每月安全检查", region_path=world.a1.region_path)
+    assert (row.n, row.total) == (0, 1)
+    assert [(n, t) for _g, f, k, n, t in live if f == "heat" and k == "每月安全检查"] == [(0, 1)]

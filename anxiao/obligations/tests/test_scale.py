@@ -1,0 +1,44 @@
+"""The compliance page at scale (issue 18): a bureau lands on the roll-up by region, read from the compliance
+tally, and drills down a level at a time; a page shows at most ``core.paging.ROWS`` rows."""
+
+from __future__ import annotations
+
+import html
+
+from anxiao.core import paging
+from anxiao.obligations.tests.test_views import drills  # noqa: F401  (fixture)
+
+
+def test_a_bureau_lands_on_the_region_roll_up_and_drills_down_to_the_schools(drills, as_user) -> None:  # noqa: F811
+    w = drills
+    client = as_user("bureau_admin")
+    # when the county's bureau opens the compliance page with no dimension chosen
+    response = client.get("/obligations/compliance/")
+    # then it sees its county by town, counted from the tally, and no school row
+    assert response.context["by"] == "region" and response.context["source"] == "tally"
+    assert response.context["within"] == w.county_a
+    assert [r["name"] for r in response.context["page"].object_list] == [w.town_a.name]
+    body = response.content.decode()
+    # and the town's row (the last level of regions) opens the town's schools
+    assert f"?by=unit&region={w.town_a.pk}&" in body and w.a1.name not in body
+    response = client.get(f"/obligations/compliance/?by=unit&region={w.town_a.pk}")
+    assert response.context["narrowed"] == w.town_a
+    assert {r["name"] for r in response.context["page"].object_list} == {w.a1.name, w.a2.name}
+
+
+def test_a_school_lands_on_its_units(drills, as_user) -> None:  # noqa: F811
+    response = as_user("school_admin").get("/obligations/compliance/")
+    assert response.context["by"] == "unit"
+
+
+def test_no_page_shows_more_rows_than_a_page_holds(drills, as_user, monkeypatch) -> None:  # noqa: F811
+    w = drills
+    monkeypatch.setattr(paging, "ROWS", 1)
+    client = as_user("bureau_admin")
+    # when the schools of the town are listed one row a page
+    first = client.get(f"/obligations/compliance/?by=unit&region={w.town_a.pk}")
+    second = client.get(f"/obligations/compliance/?by=unit&region={w.town_a.pk}&page=2")
+    # then each page has one school and the pager links on with the filters kept
+    rows = [first.context["page"].object_list[0]["name"], second.context["page"].object_list[0]["name"]]
+    assert len(first.context["page"].object_list) == 1 and set(rows) == {w.a1.name, w.a2.name}
+    assert f"?by=unit&region={w.town_a.pk}&page=2" in html.unescape(first.content.decode())
