@@ -17,6 +17,7 @@ from anxiao.core.access import get_visible_or_404
 from anxiao.core.choices import UnitKind
 from anxiao.core.crud import Crud
 from anxiao.core.files import field_file_response
+from anxiao.core.flash import REFUSED, run_form
 from anxiao.core.links import absolute_url
 from anxiao.org.models import Post, Unit
 
@@ -269,16 +270,10 @@ def task_create(request: HttpRequest) -> HttpResponse:
                        title=f"{hazard.unit.name}{hazard.location}：{hazard.description[:80]}",
                        description=f"{hazard.upward_note or hazard.description}（隐患编号 {hazard.number}）")
     form = forms.TaskForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v is not None}
-        try:
-            task = actions.create_task(request.user, hazard=hazard, **data)
-        except ValidationError as exc:
-            form.apply_errors(exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect("chiefs:task_detail", task.pk)
+    task = run_form(request, form, lambda d: actions.create_task(
+        request.user, hazard=hazard, **{k: v for k, v in d.items() if v is not None}))
+    if task is not REFUSED:
+        return redirect("chiefs:task_detail", task.pk)
     return render(request, "chiefs/task_form.html", {"form": form, "hazard": hazard})
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from anxiao.core.access import can_write, get_visible_or_404
 from anxiao.core.crud import Crud
 from anxiao.core.files import file_response
-from anxiao.core.flash import run_and_flash
+from anxiao.core.flash import REFUSED, run_and_flash
 from anxiao.core.links import absolute_url
 from anxiao.core.middleware import client_ip
 from anxiao.obligations.crediting import credited_by
@@ -206,7 +206,7 @@ def finding_hazard(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_write(request.user, finding.drill):
         raise PermissionDenied("您只能查看该演练，不能操作")
     hazard = run_and_flash(request, lambda: actions.finding_to_hazard(request.user, finding), "已登记为隐患")
-    if hazard is not None:
+    if hazard is not REFUSED:
         return redirect("hazards:hazard_detail", hazard.pk)
     return redirect(DRILLS.url("detail", finding.drill_id))
 
@@ -233,14 +233,10 @@ def signin(request: HttpRequest, token: str) -> HttpResponse:
     drill = get_visible_or_404(Drill.objects.select_related("school"), request.user, token=token)
     done = None
     if request.method == "POST":
-        try:
-            done = actions.sign_in(request.user, drill, person_id=request.POST.get("person_id"),
-                                   post_ids=request.POST.getlist("post_id") or None, ip=_ip(request), via="web")
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-        else:
+        done = run_and_flash(request, lambda: actions.sign_in(
+            request.user, drill, person_id=request.POST.get("person_id"),
+            post_ids=request.POST.getlist("post_id") or None, ip=_ip(request), via="web"))
+        if done is not REFUSED:
             messages.success(request, f"签到成功：{'、'.join(s.post.class_name for s in done)}")
             return redirect("drills:signin", token=drill.token)
     mine = actions.my_classes(request.user, drill)

@@ -21,6 +21,7 @@ from anxiao.core.access import can_write, get_visible_or_404, user_scope
 from anxiao.core.choices import PostKind, UnitKind
 from anxiao.core.crud import Crud, detail_view, list_view
 from anxiao.core.files import field_file_response
+from anxiao.core.flash import REFUSED, run_form
 from anxiao.core.paging import page_of
 from anxiao.core.periods import period_containing
 from anxiao.core.validation import parse_date
@@ -216,19 +217,13 @@ def _activity_form(request: HttpRequest, instance: Activity | None) -> HttpRespo
                                | Unit.objects.filter(Q(posts__holder_id=person_id)
                                                      | Q(assignments_received__holder_post__holder_id=person_id))
                                ).distinct()
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in forms.ActivityForm.Meta.fields if k in form.cleaned_data}
-        try:
-            saved = actions.record_activity(request.user, instance, files=form.cleaned_data.get("attachments") or [],
-                                            **data)
-        except ValidationError as exc:
-            form.apply_errors(exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or actions.NO_RIGHT)
-        else:
-            counted = saved.occurrences.count()
-            messages.success(request, f"已保存，计入 {counted} 项应办事项" if counted else "已保存（未对应任何应办事项）")
-            return redirect(ACTIVITIES.url("detail", saved.pk))
+    saved = run_form(request, form, lambda d: actions.record_activity(
+        request.user, instance, files=d.get("attachments") or [],
+        **{k: d[k] for k in forms.ActivityForm.Meta.fields if k in d}), denied=actions.NO_RIGHT)
+    if saved is not REFUSED:
+        counted = saved.occurrences.count()
+        messages.success(request, f"已保存，计入 {counted} 项应办事项" if counted else "已保存（未对应任何应办事项）")
+        return redirect(ACTIVITIES.url("detail", saved.pk))
     return render(request, "obligations/activity_form.html", {"cfg": ACTIVITIES, "form": form, "obj": instance})
 
 

@@ -4,13 +4,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from anxiao.core.access import get_visible_or_404, user_scope
 from anxiao.core.crud import Crud
+from anxiao.core.flash import run_and_flash
 
 from . import actions, excel, filters, forms
 from .models import Assignment, Group, GroupMember, Person, Post, Region, Unit
@@ -49,14 +50,8 @@ def group_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_visible_or_404(Group, request.user, pk=pk)
     form = forms.GroupMemberForm(request.POST, user=request.user)
     if form.is_valid():
-        try:
-            actions.add_group_member(request.user, group, form.cleaned_data["post"], form.cleaned_data["role"])
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or "没有权限")
-        else:
-            messages.success(request, "已加入小组")
+        run_and_flash(request, lambda: actions.add_group_member(request.user, group, form.cleaned_data["post"],
+                                                                form.cleaned_data["role"]), "已加入小组")
     else:
         messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("org:group_detail", group.pk)

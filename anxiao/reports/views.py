@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from anxiao.core.access import get_visible_or_404, roles_over_unit, user_scope
 from anxiao.core.choices import UnitKind
-from anxiao.core.flash import run_and_flash
+from anxiao.core.flash import REFUSED, run_and_flash
 from anxiao.org.models import Unit
 
 from . import actions, exports, figures, ledger
@@ -217,16 +217,11 @@ def notice_create(request: HttpRequest) -> HttpResponse:
         data = request.POST.dict()
         bureau = next((b for b in bureaus if str(b.pk) == data.get("bureau")), bureaus[0])
         region = towns.filter(pk=data.get("region") or 0).first()
-        try:
-            notice = notices.issue(request.user, bureau, title=data.get("title", ""), body=data.get("body", ""),
-                                   kind=data.get("kind", "notice"), document_number=data.get("document_number", ""),
-                                   region=region, stage=data.get("stage", ""),
-                                   attachments=request.FILES.getlist("attachments"))
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-        else:
+        notice = run_and_flash(request, lambda: notices.issue(
+            request.user, bureau, title=data.get("title", ""), body=data.get("body", ""),
+            kind=data.get("kind", "notice"), document_number=data.get("document_number", ""), region=region,
+            stage=data.get("stage", ""), attachments=request.FILES.getlist("attachments")))
+        if notice is not REFUSED:
             messages.success(request, f"已发送至{notice.audience}")
             return redirect("reports:notice_detail", notice.pk)
     return render(request, "reports/notice_form.html", {"data": data, "bureaus": bureaus, "towns": towns,
