@@ -100,6 +100,3 @@ bench-inproc: install-test
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/screenshots
 
-# English catalogue: edit anxiao/locale/en/LC_MESSAGES/django.po (msgids are the Chinese texts), then:
-messages:
-	msgfmt --check -o anxiao/locale/en/LC_MESSAGES/django.mo anxiao/locale/en/LC_MESSAGES/django.po

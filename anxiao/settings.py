@@ -186,8 +186,9 @@ CONTENT_SECURITY_POLICY = os.environ.get("ANXIAO_CONTENT_SECURITY_POLICY") or (
 )
 
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "anxiao" / "locale"]
+# One language: the interface is Simplified Chinese only. An English switch was offered once and translated only
+# the menus and chrome (issue 19); it was removed rather than left half-translated.
+LANGUAGES = [("zh-hans", _("简体中文"))]
 TIME_ZONE = os.environ.get("ANXIAO_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

@@ -1,5 +1,4 @@
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from .api import api
 
@@ -23,6 +22,5 @@ urlpatterns = [
     path("policies/", include("anxiao.policies.urls")),
     path("responsibility/", include("anxiao.responsibility.urls")),
     path("documents/", include("anxiao.documents.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

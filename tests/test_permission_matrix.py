@@ -24,7 +24,6 @@ from anxiao.core.testing import ROLES, VISIBLE, Case
 EXEMPT = {
     "accounts:login": "the log-in page itself, open to everyone",
     "accounts:logout": "POST only, ends the session",
-    "set_language": "Django's language switch, no data",
     "api:api-root": "ninja's root, no data",
     "api:openapi-json": "the schema, public by design",
     "api:openapi-view": "interactive docs, public by design",

@@ -7,8 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "账号与权限"
 
     def ready(self) -> None:
+        from anxiao.core.access import may_manage
         from anxiao.core.navigation import MenuEntry, register
 
         from . import signals  # noqa: F401  (account events into the audit log, tokens revoked)
 
-        register(MenuEntry("账号授权", "accounts:grant_list", 80, needs="admin"))
+        register(MenuEntry("账号授权", "accounts:grant_list", 80, needs=may_manage))

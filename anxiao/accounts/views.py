@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from anxiao.core.access import get_visible_or_404, user_scope
+from anxiao.core.access import get_visible_or_404, may_manage, user_scope
 
 from . import actions
 from .forms import AccountForm, LoginForm
@@ -47,7 +47,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def grant_list(request: HttpRequest) -> HttpResponse:
-    if user_scope(request.user, write=True).empty:
+    if not may_manage(request.user):
         raise PermissionDenied("您没有管理账号的权限")
     qs = Grant.objects.visible_to(request.user).select_related("user__person", "unit", "region").filter(
         revoked_at__isnull=True)

@@ -471,11 +471,19 @@ def save_duty(actor: Any, duty: GateDuty | None, **data: Any) -> GateDuty:
         raise PermissionDenied(NO_RIGHT)
     duty.full_clean()
     duty.save()
+    if duty.is_active:  # the gate sign-in needs the gate's code: the school gets its gate point now
+        from anxiao.inspections.actions import gate_point
+
+        gate_point(actor, duty.school)
     return duty
 
 
-def check_in(actor: Any, duty: GateDuty, now: datetime.datetime | None = None, note: str = "") -> GateCheckIn:
-    """The rostered person signs in at the gate, inside the slot only."""
+def check_in(actor: Any, duty: GateDuty, now: datetime.datetime | None = None, note: str = "",
+             code: str = "") -> GateCheckIn:
+    """The rostered person signs in at the gate, inside the slot only, with the code of the school's gate QR (the
+    proof of presence of patrol points, ``inspections.actions.prove_at_gate``)."""
+    from anxiao.inspections.actions import prove_at_gate
+
     if not _person_id(actor) or _person_id(actor) != duty.person_id:
         raise PermissionDenied("只有排班人员本人可以签到")
     local = timezone.localtime(now or timezone.now())
@@ -487,5 +495,6 @@ def check_in(actor: Any, duty: GateDuty, now: datetime.datetime | None = None, n
         raise ValidationError({"at": [f"不在值守时段内：本岗时段为{slot}，现在是{now_text}，请在时段内签到"]})
     if GateCheckIn.objects.filter(duty=duty, on=local.date()).exists():
         raise ValidationError({"at": ["今天已在本岗签到，无需重复签到"]})
+    prove_at_gate(duty.school, code)
     return GateCheckIn.objects.create(duty=duty, person_id=duty.person_id, at=local, on=local.date(), note=note)
 

@@ -274,6 +274,11 @@ class NoteIn(Schema):
     note: str = ""
 
 
+class GateCheckInIn(Schema):
+    note: str = ""
+    code: str = ""  # read from the gate's QR code (the ``k`` of its address): the proof of presence
+
+
 class CloseIn(Schema):
     evidence: str = ""
     note: str = ""
@@ -402,9 +407,9 @@ crud_routes(router, "chiefs/duties", GateDuty, ChiefDutyOut, ChiefDutyIn, ChiefD
 
 @router.post("/chiefs/duties/{int:pk}/checkin", response={201: ChiefCheckInOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              auth=AUTH, operation_id="chiefs_duties_checkin")
-def duty_checkin(request: HttpRequest, pk: int, payload: NoteIn):  # type: ignore[no-untyped-def]
+def duty_checkin(request: HttpRequest, pk: int, payload: GateCheckInIn):  # type: ignore[no-untyped-def]
     duty = get_visible_or_404(GateDuty.objects.all(), request.user, pk=pk)
-    return 201, actions.check_in(request.user, duty, note=payload.note)
+    return 201, actions.check_in(request.user, duty, note=payload.note, code=payload.code)
 
 
 class CoverageFilter(Schema):

@@ -204,6 +204,12 @@ def _gate_duty(ctx: DemoContext, g: dict[str, Any], police: Unit, schools: list[
                                    weekday=weekday, starts_at=datetime.time(16, 30), ends_at=datetime.time(17, 10),
                                    place="校门口"))
     GateDuty.objects.bulk_create(duties)
+    # Each school's gate QR (the proof of presence of a gate sign-in), as chiefs.actions.save_duty makes it.
+    from anxiao.inspections.models import PatrolPoint
+
+    PatrolPoint.objects.bulk_create([PatrolPoint(unit=school, name="校门", location="校门口", key_area=False,
+                                                 daily_minimum=0, gate=True) for school in schools
+                                     if not PatrolPoint.objects.filter(unit=school, gate=True).exists()])
     # Two weeks of check-ins, most slots covered; a few schools are often missed.
     start = ctx.today - datetime.timedelta(days=ctx.today.weekday() + 7)
     check_ins = []

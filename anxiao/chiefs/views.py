@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anxiao.core.access import get_visible_or_404
+from anxiao.core.access import can_write, get_visible_or_404
 from anxiao.core.choices import UnitKind
 from anxiao.core.crud import Crud
 from anxiao.core.files import field_file_response
@@ -130,6 +130,7 @@ DUTIES = Crud(
     detail_context=lambda request, d: {
         "check_ins": d.check_ins.all()[:20],
         "is_mine": bool(getattr(request.user, "person_id", None)) and request.user.person_id == d.person_id,  # type: ignore[union-attr]
+        "can_print": can_write(request.user, d.school),
     },
     extra_actions=[("本周覆盖率", "chiefs:duty_coverage")],
 )
@@ -140,11 +141,11 @@ DUTIES = Crud(
 def duty_checkin(request: HttpRequest, pk: int) -> HttpResponse:
     duty = get_visible_or_404(GateDuty.objects.select_related("school", "person"), request.user, pk=pk)
     try:
-        actions.check_in(request.user, duty, note=request.POST.get("note", ""))
+        actions.check_in(request.user, duty, note=request.POST.get("note", ""), code=request.POST.get("code", ""))
     except ValidationError as exc:
         return render(request, "chiefs/duty_detail.html", {
             "cfg": DUTIES, "obj": duty, "fields": [(label, fn(duty)) for label, fn in DUTIES.detail_fields],
-            "check_ins": duty.check_ins.all()[:20], "is_mine": True,
+            "check_ins": duty.check_ins.all()[:20], "is_mine": True, "can_print": can_write(request.user, duty.school),
             "errors": [m for msgs in exc.message_dict.values() for m in msgs],
         }, status=422)
     return redirect(DUTIES.url("detail", duty.pk))
@@ -171,6 +172,7 @@ def gate_scan(request: HttpRequest, school_id: int) -> HttpResponse:
     school, mine = _gate_school(request, school_id)
     now = timezone.localtime()
     today = [d for d in mine if d.weekday == now.weekday()]
+    code = request.POST.get("code", "") if request.method == "POST" else request.GET.get("k", "")
     errors: list[str] = []
     status = 200
     if request.method == "POST":
@@ -180,7 +182,7 @@ def gate_scan(request: HttpRequest, school_id: int) -> HttpResponse:
             status = 422
         else:
             try:
-                actions.check_in(request.user, duty, note=request.POST.get("note", ""))
+                actions.check_in(request.user, duty, note=request.POST.get("note", ""), code=code)
                 return redirect(reverse("chiefs:gate_scan", args=[school.pk]) + "?ok=1")
             except ValidationError as exc:
                 errors = [m for msgs in exc.message_dict.values() for m in msgs]
@@ -188,7 +190,7 @@ def gate_scan(request: HttpRequest, school_id: int) -> HttpResponse:
     signed = set(GateCheckIn.objects.filter(duty__in=today, on=now.date()).values_list("duty_id", flat=True))
     return render(request, "chiefs/gate_scan.html", {
         "school": school, "today": today, "signed": signed, "others": [d for d in mine if d not in today],
-        "errors": errors, "ok": request.GET.get("ok") == "1", "now": now,
+        "errors": errors, "ok": request.GET.get("ok") == "1", "now": now, "code": code,
     }, status=status)
 
 
@@ -196,10 +198,14 @@ def gate_scan(request: HttpRequest, school_id: int) -> HttpResponse:
 def gate_qr(request: HttpRequest, school_id: int) -> HttpResponse:
     """A4 sheet with the school's gate QR code, to post at the gate."""
     from anxiao.core import pdf as docs
+    from anxiao.inspections import actions as inspections
     from anxiao.inspections import qr
 
     school = get_visible_or_404(Unit.objects.filter(kind=UnitKind.SCHOOL), request.user, pk=school_id)
-    url = absolute_url(reverse("chiefs:gate_scan", args=[school.pk]), request)
+    # The code is the proof of presence at the gate: only the school's managers print it (as patrol points).
+    if not can_write(request.user, school):
+        raise PermissionDenied("只有本校管理员可以打印校门二维码：二维码是到岗的凭证，应张贴在校门现场")
+    url = absolute_url(inspections.checkin_path(inspections.gate_point(request.user, school)), request)
     pdf = docs.new(margin=10, page_break=20)
     pdf.set_font("cjk", size=22)
     pdf.cell(0, 16, school.name, align="C", new_x="LMARGIN", new_y="NEXT")

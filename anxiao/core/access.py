@@ -140,6 +140,13 @@ def is_system_admin(user: Any) -> bool:
     return user_scope(user).everything
 
 
+def may_manage(user: Any) -> bool:
+    """A manager of some scope (a write role): the check behind every page and button only managers use (settings,
+    accounts, the audit log, imports, new records). Menu entries name it too, so the menu never offers what the
+    page refuses (core.navigation)."""
+    return not user_scope(user, write=True).empty
+
+
 class ScopedQuerySet(models.QuerySet[M]):
     def visible_to(self, user: Any) -> ScopedQuerySet[M]:
         scope = user_scope(user)

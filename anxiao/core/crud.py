@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from .access import can_write, get_visible_or_404, user_scope
+from .access import can_write, get_visible_or_404, may_manage, user_scope
 from .filters import ListFilter
 
 Column = tuple[str, Callable[[Any], Any]]
@@ -90,7 +90,7 @@ def list_view(request: HttpRequest, cfg: Crud) -> HttpResponse:
         "headers": [gettext(label) for label, _fn in cfg.columns],
         "total": page.paginator.count,
         "query": params.urlencode(),
-        "can_create": not user_scope(request.user, write=True).empty,
+        "can_create": may_manage(request.user),
         "params": request.GET,
         "filter_bar": filters.bar(request.user),
         "filter_errors": filters.errors,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +16,12 @@ class MenuEntry:
     label: str
     url_name: str
     order: int = 100
-    needs: str = ""  # "" for everyone logged in, "admin" for write roles, "system" for system admins
+    # The permission check of the page (the same function its view and buttons use: core.access.may_manage,
+    # is_system_admin…); None for every user who is logged in.
+    needs: Callable[[Any], bool] | None = None
+    # The personas (core.personas) whose work the entry is; empty: everyone. A user with no persona (a system
+    # admin without a post) sees every entry they may use.
+    personas: frozenset[str] = frozenset()
 
 
 _ENTRIES: list[MenuEntry] = []
@@ -62,16 +68,15 @@ def sections_for(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 def menu_for(request: HttpRequest) -> list[dict[str, Any]]:
-    from .access import user_scope
+    from .personas import personas_of
 
     user = request.user
-    writable = not user_scope(user, write=True).empty
-    system = user_scope(user).everything
+    personas = personas_of(user)
     items = []
     for entry in sorted(_ENTRIES, key=lambda e: e.order):
-        if entry.needs == "admin" and not writable:
+        if entry.needs is not None and not entry.needs(user):
             continue
-        if entry.needs == "system" and not system:
+        if entry.personas and personas and not entry.personas & personas:
             continue
         url = reverse(entry.url_name)
         items.append({"label": gettext(entry.label), "url": url, "url_name": entry.url_name,

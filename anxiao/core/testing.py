@@ -4,14 +4,34 @@ and the permission-matrix machinery (each app lists its URLs in ``<app>/tests/ma
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from anxiao.core.choices import PostKind, RegionLevel, Role, Stage, UnitKind
 
+if TYPE_CHECKING:
+    import pytest
+    from django.core.exceptions import ValidationError
+
 PASSWORD = "Test-pass-2026"
+
+
+@contextmanager
+def refused(*fields: str) -> Iterator[pytest.ExceptionInfo[ValidationError]]:
+    """An action must refuse with a ``ValidationError`` that names each of ``fields`` (the form shows the
+    message next to that field). Use it instead of a bare ``pytest.raises(ValidationError)``, which also
+    passes when the action fails for another reason."""
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as info:
+        yield info
+    named = info.value.message_dict if hasattr(info.value, "error_dict") else {}
+    missing = [name for name in fields if name not in named]
+    assert not missing, f"refused without naming {missing}: {info.value.messages}"
 
 # role name -> (grant role, scope key in the world)
 ROLES = {

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .access import can_write, get_visible_or_404, user_scope
+from .access import can_write, get_visible_or_404, may_manage, user_scope
 from .home import home_sections
 from .models import AuditLog
 
@@ -32,7 +32,7 @@ def _log_page(request: HttpRequest, qs: Any, title: str, subject: Any = None) ->
 
 
 def _managers_only(request: HttpRequest, obj: Any = None) -> None:
-    if user_scope(request.user, write=True).empty or (obj is not None and not can_write(request.user, obj)):
+    if not may_manage(request.user) or (obj is not None and not can_write(request.user, obj)):
         raise PermissionDenied("变更记录只对该范围的管理员开放")
 
 

@@ -7,6 +7,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = "公文与表格"
 
     def ready(self) -> None:
+        from anxiao.core.access import may_manage
         from anxiao.core.navigation import MenuEntry, register
 
-        register(MenuEntry("公文模板", "documents:template_list", 92, needs="admin"))
+        register(MenuEntry("公文模板", "documents:template_list", 92, needs=may_manage))

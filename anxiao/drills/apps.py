@@ -7,6 +7,8 @@ class DrillsConfig(AppConfig):
     verbose_name = "应急演练"
 
     def ready(self) -> None:
+        from anxiao.core import personas as p
+        from anxiao.core.access import may_manage
         from anxiao.core.home import HomeSection, register_section
 
         from .home import drills_to_sign
@@ -16,7 +18,7 @@ class DrillsConfig(AppConfig):
 
         register(
             MenuEntry("应急演练", "drills:drill_list", 20),
-            MenuEntry("演练年度计划", "drills:plan_list", 21),
-            MenuEntry("签到异常记录", "drills:attempt_list", 22, needs="admin"),
-            MenuEntry("演练设置", "drills:settings_list", 23, needs="admin"),
+            MenuEntry("演练年度计划", "drills:plan_list", 21, personas=frozenset(p.SCHOOL_LEADERS | p.BUREAU)),
+            MenuEntry("签到异常记录", "drills:attempt_list", 22, needs=may_manage),
+            MenuEntry("演练设置", "drills:settings_list", 23, needs=may_manage),
         )

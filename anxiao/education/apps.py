@@ -7,10 +7,11 @@ class EducationConfig(AppConfig):
     verbose_name = "安全教育与培训"
 
     def ready(self) -> None:
+        from anxiao.core import personas as p
         from anxiao.core.navigation import MenuEntry, register
 
         register(
-            MenuEntry("安全教育汇总", "education:rollup", 30),
-            MenuEntry("本班安全教育", "education:mine", 31),
+            MenuEntry("安全教育汇总", "education:rollup", 30, personas=frozenset(p.SCHOOL_LEADERS | p.BUREAU)),
+            MenuEntry("本班安全教育", "education:mine", 31, personas=frozenset({p.TEACHER})),
             MenuEntry("安全教育记录", "education:record_list", 32),
         )

@@ -10,11 +10,13 @@ class HazardsConfig(AppConfig):
         from anxiao.core.navigation import MenuEntry, register
 
         register(MenuEntry("隐患台账", "hazards:hazard_list", 29))
+        from anxiao.core import personas as p
         from anxiao.core.home import HomeSection, register_section
 
-        from .home import my_hazards
+        from .home import my_hazard_work, my_hazards
 
-        register_section(HomeSection(20, "hazards/_home.html", my_hazards))
+        register_section(HomeSection(5, "hazards/_home_work.html", my_hazard_work))
+        register_section(HomeSection(20, "hazards/_home.html", my_hazards, p.SCHOOL_LEADERS | {p.OFFICE}))
         from django.apps import apps
 
         if apps.is_installed("anxiao.notifications"):

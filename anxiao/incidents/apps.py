@@ -17,4 +17,6 @@ class IncidentsConfig(AppConfig):
         register_job(sweep_clocks)
 
         register(MenuEntry("事故报告", "incidents:incident_list", 40))
-        register_section(HomeSection(10, "incidents/_home.html", home_section))
+        from anxiao.core import personas as p
+
+        register_section(HomeSection(10, "incidents/_home.html", home_section, p.SCHOOL_LEADERS | p.BUREAU))

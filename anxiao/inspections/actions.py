@@ -767,6 +767,39 @@ def save_point(actor: Any, point: PatrolPoint | None, **data: Any) -> PatrolPoin
 
 NOT_SCANNED = "请在巡查点现场用手机扫描该点的二维码打卡（列表中的链接不能打卡）"
 STALE_CODE = "二维码无效或已更换：请扫描巡查点现场张贴的二维码"
+GATE_NOT_SCANNED = "请在校门现场用手机扫描校门张贴的二维码签到（列表中的链接不能签到）"
+GATE_STALE_CODE = "二维码无效或已更换：请扫描校门现场张贴的二维码"
+NO_GATE = "本校还没有校门二维码：请学校在巡查点中添加校门（勾选“校门”）并张贴其二维码"
+
+
+def prove_presence(points: list[PatrolPoint], code: str, *, gate: bool = False) -> PatrolPoint:
+    """The one proof of presence of the product: the code read from one of these places' printed QR codes holds
+    its secret (rotated by ``rotate_secret`` when a printed code leaks). Patrol check-ins and gate sign-ins both
+    go through here. Returns the place whose code it is."""
+    if not code:
+        raise ValidationError({"code": [GATE_NOT_SCANNED if gate else NOT_SCANNED]})
+    for point in points:
+        if hmac.compare_digest(str(code), point.secret):
+            return point
+    raise ValidationError({"code": [GATE_STALE_CODE if gate else STALE_CODE]})
+
+
+def gate_point(actor: Any, school: Any) -> PatrolPoint:
+    """The school's gate point (its code is the gate's QR), made the first time the school needs one: when a gate
+    duty is rostered or the gate code is printed."""
+    found = PatrolPoint.objects.filter(unit=school, gate=True, is_active=True).order_by("pk").first()
+    if found is not None:
+        return found
+    return save_point(actor, None, unit=school, name="校门", location="校门口", key_area=False, daily_minimum=0,
+                      gate=True)
+
+
+def prove_at_gate(school: Any, code: str) -> PatrolPoint:
+    """Presence at the school gate: the code of one of the school's gate points (a school may have several)."""
+    gates = list(PatrolPoint.objects.filter(unit=school, gate=True, is_active=True))
+    if not gates:
+        raise ValidationError({"code": [NO_GATE]})
+    return prove_presence(gates, code, gate=True)
 
 
 def check_in(actor: Any, point: PatrolPoint, *, code: str = "", normal: bool = True, note: str = "",
@@ -789,8 +822,7 @@ def check_in(actor: Any, point: PatrolPoint, *, code: str = "", normal: bool = T
     with transaction.atomic():
         # One check-in per interval: the point's row is the lock, so two quick taps cannot both pass.
         locked = PatrolPoint.objects.select_for_update().get(pk=point.pk)
-        if not hmac.compare_digest(str(code), locked.secret):
-            raise ValidationError({"code": [STALE_CODE]})
+        prove_presence([locked], code)
         last = PatrolCheckIn.objects.filter(point=locked).order_by("-at").first()
         interval = datetime.timedelta(minutes=locked.min_interval_minutes)
         if last is not None and interval and at - last.at < interval:
@@ -814,9 +846,11 @@ def rotate_secret(actor: Any, point: PatrolPoint) -> PatrolPoint:
 
 
 def checkin_path(point: PatrolPoint) -> str:
-    """What the point's QR code holds: its check-in page with the secret."""
+    """What the point's QR code holds: its check-in page with the secret (a gate: the gate sign-in page)."""
     from django.urls import reverse
 
+    if point.gate:
+        return f"{reverse('chiefs:gate_scan', args=[point.unit_id])}?k={point.secret}"
     return f"{reverse('inspections:point_checkin', args=[point.token])}?k={point.secret}"
 
 

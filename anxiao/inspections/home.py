@@ -26,7 +26,8 @@ def patrol_today(request: HttpRequest) -> dict[str, Any] | None:
                  .values_list("unit_id", flat=True))
     if not units:
         return None
-    points = list(PatrolPoint.objects.visible_to(user).filter(unit_id__in=units, is_active=True).order_by("name"))
+    points = list(PatrolPoint.objects.visible_to(user).filter(unit_id__in=units, is_active=True, gate=False)
+                  .order_by("name"))
     if not points:
         return None
     today = timezone.localdate()

@@ -280,6 +280,10 @@ class PatrolPoint(AnxiaoModel):
     min_interval_minutes = models.PositiveSmallIntegerField(
         _("打卡间隔（分钟）"), default=30, help_text=_("同一巡查点两次打卡之间至少相隔的分钟数"))
     is_active = models.BooleanField(_("在用"), default=True)
+    # The school gate: its code is scanned by the rostered gate-duty person to sign in (chiefs.actions.check_in),
+    # with the same proof of presence as a patrol check-in (actions.prove_presence).
+    gate = models.BooleanField(_("校门（护学岗扫码签到）"), default=False,
+                               help_text=_("校门的二维码供护学岗值守人员在排班时段内扫码签到"))
 
     scope_unit_fields = ("unit",)
     audit_exclude = (*AnxiaoModel.audit_exclude, "secret")

@@ -411,7 +411,8 @@ def point_create(request: HttpRequest) -> HttpResponse:
             if not interval.isdecimal() or not 0 < int(interval) <= 720:
                 raise ValidationError({"min_interval_minutes": ["打卡间隔应为 1–720 分钟"]})
             actions.save_point(request.user, None, unit=unit, name=p.get("name", ""), location=p.get("location", ""),
-                               key_area=bool(p.get("key_area")), min_interval_minutes=int(interval))
+                               key_area=bool(p.get("key_area")), min_interval_minutes=int(interval),
+                               gate=bool(p.get("gate")))
         except ValidationError as exc:
             errors = exc.message_dict
         else:

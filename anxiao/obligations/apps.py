@@ -7,6 +7,7 @@ class ObligationsConfig(AppConfig):
     verbose_name = "周期性工作"
 
     def ready(self) -> None:
+        from anxiao.core import personas as p
         from anxiao.core.home import HomeSection, register_section
         from anxiao.core.navigation import MenuEntry, register
 
@@ -16,8 +17,8 @@ class ObligationsConfig(AppConfig):
             MenuEntry("我的工作", "obligations:my_work", 20),
             MenuEntry("履职记录", "obligations:activity_list", 21),
             MenuEntry("工作日历", "obligations:calendar", 22),
-            MenuEntry("履职统计", "obligations:compliance", 23),
-            MenuEntry("工作规则", "obligations:rule_list", 24),
+            MenuEntry("履职统计", "obligations:compliance", 23, personas=frozenset(p.SCHOOL_LEADERS | p.BUREAU)),
+            MenuEntry("工作规则", "obligations:rule_list", 24, personas=frozenset(p.SCHOOL_LEADERS | p.BUREAU)),
         )
         register_section(HomeSection(10, "obligations/_my_work.html", my_work_context))
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from anxiao.core.forms import ScopedModelForm
+from anxiao.core.forms import MultipleFileField, MultipleFileInput, ScopedModelForm  # noqa: F401 (re-exported)
 
 from . import crediting
 from .models import Activity, HeightenedPeriod, ObligationRule, ObligationSettings
@@ -93,22 +93,6 @@ class HeightenedPeriodForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         bureau: Any = self.fields["bureau"]
         bureau.queryset = bureau.queryset.filter(kind="bureau")
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data]
-        return [single(data, initial)] if data else []
 
 
 class ActivityForm(ScopedModelForm):

@@ -186,30 +186,10 @@ def overdue_list(user: Any, region: Region | None, today: datetime.date) -> list
 
 
 def trend_svg(trend: list[dict[str, Any]]) -> str:
-    """Bars of hazards found and closed per month, and the closure rate as a line."""
-    width, height, pad = 640, 220, 30
-    top = max([1] + [max(t["found"], t["closed"]) for t in trend])
-    step = (width - 2 * pad) / len(trend)
-    parts = [f'<svg viewBox="0 0 {width} {height}" class="chart" role="img" aria-label="隐患发现与销号趋势">']
-    points = []
-    for i, t in enumerate(trend):
-        x = pad + i * step
-        for j, (key, colour) in enumerate((("found", "#ef6c00"), ("closed", "#2e7d32"))):
-            h = (height - 2 * pad) * t[key] / top
-            parts.append(f'<rect x="{x + 4 + j * (step / 2 - 4):.1f}" y="{height - pad - h:.1f}" '
-                         f'width="{step / 2 - 6:.1f}" height="{h:.1f}" fill="{colour}"><title>{t["month"]:%Y-%m} '
-                         f'{"发现" if key == "found" else "销号"} {t[key]}</title></rect>')
-        rate = t["closed"] / t["found"] if t["found"] else None
-        if rate is not None:
-            points.append(f"{x + step / 2:.1f},{height - pad - (height - 2 * pad) * min(rate, 1.5) / 1.5:.1f}")
-        parts.append(f'<text x="{x + step / 2:.1f}" y="{height - 10}" font-size="10" text-anchor="middle">'
-                     f'{t["month"]:%m}月</text>')
-    if points:
-        parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="#1f5fae" stroke-width="2"/>')
-    parts.append('<text x="30" y="16" font-size="11" fill="#ef6c00">■ 发现</text>'
-                 '<text x="80" y="16" font-size="11" fill="#2e7d32">■ 销号</text>'
-                 '<text x="130" y="16" font-size="11" fill="#1f5fae">— 销号/发现</text></svg>')
-    return "".join(parts)
+    """The 12-month chart (drawn by ``reports.charts``)."""
+    from .charts import trend_svg as draw
+
+    return draw(trend)
 
 
 def report_figures(schools: QuerySet[Unit], today: datetime.date) -> dict[str, Any]:

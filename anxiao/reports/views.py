@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from anxiao.core.access import get_visible_or_404, roles_over_unit, user_scope
 from anxiao.core.choices import UnitKind
-from anxiao.core.flash import REFUSED, run_and_flash
+from anxiao.core.flash import REFUSED, run_and_flash, run_form
 from anxiao.org.models import Unit
 
 from . import actions, exports, figures, ledger
@@ -175,10 +175,12 @@ def rollup_export(request: HttpRequest, fmt: str) -> HttpResponse | FileResponse
 
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
+    from .charts import share_bar_svg
     from .dashboard import dashboard
 
-    return render(request, "reports/dashboard.html", {"d": dashboard(request.user, region=_region(request)),
-                                                       "labels": figures.STATES})
+    d = dashboard(request.user, region=_region(request))
+    return render(request, "reports/dashboard.html", {
+        "d": d, "labels": figures.STATES, "risk_bar": share_bar_svg(d["risks"]["levels"], d["risks"]["unassessed"])})
 
 
 @login_required
@@ -198,34 +200,29 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notice_create(request: HttpRequest) -> HttpResponse:
-    from anxiao.core.choices import Stage
     from anxiao.org.models import Region
 
     from . import notices
-    from .models import NoticeKind
+    from .forms import NoticeForm
 
     bureaus = list(Unit.objects.writable_by(request.user).filter(kind=UnitKind.BUREAU))
     if not bureaus:
         raise PermissionDenied("只有教育局可以发布通知通报")
     towns = Region.objects.visible_to(request.user).filter(level="town")
-    data: dict[str, Any] = {"kind": "notice", "title": "", "body": ""}
+    initial: dict[str, Any] = {"kind": "notice"}
     if request.GET.get("bulletin"):
         month = _parse_month(request.GET["bulletin"])
-        data["kind"] = "bulletin"
-        data["title"], data["body"] = notices.bulletin_text(bureaus[0], month)
-    if request.method == "POST":
-        data = request.POST.dict()
-        bureau = next((b for b in bureaus if str(b.pk) == data.get("bureau")), bureaus[0])
-        region = towns.filter(pk=data.get("region") or 0).first()
-        notice = run_and_flash(request, lambda: notices.issue(
-            request.user, bureau, title=data.get("title", ""), body=data.get("body", ""),
-            kind=data.get("kind", "notice"), document_number=data.get("document_number", ""), region=region,
-            stage=data.get("stage", ""), attachments=request.FILES.getlist("attachments")))
-        if notice is not REFUSED:
-            messages.success(request, f"已发送至{notice.audience}")
-            return redirect("reports:notice_detail", notice.pk)
-    return render(request, "reports/notice_form.html", {"data": data, "bureaus": bureaus, "towns": towns,
-                                                         "stages": Stage.choices, "kinds": NoticeKind.choices})
+        initial["kind"] = "bulletin"
+        initial["title"], initial["body"] = notices.bulletin_text(bureaus[0], month)
+    form = NoticeForm(request.POST or None, request.FILES or None, initial=initial,
+                      bureaus=Unit.objects.filter(pk__in=[b.pk for b in bureaus]), towns=towns)
+    notice = run_form(request, form, lambda d: notices.issue(
+        request.user, d["bureau"], title=d["title"], body=d["body"], kind=d["kind"],
+        document_number=d["document_number"], region=d["region"], stage=d["stage"], attachments=d["attachments"]))
+    if notice is not REFUSED:
+        messages.success(request, f"已发送至{notice.audience}")
+        return redirect("reports:notice_detail", notice.pk)
+    return render(request, "reports/notice_form.html", {"form": form})
 
 
 @login_required

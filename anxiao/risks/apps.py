@@ -7,14 +7,18 @@ class RisksConfig(AppConfig):
     verbose_name = "风险分级管控"
 
     def ready(self) -> None:
+        from anxiao.core import personas as p
+        from anxiao.core.access import may_manage
         from anxiao.core.home import HomeSection, register_section
         from anxiao.core.navigation import MenuEntry, register
 
         from .selectors import home_section
 
         register(
-            MenuEntry("风险清单", "risks:risk_list", 30),
-            MenuEntry("风险四色分布", "risks:distribution", 31),
-            MenuEntry("风险分级设置", "risks:settings_list", 32, needs="admin"),
+            MenuEntry("风险清单", "risks:risk_list", 30, personas=frozenset(p.SCHOOL_LEADERS | p.BUREAU)),
+            MenuEntry("风险四色分布", "risks:distribution", 31, personas=frozenset(p.SCHOOL_LEADERS | p.BUREAU)),
+            MenuEntry("风险分级设置", "risks:settings_list", 32, needs=may_manage),
         )
-        register_section(HomeSection(40, "risks/_home.html", home_section))
+        from anxiao.core import personas as p
+
+        register_section(HomeSection(40, "risks/_home.html", home_section, p.SCHOOL_LEADERS | p.BUREAU))

@@ -54,3 +54,26 @@ def test_the_teacher_and_the_guard_each_see_their_own_work_first(page_for, world
     assert "校门口：1 次" in text and "配电房：0 次" in text and "扫码打卡" in text
     assert page.locator("#home-drills").count() == 0
     shot(page, "home_guard_phone")
+
+
+DESKTOP = {"width": 1366, "height": 768}
+BUREAU_SIDE = ("bureau_admin", "bureau_viewer")
+
+
+def test_every_persona_sees_its_own_work_on_its_home_page(page_for, world):
+    from anxiao.core.tests.homes import EXPECTED, build
+
+    # given one piece of work waiting for each persona
+    build(world)
+    for who, (sid, texts) in EXPECTED.items():
+        # when the persona opens the home page on a 390 px phone
+        page = page_for(who, PASSWORD, phone=True)
+        # then its own section shows its work, with no sideways scrolling
+        text = page.inner_text(sid)
+        for t in texts:
+            assert t in text, f"{who}: {t!r} not in {text!r}"
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], who
+        shot(page, f"home_{who}_phone")
+        if who in BUREAU_SIDE:  # the bureau works at a laptop too
+            page.set_viewport_size(DESKTOP)
+            shot(page, f"home_{who}_1366")

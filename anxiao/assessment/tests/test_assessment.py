@@ -9,6 +9,7 @@ from anxiao.accountability import actions as accountability
 from anxiao.accountability.models import Finding, Measure
 from anxiao.assessment import actions, exports
 from anxiao.assessment.models import Method
+from anxiao.core.testing import refused
 from anxiao.incidents.tests.factories import incident_in
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +90,7 @@ def test_results_rank_schools_and_a_veto_zeroes_the_score(world):
 
 
 def test_computing_a_draft_is_refused(world):
-    with pytest.raises(ValidationError):
+    with refused("status"):
         actions.compute(world.users["bureau_admin"], _scheme(world))
 
 

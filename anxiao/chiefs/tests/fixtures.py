@@ -50,6 +50,9 @@ def chiefs_world(w: Any) -> SimpleNamespace:
                                            starts_at=datetime.time(0, 0), ends_at=datetime.time(23, 59, 59),
                                            role="school")
                 for d in range(7)}
+    from anxiao.inspections.actions import gate_point
+
+    c.gate = gate_point(None, w.a1)  # the gate's QR code: a gate sign-in needs its secret
     w.chiefs = c
     return c
 

@@ -97,9 +97,9 @@ CASES = [
          target="bureau_a", kind="write", method="post", data=lambda w: {"void_reason": "重复录入"}, ok=302),
     *_web_crud("duty", "duties", _today_duty, "a1"),
     Case("chiefs:duty_checkin", lambda w: reverse("chiefs:duty_checkin", args=[_today_duty(w)]), target="a1",
-         kind="write", method="post", data=lambda w: {}, ok=302, writers={"school_admin"}),
+         kind="write", method="post", data=lambda w: {"code": _c(w).gate.secret}, ok=302, writers={"school_admin"}),
     Case("chiefs:gate_scan", lambda w: reverse("chiefs:gate_scan", args=[w.a1.pk]), target="a1"),
-    Case("chiefs:gate_qr", lambda w: reverse("chiefs:gate_qr", args=[w.a1.pk]), target="a1"),
+    Case("chiefs:gate_qr", lambda w: reverse("chiefs:gate_qr", args=[w.a1.pk]), target="a1", kind="write"),
     Case("chiefs:duty_coverage", lambda w: (_c(w), reverse("chiefs:duty_coverage"))[1]),
     # API
     Case("api:chiefs_posts_list", lambda w: (_c(w), "/api/v1/chiefs/posts")[1], api=True,
@@ -142,6 +142,7 @@ CASES = [
          data=lambda w: {"school_id": w.a1.pk, "person_id": w.people["a1_principal"].pk, "role": "school",
                          "weekday": 1, "starts_at": "07:00", "ends_at": "08:00"}),
     Case("api:chiefs_duties_checkin", lambda w: f"/api/v1/chiefs/duties/{_today_duty(w)}/checkin", target="a1",
-         kind="write", method="post", api=True, data=lambda w: {}, ok=201, writers={"school_admin"}),
+         kind="write", method="post", api=True, data=lambda w: {"code": _c(w).gate.secret}, ok=201,
+         writers={"school_admin"}),
     Case("api:chiefs_coverage", lambda w: (_c(w), "/api/v1/chiefs/coverage")[1], api=True),
 ]

@@ -12,6 +12,7 @@ from anxiao.chiefs.models import AgencyTask, ChiefMeeting, GateCheckIn, MeetingK
 from anxiao.chiefs.summary import coverage, monthly_by_month, plenary_by_year, week_start
 from anxiao.chiefs.tests.fixtures import chiefs_world, user_for
 from anxiao.core.choices import Role
+from anxiao.core.testing import refused
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +104,7 @@ def test_it_refuses_closing_before_accepting(c, liaison):
 def test_it_returns_a_task_and_lets_the_agency_close_it_again(c, liaison):
     actions.accept_task(liaison, c.task)
     actions.close_task(liaison, c.task, evidence="已整治", note="记录")
-    with pytest.raises(ValidationError):
+    with refused("note"):
         actions.return_task(None, c.task, note="")
     actions.return_task(None, c.task, note="现场仍有摊贩")
     actions.close_task(liaison, c.task, evidence="再次整治", note="记录2")
@@ -158,11 +159,11 @@ def test_it_refuses_a_gate_check_in_outside_the_slot(world, c):
     monday = timezone.make_aware(datetime.datetime(2026, 11, 16, 9, 30))
     # when the principal checks in at 09:30
     with pytest.raises(ValidationError) as exc:
-        actions.check_in(user, slot, now=monday)
+        actions.check_in(user, slot, now=monday, code=c.gate.secret)
     # then the message names the slot and the time
     assert "不在值守时段内" in exc.value.message_dict["at"][0]
     assert "07:00–08:00" in exc.value.message_dict["at"][0]
-    actions.check_in(user, slot, now=monday.replace(hour=7, minute=20))
+    actions.check_in(user, slot, now=monday.replace(hour=7, minute=20), code=c.gate.secret)
     assert GateCheckIn.objects.filter(duty=slot).count() == 1
 
 
@@ -180,7 +181,7 @@ def test_it_refuses_a_slot_that_ends_before_it_starts(world):
 
 def test_it_computes_weekly_coverage(world, c):
     start = week_start(TODAY)
-    actions.check_in(world.users["school_admin"], c.duties[TODAY.weekday()])
+    actions.check_in(world.users["school_admin"], c.duties[TODAY.weekday()], code=c.gate.secret)
     [row] = coverage([world.a1], start, TODAY)
     assert row.slots == TODAY.weekday() + 1
     assert row.covered == 1

@@ -183,15 +183,15 @@ def test_a_police_officer_scans_the_gate_code_and_signs_in_to_their_own_slot(cli
     officer, duty = _officer_with_slot_today(world, c)
     client.force_login(officer)
     # when they open the page the gate's QR code points to, it names the school and offers their slot
-    page = client.get(reverse("chiefs:gate_scan", args=[world.a1.pk]))
+    page = client.get(reverse("chiefs:gate_scan", args=[world.a1.pk]) + f"?k={c.gate.secret}")
     assert page.status_code == 200 and "新华中学" in page.content.decode() and "到岗签到" in page.content.decode()
     # and they sign in
-    response = client.post(reverse("chiefs:gate_scan", args=[world.a1.pk]), {"duty": duty.pk})
+    response = client.post(reverse("chiefs:gate_scan", args=[world.a1.pk]), {"duty": duty.pk, "code": c.gate.secret})
     assert response.status_code == 302
     assert GateCheckIn.objects.get(duty=duty).person == c.liaison.holder
     # then a second scan says it is done, and a second sign-in is refused
     assert "今天已签到" in client.get(reverse("chiefs:gate_scan", args=[world.a1.pk])).content.decode()
-    again = client.post(reverse("chiefs:gate_scan", args=[world.a1.pk]), {"duty": duty.pk})
+    again = client.post(reverse("chiefs:gate_scan", args=[world.a1.pk]), {"duty": duty.pk, "code": c.gate.secret})
     assert again.status_code == 422 and "今天已在本岗签到" in again.content.decode()
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from anxiao.core.testing import refused
 from anxiao.hazards import actions as hazards
 from anxiao.reports import actions, exports, ledger
 from anxiao.reports.models import LedgerStatus
@@ -49,7 +50,7 @@ def test_deputy_prepares_principal_submits_and_the_snapshot_is_frozen(world):
     _hazard(world, description="新发现：灭火器过期")
     report.refresh_from_db()
     assert len(report.snapshot["rows"]) == rows_before
-    with pytest.raises(ValidationError):
+    with refused("status"):
         actions.approve(world.users["school_admin"], report)
     with pytest.raises(ValidationError) as exc:
         actions.prepare(world.users["school_admin"], world.a1, _month())
@@ -70,7 +71,7 @@ def test_bureau_returns_with_a_reason_and_sees_status(world):
     report = actions.approve(world.users["school_admin"], actions.prepare(world.users["school_admin"], world.a1, _month()))
     with pytest.raises(PermissionDenied):
         actions.return_report(world.users["school_admin"], report, "自己退回")
-    with pytest.raises(ValidationError):
+    with refused("return_reason"):
         actions.return_report(world.users["bureau_admin"], report, "")
     actions.return_report(world.users["bureau_admin"], report, "隐患描述不具体")
     states = {r["unit"]: r["state"] for r in actions.month_status([world.a1, world.a2], _month())}
@@ -165,7 +166,7 @@ def test_a_notice_reaches_the_selected_schools_and_tracks_reading(world):
     notices.confirm_read(world.users["school_member"], recipient)
     recipient.refresh_from_db()
     assert recipient.read_at is not None and recipient.read_by == world.users["school_member"]
-    with pytest.raises(ValidationError):
+    with refused("audience"):
         notices.issue(world.users["bureau_admin"], world.bureau_a, title="空范围", body="x", stage="vocational")
     with pytest.raises(PermissionDenied):
         notices.issue(world.users["school_admin"], world.bureau_a, title="越权", body="x")
@@ -189,6 +190,6 @@ def test_the_quarterly_summary_is_drafted_from_the_months_and_submitted(world):
     report = actions.approve(world.users["school_admin"], report)
     assert isinstance(report, QuarterlySummary) and report.status == LedgerStatus.SUBMITTED
     assert report.due_on.day == 28 and report.due_on.month % 3 == 0
-    with pytest.raises(ValidationError):
+    with refused("quarter"):
         actions.prepare_summary(world.users["school_admin"], world.a1,
                                 timezone.localdate() + datetime.timedelta(days=100))
