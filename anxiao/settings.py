@@ -226,6 +226,19 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = env_int("ANXIAO_EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = os.environ.get("ANXIAO_EMAIL_FROM", "anxiao@localhost")
 
+# Self-service password reset (accounts.actions.request_password_reset): a link by e-mail (the e-mail settings
+# above) or a code by SMS through an HTTP gateway; both expire after PASSWORD_RESET_MINUTES.
+PASSWORD_RESET_MINUTES = env_int("ANXIAO_PASSWORD_RESET_MINUTES", 30)
+PASSWORD_RESET_TIMEOUT = PASSWORD_RESET_MINUTES * 60  # Django's reset-link tokens
+PASSWORD_RESET_REQUEST_LIMIT = env_int("ANXIAO_PASSWORD_RESET_REQUEST_LIMIT", 3)  # per account per window
+# SMS gateway: POST of ANXIAO_SMS_TEMPLATE (JSON; "{mobile}", "{code}", "{minutes}" replaced in its strings) to
+# ANXIAO_SMS_URL, with ANXIAO_SMS_AUTHORIZATION as the Authorization header when set. No URL: no SMS reset.
+SMS_URL = os.environ.get("ANXIAO_SMS_URL", "")
+SMS_TEMPLATE = os.environ.get(
+    "ANXIAO_SMS_TEMPLATE", '{"mobile": "{mobile}", "text": "【安校】验证码 {code}，{minutes} 分钟内有效，用于重设密码。"}')
+SMS_AUTHORIZATION = os.environ.get("ANXIAO_SMS_AUTHORIZATION", "")
+SMS_TIMEOUT = env_int("ANXIAO_SMS_TIMEOUT", 10)
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("ANXIAO_SESSION_HOURS", 12) * 3600
 X_FRAME_OPTIONS = "DENY"

@@ -134,7 +134,11 @@ def build(schools: int, report: Callable[[str], None] = print) -> None:
           lambda: obligations.expand_all(today, start=today - datetime.timedelta(days=days), jobs=jobs), report)
     _step("past slots met/late/missed, compliance tally rebuilt", lambda: _history(today), report)
     _step("dashboard tallies (refresh_tallies)", refresh_tallies, report)
-    _step("VACUUM ANALYZE", lambda: connection.cursor().execute("VACUUM ANALYZE"), report)
+    def vacuum() -> None:
+        with connection.cursor() as cur:
+            cur.execute("VACUUM ANALYZE")
+
+    _step("VACUUM ANALYZE", vacuum, report)
     seconds = time.perf_counter() - started
     with connection.cursor() as cur:
         cur.execute("INSERT INTO bench_ready (schools, built_at, seconds) VALUES (%s, now(), %s)", [schools, seconds])

@@ -24,6 +24,9 @@ from anxiao.core.testing import ROLES, VISIBLE, Case
 EXEMPT = {
     "accounts:login": "the log-in page itself, open to everyone",
     "accounts:logout": "POST only, ends the session",
+    "accounts:forgot": "self-service reset, open to everyone; same answer for every account (test_self_service_reset)",
+    "accounts:forgot_code": "self-service reset with the SMS code, open to everyone (test_self_service_reset)",
+    "accounts:reset_confirm": "the e-mail link's page, guarded by its token (test_self_service_reset)",
     "api:api-root": "ninja's root, no data",
     "api:openapi-json": "the schema, public by design",
     "api:openapi-view": "interactive docs, public by design",

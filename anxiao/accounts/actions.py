@@ -139,16 +139,20 @@ def revoke_token(actor: Any, token: ApiToken) -> ApiToken:
 TEMPORARY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"  # no 0/O, 1/l/I
 
 
+def temporary_password() -> str:
+    import secrets
+
+    return "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(12))
+
+
 def reset_password(actor: Any, user: User) -> str:
     """An administrator above the account gives it a temporary password (shown once); the holder must change
     it at the next log-in. The account's API tokens are revoked with the old password (accounts.signals)."""
-    import secrets
-
     if actor is None or getattr(actor, "pk", None) == user.pk:
         raise PermissionDenied("不能重置自己的密码，请在“修改密码”中修改")
     if not may_manage_tokens(actor, user) or (user.is_superuser and not actor.is_superuser):
         raise PermissionDenied("只能重置本人管理范围内、低于本人的账号的密码")
-    temporary = "".join(secrets.choice(TEMPORARY_ALPHABET) for _ in range(12))
+    temporary = temporary_password()
     user.set_password(temporary)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
@@ -291,3 +295,260 @@ def _units_q(scope: Any) -> Any:
     from anxiao.org.models import Unit
 
     return Unit.objects.filter(scope.unit_q())
+
+
+# --- accounts at scale: from the people import, and bulk disable --------------------------------------
+
+# The role an account opened from the people import gets, derived from the post (a school's leaders administer
+# it, everyone else at a school is a member; a bureau's safety staff administer, its other posts view).
+SCHOOL_ADMIN_POSTS = {"principal", "safety_deputy", "school_party_secretary"}
+BUREAU_ADMIN_POSTS = {"bureau_safety_leader", "bureau_dept_head", "bureau_dept_staff"}
+SCHOOL_KINDS = {UnitKind.SCHOOL, UnitKind.SCHOOL_DEPARTMENT}
+
+
+def role_for_post(post: Any, role: str = "") -> tuple[str, Any, Any]:
+    """(role, region, unit) of the grant for a post's holder: the role given, else derived from the post.
+    A school role is granted over the school (a department's post: its school); a bureau role over the bureau's
+    region. Raises ValidationError on the 账号角色 column when nothing can be derived."""
+    unit = post.unit
+    if unit.kind == UnitKind.SCHOOL_DEPARTMENT and unit.parent is not None:
+        unit = unit.parent
+    if unit.kind == UnitKind.BUREAU_DEPARTMENT and unit.parent is not None:
+        unit = unit.parent
+    if unit.kind == UnitKind.SCHOOL:
+        role = role or (Role.SCHOOL_ADMIN if post.kind in SCHOOL_ADMIN_POSTS else Role.SCHOOL_MEMBER)
+    elif unit.kind == UnitKind.BUREAU:
+        role = role or (Role.BUREAU_ADMIN if post.kind in BUREAU_ADMIN_POSTS else Role.BUREAU_VIEWER)
+    if not role:
+        raise ValidationError({"account_role": ["无法从该岗位确定账号角色，请填写“账号角色”"]})
+    if role in BUREAU_ROLES:
+        return role, unit.region, None
+    if role == Role.SYSTEM_ADMIN:
+        return role, None, None
+    return role, None, unit
+
+
+def open_account(actor: Any, person: Any, post: Any, username: str = "", role: str = "") -> tuple[User, str]:
+    """An account for an imported person with the grant its post calls for (``check_grantable`` decides: the
+    importer's own scope, a role at or below its own) and a temporary password the holder must change at the
+    first log-in. Returns the account and the password (shown once to the importer, never stored)."""
+    username = (username or person.mobile or "").strip()
+    if not username:
+        raise ValidationError({"username": ["开通账号需要填写“账号”或“手机号”"]})
+    role, region, unit = role_for_post(post, role)
+    temporary = temporary_password()
+    user = create_account(actor, person, username, temporary, role, region=region, unit=unit)
+    user.must_change_password = True
+    user.save(update_fields=["must_change_password"])
+    return user, temporary
+
+
+def manageable_accounts(actor: Any, ids: Any, field: str = "ids") -> list[User]:
+    """The accounts a payload names, each one the actor may manage (in its scope, below it, not itself). An id
+    out of scope, one held by a peer or above, and one that does not exist are refused alike (the wording of
+    ``core.access.resolve_many``), naming every such id."""
+    keys: list[int] = []
+    bad: list[Any] = []
+    for raw in ids or []:
+        try:
+            key = int(raw)
+        except (TypeError, ValueError, OverflowError):
+            bad.append(str(raw)[:30])
+            continue
+        if key not in keys:
+            keys.append(key)
+    found = {u.pk: u for u in accounts_in_scope(actor).filter(pk__in=[k for k in keys if abs(k) < 2 ** 63])}
+
+    def manageable(u: User) -> bool:
+        return (u.pk != getattr(actor, "pk", None) and may_manage_tokens(actor, u)
+                and not (u.is_superuser and not getattr(actor, "is_superuser", False)))
+
+    bad += [k for k in keys if k not in found or not manageable(found[k])]
+    if bad:
+        shown = "、".join(str(i) for i in bad[:10])
+        raise ValidationError({field: [f"编号为 {shown} 的账号不存在或不可见"]})
+    return [found[k] for k in keys]
+
+
+def disable_accounts(actor: Any, ids: Any, reason: str) -> list[User]:
+    """Bulk disable (people who left, or a selection): all or none, each account's disabling and its reason in
+    the audit log; their API tokens go with it (accounts.signals). Already disabled accounts are left as they are."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["请填写停用原因（如：已调离本校）"]})
+    if not ids:
+        raise ValidationError({"ids": ["请选择要停用的账号"]})
+    users = manageable_accounts(actor, ids)
+    with transaction.atomic():
+        for user in users:
+            if not user.is_active:
+                continue
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            log_account_event(user, "update", {"disabled_reason": ["", reason.strip()]})
+    return users
+
+
+def departed_accounts(actor: Any) -> Any:
+    """Active accounts in the actor's scope whose person has left (人员 marked 不在职): the "left the school" set."""
+    return accounts_in_scope(actor).filter(is_active=True, person__is_active=False)
+
+
+# --- self-service password reset (e-mail link or SMS code) ----------------------------------------------
+
+RESET_SENT = "如果该账号存在并登记了所选方式的联系信息，重设密码的信息已发送，请在 {minutes} 分钟内使用。"
+CODE_WRONG = "账号或验证码不正确，或验证码已过期"
+RESET_CHANNELS = {"email": "电子邮件", "sms": "短信"}
+
+
+def reset_channels() -> dict[str, str]:
+    """The channels offered: e-mail always (Django's e-mail backend), SMS when a gateway is configured."""
+    return {k: v for k, v in RESET_CHANNELS.items() if k != "sms" or settings.SMS_URL}
+
+
+def _reset_throttled(key: str, ip: str | None) -> bool:
+    since = timezone.now() - timedelta(minutes=settings.PASSWORD_RESET_MINUTES)
+    recent = LoginFailure.objects.filter(at__gte=since, username__startswith="reset-request:")
+    if recent.filter(username=f"reset-request:{key}"[:150]).count() >= settings.PASSWORD_RESET_REQUEST_LIMIT:
+        return True
+    return bool(ip) and recent.filter(ip=ip).count() >= 20 * settings.PASSWORD_RESET_REQUEST_LIMIT
+
+
+def _code_window(at: float) -> int:
+    return int(at // 60)
+
+
+def sms_code(user: User, window: int) -> str:
+    """The six-digit code for a user and a minute: an HMAC of the account's password hash, so it needs no storage
+    and stops working once the password is changed (single use)."""
+    import hashlib
+    import hmac
+
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"sms-reset:{user.pk}:{user.password}:{window}".encode(),
+                      hashlib.sha256).hexdigest()
+    return f"{int(digest[:12], 16) % 1_000_000:06d}"
+
+
+def _code_valid(user: User, code: str, at: float) -> bool:
+    import hmac
+
+    now = _code_window(at)
+    return any(hmac.compare_digest(sms_code(user, w), code) for w in range(now - settings.PASSWORD_RESET_MINUTES,
+                                                                            now + 1))
+
+
+def send_sms(mobile: str, code: str) -> None:
+    """POST the code to the configured gateway (``ANXIAO_SMS_URL``/``ANXIAO_SMS_TEMPLATE``); raises on failure."""
+    import json
+    import urllib.request
+
+    def fill(value: Any) -> Any:
+        if isinstance(value, str):
+            return (value.replace("{mobile}", mobile).replace("{code}", code)
+                    .replace("{minutes}", str(settings.PASSWORD_RESET_MINUTES)))
+        if isinstance(value, dict):
+            return {k: fill(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [fill(v) for v in value]
+        return value
+
+    body = json.dumps(fill(json.loads(settings.SMS_TEMPLATE)), ensure_ascii=False).encode()
+    request = urllib.request.Request(settings.SMS_URL, data=body, method="POST",
+                                     headers={"Content-Type": "application/json; charset=utf-8"})
+    if settings.SMS_AUTHORIZATION:
+        request.add_header("Authorization", settings.SMS_AUTHORIZATION)
+    with urllib.request.urlopen(request, timeout=settings.SMS_TIMEOUT) as response:  # noqa: S310 (configured URL)
+        if response.status >= 300:
+            raise OSError(f"SMS gateway answered {response.status}")
+
+
+def request_password_reset(request: Any, login: str, channel: str, at: float | None = None) -> str:
+    """Send a reset link (e-mail) or code (SMS) to the account's own address or mobile. The answer is the same
+    whether the account exists, has that address, is throttled or the sending fails (no account enumeration);
+    every request is counted (throttle) and a request for an existing account is in its audit log."""
+    import logging
+    import time
+
+    from anxiao.core.middleware import client_ip
+
+    if channel not in reset_channels():
+        raise ValidationError({"channel": ["请选择找回方式"]})
+    answer = RESET_SENT.format(minutes=settings.PASSWORD_RESET_MINUTES)
+    login = (login or "").strip()
+    if not login:
+        raise ValidationError({"login": ["请填写用户名或手机号"]})
+    ip = client_ip(request) if request is not None else None
+    account = account_for_login(login)
+    key = _failure_key(login, account)
+    throttled = _reset_throttled(key, ip)
+    LoginFailure.objects.create(username=f"reset-request:{key}"[:150], known=account is not None, ip=ip)
+    if throttled or account is None or not account.is_active:
+        return answer
+    person = account.person if account.person_id else None
+    try:
+        if channel == "email":
+            address = (person.email if person is not None and person.email else "") or account.email
+            if not address:
+                return answer
+            _send_reset_mail(request, account, address)
+        else:
+            mobile = person.mobile if person is not None else ""
+            if not mobile:
+                return answer
+            send_sms(mobile, sms_code(account, _code_window(at if at is not None else time.time())))
+    except Exception:
+        logging.getLogger(__name__).exception("password reset by %s could not be sent", channel)
+        return answer
+    log_account_event(account, "update", {"password_reset_sent": ["", RESET_CHANNELS[channel]]})
+    return answer
+
+
+def _send_reset_mail(request: Any, user: User, address: str) -> None:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from anxiao.core.links import absolute_url
+
+    path = reverse("accounts:reset_confirm", args=[urlsafe_base64_encode(force_bytes(user.pk)),
+                                                   default_token_generator.make_token(user)])
+    send_mail("[安校] 重设密码", f"{user.display_name}：\n\n请在 {settings.PASSWORD_RESET_MINUTES} 分钟内打开下面的链接"
+              f"重设安校的登录密码（只能使用一次）：\n\n{absolute_url(path, request)}\n\n如果不是您本人申请，请忽略本邮件。",
+              None, [address])
+
+
+def reset_with_code(request: Any, login: str, code: str, password: str, at: float | None = None) -> User:
+    """Set a new password with the SMS code. A wrong code, an unknown account and an expired code are answered
+    alike; failures count per account like log-ins and lock further tries (LoginLocked)."""
+    import time
+
+    from anxiao.core.middleware import client_ip
+
+    login = (login or "").strip()
+    ip = client_ip(request) if request is not None else None
+    account = account_for_login(login)
+    key = f"reset-code:{_failure_key(login, account)}"[:150]
+    if _locked_account(key):
+        raise LoginLocked(settings.LOGIN_LOCKOUT_MINUTES)
+    code = (code or "").strip()
+    if account is None or not account.is_active or not _code_valid(account, code,
+                                                                  at if at is not None else time.time()):
+        LoginFailure.objects.create(username=key, known=account is not None, ip=ip)
+        raise ValidationError({"code": [CODE_WRONG]})
+    try:
+        validate_password(password, account)
+    except ValidationError as exc:
+        raise ValidationError({"new_password1": list(exc.messages)})
+    finish_reset(account, password, "短信")
+    LoginFailure.objects.filter(username=key).delete()
+    return account
+
+
+def finish_reset(user: User, password: str, channel: str) -> None:
+    """The new password from a self-service reset (the e-mail link's page or the SMS code): any "must change"
+    flag is lifted, the tokens go (accounts.signals), and the reset is in the audit log."""
+    user.set_password(password)
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    log_account_event(user, "update", {"password_reset_by": ["", channel]})

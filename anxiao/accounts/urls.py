@@ -13,4 +13,8 @@ urlpatterns = [
     path("grants/", views.grant_list, name="grant_list"),
     path("grants/new/", views.account_create, name="account_create"),
     path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant_revoke"),
+    path("disable/", views.accounts_disable, name="accounts_disable"),
+    path("forgot/", views.forgot_password, name="forgot"),
+    path("forgot/code/", views.forgot_code, name="forgot_code"),
+    path("reset/<uidb64>/<token>/", views.ResetConfirm.as_view(), name="reset_confirm"),
 ]

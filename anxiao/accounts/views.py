@@ -46,7 +46,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def grant_list(request: HttpRequest) -> HttpResponse:
+def grant_list(request: HttpRequest, errors: list[str] | None = None) -> HttpResponse:
     if not may_manage(request.user):
         raise PermissionDenied("您没有管理账号的权限")
     qs = Grant.objects.visible_to(request.user).select_related("user__person", "unit", "region").filter(
@@ -57,7 +57,27 @@ def grant_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs.order_by("user__username"), 50).get_page(request.GET.get("page"))
     for g in page:
         g.revocable = actions.can_revoke(request.user, g)  # type: ignore[attr-defined]
-    return render(request, "accounts/grant_list.html", {"page": page, "q": q})
+    departed = list(actions.departed_accounts(request.user).select_related("person")[:200])
+    return render(request, "accounts/grant_list.html", {"page": page, "q": q, "departed": departed,
+                                                        "errors": errors or []})
+
+
+@login_required
+@require_POST
+def accounts_disable(request: HttpRequest) -> HttpResponse:
+    """Bulk disable: the accounts ticked on the list (``ids``) or every account of people who left (``departed``).
+    Refused ids (out of scope, peers, unknown) are answered alike on the list page and nothing changes."""
+    if not may_manage(request.user):
+        raise PermissionDenied("您没有管理账号的权限")
+    ids: list[Any] = request.POST.getlist("ids")
+    if request.POST.get("departed"):
+        ids = list(actions.departed_accounts(request.user).values_list("pk", flat=True))
+    try:
+        done = actions.disable_accounts(request.user, ids, request.POST.get("reason", ""))
+    except ValidationError as exc:
+        return grant_list(request, [m for errors in exc.message_dict.values() for m in errors])
+    messages.success(request, f"已停用 {len(done)} 个账号")
+    return redirect("accounts:grant_list")
 
 
 @login_required
@@ -110,3 +130,76 @@ def password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     response = render(request, "accounts/password_reset.html", {"target": target, "temporary": temporary})
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- self-service password reset ----------------------------------------------------------------------
+
+
+def _reset_form(channels: dict[str, str], data: Any = None) -> Any:
+    from django import forms
+
+    class ForgotForm(forms.Form):
+        login = forms.CharField(label="用户名或手机号", max_length=150)
+        channel = forms.ChoiceField(label="找回方式", choices=list(channels.items()), widget=forms.RadioSelect,
+                                    initial="email")
+
+    return ForgotForm(data)
+
+
+def forgot_password(request: HttpRequest) -> HttpResponse:
+    """Ask for a reset link (e-mail) or code (SMS); the answer never says whether the account exists."""
+    channels = actions.reset_channels()
+    form = _reset_form(channels, request.POST or None)
+    sent = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = actions.request_password_reset(request, form.cleaned_data["login"], form.cleaned_data["channel"])
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+    return render(request, "accounts/forgot.html", {"form": form, "sent": sent, "sms": "sms" in channels,
+                                                    "channel": request.POST.get("channel", "")})
+
+
+def forgot_code(request: HttpRequest) -> HttpResponse:
+    """Set a new password with the code received by SMS."""
+    from django import forms
+    from django.contrib.auth.forms import SetPasswordMixin
+
+    class CodeForm(SetPasswordMixin, forms.Form):  # type: ignore[misc]
+        login = forms.CharField(label="用户名或手机号", max_length=150)
+        code = forms.CharField(label="短信验证码", max_length=12)
+        new_password1, new_password2 = SetPasswordMixin.create_password_fields(label1="新密码", label2="再次输入新密码")
+
+        def clean(self) -> dict[str, Any]:
+            self.validate_passwords()
+            return self.cleaned_data
+
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.reset_with_code(request, d["login"], d["code"], d["new_password1"])
+        except actions.LoginLocked as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, "密码已重设，请用新密码登录")
+            return redirect("accounts:login")
+    return render(request, "accounts/forgot_code.html", {"form": form})
+
+
+class ResetConfirm(auth_views.PasswordResetConfirmView):
+    """The e-mail link's page (Django's token: expires after ANXIAO_PASSWORD_RESET_MINUTES, single use)."""
+
+    template_name = "accounts/reset_confirm.html"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
+
+        actions.finish_reset(form.user, form.cleaned_data["new_password1"], "电子邮件")
+        self.request.session.pop(INTERNAL_RESET_SESSION_TOKEN, None)
+        messages.success(self.request, "密码已重设，请用新密码登录")
+        return redirect("accounts:login")

@@ -45,7 +45,6 @@ class Crud:
     admin_actions: Sequence[tuple[str, str]] = field(default_factory=tuple)
     # url name of the list's XLSX export (documents.lists.ListExport), linked with the list's query string
     export: str = ""
-    export_managers_only: bool = False
 
     def url(self, action: str, *args: Any) -> str:
         return reverse(f"{self.app}:{self.name}_{action}", args=args)
@@ -95,7 +94,7 @@ def list_view(request: HttpRequest, cfg: Crud) -> HttpResponse:
         "filter_bar": filters.bar(request.user),
         "filter_errors": filters.errors,
     }
-    ctx["export"] = cfg.export if cfg.export and (ctx["can_create"] or not cfg.export_managers_only) else ""
+    ctx["export"] = cfg.export
     ctx["actions"] = [*cfg.extra_actions, *(cfg.admin_actions if ctx["can_create"] else ())]
     template = "core/_list_table.html" if request.htmx else "core/list.html"  # type: ignore[attr-defined]
     return render(request, template, ctx)

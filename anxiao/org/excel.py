@@ -41,9 +41,11 @@ PEOPLE_COLUMNS = [
     ("岗位类别", "post_kind", False), ("岗位名称", "post_title", False), ("岗位所在单位", "post_unit", False),
     ("班级", "class_name", False),
 ]
+# Read on import only (not exported): the account to open for the row when the importer asks for accounts.
+ACCOUNT_COLUMNS = [("账号", "username", False), ("账号角色", "account_role", False)]
 COLUMNS = {"units": UNIT_COLUMNS, "people": PEOPLE_COLUMNS}
-FIELD_TO_HEADER = {f: h for cols in COLUMNS.values() for h, f, _r in cols} | {
-    "holder": "姓名", "title": "岗位名称", "post_unit": "岗位所在单位",
+FIELD_TO_HEADER = {f: h for cols in [*COLUMNS.values(), ACCOUNT_COLUMNS] for h, f, _r in cols} | {
+    "holder": "姓名", "title": "岗位名称", "post_unit": "岗位所在单位", "role": "账号角色", "person": "姓名",
 }
 
 
@@ -59,6 +61,10 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
+    # Accounts opened (people import with accounts=True): row, name, username, role, temporary password.
+    accounts: list[dict[str, Any]] = field(default_factory=list)
+    with_accounts: bool = False
+    row: int = 0
 
     @property
     def ok(self) -> bool:
@@ -177,12 +183,34 @@ def _apply_person(actor: Any, row: dict[str, Any], result: ImportResult) -> None
         if post is not None and post.holder_id not in (None, person.pk):
             post = None  # the same title held by someone else: a second post of that kind
         if post is None:
-            actions.save_post(actor, None, unit=post_unit, kind=kind, title=title, class_name=class_name,
-                              holder=person)
+            post = actions.save_post(actor, None, unit=post_unit, kind=kind, title=title, class_name=class_name,
+                                     holder=person)
         elif post.holder_id is None:
             actions.set_holder(actor, post, person)
     elif row.get("post_title"):
         raise ValidationError({"post_kind": ["填写了岗位名称时必须填写岗位类别"]})
+    else:
+        post = None
+    if result.with_accounts:
+        _open_account(actor, row, person, post, result)
+
+
+def _open_account(actor: Any, row: dict[str, Any], person: Person, post: Post | None, result: ImportResult) -> None:
+    """The row's account (accounts.actions.open_account: role from the post or the 账号角色 column, granted within
+    the importer's scope, temporary password). A person who already has an account keeps it."""
+    from anxiao.accounts import actions as accounts
+    from anxiao.accounts.models import User
+    from anxiao.core.choices import Role
+
+    if User.objects.filter(person=person).exists():
+        return
+    if post is None:
+        raise ValidationError({"post_kind": ["开通账号需要填写岗位类别（账号角色由岗位确定）"]})
+    role = _choice(row["account_role"], Role.choices, "account_role") if row.get("account_role") else ""
+    user, temporary = accounts.open_account(actor, person, post, str(row.get("username") or "").strip(), role)
+    granted = user.grants.first()
+    result.accounts.append({"row": result.row, "name": person.name, "username": user.username,
+                            "role": granted.get_role_display() if granted else "", "password": temporary})
 
 
 APPLY = {"units": _apply_unit, "people": _apply_person}
@@ -200,9 +228,11 @@ def _errors_from(exc: ValidationError, row: int) -> list[RowError]:
     return out
 
 
-def import_file(actor: Any, kind: str, uploaded: Any) -> ImportResult:
-    result = ImportResult()
-    columns = COLUMNS[kind]
+def import_file(actor: Any, kind: str, uploaded: Any, accounts: bool = False) -> ImportResult:
+    """Import units or people (all or nothing, per-row report). ``accounts`` (people only): also open a log-in
+    account for each person, see ``_open_account``."""
+    result = ImportResult(with_accounts=accounts and kind == "people")
+    columns = COLUMNS[kind] + (ACCOUNT_COLUMNS if result.with_accounts else [])
     try:
         checked = check_upload(uploaded, images_only=False, field="file")  # size limit, checked by content
     except ValidationError as exc:
@@ -247,6 +277,7 @@ def import_file(actor: Any, kind: str, uploaded: Any) -> ImportResult:
                 if missing:
                     result.errors.extend(RowError(number, t, f"“{t}”不能为空") for t, _f in missing)
                     continue
+                result.row = number
                 try:
                     with transaction.atomic():
                         APPLY[kind](actor, row, result)
@@ -262,6 +293,7 @@ def import_file(actor: Any, kind: str, uploaded: Any) -> ImportResult:
                 raise _Rollback
     except _Rollback:
         result.created = result.updated = 0
+        result.accounts = []
     return result
 
 
@@ -333,8 +365,30 @@ def _download(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def export_response(kind: str, queryset: Any) -> HttpResponse:
-    return _download(build_export(kind, queryset), "单位.xlsx" if kind == "units" else "人员.xlsx")
+def build_print(kind: str, queryset: Any, user: Any = None) -> bytes:
+    """The same list in the official table layout (issue 20: A4 fitted to width, repeated header, 合计 row with the
+    count, page X of Y, 制表单位/制表人/审核/日期) through ``documents.tables``: for printing and filing. The plain
+    export (``build_export``) stays the file the import reads back."""
+    from anxiao.documents.tables import Column, Signoff, table_xlsx
+
+    columns = [Column(title, 24 if i in (0, 3, 4, 5) else 12, "int" if fname == "campuses" else "text",
+                      total=fname == "campuses")
+               for i, (title, fname, _r) in enumerate(COLUMNS[kind])]
+    if kind == "units":
+        rows: Any = (_unit_row(u) for u in queryset.select_related("region__parent", "parent").iterator(chunk_size=2000))
+    else:
+        rows = (r for p in queryset.select_related("unit").prefetch_related("posts__unit").iterator(chunk_size=2000)
+                for r in _people_rows(p))
+    return table_xlsx(title="单位名录" if kind == "units" else "人员及岗位名册", columns=columns, rows=rows,
+                      signoff=Signoff.by(user) if user is not None else Signoff())
+
+
+def export_response(kind: str, queryset: Any, layout: str = "import", user: Any = None) -> HttpResponse:
+    """``layout="import"`` (default): the plain file the import reads back; ``"print"``: the official table."""
+    name = "单位" if kind == "units" else "人员"
+    if layout == "print":
+        return _download(build_print(kind, queryset, user), f"{name}（打印版）.xlsx")
+    return _download(build_export(kind, queryset), f"{name}.xlsx")
 
 
 def build_template(kind: str) -> bytes:
@@ -360,6 +414,10 @@ def build_template(kind: str) -> bytes:
     notes.append(["带 * 的列必填。删除示例行后再导入。"])
     notes.append(["所在区划可写区划代码，或“县/镇”形式的路径；单位可写全称或单位代码。"])
     notes.append(["整个文件全部导入或全部不导入：有任一错误时会列出每行每列的错误，不写入任何数据。"])
+    if kind == "people":
+        notes.append(["导入时勾选“同时开通账号”：可另加“账号”列（不填则用手机号）和“账号角色”列（不填则按岗位确定："
+                      "校长、分管安全副校长、书记为学校管理员，其他学校岗位为学校成员；教育局安全岗位为教育局管理员，"
+                      "其他为教育局查看）。初始密码只显示一次，本人首次登录须修改。"])
     return to_bytes(wb)
 
 

@@ -63,3 +63,8 @@ class GroupMemberForm(ScopedModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label="Excel 文件（.xlsx）")
+
+
+class PeopleImportForm(ImportForm):
+    accounts = forms.BooleanField(label="同时开通账号（角色按岗位确定，初始密码只显示一次，首次登录须修改）",
+                                  required=False)

@@ -89,19 +89,21 @@ UNITS = Crud(
                    ("主管单位", lambda u: u.supervising_unit), ("地址", lambda u: u.address),
                    ("联系电话", lambda u: u.phone), ("状态", lambda u: "在用" if u.is_active else "停用")],
     detail_template="org/unit_detail.html", detail_context=_unit_context,
-    admin_actions=[("导入", "org:unit_import"), ("导出 Excel", "org:unit_export")],
+    admin_actions=[("导入", "org:unit_import"), ("导出 Excel（可重新导入）", "org:unit_export"),
+                   ("打印版 Excel", "org:unit_print")],
 )
 
 PEOPLE = Crud(
     name="person", app="org", model=Person, title="人员", form=forms.PersonForm, save=actions.save_person,
     columns=[("姓名", str), ("所属单位", lambda p: p.unit), ("手机号", lambda p: p.mobile or ""),
              ("状态", lambda p: "在职" if p.is_active else "离职")],
-    filters=filters.PersonFilter, export="org:person_list_export", export_managers_only=True, select_related=("unit",),
+    filters=filters.PersonFilter, select_related=("unit",),
     detail_fields=[("姓名", str), ("性别", lambda p: p.get_gender_display()), ("手机号", lambda p: p.mobile),
                    ("电子邮箱", lambda p: p.email), ("所属单位", lambda p: p.unit),
                    ("状态", lambda p: "在职" if p.is_active else "离职")],
     detail_template="org/person_detail.html", detail_context=_person_context,
-    admin_actions=[("导入", "org:person_import"), ("导出导入格式", "org:person_export")],
+    admin_actions=[("导入", "org:person_import"), ("导出 Excel（可重新导入）", "org:person_export"),
+                   ("打印版 Excel", "org:person_print")],
 )
 
 POSTS = Crud(
@@ -141,12 +143,17 @@ ASSIGNMENTS = Crud(
 def _import(request: HttpRequest, kind: str) -> HttpResponse:
     if user_scope(request.user, write=True).empty:
         raise PermissionDenied("您没有导入的权限")
-    form = forms.ImportForm(request.POST or None, request.FILES or None)
+    form_class = forms.PeopleImportForm if kind == "people" else forms.ImportForm
+    form = form_class(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = excel.import_file(request.user, kind, form.cleaned_data["file"])
-    return render(request, "org/import.html", {"form": form, "result": result, "kind": kind,
-                                               "title": "导入单位" if kind == "units" else "导入人员和岗位"})
+        result = excel.import_file(request.user, kind, form.cleaned_data["file"],
+                                   accounts=bool(form.cleaned_data.get("accounts")))
+    response = render(request, "org/import.html", {"form": form, "result": result, "kind": kind,
+                                                   "title": "导入单位" if kind == "units" else "导入人员和岗位"})
+    if result is not None and result.accounts:
+        response["Cache-Control"] = "no-store"  # the temporary passwords are shown once
+    return response
 
 
 @login_required
@@ -160,18 +167,18 @@ def person_import(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_export(request: HttpRequest) -> HttpResponse:
+def unit_export(request: HttpRequest, layout: str = "import") -> HttpResponse:
     qs = filters.UnitFilter.parse(request.GET).apply(Unit.objects.visible_to(request.user))
-    return excel.export_response("units", qs)
+    return excel.export_response("units", qs, layout, request.user)
 
 
 @login_required
-def person_export(request: HttpRequest) -> HttpResponse:
+def person_export(request: HttpRequest, layout: str = "import") -> HttpResponse:
     # Phones of every colleague: for the managers of the scope only, and only the people they manage.
     if user_scope(request.user, write=True).empty:
         raise PermissionDenied("导出人员信息只对本范围的管理员开放")
     qs = filters.PersonFilter.parse(request.GET).apply(Person.objects.writable_by(request.user))
-    return excel.export_response("people", qs)
+    return excel.export_response("people", qs, layout, request.user)
 
 
 @login_required

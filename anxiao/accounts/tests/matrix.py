@@ -18,6 +18,10 @@ CASES = [
     # A temporary password for a1's member: those above the member's grant; the member itself is refused.
     Case("accounts:password_reset", lambda w: reverse("accounts:password_reset", args=[w.users["school_member"].pk]),
          target="a1", kind="write", method="post", data=lambda w: {}),
+    # Bulk disable of a1's member: those above it; others are answered as for an unknown id, on the list page.
+    Case("accounts:accounts_disable", lambda w: reverse("accounts:accounts_disable"), target="a1", kind="write",
+         method="post", ok=302, hidden_status=200,
+         data=lambda w: {"ids": [w.users["school_member"].pk], "reason": "已调离"}),
 ]
 
 

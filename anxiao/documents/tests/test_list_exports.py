@@ -21,7 +21,6 @@ EXPORTS = [
     ("obligations:activity_export", "obligations:activity_list"),
     ("chiefs:task_export", "chiefs:task_list"),
     ("responsibility:letter_export", "responsibility:letter_list"),
-    ("org:person_list_export", "org:person_list"),
 ]
 
 
@@ -90,7 +89,15 @@ def test_a_malformed_filter_exports_nothing_and_says_which_field(as_user):
     assert "发现日期从：日期格式应为 YYYY-MM-DD" in page.content.decode()
 
 
-def test_the_people_export_is_for_the_managers_of_a_scope(as_user):
-    assert as_user("bureau_viewer").get(reverse("org:person_list_export")).status_code == 403
-    ws, _rows = _sheet(as_user("school_admin").get(reverse("org:person_list_export")))
-    assert [c.value for c in ws[HEADER_ROW]] == ["姓名", "所属单位", "岗位", "手机号", "状态"]
+def test_the_people_list_prints_with_its_filters_for_the_managers_of_a_scope(as_user, world):
+    """The people list's table export is org's print layout (the re-importable file keeps its own layout)."""
+    from anxiao.org.models import Person
+
+    assert as_user("bureau_viewer").get(reverse("org:person_print")).status_code == 403
+    client = as_user("bureau_admin")
+    html = client.get(reverse("org:person_list"), {"unit": world.a1.pk}).content.decode()
+    assert f'{reverse("org:person_print")}?unit={world.a1.pk}' in html
+    response = client.get(reverse("org:person_print"), {"unit": world.a1.pk})
+    _ws, rows = assert_xlsx_print_ready(response.content, 2)
+    names = {r[0] for r in rows if r[0]}
+    assert names == set(Person.objects.filter(unit=world.a1).values_list("name", flat=True)) and names

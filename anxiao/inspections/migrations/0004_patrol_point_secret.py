@@ -6,11 +6,11 @@ from django.db import migrations, models
 
 def distinct_secrets(apps, schema_editor):
     """Adding the column gave every existing point the same secret: give each its own."""
-    from anxiao.inspections.models import new_secret
+    import secrets
 
     PatrolPoint = apps.get_model("inspections", "PatrolPoint")
     for point in PatrolPoint.objects.only("id"):
-        PatrolPoint.objects.filter(pk=point.pk).update(secret=new_secret())
+        PatrolPoint.objects.filter(pk=point.pk).update(secret=secrets.token_urlsafe(12))  # as models.new_secret did
 
 
 class Migration(migrations.Migration):

@@ -102,3 +102,32 @@ def test_import_page_shows_per_row_errors(as_user, world):
     response = client.post("/org/units/import/", {"file": upload})
     body = response.content.decode()
     assert "文件未导入" in body and "学段" in body
+
+
+def test_unit_and_people_lists_come_in_both_layouts(as_user, world):
+    """Issue 20 asks every list export to be a print-ready table; the unit and people files are also what the
+    import reads back. Both are offered: export.xlsx (re-importable) and print.xlsx (official layout)."""
+    from anxiao.documents.tests.checks import assert_xlsx_print_ready
+
+    client = as_user("bureau_admin")
+    plain = client.get("/org/units/export.xlsx")
+    assert load_workbook(io.BytesIO(plain.content)).worksheets[0]["A1"].value == "单位名称*"
+    result = excel.import_file(world.users["bureau_admin"], "units", SimpleUploadedFile("x.xlsx", plain.content))
+    assert result.ok, result.errors
+    printed = client.get("/org/units/print.xlsx")
+    from urllib.parse import quote
+
+    assert printed.status_code == 200 and quote("打印版") in printed["Content-Disposition"]
+    ws, body = assert_xlsx_print_ready(printed.content, header_row=2)
+    assert ws["A1"].value == "单位名录"
+    names = [r[0] for r in body]
+    assert "新华中学" in names and "乙镇小学" not in names  # the bureau's own scope only
+    campuses = [r[8] for r in body]
+    assert all(isinstance(v, int) for v in campuses if v is not None)  # a number, not text
+    total_row = [r for r in (list(x) for x in ws.iter_rows(values_only=True)) if r[0] == "合计"][0]
+    assert total_row[1] == f"共 {len(body)} 项" and total_row[8] == sum(v for v in campuses if v)
+    people = client.get("/org/people/print.xlsx")
+    ws, body = assert_xlsx_print_ready(people.content, header_row=2)
+    assert ws["A1"].value == "人员及岗位名册" and any(r[0] == "李老师" or r[3] == "新华中学" for r in body)
+    # a role without write scope gets neither people list
+    assert as_user("bureau_viewer").get("/org/people/print.xlsx").status_code == 403
