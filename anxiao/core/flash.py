@@ -59,8 +59,8 @@ def run_and_flash(request: HttpRequest, action: Callable[[], Any], done: str = "
     try:
         result = action()
     except ValidationError as exc:
-        if form is not None:
-            apply_errors(form, exc)
+        if form is not None:  # a form may map an action's names onto its fields (its own apply_errors)
+            form.apply_errors(exc) if hasattr(form, "apply_errors") else apply_errors(form, exc)
         else:
             messages.error(request, "；".join(refusal_messages(exc)))
         return REFUSED
