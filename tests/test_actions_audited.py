@@ -101,6 +101,7 @@ READ_ONLY: set[str] = {
     "inspections.progress",
     "inspections.risk_control_items",
     "inspections.round_of",
+    "inspections.rounds_on",
     "notifications.between_jobs",
     "notifications.job_name",
     "notifications.notify",

@@ -1,4 +1,5 @@
-"""After an administrator's password reset, every page leads to the password form until it is changed."""
+"""After an administrator's password reset or with an initial password (accounts opened by the people import), every
+page leads to the password form until it is changed."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ class ForcePasswordChangeMiddleware:
         if user is not None and user.is_authenticated and getattr(user, "must_change_password", False):
             allowed = {reverse(n) for n in ALLOWED_NAMES}
             if request.path not in allowed and not request.path.startswith("/static/"):
-                text = "管理员已重置您的密码，请先设置新密码"
+                text = "您正在使用初始密码或管理员重置的临时密码，请先设置新密码"
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": text, "errors": []}, status=403)
                 messages.warning(request, text)

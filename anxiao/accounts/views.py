@@ -139,7 +139,8 @@ def _reset_form(channels: dict[str, str], data: Any = None) -> Any:
     from django import forms
 
     class ForgotForm(forms.Form):
-        login = forms.CharField(label="用户名或手机号", max_length=150)
+        login = forms.CharField(label="用户名或手机号", max_length=150, widget=forms.TextInput(
+            attrs={"autocomplete": "username", "class": "input", "autofocus": True}))
         channel = forms.ChoiceField(label="找回方式", choices=list(channels.items()), widget=forms.RadioSelect,
                                     initial="email")
 
@@ -168,7 +169,8 @@ def forgot_code(request: HttpRequest) -> HttpResponse:
 
     class CodeForm(SetPasswordMixin, forms.Form):  # type: ignore[misc]
         login = forms.CharField(label="用户名或手机号", max_length=150)
-        code = forms.CharField(label="短信验证码", max_length=12)
+        code = forms.CharField(label="短信验证码", max_length=12, widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code"}))
         new_password1, new_password2 = SetPasswordMixin.create_password_fields(label1="新密码", label2="再次输入新密码")
 
         def clean(self) -> dict[str, Any]:
@@ -176,6 +178,8 @@ def forgot_code(request: HttpRequest) -> HttpResponse:
             return self.cleaned_data
 
     form = CodeForm(request.POST or None)
+    for name, field in form.fields.items():
+        field.widget.attrs.update({"class": "input"}, **({"inputmode": "numeric"} if name == "code" else {}))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -195,6 +199,12 @@ class ResetConfirm(auth_views.PasswordResetConfirmView):
     """The e-mail link's page (Django's token: expires after ANXIAO_PASSWORD_RESET_MINUTES, single use)."""
 
     template_name = "accounts/reset_confirm.html"
+
+    def get_form(self, form_class: Any = None) -> Any:
+        form = super().get_form(form_class)
+        for field in form.fields.values():
+            field.widget.attrs["class"] = "input"
+        return form
 
     def form_valid(self, form: Any) -> HttpResponse:
         from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN

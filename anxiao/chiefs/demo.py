@@ -207,9 +207,10 @@ def _gate_duty(ctx: DemoContext, g: dict[str, Any], police: Unit, schools: list[
     # Each school's gate QR (the proof of presence of a gate sign-in), as chiefs.actions.save_duty makes it.
     from anxiao.inspections.models import PatrolPoint
 
+    gated = set(PatrolPoint.objects.filter(unit__in=schools, gate=True).values_list("unit_id", flat=True))
     PatrolPoint.objects.bulk_create([PatrolPoint(unit=school, name="校门", location="校门口", key_area=False,
                                                  daily_minimum=0, gate=True) for school in schools
-                                     if not PatrolPoint.objects.filter(unit=school, gate=True).exists()])
+                                     if school.pk not in gated])
     # Two weeks of check-ins, most slots covered; a few schools are often missed.
     start = ctx.today - datetime.timedelta(days=ctx.today.weekday() + 7)
     check_ins = []

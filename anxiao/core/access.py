@@ -92,6 +92,25 @@ def user_scope(user: Any, write: bool = False) -> Scope:
     return scope
 
 
+def home_region(user: Any) -> Any:
+    """The region a roll-up opens on for the user (issue 18: drill down from there, a level at a time): the
+    deepest region that holds every region the user has a grant over; the top region for a system scope; None
+    for a user whose scope is units only (a school's people) or nothing."""
+    from anxiao.org.models import Region
+
+    scope = user_scope(user)
+    if scope.everything:
+        return Region.objects.filter(parent__isnull=True).order_by("path").first()
+    if scope.unit_paths or not scope.region_paths:
+        return None
+    common: list[str] = []
+    for ids in zip(*[p.strip("/").split("/") for p in scope.region_paths], strict=False):
+        if len(set(ids)) != 1:
+            break
+        common.append(ids[0])
+    return Region.objects.filter(pk=int(common[-1])).first() if common else None
+
+
 def grants_over(user: Any, unit: Any = None, region: Any = None) -> list[Any]:
     """The user's live grants that cover a unit (unit or region subtree) or a whole region (region subtree)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -1,6 +1,7 @@
 # No "from __future__ import annotations": django-ninja reads these annotations at run time.
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -13,7 +14,6 @@ from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination
 from anxiao.org.models import Person, Unit
 
 from . import actions
-from .figures import status_counts
 from .filters import HazardFilter
 from .models import Hazard, HazardEvent
 
@@ -111,6 +111,7 @@ class EventOut(Schema):
 
 class CountsOut(Schema):
     counts: dict
+    tallied_at: datetime.datetime | None = None  # set when the counts come from the per-town tally (large scope)
 
 
 def _risk(request: HttpRequest, pk: int | None):  # type: ignore[no-untyped-def]
@@ -124,8 +125,22 @@ def _risk(request: HttpRequest, pk: int | None):  # type: ignore[no-untyped-def]
     return risk
 
 
+class HazardPagination(LimitOffsetPagination):
+    """The API list's ``count`` for a large scope with no filter comes from the per-town tally (as the ledger
+    page's total does): counting two million hazards to send fifty took most of a second (issue 18)."""
+
+    def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
+        from .views import tallied_counts
+
+        offset = pagination.offset
+        limit: int = min(pagination.limit, self.max_limit)
+        tallied = tallied_counts(request, also=("limit", "offset"))
+        return {"items": queryset[offset:offset + limit],
+                "count": tallied[0]["total"] if tallied is not None else self._items_count(queryset)}
+
+
 @router.get("/hazards", response=list[HazardOut], auth=AUTH, operation_id="hazards_list")
-@paginate(LimitOffsetPagination)
+@paginate(HazardPagination)
 def list_hazards(request: HttpRequest, filters: Query[HazardFilter]):  # type: ignore[no-untyped-def]
     qs = Hazard.objects.visible_to(request.user).order_by("-found_at", "-id")
     return filters.apply(qs)
@@ -133,8 +148,11 @@ def list_hazards(request: HttpRequest, filters: Query[HazardFilter]):  # type: i
 
 @router.get("/hazards/counts", response=CountsOut, auth=AUTH, operation_id="hazards_counts")
 def hazard_counts(request: HttpRequest, filters: Query[HazardFilter]):  # type: ignore[no-untyped-def]
+    from .views import scope_counts
+
     qs = filters.apply(Hazard.objects.visible_to(request.user))
-    return {"counts": status_counts(qs)}
+    counts, tallied_at = scope_counts(request, qs)
+    return {"counts": counts, "tallied_at": tallied_at}
 
 
 @router.get("/hazards/{int:pk}", response={200: HazardOut, 404: ErrorOut}, auth=AUTH, operation_id="hazards_get")

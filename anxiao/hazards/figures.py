@@ -53,18 +53,65 @@ def figure_counts(today: datetime.date) -> dict[str, Any]:
     return {f: Count("id", filter=figure_q(f, today)) for f in FIGURES}
 
 
+def _empty() -> dict[str, int]:
+    return {**dict.fromkeys(Status.values, 0), **dict.fromkeys(FIGURES, 0), "total": 0}
+
+
 def status_counts(qs: Any, today: datetime.date | None = None) -> dict[str, int]:
     """Counts by status, ``total`` and every headline figure of ``qs`` in one query: grouped by status (a
     handful of groups), each figure counted with its own definition. On PostgreSQL it is an index-only scan of
     the ledger's covering index."""
+    return grouped_status_counts(qs, None, today).get(None, _empty())
+
+
+def grouped_status_counts(qs: Any, field: str | None, today: datetime.date | None = None,
+                          key: Any = None) -> dict[Any, dict[str, int]]:
+    """``status_counts`` per value of ``field`` (None: in total), the values mapped by ``key`` (a town's path to
+    the region it lies in; a value mapped to None is left out): one grouped query."""
     today = today or timezone.localdate()
-    by_status: dict[str, int] = dict.fromkeys(Status.values, 0)
-    out: dict[str, int] = dict.fromkeys(FIGURES, 0)
-    for r in qs.order_by().values("status").annotate(n=Count("id"), **figure_counts(today)):
-        by_status[r["status"]] += r["n"]
+    # by status and by figure apart: 待验收 is both a status and a figure (with the same count)
+    by_status: dict[Any, dict[str, int]] = {}
+    by_figure: dict[Any, dict[str, int]] = {}
+    group = [field] if field else []
+    for r in qs.order_by().values(*group, "status").annotate(n=Count("id"), **figure_counts(today)):
+        k = r[field] if field else None
+        if key is not None:
+            k = key(k)
+            if k is None:
+                continue
+        statuses = by_status.setdefault(k, dict.fromkeys(Status.values, 0))
+        statuses[r["status"]] += r["n"]
+        figures = by_figure.setdefault(k, dict.fromkeys(FIGURES, 0))
         for f in FIGURES:
-            out[f] += r[f]
-    return {**by_status, **out, "total": sum(by_status.values())}
+            figures[f] += r[f]
+    return {k: {**by_status[k], **by_figure[k], "total": sum(by_status[k].values())} for k in by_status}
+
+
+def counts_from_cells(cells: dict[str, int], counted: dict[str, int]) -> dict[str, int]:
+    """``status_counts``' figures from pre-counted cells (the dashboard tally): ``cells`` by "status|grade",
+    ``counted`` the figures that are not sums of cells (overdue, awaiting acceptance, supervised, reported
+    up). 未销号 and 未销号重大隐患 are sums of cells by their definition (``figure_q``)."""
+    by_status = dict.fromkeys(Status.values, 0)
+    figures = dict.fromkeys(FIGURES, 0)
+    for cell, n in cells.items():
+        status, grade = cell.split("|", 1)
+        if status in by_status:
+            by_status[status] += n or 0
+        if status in UNCLOSED_STATUSES:
+            figures["open"] += n or 0
+            if grade == Grade.MAJOR:
+                figures["major_open"] += n or 0
+    for f in FIGURES:
+        if f not in ("open", "major_open"):
+            figures[f] = counted.get(f, 0) or 0
+    return {**by_status, **figures, "total": sum(by_status.values())}
+
+
+def rollup_row(counts: dict[str, int]) -> dict[str, Any]:
+    """A roll-up row from ``status_counts``: hazards not void, 已销号 and the rectification rate (销号 ÷ hazards)."""
+    total = counts["total"] - counts.get(Status.VOID, 0)
+    closed = counts.get(Status.CLOSED, 0)
+    return {**counts, "total": total, "closed": closed, "rate": closed / total if total else None}
 
 
 def counts_by_unit(qs: Any, today: datetime.date | None = None) -> list[dict[str, Any]]:
@@ -103,5 +150,6 @@ def overdue_on(h: Any, day: datetime.date) -> bool:
     return True
 
 
-__all__ = ["CLOSED_STATUSES", "FIGURES", "LABELS", "UNCLOSED_STATUSES", "counts_by_unit", "figure_counts",
-           "figure_q", "open_q", "overdue_list", "overdue_on", "status_counts"]
+__all__ = ["CLOSED_STATUSES", "FIGURES", "LABELS", "UNCLOSED_STATUSES", "counts_by_unit", "counts_from_cells",
+           "figure_counts", "figure_q", "grouped_status_counts", "open_q", "overdue_list", "overdue_on", "rollup_row",
+           "status_counts"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from anxiao.core.access import user_scope
 from anxiao.core.personas import SCHOOL_LEADERS, personas_of
 
-from .figures import overdue_on, status_counts
+from .figures import overdue_on
 from .models import Hazard, Status
 
 LIMIT = 10
@@ -21,7 +21,10 @@ def my_hazards(request: HttpRequest) -> dict[str, Any] | None:
     user: Any = request.user
     if user_scope(user).empty:
         return None
-    return {"counts": status_counts(Hazard.objects.visible_to(user))}
+    from .views import counts_for
+
+    counts, tallied_at = counts_for(user, Hazard.objects.visible_to(user))
+    return {"counts": counts, "tallied_at": tallied_at}
 
 
 def my_hazard_work(request: HttpRequest) -> dict[str, Any] | None:

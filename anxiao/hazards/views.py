@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -15,9 +16,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from anxiao.core.access import ancestor_ids, get_visible_or_404, user_scope
+from anxiao.core.access import ancestor_ids, get_visible_or_404, home_region, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.core.files import file_response
+from anxiao.core.paging import page_of
 from anxiao.core.validation import parse_datetime
 from anxiao.org.models import Person, Unit
 
@@ -126,25 +128,100 @@ def ledger_page(qs: Any, total: int, number: Any, per_page: int = 50) -> Any:
 def hazard_list(request: HttpRequest) -> HttpResponse:
     filters = HazardFilter.parse(request.GET)
     qs = filters.apply(Hazard.objects.visible_to(request.user))
-    counts = status_counts(qs)
+    counts, tallied_at = scope_counts(request, qs)
     page = ledger_page(qs, counts["total"], request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     status_cards = [(label, counts[value]) for value, label in Status.choices if counts.get(value)]
     ctx = {"page": page, "counts": counts, "filter_bar": filters.bar(request.user), "filter_errors": filters.errors,
            "params": request.GET, "query": params.urlencode(), "status_cards": status_cards,
-           "today": timezone.localdate()}
+           "today": timezone.localdate(), "tallied_at": tallied_at}
     return render(request, "hazards/_table.html" if request.htmx else "hazards/list.html", ctx)  # type: ignore[attr-defined]
+
+
+ONLY_SCOPE = {"region", "page"}  # the parameters the tally can answer for (no other filter)
+
+
+def scope_counts(request: HttpRequest, qs: Any) -> tuple[dict[str, int], Any]:
+    """``status_counts`` of the ledger page, the roll-up and the counts API: from the tally for a large scope
+    with no filter but ``?region=`` (``tallied_counts``), else live."""
+    return tallied_counts(request) or (status_counts(qs), None)
+
+
+def tallied_counts(request: HttpRequest, also: Iterable[str] = ()) -> tuple[dict[str, int], Any] | None:
+    """The tally's ``status_counts`` for the request's scope (and ``?region=``) when it has no other filter (but
+    the parameters in ``also``, e.g. the API pager's) and the scope is large; else None."""
+    from anxiao.reports.dashboard import large_scope, tallied_hazards
+
+    if not set(request.GET) <= ONLY_SCOPE | set(also):
+        return None
+    region = _rollup_region(request) if str(request.GET.get("region", "")).isdecimal() else None
+    if region is None and request.GET.get("region"):
+        return None
+    prefixes = large_scope(request.user, region)
+    if prefixes is None:
+        return None
+    counts, at = tallied_hazards(prefixes)
+    return (counts.get("", status_counts(Hazard.objects.none())), at) if at is not None else None
+
+
+def counts_for(user: Any, qs: Any, region: Any = None) -> tuple[dict[str, int], Any]:
+    """``status_counts`` of ``qs`` (the user's hazards in ``region``, unfiltered otherwise): live for a small
+    scope; from the dashboard's per-town tally, with the time it was counted, for a scope of a thousand schools
+    or more. Counting two million hazards on every view took a second."""
+    from anxiao.reports.dashboard import large_scope, tallied_hazards
+
+    prefixes = large_scope(user, region)
+    if prefixes is not None:
+        counts, at = tallied_hazards(prefixes)
+        if at is not None:  # else the tally has not been counted yet
+            return counts.get("", status_counts(qs.none())), at
+    return status_counts(qs), None
+
+
+def _rollup_region(request: HttpRequest) -> Any:
+    from anxiao.org.models import Region
+
+    raw = request.GET.get("region") or ""
+    return get_visible_or_404(Region, request.user, pk=raw) if raw else None
 
 
 @login_required
 def hazard_rollup(request: HttpRequest) -> HttpResponse:
-    """The bureau's roll-up: one row per school with open, overdue, major and the rectification rate."""
-    filters = HazardFilter.parse(request.GET)
-    qs = filters.apply(Hazard.objects.visible_to(request.user))
-    counts = status_counts(qs)
-    return render(request, "hazards/rollup.html", {"filter_errors": filters.errors,
-        "rows": counts_by_unit(qs), "params": request.GET, "counts": counts,
+    """The bureau's roll-up, drilled down a region level at a time (rules.md §5.5; issue 18): a row per region
+    one level below the one shown (from the tally for a large scope), down to a town's (or a small scope's)
+    schools, a page of rows at a time. The full table per school is the export."""
+    from anxiao.org.models import Region
+    from anxiao.reports.dashboard import large_scope, tallied_hazards
+
+    asked = _rollup_region(request)
+    focus = asked or home_region(request.user)
+    hazard_filter = HazardFilter.parse(request.GET)
+    qs = hazard_filter.apply(Hazard.objects.visible_to(request.user))
+    children = list(Region.objects.filter(parent=focus).order_by("path")) \
+        if focus is not None and focus.level != "town" else []
+    tallied_at = None
+    counts, tallied_at = scope_counts(request, qs)
+    if children:
+        prefixes = large_scope(request.user, focus) if set(request.GET) <= ONLY_SCOPE else None
+        by_child, tallied_at = tallied_hazards(prefixes, children) if prefixes is not None else ({}, None)
+        if tallied_at is None:
+            within = qs.filter(unit__region_path__startswith=focus.path)
+            by_child = figures.grouped_status_counts(
+                within, "unit__region_path", key=lambda path: next((c.path for c in children
+                                                                    if path.startswith(c.path)), None))
+        rows = [{**figures.rollup_row(by_child[c.path]), "region": c} for c in children if c.path in by_child]
+        rows.sort(key=lambda r: (-r["overdue"], -r["open"], r["region"].path))
+    else:
+        if focus is not None and asked is not None:
+            qs = qs.filter(unit__region_path__startswith=focus.path)
+        rows = counts_by_unit(qs)
+    page, query = page_of(request, rows)
+    parents = list(Region.objects.visible_to(request.user).filter(pk__in=ancestor_ids(focus.path))
+                   .order_by("path")) if focus is not None else []
+    return render(request, "hazards/rollup.html", {
+        "filter_errors": hazard_filter.errors, "page": page, "query": query, "params": request.GET, "counts": counts, "focus": focus,
+        "by_region": bool(children), "parents": parents, "tallied_at": tallied_at,
         "figures": [(figures.LABELS[f], counts[f]) for f in figures.FIGURES]})
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from anxiao.core.access import can_write, get_visible_or_404, user_scope
+from anxiao.core.access import can_write, get_visible_or_404, home_region, user_scope
 from anxiao.core.choices import PostKind, UnitKind
 from anxiao.core.crud import Crud, detail_view, list_view
 from anxiao.core.files import field_file_response
@@ -28,7 +28,7 @@ from anxiao.core.validation import parse_date
 from anxiao.org.models import Post, Region, Unit
 
 from . import actions, crediting, filters, forms, tally
-from .figures import compliance_rate, rag
+from .figures import compliance_counts, compliance_rate, rag
 from .models import (
     MET,
     Activity,
@@ -356,9 +356,8 @@ def compliance_rows(qs: Any, by: str, today: datetime.date, within: Region | Non
     if by == "department":
         qs = qs.filter(post__unit__kind__in=[UnitKind.BUREAU_DEPARTMENT, UnitKind.SCHOOL_DEPARTMENT])
     fields = (key, name) if name else (key,)
-    grouped = [{**dict(zip(fields, group, strict=True)), "done": c[Status.DONE], "late": c[Status.LATE],
-                "missed": c[Status.MISSED]}
-               for group, c in tally.slot_counts(qs, fields, today, start, end).items()]
+    grouped = [{**dict(zip(fields, group, strict=True)), **c}
+               for group, c in compliance_counts(qs, fields, today, start, end).items()]
     rows: dict[Any, dict[str, Any]] = {}
     if by == "region":
         children = list(Region.objects.filter(parent=within)) if within else []
@@ -413,22 +412,14 @@ def region_rows(region_paths: Any, within: Region | None, start: datetime.date, 
 
 
 def _region_within(user: Any, region_id: Any) -> Region | None:
-    """The region the roll-up shows the children of: the one asked for, else the user's own region (the deepest
-    region that holds every region the user has a grant over), else the top region for a system scope."""
+    """The region the roll-up shows the children of: the one asked for, else the user's own
+    (``core.access.home_region``)."""
     if region_id:
         return get_visible_or_404(Region, user, pk=region_id)
     scope = user_scope(user)
-    if scope.everything:
-        return Region.objects.filter(parent__isnull=True).order_by("path").first()
-    paths = [p.strip("/").split("/") for p in scope.region_paths]
-    if not paths:
-        return None
-    common: list[str] = []
-    for ids in zip(*paths, strict=False):
-        if len(set(ids)) != 1:
-            break
-        common.append(ids[0])
-    return Region.objects.filter(pk=int(common[-1])).first() if common else None
+    if scope.unit_paths and not scope.everything:  # a mixed scope: the top region it sees
+        return Region.objects.visible_to(user).filter(level__in=["county", "city", "province"]).order_by("path").first()
+    return home_region(user)
 
 
 def _day(value: Any) -> datetime.date | None:

@@ -21,11 +21,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, Count, F, Max, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Case, Count, Max, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from anxiao.core.access import user_scope
+from anxiao.core.access import user_grants, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.org.models import Region, Unit
 
@@ -68,15 +68,18 @@ def count_rows(user: Any, region: Region | None, schools: QuerySet[Unit], today:
     (the tally, and the heat map per region)."""
     from anxiao.hazards import figures
     from anxiao.hazards.models import Hazard, Status
+    from anxiao.obligations import figures as compliance_figures
     from anxiao.obligations.models import Occurrence
     from anxiao.risks.models import Risk
 
     rows: list[Row] = []
     g = ["unit__region_path"] if by_region else []
-    hazards = _scoped(Hazard, user, region, "unit").exclude(status=Status.VOID)
-    # cells per (status, grade) for the matrix; the headline figures counted by their one definition
+    every = _scoped(Hazard, user, region, "unit")
+    hazards = every.exclude(status=Status.VOID)
+    # cells per (status, grade) for the matrix (void ones too: the ledger's status counts read them); the
+    # headline figures counted by their one definition
     counted = [f for f in figures.FIGURES if f not in ("open", "major_open")]  # these two are sums of cells
-    for r in (hazards.values(*g, "status", "grade").order_by()
+    for r in (every.values(*g, "status", "grade").order_by()
               .annotate(n=Count("id"), **{f: Count("id", filter=figures.figure_q(f, today)) for f in counted})):
         path = r["unit__region_path"] if by_region else ""
         rows.append((path, "hazards", f"{r['status']}|{r['grade']}", r["n"], 0))
@@ -89,16 +92,17 @@ def count_rows(user: Any, region: Region | None, schools: QuerySet[Unit], today:
         for r in (hazards.filter(**{f"{field}__gte": start}).annotate(m=TruncMonth(field)).values(*g, "m")
                   .order_by().annotate(n=Count("id"))):
             rows.append((r["unit__region_path"] if by_region else "", figure, _month_key(r["m"]), r["n"], 0))
-    since = today - datetime.timedelta(days=92)
-    occurrences = Occurrence.objects.filter(unit__in=schools, period_start__gte=since, deadline__lt=today)
-    unit_key = ["unit__region_path"] if by_region else ["unit_id"]
-    for r in (occurrences.values(*unit_key, "rule__title").order_by()  # per slot: a daily month counts its days
-              .annotate(total=Sum("slots"),  # Coalesce: a group whose every slot was late sums to NULL, not 0
-                        done=Coalesce(Sum("met_slots", filter=~Q(completed_on__gt=F("deadline"))), 0))):
-        # done = on time: the compliance rate (obligations.figures) is on-time slots over the slots due
-        # live: the group is the school (its id); tally: the town's path
-        rows.append((str(r[unit_key[0]]) if not by_region else r["unit__region_path"], "heat", r["rule__title"],
-                     r["done"], r["total"]))
+    # The compliance rate's one count (obligations.figures): on-time slots over the slots done, late or missed,
+    # of the slots starting in the window, the running period's included (done early, or a daily month's days).
+    since, until = compliance_figures.heat_window(today)
+    occurrences = Occurrence.objects.filter(unit__in=schools, period_start__lte=until, period_end__gte=since)
+    unit_key = "unit__region_path" if by_region else "unit_id"
+    for (group, title), c in compliance_figures.compliance_counts(occurrences, (unit_key, "rule__title"), today,
+                                                                  since, until).items():
+        total = c["done"] + c["late"] + c["missed"]
+        if total:
+            # live: the group is the school (its id); tally: the town's path
+            rows.append((str(group), "heat", title, c["done"], total))
     risks = _scoped(Risk, user, region, "school").filter(is_active=True)
     for r in risks.values(*(["school__region_path"] if by_region else []), "level").order_by().annotate(n=Count("id")):
         rows.append((r["school__region_path"] if by_region else "", "risks", r["level"], r["n"], 0))
@@ -157,6 +161,69 @@ def _tally_rows(prefixes: Iterable[str], children: list[Region]) -> tuple[list[R
     return rows, at
 
 
+def tally_prefixes(user: Any, region: Region | None) -> list[str] | None:
+    """The region paths whose tallies make up the user's scope narrowed to ``region``; None when the tally
+    cannot answer: a scope with unit grants, or a region the user sees only by name (one above its own)."""
+    scope = user_scope(user)
+    if region is not None:
+        return [region.path] if scope.covers_region(region) else None
+    if scope.everything:
+        return [""]
+    if scope.unit_paths or not scope.region_paths:
+        return None
+    return sorted(scope.region_paths)
+
+
+TALLY_LEVELS = ("province", "city")  # the ledger, roll-up and counts of a scope this wide read the tally
+
+
+def large_scope(user: Any, region: Region | None) -> list[str] | None:
+    """The tally's prefixes when the scope is too large to count live: every region it is made of is a city or
+    a province (``TALLY_LEVELS``; a county is a few hundred schools), known from the user's grants without a
+    query; else None (count live)."""
+    prefixes = tally_prefixes(user, region)
+    if prefixes is None:
+        return None
+    if region is not None:
+        levels = {region.level}
+    elif user_scope(user).everything:
+        levels = {"province"}
+    else:
+        levels = {g.region.level for g in user_grants(user) if g.region_id}
+    return prefixes if levels and levels <= set(TALLY_LEVELS) else None
+
+
+def tallied_hazards(prefixes: Iterable[str], children: list[Region] | None = None
+                    ) -> tuple[dict[str, dict[str, int]], datetime.datetime | None]:
+    """The ledger's ``status_counts`` from the tallies under ``prefixes``: in total (key "") or, given
+    ``children``, per child region (keyed by its path; the towns of a child add up). One query, summed in the
+    database."""
+    from anxiao.hazards import figures
+
+    from .models import Tally
+
+    q = Q(pk__in=[])
+    for p in prefixes:
+        q |= Q(region_path__startswith=p)
+    wanted = ["hazards", *[f for f in figures.FIGURES if f not in ("open", "major_open")]]
+    base = Tally.objects.filter(q, figure__in=wanted)
+    group: Any = Value("")
+    if children:
+        group = Case(*[When(region_path__startswith=c.path, then=Value(c.path)) for c in children], default=Value(""))
+    cells: dict[str, dict[str, int]] = defaultdict(dict)
+    counted: dict[str, dict[str, int]] = defaultdict(dict)
+    for g, figure, key, n in (base.annotate(g=group).values_list("g", "figure", "key").order_by()
+                              .annotate(Sum("n"))):
+        if children and not g:
+            continue
+        if figure == "hazards":
+            cells[g][key] = n or 0
+        else:
+            counted[g][figure] = (counted[g].get(figure) or 0) + (n or 0)
+    at = Tally.objects.aggregate(at=Max("computed_at"))["at"] if cells else None
+    return {g: figures.counts_from_cells(cells[g], counted[g]) for g in set(cells) | set(counted)}, at
+
+
 # --- the figures on the page ---------------------------------------------------------------------------
 
 
@@ -168,9 +235,8 @@ def hazard_figures(rows: list[Row], today: datetime.date) -> dict[str, Any]:
     for _p, figure, key, n, _t in rows:
         by[figure][key] += n or 0  # Sum over rows whose n is NULL is None (fresh demo); count it as 0
     cells = by["hazards"]
-    totals = {f: by[f].get("", 0) for f in figures.FIGURES}
-    totals["open"] = sum(cells.get(f"{s}|{g}", 0) for s in figures.UNCLOSED_STATUSES for g in Grade.values)
-    totals["major_open"] = sum(cells.get(f"{s}|{Grade.MAJOR}", 0) for s in figures.UNCLOSED_STATUSES)
+    counts = figures.counts_from_cells(cells, {f: by[f].get("", 0) for f in figures.FIGURES})
+    totals = {f: counts[f] for f in figures.FIGURES}
     matrix = [{"status": s, "label": s.label, "cells": [(g, cells.get(f"{s.value}|{g.value}", 0)) for g in Grade]}
               for s in Status if s != Status.VOID]
     trend = [{"month": m, "found": by["found"].get(m.isoformat(), 0), "closed": by["closed"].get(m.isoformat(), 0)}
@@ -204,8 +270,8 @@ def _children(focus: Region | None) -> list[Region]:
 
 
 def compliance_heat(rows: list[Row], children: list[Region], schools: QuerySet[Unit], by_school: bool) -> dict[str, Any]:
-    """The compliance rate (``obligations.figures.compliance_rate``: on-time slots over the slots whose deadline
-    has passed) of the last three months, per school or per region one level below the one shown (``children``)
+    """The compliance rate (``obligations.figures.compliance_rate`` of ``compliance_counts``: on-time slots over
+    the slots done, late or missed) of the last three months, per school or per region one level below the one shown (``children``)
     × rule."""
     from anxiao.obligations.figures import compliance_rate, rag
 
@@ -233,7 +299,7 @@ def compliance_heat(rows: list[Row], children: list[Region], schools: QuerySet[U
         cells = []
         for rule in columns:
             done, total = table[group].get(rule, [0, 0])
-            rate = compliance_rate(done, 0, total - done)  # every slot here is past its deadline
+            rate = compliance_rate(done, 0, total - done)  # total = on time + late + missed
             colour = {"amber": "yellow"}.get(rag(rate), rag(rate))
             cells.append({"ratio": rate / 100 if rate is not None else None, "rate": rate, "colour": colour,
                           "done": done, "total": total})
@@ -288,13 +354,7 @@ def dashboard(user: Any, today: datetime.date | None = None, region: Region | No
         schools = schools.filter(region_path__startswith=region.path)
     n_schools = schools.count()
     focus = _focus(user, region)
-    prefixes: list[str] | None = None
-    if region is not None:
-        prefixes = [region.path]
-    elif scope.everything:
-        prefixes = [""]
-    elif not scope.unit_paths:
-        prefixes = sorted(scope.region_paths)
+    prefixes = tally_prefixes(user, region)
     rows: list[Row] = []
     tallied_at = None
     by_school = n_schools <= HEAT_SCHOOL_ROWS or (focus is None and not scope.everything) or (focus is not None

@@ -13,9 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from anxiao.core.access import get_visible_or_404, roles_over_unit, user_scope
+from anxiao.core.access import ancestor_ids, get_visible_or_404, home_region, roles_over_unit, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.core.flash import REFUSED, run_and_flash, run_form
+from anxiao.core.paging import page_of
 from anxiao.org.models import Unit
 
 from . import actions, exports, figures, ledger
@@ -63,21 +64,43 @@ def _region(request: HttpRequest) -> Any:
 
 @login_required
 def ledger_list(request: HttpRequest) -> HttpResponse:
+    """The monthly reports of the user's schools, drilled down a region level at a time (issue 18): a bureau
+    opens on a row per region one level below its own, a town (or a small scope) on its schools, a page at a
+    time; every count is worked out in the database (``figures.state_annotated``). The full table per school
+    is the export."""
+    from anxiao.org.models import Region
+
     month = _month(request)
-    schools = list(_schools(request))
-    rows = actions.month_status(schools, month)
-    counts: dict[str, int] = defaultdict(int)
-    by_town: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    by_stage: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    asked = _region(request)
+    focus = asked or home_region(request.user)
+    schools = _schools(request)
+    children = list(Region.objects.filter(parent=focus).order_by("path")) \
+        if focus is not None and focus.level != "town" else []
+    state = request.GET.get("state", "")
+    state = state if state in figures.STATES else ""
+    totals = figures.grouped_state_counts(schools, month, None).get(None, dict.fromkeys(figures.STATES, 0))
     stages = exports.stage_labels()
-    for r in rows:
-        counts[r["state"]] += 1
-        by_town[r["unit"].region.name][r["state"]] += 1
-        by_stage[stages.get(r["unit"].stage, r["unit"].stage)][r["state"]] += 1
+    by_stage = {stages.get(k, k): v for k, v in figures.grouped_state_counts(schools, month, "stage").items()}
+    rows: list[Any] = []
+    by_region: list[dict[str, Any]] = []
+    if children:
+        counted = figures.grouped_state_counts(
+            schools, month, "region_path",
+            key=lambda path: next((c.path for c in children if path.startswith(c.path)), None))
+        by_region = [{"region": c, "counts": counted[c.path]} for c in children if c.path in counted]
+        page, query = page_of(request, by_region)
+    else:
+        listed = figures.state_annotated(schools, month)
+        if state:
+            listed = listed.filter(state=state)
+        page, query = page_of(request, listed.only("id", "name", "stage", "region__name"))
+        rows = actions.month_status(list(page.object_list), month)
+    parents = list(Region.objects.visible_to(request.user).filter(pk__in=ancestor_ids(focus.path))
+                   .order_by("path")) if focus is not None else []
     return render(request, "reports/list.html", {
-        "month": month, "rows": rows, "counts": dict(counts), "labels": figures.STATES,
-        "by_town": {k: dict(v) for k, v in by_town.items()}, "by_stage": {k: dict(v) for k, v in by_stage.items()},
-        "stages": stages, "state": request.GET.get("state", ""), **_month_context(request, month),
+        "month": month, "rows": rows, "counts": totals, "labels": figures.STATES, "page": page, "query": query,
+        "by_region": bool(children), "regions": by_region, "focus": focus, "parents": parents,
+        "by_stage": by_stage, "stages": stages, "state": state, **_month_context(request, month),
     })
 
 

@@ -52,11 +52,12 @@ def test_it_pins_the_ledger_page_to_its_queries(world, as_user):
     many(world, 120)
     client.get("/hazards/")
     # then: session, user, grants, the scope's units, counts, the page's ids, its rows, the unit filter list, the
-    # navigation's unread notices and the user's person — ten, with no COUNT(*) of the ledger besides the counts
+    # user's personas (the role menu), the navigation's unread notices and the user's person — eleven, with no
+    # COUNT(*) of the ledger besides the counts
     with CaptureQueriesContext(connection) as ctx:
         response = client.get("/hazards/?page=2")
     sqls = [q["sql"] for q in ctx.captured_queries]
-    assert len(sqls) == 10, "\n".join(s[:150] for s in sqls)
+    assert len(sqls) == 11, "\n".join(s[:150] for s in sqls)
     assert not [s for s in sqls if 'COUNT(*)' in s and "hazards_hazard" in s]
     assert response.context["page"].paginator.count == 120
     assert len(response.context["page"].object_list) == 50
@@ -173,3 +174,23 @@ def test_it_counts_by_status_exactly_as_the_plain_filters_do(world):
     assert counts["open"] == open_.count() > 0
     assert counts["supervised"] == open_.filter(under_supervision=True).count() > 0  # 督办 of open hazards only
     assert counts["reported_up"] == open_.filter(reported_up_at__isnull=False).count() > 0
+
+
+def test_the_roll_up_drills_down_by_region_a_page_at_a_time(world, as_user, monkeypatch):
+    """Issue 18: a bureau's roll-up opens on its region's children, a town opens its schools, and no page holds
+    more than ``core.paging.ROWS`` rows (the full table per school is the export)."""
+    from anxiao.core import paging
+
+    many(world, 6)
+    client = as_user("bureau_admin")
+    # when the county's bureau opens the roll-up
+    response = client.get("/hazards/rollup/")
+    # then it sees a row per town of its county, not a row per school
+    assert response.context["by_region"] and response.context["focus"] == world.county_a
+    rows = response.context["page"].object_list
+    assert [r["region"] for r in rows] == [world.town_a] and rows[0]["total"] == 6
+    # and the town's row opens its schools, a page at a time
+    monkeypatch.setattr(paging, "ROWS", 1)
+    response = client.get(f"/hazards/rollup/?region={world.town_a.pk}")
+    assert not response.context["by_region"] and response.context["page"].paginator.count == 2
+    assert len(response.context["page"].object_list) == 1
