@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "hazards"
 
 urlpatterns = [
     path("", views.hazard_list, name="hazard_list"),
+    path("export.xlsx", exports.HAZARDS.view, name="hazard_export"),
     path("new/", views.hazard_create, name="hazard_create"),
     path("rollup/", views.hazard_rollup, name="hazard_rollup"),
     path("extensions/", views.extension_list, name="extension_list"),

@@ -25,7 +25,7 @@ from anxiao.org.models import Person, Unit
 
 from . import actions, figures
 from .figures import counts_by_unit, status_counts
-from .filters import filter_hazards
+from .filters import HazardFilter
 from .models import (
     Category,
     Extension,
@@ -95,11 +95,6 @@ def _risk_choice(user: Any, value: str) -> Any:
         raise ValidationError({"risk": ["关联风险不存在或不可见"]})
     return risk
 
-FILTERS: list[tuple[str, str, Any]] = [("status", "状态", Status.choices), ("grade", "等级", Grade.choices), ("category", "类别", Category.choices),
-           ("source", "排查方式", Source.choices), ("overdue", "逾期", [("1", "仅看逾期")]),
-           ("reported_up", "需上级协调", [("1", "仅看上报上级的")]), ("supervised", "督办", [("1", "仅看督办中")])]
-
-
 class CountedPaginator(Paginator):
     """A paginator told its count: the counts by status already hold the total, so no second COUNT(*)."""
 
@@ -131,22 +126,16 @@ def ledger_page(qs: Any, total: int, number: Any, per_page: int = 50) -> Any:
 
 @login_required
 def hazard_list(request: HttpRequest) -> HttpResponse:
-    base = Hazard.objects.visible_to(request.user)
-    qs = filter_hazards(base, request.GET)
+    filters = HazardFilter.parse(request.GET)
+    qs = filters.apply(Hazard.objects.visible_to(request.user))
     counts, tallied_at = scope_counts(request, qs)
     page = ledger_page(qs, counts["total"], request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    # Options with their "selected" flag worked out here: a county has ~200 schools in the unit filter.
-    chosen = request.GET.get("unit", "")
-    units = [(pk, name, str(pk) == chosen) for pk, name in Unit.objects.visible_to(request.user)
-             .filter(kind__in=(UnitKind.SCHOOL, UnitKind.BUREAU)).order_by("kind", "name").values_list("id", "name")[:300]]
-    filters = [(name, label, [(value, text, request.GET.get(name) == value) for value, text in choices])
-               for name, label, choices in FILTERS]
     status_cards = [(label, counts[value]) for value, label in Status.choices if counts.get(value)]
-    ctx = {"page": page, "counts": counts, "filters": filters, "params": request.GET, "query": params.urlencode(),
-           "status_cards": status_cards, "units": units, "today": timezone.localdate(),
-           "tallied_at": tallied_at}
+    ctx = {"page": page, "counts": counts, "filter_bar": filters.bar(request.user), "filter_errors": filters.errors,
+           "params": request.GET, "query": params.urlencode(), "status_cards": status_cards,
+           "today": timezone.localdate(), "tallied_at": tallied_at}
     return render(request, "hazards/_table.html" if request.htmx else "hazards/list.html", ctx)  # type: ignore[attr-defined]
 
 
@@ -207,8 +196,8 @@ def hazard_rollup(request: HttpRequest) -> HttpResponse:
 
     asked = _rollup_region(request)
     focus = asked or home_region(request.user)
-    base = Hazard.objects.visible_to(request.user)
-    qs = filter_hazards(base, request.GET)
+    hazard_filter = HazardFilter.parse(request.GET)
+    qs = hazard_filter.apply(Hazard.objects.visible_to(request.user))
     children = list(Region.objects.filter(parent=focus).order_by("path")) \
         if focus is not None and focus.level != "town" else []
     tallied_at = None
@@ -231,7 +220,7 @@ def hazard_rollup(request: HttpRequest) -> HttpResponse:
     parents = list(Region.objects.visible_to(request.user).filter(pk__in=ancestor_ids(focus.path))
                    .order_by("path")) if focus is not None else []
     return render(request, "hazards/rollup.html", {
-        "page": page, "query": query, "params": request.GET, "counts": counts, "focus": focus,
+        "filter_errors": hazard_filter.errors, "page": page, "query": query, "params": request.GET, "counts": counts, "focus": focus,
         "by_region": bool(children), "parents": parents, "tallied_at": tallied_at,
         "figures": [(figures.LABELS[f], counts[f]) for f in figures.FIGURES]})
 
