@@ -837,15 +837,16 @@ def check_in(actor: Any, point: PatrolPoint, *, code: str = "", normal: bool = T
         checkin = PatrolCheckIn.objects.create(point=locked, at=at, on=timezone.localdate(at), normal=normal,
                                                note=note.strip()[:200], client_uuid=client_uuid or None,
                                                by=actor if actor is not None and actor.pk else None)
-        if locked.key_area:
+        if locked.key_area and not locked.gate:
             _record_rounds(actor, locked.unit, checkin.on)
         return checkin
 
 
 def rounds_on(unit: Unit, day: datetime.date) -> int:
     """Complete rounds of the school's key points on a day: the check-ins of its least-patrolled active key point
-    (every point scanned once is one round)."""
-    keys = list(PatrolPoint.objects.filter(unit=unit, key_area=True, is_active=True).values_list("pk", flat=True))
+    (every point scanned once is one round; the school gate's sign-in point is not a patrol point)."""
+    keys = list(PatrolPoint.objects.filter(unit=unit, key_area=True, is_active=True, gate=False)
+                .values_list("pk", flat=True))
     if not keys:
         return 0
     counts = daily_counts(keys, day)
