@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from anxiao.core.access import get_visible_or_404, roles_over_unit
-from anxiao.core.flash import run_and_flash
-from anxiao.core.forms import apply_errors
+from anxiao.core.flash import REFUSED, run_and_flash, run_form
 from anxiao.org.models import Post
 
 from . import actions, dossier
@@ -42,17 +41,11 @@ def case_create(request: HttpRequest) -> HttpResponse:
                        year=source.learned_at.year,
                        posts=list(Post.objects.filter(unit=source.unit, kind__in=["principal", "safety_deputy"])))
     form = CaseForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            case = actions.open_case(request.user, d["unit"], title=d["title"], source_kind=d["source_kind"],
-                                     year=d["year"], description=d["description"], posts=d["posts"], source=source)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect("accountability:case_detail", case.pk)
+    case = run_form(request, form, lambda d: actions.open_case(
+        request.user, d["unit"], title=d["title"], source_kind=d["source_kind"], year=d["year"],
+        description=d["description"], posts=d["posts"], source=source))
+    if case is not REFUSED:
+        return redirect("accountability:case_detail", case.pk)
     return render(request, "accountability/form.html", {"form": form, "title": "立案"})
 
 

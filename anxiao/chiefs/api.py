@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from anxiao.core.access import get_visible_or_404, resolve_many
-from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination, Year, crud_routes
+from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination, crud_routes
 from anxiao.core.choices import UnitKind
 from anxiao.org.models import Person, Post, Unit
 
@@ -123,19 +123,14 @@ def _agency_out(a: MemberAgency) -> dict[str, Any]:
             "liaison": liaison.holder.name if liaison and liaison.holder else None}
 
 
-class AgencyFilter(Schema):
-    q: str | None = None
-    district: int | None = None
-
-
 def _agencies(request: HttpRequest) -> Any:
     return MemberAgency.objects.visible_to(request.user).select_related("unit").prefetch_related("unit__posts__holder")
 
 
 @router.get("/chiefs/agencies", response=list[AgencyOut], auth=AUTH, operation_id="chiefs_agencies_list")
 @paginate(LimitOffsetPagination)
-def list_agencies(request: HttpRequest, filters_: Query[AgencyFilter]):  # type: ignore[no-untyped-def]
-    return [_agency_out(a) for a in filters.filter_agencies(_agencies(request), filters_.dict(exclude_none=True))]
+def list_agencies(request: HttpRequest, filters_: Query[filters.AgencyFilter]):  # type: ignore[no-untyped-def]
+    return [_agency_out(a) for a in filters_.apply(_agencies(request))]
 
 
 @router.get("/chiefs/agencies/{int:pk}", response={200: AgencyOut, 404: ErrorOut}, auth=AUTH,
@@ -184,13 +179,6 @@ class MeetingPatch(Schema):
     agency_ids: list[int] | None = None
 
 
-class MeetingFilter(Schema):
-    q: str | None = None
-    kind: str | None = None
-    government: int | None = None
-    year: Year | None = None
-
-
 def _visible_ids(model: Any, user: Any, ids: list[int], field: str, **extra: Any) -> list[Any]:
     return resolve_many(model.objects.filter(**extra), user, ids, field, "记录")
 
@@ -205,8 +193,7 @@ def _save_meeting(actor, obj, **data):  # type: ignore[no-untyped-def]
     return actions.save_meeting(actor, obj, **data)
 
 
-crud_routes(router, "chiefs/meetings", ChiefMeeting, MeetingOut, MeetingIn, MeetingPatch, MeetingFilter,
-            filters.filter_meetings, _save_meeting, select_related=("government",))
+crud_routes(router, "chiefs/meetings", ChiefMeeting, MeetingOut, MeetingIn, MeetingPatch, filters.MeetingFilter, _save_meeting, select_related=("government",))
 
 
 class ChiefVoidIn(Schema):
@@ -283,16 +270,6 @@ class TaskIn(Schema):
     deadline: datetime.date
 
 
-class TaskFilter(Schema):
-    q: str | None = None
-    status: str | None = None
-    source: str | None = None
-    agency: int | None = None
-    school: int | None = None
-    government: int | None = None
-    region: int | None = None
-
-
 class NoteIn(Schema):
     note: str = ""
 
@@ -313,8 +290,8 @@ def _tasks(request: HttpRequest) -> Any:
 
 @router.get("/chiefs/tasks", response=list[TaskOut], auth=AUTH, operation_id="chiefs_tasks_list")
 @paginate(LimitOffsetPagination)
-def list_tasks(request: HttpRequest, filters_: Query[TaskFilter]):  # type: ignore[no-untyped-def]
-    return filters.filter_tasks(_tasks(request), filters_.dict(exclude_none=True))
+def list_tasks(request: HttpRequest, filters_: Query[filters.TaskFilter]):  # type: ignore[no-untyped-def]
+    return filters_.apply(_tasks(request))
 
 
 @router.get("/chiefs/tasks/{int:pk}", response={200: TaskDetailOut, 404: ErrorOut}, auth=AUTH,
@@ -417,13 +394,6 @@ class ChiefDutyPatch(Schema):
     is_active: bool | None = None
 
 
-class DutyFilter(Schema):
-    q: str | None = None
-    school: int | None = None
-    weekday: int | None = None
-    role: str | None = None
-
-
 class ChiefCheckInOut(Schema):
     id: int
     duty_id: int
@@ -432,8 +402,7 @@ class ChiefCheckInOut(Schema):
     on: datetime.date
 
 
-crud_routes(router, "chiefs/duties", GateDuty, ChiefDutyOut, ChiefDutyIn, ChiefDutyPatch, DutyFilter, filters.filter_duties,
-            actions.save_duty, select_related=("school", "person"))
+crud_routes(router, "chiefs/duties", GateDuty, ChiefDutyOut, ChiefDutyIn, ChiefDutyPatch, filters.DutyFilter, actions.save_duty, select_related=("school", "person"))
 
 
 @router.post("/chiefs/duties/{int:pk}/checkin", response={201: ChiefCheckInOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},

@@ -1,67 +1,49 @@
-"""Filters shared by the HTML lists and the API (one definition per record type)."""
+"""The chiefs' lists' filters, declared once each (core.filters.ListFilter): list pages, filter bars, API, exports."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
 from django.db.models import Q
+from pydantic import Field
 
-from anxiao.org.filters import _region
+from anxiao.core.api import Year
+from anxiao.core.filters import Bar, FilterLookup, ListFilter, Refers, region_q
 
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+from .models import WEEKDAYS, DutyRole, MeetingKind, TaskSource, TaskStatus
 
 
-def filter_tasks(qs: Any, params: Any) -> Any:
-    q = (params.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(agency__name__icontains=q) | Q(school__name__icontains=q))
-    if params.get("status"):
-        qs = qs.filter(status=params["status"])
-    if params.get("source"):
-        qs = qs.filter(source=params["source"])
-    for name in ("agency", "school", "government"):
-        if params.get(name):
-            qs = qs.filter(**{f"{name}_id": _int(params[name])})
-    if params.get("region"):
-        qs = _region(qs, params["region"], "government__region_path")
-    return qs
+class TaskFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["title__icontains", "agency__name__icontains", "school__name__icontains"]),
+                 Bar("搜索", "search", placeholder="任务、成员单位或学校")] = None
+    status: Annotated[str | None, Bar("状态", choices=TaskStatus.choices)] = None
+    source: Annotated[str | None, Bar("来源", choices=TaskSource.choices)] = None
+    agency: Annotated[int | None, Field(title="成员单位"), Refers("org.Unit"), FilterLookup("agency_id")] = None
+    school: Annotated[int | None, Field(title="学校"), Refers("org.Unit"), FilterLookup("school_id")] = None
+    government: Annotated[int | None, Field(title="交办政府"), Refers("org.Unit"), FilterLookup("government_id")] = None
+    region: Annotated[int | None, Field(title="区划"), Refers("org.Region")] = None
+
+    def filter_region(self, value: int) -> Q:
+        return region_q("government__region_path", value)
 
 
-def filter_meetings(qs: Any, params: Any) -> Any:
-    q = (params.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(government__name__icontains=q))
-    if params.get("kind"):
-        qs = qs.filter(kind=params["kind"])
-    if params.get("government"):
-        qs = qs.filter(government_id=_int(params["government"]))
-    if params.get("year"):
-        qs = qs.filter(held_on__year=_int(params["year"]))
-    return qs
+class MeetingFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["title__icontains", "government__name__icontains"]),
+                 Bar("搜索", "search", placeholder="会议主题或政府")] = None
+    kind: Annotated[str | None, Bar("类型", choices=MeetingKind.choices)] = None
+    government: Annotated[int | None, Field(title="召开政府"), Refers("org.Unit"), FilterLookup("government_id")] = None
+    year: Annotated[Year | None, Field(title="年度"), FilterLookup("held_on__year")] = None
 
 
-def filter_duties(qs: Any, params: Any) -> Any:
-    q = (params.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(school__name__icontains=q) | Q(person__name__icontains=q) | Q(school__pinyin__icontains=q))
-    if params.get("school"):
-        qs = qs.filter(school_id=_int(params["school"]))
-    if params.get("weekday") not in (None, ""):
-        qs = qs.filter(weekday=_int(params["weekday"]))
-    if params.get("role"):
-        qs = qs.filter(role=params["role"])
-    return qs
+class DutyFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["school__name__icontains", "person__name__icontains",
+                                           "school__pinyin__icontains"]),
+                 Bar("搜索", "search", placeholder="学校或值守人员")] = None
+    school: Annotated[int | None, Field(title="学校"), Refers("org.Unit"), FilterLookup("school_id")] = None
+    weekday: Annotated[int | None, Bar("星期", choices=WEEKDAYS)] = None
+    role: Annotated[str | None, Bar("身份", choices=DutyRole.choices)] = None
 
 
-def filter_agencies(qs: Any, params: Any) -> Any:
-    q = (params.get("q") or "").strip()
-    if q:
-        qs = qs.filter(unit__name__icontains=q)
-    if params.get("district"):
-        qs = qs.filter(district_id=_int(params["district"]))
-    return qs
+class AgencyFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup("unit__name__icontains"), Bar("搜索", "search", placeholder="成员单位")] = None
+    district: Annotated[int | None, Field(title="区县"), Refers("org.Region"), FilterLookup("district_id")] = None

@@ -2,7 +2,7 @@ from django.urls import path
 
 from anxiao.core.crud import urlpatterns_for
 
-from . import views
+from . import exports, views
 
 app_name = "chiefs"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("agencies/", views.agency_list, name="agency_list"),
     path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
     path("tasks/", views.task_list, name="task_list"),
+    path("tasks/export.xlsx", exports.TASKS.view, name="task_export"),
     path("tasks/new/", views.task_create, name="task_create"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("tasks/<int:pk>/accept/", views.task_accept, name="task_accept"),

@@ -17,6 +17,7 @@ from anxiao.core.access import can_write, get_visible_or_404
 from anxiao.core.choices import UnitKind
 from anxiao.core.crud import Crud
 from anxiao.core.files import field_file_response
+from anxiao.core.flash import REFUSED, run_form
 from anxiao.core.links import absolute_url
 from anxiao.org.models import Post, Unit
 
@@ -25,13 +26,10 @@ from .duties import duty_list
 from .models import (
     CHIEF_KINDS,
     OPEN,
-    WEEKDAYS,
     AgencyTask,
     ChiefMeeting,
-    DutyRole,
     GateCheckIn,
     GateDuty,
-    MeetingKind,
     MemberAgency,
     TaskAttachment,
     TaskSource,
@@ -61,8 +59,8 @@ def chief_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def agency_list(request: HttpRequest) -> HttpResponse:
-    agencies = filters.filter_agencies(
-        MemberAgency.objects.visible_to(request.user).select_related("unit", "district"), request.GET)
+    agencies = filters.AgencyFilter.parse(request.GET).apply(
+        MemberAgency.objects.visible_to(request.user).select_related("unit", "district"))
     rows = [(a, duty_list(a.duty_list, a.unit)) for a in agencies]
     return render(request, "chiefs/agency_list.html", {"rows": rows})
 
@@ -92,8 +90,7 @@ MEETINGS = Crud(
     save=actions.save_meeting,
     columns=[("会议", lambda m: m.title), ("类型", lambda m: m.get_kind_display()), ("日期", lambda m: m.held_on),
              ("召开政府", lambda m: m.government), ("主持人", lambda m: m.chair.holder if m.chair and m.chair.holder else "")],
-    filter=filters.filter_meetings, select_related=("government", "chair__holder"),
-    filter_fields=[("kind", "类型", MeetingKind.choices)],
+    filters=filters.MeetingFilter, select_related=("government", "chair__holder"),
     detail_fields=[("会议主题", lambda m: m.title), ("会议类型", lambda m: m.get_kind_display()),
                    ("日期", lambda m: m.held_on), ("召开政府", lambda m: m.government), ("主持人", lambda m: m.chair),
                    ("参会成员单位", lambda m: "、".join(a.name for a in m.agencies.all()) or "—"),
@@ -101,8 +98,7 @@ MEETINGS = Crud(
                    ("会议纪要", lambda m: m.minutes)],
     detail_template="chiefs/meeting_detail.html",
     detail_context=lambda request, m: _meeting_context(request, m),
-    search_placeholder="会议主题或政府",
-)
+    )
 
 @login_required
 @require_POST
@@ -125,8 +121,7 @@ DUTIES = Crud(
     columns=[("学校", lambda d: d.school), ("星期", lambda d: d.get_weekday_display()),
              ("时段", lambda d: f"{d.starts_at:%H:%M}–{d.ends_at:%H:%M}"), ("值守人员", lambda d: d.person),
              ("身份", lambda d: d.get_role_display()), ("地点", lambda d: d.place)],
-    filter=filters.filter_duties, select_related=("school", "person"),
-    filter_fields=[("weekday", "星期", [(str(k), v) for k, v in WEEKDAYS]), ("role", "身份", DutyRole.choices)],
+    filters=filters.DutyFilter, select_related=("school", "person"),
     detail_fields=[("学校", lambda d: d.school), ("星期", lambda d: d.get_weekday_display()),
                    ("时段", lambda d: f"{d.starts_at:%H:%M}–{d.ends_at:%H:%M}"), ("值守人员", lambda d: d.person),
                    ("身份", lambda d: d.get_role_display()), ("地点", lambda d: d.place),
@@ -137,7 +132,6 @@ DUTIES = Crud(
         "is_mine": bool(getattr(request.user, "person_id", None)) and request.user.person_id == d.person_id,  # type: ignore[union-attr]
         "can_print": can_write(request.user, d.school),
     },
-    search_placeholder="学校或值守人员",
     extra_actions=[("本周覆盖率", "chiefs:duty_coverage")],
 )
 
@@ -248,14 +242,14 @@ def duty_coverage(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
-    qs = filters.filter_tasks(
-        AgencyTask.objects.visible_to(request.user).select_related("agency", "school", "government"), request.GET)
+    task_filter = filters.TaskFilter.parse(request.GET)
+    qs = task_filter.apply(AgencyTask.objects.visible_to(request.user).select_related("agency", "school", "government"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "chiefs/task_list.html", {
-        "page": page, "params": request.GET, "query": params.urlencode(), "statuses": TaskStatus.choices,
-        "sources": TaskSource.choices, "today": timezone.localdate(),
+        "page": page, "params": request.GET, "query": params.urlencode(), "today": timezone.localdate(),
+        "filter_bar": task_filter.bar(request.user), "filter_errors": task_filter.errors,
         "can_create": actions.may_route_somewhere(request.user),
     })
 
@@ -282,16 +276,10 @@ def task_create(request: HttpRequest) -> HttpResponse:
                        title=f"{hazard.unit.name}{hazard.location}：{hazard.description[:80]}",
                        description=f"{hazard.upward_note or hazard.description}（隐患编号 {hazard.number}）")
     form = forms.TaskForm(request.POST or None, initial=initial, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v is not None}
-        try:
-            task = actions.create_task(request.user, hazard=hazard, **data)
-        except ValidationError as exc:
-            form.apply_errors(exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect("chiefs:task_detail", task.pk)
+    task = run_form(request, form, lambda d: actions.create_task(
+        request.user, hazard=hazard, **{k: v for k, v in d.items() if v is not None}))
+    if task is not REFUSED:
+        return redirect("chiefs:task_detail", task.pk)
     return render(request, "chiefs/task_form.html", {"form": form, "hazard": hazard})
 
 

@@ -203,7 +203,7 @@ def _resolve_fks(model: Any, user: Any, data: dict[str, Any], nulls: bool = Fals
 
 def crud_routes(
     router: Router, path: str, model: Any, out: Any, create_in: Any, update_in: Any, filters: Any,
-    filter_fn: Callable[[Any, dict[str, Any]], Any], save: Callable[..., Any], select_related: tuple[str, ...] = (),
+    save: Callable[..., Any], select_related: tuple[str, ...] = (),
 ) -> None:
     """GET list (filtered, paginated), GET one, POST create, PATCH update — through the app's action."""
     name = path.replace("/", "_").replace("-", "_")
@@ -215,7 +215,7 @@ def crud_routes(
     @router.get(f"/{path}", response=list[out], auth=AUTH, operation_id=f"{name}_list")
     @paginate(LimitOffsetPagination)
     def list_items(request: HttpRequest, filters: Query[filters]):  # type: ignore[valid-type]
-        return filter_fn(base(request), filters.dict(exclude_none=True))
+        return filters.apply(base(request))
 
     @router.get(f"/{path}/{{int:pk}}", response={200: out, 404: ErrorOut}, auth=AUTH, operation_id=f"{name}_get")
     def get_item(request: HttpRequest, pk: int):

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from .access import can_write, get_visible_or_404, may_manage, user_scope
+from .filters import ListFilter
 
 Column = tuple[str, Callable[[Any], Any]]
 
@@ -33,8 +34,7 @@ class Crud:
     form: type[Any]
     save: Callable[..., Any]
     columns: Sequence[Column]
-    filter: Callable[[Any, Any], Any] = lambda qs, params: qs
-    filter_fields: Sequence[tuple[str, str, Sequence[tuple[str, Any]]]] = ()  # (param, label, choices)
+    filters: type[ListFilter] = ListFilter  # the record type's one filter declaration (its app's filters.py)
     select_related: Sequence[str] = ()
     detail_fields: Sequence[Column] = ()
     detail_template: str = ""
@@ -43,6 +43,8 @@ class Crud:
     extra_actions: Sequence[tuple[str, str]] = field(default_factory=tuple)  # (label, url name) on list page
     # (label, url name) shown only to the managers of a scope (write roles): imports, exports of personal data.
     admin_actions: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    # url name of the list's XLSX export (documents.lists.ListExport), linked with the list's query string
+    export: str = ""
 
     def url(self, action: str, *args: Any) -> str:
         return reverse(f"{self.app}:{self.name}_{action}", args=args)
@@ -74,7 +76,8 @@ def _queryset(cfg: Crud, request: HttpRequest) -> Any:
 
 
 def list_view(request: HttpRequest, cfg: Crud) -> HttpResponse:
-    qs = cfg.filter(_queryset(cfg, request), request.GET)
+    filters = cfg.filters.parse(request.GET)
+    qs = filters.apply(_queryset(cfg, request))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     rows = [(obj, [fn(obj) for _label, fn in cfg.columns]) for obj in page.object_list]
     params = request.GET.copy()
@@ -88,7 +91,10 @@ def list_view(request: HttpRequest, cfg: Crud) -> HttpResponse:
         "query": params.urlencode(),
         "can_create": may_manage(request.user),
         "params": request.GET,
+        "filter_bar": filters.bar(request.user),
+        "filter_errors": filters.errors,
     }
+    ctx["export"] = cfg.export
     ctx["actions"] = [*cfg.extra_actions, *(cfg.admin_actions if ctx["can_create"] else ())]
     template = "core/_list_table.html" if request.htmx else "core/list.html"  # type: ignore[attr-defined]
     return render(request, template, ctx)

@@ -15,6 +15,11 @@ def page_of(request: HttpRequest, items: Any, per_page: int | None = None) -> tu
     """The page ``?page=`` asks for (the last one when it is past the end) and the query string of the other
     parameters, for the pager's links."""
     page = Paginator(items, per_page or ROWS).get_page(request.GET.get("page"))
+    return page, query_without_page(request)
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The page's query string without its page number: what a pager or an export link carries on."""
     params = request.GET.copy()
     params.pop("page", None)
-    return page, params.urlencode()
+    return str(params.urlencode())

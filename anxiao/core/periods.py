@@ -17,16 +17,52 @@ PERIOD_KINDS = ("day", "week", "half_month", "month", "quarter", "term", "half_y
 DUE_RULES = ("end_of_period", "day_of_month", "day_in_last_month_of_quarter")
 
 
+# Statutory holidays fixed by date (《全国年节及纪念日放假办法》): 元旦, 劳动节, 国庆节. The lunar ones (春节、清明、端午、
+# 中秋) and the year's 调休 move every year: a bureau lists them (``holidays``, ``workdays``).
+FIXED_HOLIDAYS = ((1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3))
+
+
 @dataclass(frozen=True)
 class TermCalendar:
+    """A bureau's school year. Terms (for term quotas) are contiguous; inside each, teaching runs from the term's
+    start to its end (``spring_end``, ``autumn_end``; an autumn end before the spring start is in the next year)
+    and the rest is vacation. A school day is a teaching weekday that is not a holiday, or a listed 调休 workday."""
+
     spring_start: tuple[int, int] = (2, 1)  # (month, day)
     autumn_start: tuple[int, int] = (9, 1)
+    spring_end: tuple[int, int] = (7, 10)
+    autumn_end: tuple[int, int] = (1, 20)
+    holidays: frozenset[datetime.date] = frozenset()
+    workdays: frozenset[datetime.date] = frozenset()
 
     def __post_init__(self) -> None:
-        for month, day in (self.spring_start, self.autumn_start):
+        for month, day in (self.spring_start, self.autumn_start, self.spring_end, self.autumn_end):
             datetime.date(2001, month, day)  # raises ValueError on an impossible date (29 Feb excluded)
         if self.spring_start >= self.autumn_start:
             raise ValueError("春季学期开始日期必须早于秋季学期开始日期")
+        if not self.spring_start <= self.spring_end < self.autumn_start:
+            raise ValueError("春季学期结束日期应在春季学期开始之后、秋季学期开始之前")
+        if self.spring_start <= self.autumn_end < self.autumn_start:
+            raise ValueError("秋季学期结束日期应在秋季学期开始之后、下一春季学期开始之前")
+
+    def in_vacation(self, day: datetime.date) -> bool:
+        md = (day.month, day.day)
+        if self.spring_end < md < self.autumn_start:
+            return True  # summer
+        if self.autumn_end >= self.autumn_start:
+            return md > self.autumn_end or md < self.spring_start  # winter, the autumn term ending in December
+        return self.autumn_end < md < self.spring_start
+
+    def is_school_day(self, day: datetime.date) -> bool:
+        if self.in_vacation(day):
+            return False
+        if day in self.workdays:
+            return True
+        return day.weekday() < 5 and day not in self.holidays and (day.month, day.day) not in FIXED_HOLIDAYS
+
+    def school_days(self, start: datetime.date, end: datetime.date) -> list[datetime.date]:
+        return [start + datetime.timedelta(days=i) for i in range((end - start).days + 1)
+                if self.is_school_day(start + datetime.timedelta(days=i))]
 
 
 DEFAULT_TERMS = TermCalendar()

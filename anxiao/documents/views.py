@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from anxiao.core.access import can_write, get_visible_or_404
 from anxiao.core.files import file_response
-from anxiao.core.flash import run_and_flash
+from anxiao.core.flash import REFUSED, run_and_flash
 from anxiao.org.models import Unit
 
 from . import actions
@@ -82,7 +82,7 @@ def template_upload(request: HttpRequest) -> HttpResponse:
         return _page(request, owner, preview=paragraphs(document), data=request.POST)
     template = run_and_flash(request, lambda: actions.upload_template(request.user, owner, kind, upload, note),
                              "模板已上传并启用，此后下发的该类公文将使用新模板")
-    if template is None:
+    if template is REFUSED:
         return _page(request, owner, data=request.POST, status=422)
     return redirect(reverse("documents:template_detail", args=[template.pk]))
 

@@ -82,17 +82,6 @@ class DrillPatch(Schema):
     class_ids: Optional[list[int]] = None
 
 
-class DrillFilter(Schema):
-    q: Optional[str] = None
-    status: Optional[str] = None
-    kind: Optional[str] = None
-    theme: Optional[str] = None
-    school: Optional[int] = None
-    year: Optional[Year] = None
-    voided: Optional[bool] = None
-    unevaluated: Optional[bool] = None
-
-
 class ItemIO(Schema):
     month: int
     kind: str = "drill"
@@ -128,13 +117,6 @@ class PlanPatch(Schema):
     items: Optional[list[ItemIO]] = None
 
 
-class PlanFilter(Schema):
-    q: Optional[str] = None
-    status: Optional[str] = None
-    year: Optional[Year] = None
-    school: Optional[int] = None
-
-
 class DrillSettingsOut(Schema):
     id: int
     unit_id: int
@@ -154,10 +136,6 @@ class DrillSettingsPatch(Schema):
     evacuation_target_seconds: Optional[int] = None
     school_frequency: Optional[str] = None
     kindergarten_frequency: Optional[str] = None
-
-
-class DrillSettingsFilter(Schema):
-    q: Optional[str] = None
 
 
 def _save_settings(actor, obj, **data):  # type: ignore[no-untyped-def]
@@ -233,11 +211,6 @@ class AttemptOut(Schema):
     detail: str
 
 
-class AttemptFilter(Schema):
-    drill: Optional[int] = None
-    reason: Optional[str] = None
-
-
 class FindingIn(Schema):
     description: str
     location: str
@@ -267,10 +240,10 @@ def _drill(request: HttpRequest, pk: int) -> Drill:
 
 @router.get("/drills/attempts", response=list[AttemptOut], auth=AUTH, operation_id="drills_attempts")
 @paginate(LimitOffsetPagination)
-def attempts(request: HttpRequest, filters_: Query[AttemptFilter]):  # type: ignore[no-untyped-def]
+def attempts(request: HttpRequest, filters_: Query[filters.AttemptFilter]):  # type: ignore[no-untyped-def]
     """Refused sign-ins (who, when, what was tried, from where), for the school's safety office and above."""
     qs = SignInAttempt.objects.writable_by(request.user)
-    return filters.filter_attempts(qs, filters_.dict(exclude_none=True))
+    return filters_.apply(qs)
 
 
 @router.post("/drills/{int:pk}/transition", response={200: DrillOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
@@ -356,9 +329,6 @@ def plan_approve(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     return actions.approve_plan(request.user, plan)
 
 
-crud_routes(router, "drills/plans", DrillPlan, PlanOut, PlanIn, PlanPatch, PlanFilter, filters.filter_plans,
-            _save_plan, select_related=("school",))
-crud_routes(router, "drills/settings", DrillSettings, DrillSettingsOut, DrillSettingsIn, DrillSettingsPatch, DrillSettingsFilter,
-            filters.filter_settings, _save_settings)
-crud_routes(router, "drills", Drill, DrillOut, DrillIn, DrillPatch, DrillFilter, filters.filter_drills,
-            actions.save_drill, select_related=("school",))
+crud_routes(router, "drills/plans", DrillPlan, PlanOut, PlanIn, PlanPatch, filters.PlanFilter, _save_plan, select_related=("school",))
+crud_routes(router, "drills/settings", DrillSettings, DrillSettingsOut, DrillSettingsIn, DrillSettingsPatch, filters.SettingsFilter, _save_settings)
+crud_routes(router, "drills", Drill, DrillOut, DrillIn, DrillPatch, filters.DrillFilter, actions.save_drill, select_related=("school",))

@@ -2,8 +2,8 @@
 
 Every drill, guard-drill and bus-drill activity the obligations demo recorded becomes a drill record linked
 to it (so the green occurrences have their drill); months the obligations demo left missed have none.
-Annual plans are approved by each principal; a few recent drills still lack their evaluation, some classes
-did not sign in, and the main demo school (城关镇中心小学) has a drill under way today that the
+Annual plans are approved by each principal; a few recent drills still lack their evaluation (held, not closed:
+their records are pending and fill no slot, as live), some classes did not sign in, and the main demo school (城关镇中心小学) has a drill under way today that the
 ``banzhuren`` account can sign in to. Written in bulk for speed.
 """
 
@@ -172,14 +172,41 @@ def build(ctx: DemoContext) -> None:
                 for i, s in enumerate(schools[::8])]
     drills += [today_drill, *upcoming]
     Drill.objects.bulk_create(drills, batch_size=1000)
-    _files_classes_signins(ctx, drills, by_id, files, users, today_drill)
+    signed_in = _files_classes_signins(ctx, drills, by_id, files, users, today_drill)
     _events_and_findings(ctx, drills)
+    _credit_as_live(drills, by_id, signed_in)
     ctx.say(f"应急演练：{DrillPlan.objects.count()} 份年度计划，{len(drills)} 次演练，"
             f"{SignIn.objects.count()} 条班主任签到。")
 
 
+def _credit_as_live(drills: list[Drill], by_id: dict[int, Any], signed_in: set[int]) -> None:
+    """Each drill's record says what live use would (``actions.evidence_of``): closed with its evaluation and signed
+    in by its classes is a record; a drill held but not yet closed is pending and fills no slot."""
+    from anxiao.obligations.actions import recount
+    from anxiao.obligations.models import Activity, ActivityOccurrence
+
+    acts, pending = [], []
+    for d in drills:
+        act = d.activity
+        if act is None:
+            continue
+        classes = d.kind == DrillKind.DRILL and any(p.class_name for p in by_id[d.school_id].get("homerooms", []))
+        complete = (d.status == DrillStatus.CLOSED and bool(d.evaluation_result)
+                    and (not classes or d.pk in signed_in))
+        act.source_ref, act.evidence = f"drill:{d.pk}", "record" if complete else "pending"
+        acts.append(act)
+        if not complete:
+            pending.append(act.pk)
+    Activity.objects.bulk_update(acts, ["source_ref", "evidence"], batch_size=2000)
+    links = ActivityOccurrence.objects.filter(activity_id__in=pending)
+    slots = set(links.values_list("occurrence_id", flat=True))
+    links.delete()  # derived links, as set_evidence drops them live; the records stay
+    recount(slots)
+
+
 def _files_classes_signins(ctx: DemoContext, drills: list[Drill], by_id: dict[int, Any],
-                           files: dict[int, DrillFile], users: dict[Any, Any], today_drill: Drill) -> None:
+                           files: dict[int, DrillFile], users: dict[Any, Any], today_drill: Drill) -> set[int]:
+    """Files, classes and sign-ins; returns the ids of the drills some class signed in to."""
     links, signins, rows = [], [], []
     through = Drill.classes.through
     for d in drills:
@@ -218,6 +245,7 @@ def _files_classes_signins(ctx: DemoContext, drills: list[Drill], by_id: dict[in
                           ip="10.20.3.41", via="web", reason=AttemptReason.OTHER_PERSON,
                           detail=f"请求为人员编号 {main_classes[1].holder_id} 签到（本人编号 {teacher.person_id}）"),
         ])
+    return {si.drill_id for si in signins}
 
 
 def _events_and_findings(ctx: DemoContext, drills: list[Drill]) -> None:

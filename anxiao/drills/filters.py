@@ -1,57 +1,52 @@
-"""Filters shared by the HTML lists and the API (one definition per record type)."""
+"""The drill lists' filters, declared once each (core.filters.ListFilter): list pages, filter bars, API, exports."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Q
+from pydantic import Field
+
+from anxiao.core.api import Year
+from anxiao.core.filters import Bar, FilterLookup, ListFilter, Refers
+
+from .models import AttemptReason, DrillKind, DrillStatus, PlanStatus, Theme
 
 
-def _int(value: Any) -> int | None:
-    return int(value) if str(value).isdecimal() else None
+class DrillFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["title__icontains", "school__name__icontains", "school__pinyin__icontains"]),
+                 Bar("搜索", "search", placeholder="演练名称或学校")] = None
+    status: Annotated[str | None, Bar("状态", choices=DrillStatus.choices)] = None
+    kind: Annotated[str | None, Bar("类别", choices=DrillKind.choices)] = None
+    theme: Annotated[str | None, Bar("主题", choices=Theme.choices)] = None
+    unevaluated: Annotated[bool | None, Bar("评估", choices=[("1", "已举行待评估")])] = None
+    school: Annotated[int | None, Field(title="学校"), Refers("org.Unit"), FilterLookup("school_id")] = None
+    year: Annotated[Year | None, Field(title="年度"), FilterLookup("planned_on__year")] = None
+    voided: Annotated[bool, Field(title="已作废")] = False  # void drills only when asked for
+
+    def filter_voided(self, value: bool) -> Q:
+        return Q(voided_at__isnull=not value)
+
+    def filter_unevaluated(self, value: bool) -> Q:
+        return Q(status="held", evaluation_result="") if value else Q()
 
 
-def filter_drills(qs: Any, p: Any) -> Any:
-    q = (p.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(school__name__icontains=q) | Q(school__pinyin__icontains=q.lower()))
-    for key in ("status", "kind", "theme"):
-        if p.get(key):
-            qs = qs.filter(**{key: p[key]})
-    if p.get("school"):
-        qs = qs.filter(school_id=_int(p["school"]))
-    if p.get("year"):
-        qs = qs.filter(planned_on__year=_int(p["year"]))
-    if p.get("voided") in ("1", "true", True):
-        qs = qs.filter(voided_at__isnull=False)
-    elif p.get("voided") in (None, "", "0", "false", False):
-        qs = qs.filter(voided_at__isnull=True)
-    if p.get("unevaluated") in ("1", "true", True):
-        qs = qs.filter(status="held", evaluation_result="")
-    return qs
+class PlanFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["school__name__icontains", "school__pinyin__icontains"]),
+                 Bar("搜索", "search", placeholder="学校名称")] = None
+    status: Annotated[str | None, Bar("状态", choices=PlanStatus.choices)] = None
+    year: Annotated[Year | None, Field(title="年度")] = None
+    school: Annotated[int | None, Field(title="学校"), Refers("org.Unit"), FilterLookup("school_id")] = None
+
+    def refine(self, qs: Any) -> Any:
+        return qs.filter(voided_at__isnull=True)
 
 
-def filter_plans(qs: Any, p: Any) -> Any:
-    q = (p.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(school__name__icontains=q) | Q(school__pinyin__icontains=q.lower()))
-    if p.get("status"):
-        qs = qs.filter(status=p["status"])
-    if p.get("year"):
-        qs = qs.filter(year=_int(p["year"]))
-    if p.get("school"):
-        qs = qs.filter(school_id=_int(p["school"]))
-    return qs.filter(voided_at__isnull=True)
+class SettingsFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup("unit__name__icontains"),
+                 Bar("搜索", "search", placeholder="单位名称")] = None
 
 
-def filter_settings(qs: Any, p: Any) -> Any:
-    q = (p.get("q") or "").strip()
-    return qs.filter(unit__name__icontains=q) if q else qs
-
-
-def filter_attempts(qs: Any, p: Any) -> Any:
-    if p.get("drill"):
-        qs = qs.filter(drill_id=_int(p["drill"]))
-    if p.get("reason"):
-        qs = qs.filter(reason=p["reason"])
-    return qs
+class AttemptFilter(ListFilter):
+    drill: Annotated[int | None, Field(title="演练"), FilterLookup("drill_id")] = None
+    reason: Annotated[str | None, Bar("原因", choices=AttemptReason.choices)] = None

@@ -2,13 +2,14 @@ from django.urls import path
 
 from anxiao.core.crud import urlpatterns_for
 
-from . import views
+from . import exports, views
 
 app_name = "drills"
 
 urlpatterns = [
     path("s/<str:token>/", views.signin, name="signin"),
     path("attempts/", views.attempt_list, name="attempt_list"),
+    path("drills/export.xlsx", exports.DRILLS.view, name="drill_export"),
     path("drills/<int:pk>/do/<str:action>/", views.drill_action, name="drill_action"),
     path("drills/<int:pk>/upload/", views.drill_upload, name="drill_upload"),
     path("drills/<int:pk>/findings/", views.finding_add, name="finding_add"),

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,14 +14,13 @@ from django.views.decorators.http import require_POST
 from anxiao.core.access import can_write, get_visible_or_404
 from anxiao.core.crud import Crud
 from anxiao.core.files import file_response
-from anxiao.core.flash import run_and_flash
+from anxiao.core.flash import REFUSED, run_and_flash
 from anxiao.core.links import absolute_url
 from anxiao.core.middleware import client_ip
 from anxiao.obligations.crediting import credited_by
 
 from . import actions, filters, forms
 from .models import (
-    AttemptReason,
     Drill,
     DrillEvent,
     DrillFile,
@@ -33,7 +32,6 @@ from .models import (
     Finding,
     PlanStatus,
     SignInAttempt,
-    Theme,
 )
 
 
@@ -94,9 +92,7 @@ DRILLS = Crud(
     columns=[("计划日期", lambda d: d.planned_on), ("学校", lambda d: d.school), ("类别", lambda d: d.get_kind_display()),
              ("主题", lambda d: d.title or d.get_theme_display()), ("状态", _status), ("疏散用时", _seconds),
              ("评定", lambda d: d.get_evaluation_result_display() or "—")],
-    filter=filters.filter_drills, select_related=("school",),
-    filter_fields=[("status", "状态", DrillStatus.choices), ("kind", "类别", DrillKind.choices),
-                   ("theme", "主题", Theme.choices), ("unevaluated", "评估", [("1", "已举行待评估")])],
+    filters=filters.DrillFilter, export="drills:drill_export", select_related=("school",),
     detail_fields=[("学校", lambda d: d.school), ("类别", lambda d: d.get_kind_display()),
                    ("主题", lambda d: d.get_theme_display()), ("名称", lambda d: d.title),
                    ("计划日期", lambda d: d.planned_on), ("签到时间", lambda d: f"{_local(d.window_start)} 至 {_local(d.window_end)}"),
@@ -107,7 +103,6 @@ DRILLS = Crud(
                     if d.activity_id and d.activity and not d.activity.is_voided else "—"),
                    ("作废原因", lambda d: d.void_reason if d.is_voided else None)],
     detail_template="drills/drill_detail.html", detail_context=_drill_context,
-    search_placeholder="演练名称或学校",
     extra_actions=[("年度计划", "drills:plan_list"), ("签到异常", "drills:attempt_list")],
 )
 
@@ -138,15 +133,13 @@ PLANS = Crud(
     columns=[("年度", lambda p: p.year), ("学校", lambda p: p.school), ("状态", lambda p: p.get_status_display()),
              ("批准人", lambda p: p.approved_post.holder if p.approved_post and p.approved_post.holder else "—"),
              ("批准时间", lambda p: _local(p.approved_at) if p.approved_at else "—")],
-    filter=filters.filter_plans, select_related=("school", "approved_post__holder"),
-    filter_fields=[("status", "状态", PlanStatus.choices)],
+    filters=filters.PlanFilter, select_related=("school", "approved_post__holder"),
     detail_fields=[("学校", lambda p: p.school), ("年度", lambda p: p.year), ("状态", lambda p: p.get_status_display()),
                    ("制定人", lambda p: p.drafted_by or "—"),
                    ("批准人", lambda p: p.approved_post.holder if p.approved_post and p.approved_post.holder else "—"),
                    ("批准时间", lambda p: _local(p.approved_at) if p.approved_at else "—"), ("说明", lambda p: p.note),
                    ("作废原因", lambda p: p.void_reason if p.is_voided else None)],
-    detail_template="drills/plan_detail.html", detail_context=_plan_context, search_placeholder="学校名称",
-)
+    detail_template="drills/plan_detail.html", detail_context=_plan_context, )
 
 SETTINGS = Crud(
     name="settings", app="drills", model=DrillSettings, title="演练设置", form=forms.SettingsForm,
@@ -154,12 +147,11 @@ SETTINGS = Crud(
     columns=[("单位", lambda s: s.unit), ("疏散用时目标", lambda s: f"{s.evacuation_target_seconds} 秒"),
              ("中小学", lambda s: s.get_school_frequency_display()),
              ("幼儿园", lambda s: s.get_kindergarten_frequency_display())],
-    filter=filters.filter_settings, select_related=("unit",),
+    filters=filters.SettingsFilter, select_related=("unit",),
     detail_fields=[("单位", lambda s: s.unit), ("疏散用时目标（秒）", lambda s: s.evacuation_target_seconds),
                    ("中小学演练频次", lambda s: s.get_school_frequency_display()),
                    ("幼儿园演练频次", lambda s: s.get_kindergarten_frequency_display())],
-    search_placeholder="单位名称",
-)
+    )
 
 
 def _writable_drill(request: HttpRequest, pk: int) -> Drill:
@@ -214,7 +206,7 @@ def finding_hazard(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_write(request.user, finding.drill):
         raise PermissionDenied("您只能查看该演练，不能操作")
     hazard = run_and_flash(request, lambda: actions.finding_to_hazard(request.user, finding), "已登记为隐患")
-    if hazard is not None:
+    if hazard is not REFUSED:
         return redirect("hazards:hazard_detail", hazard.pk)
     return redirect(DRILLS.url("detail", finding.drill_id))
 
@@ -241,14 +233,10 @@ def signin(request: HttpRequest, token: str) -> HttpResponse:
     drill = get_visible_or_404(Drill.objects.select_related("school"), request.user, token=token)
     done = None
     if request.method == "POST":
-        try:
-            done = actions.sign_in(request.user, drill, person_id=request.POST.get("person_id"),
-                                   post_ids=request.POST.getlist("post_id") or None, ip=_ip(request), via="web")
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-        else:
+        done = run_and_flash(request, lambda: actions.sign_in(
+            request.user, drill, person_id=request.POST.get("person_id"),
+            post_ids=request.POST.getlist("post_id") or None, ip=_ip(request), via="web"))
+        if done is not REFUSED:
             messages.success(request, f"签到成功：{'、'.join(s.post.class_name for s in done)}")
             return redirect("drills:signin", token=drill.token)
     mine = actions.my_classes(request.user, drill)
@@ -265,11 +253,12 @@ def signin(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def attempt_list(request: HttpRequest) -> HttpResponse:
     """Refused sign-ins, for the school's safety office (writers of the school) only."""
-    qs = filters.filter_attempts(SignInAttempt.objects.writable_by(request.user)
-                                 .select_related("drill__school", "user"), request.GET)
+    attempt_filter = filters.AttemptFilter.parse(request.GET)
+    qs = attempt_filter.apply(SignInAttempt.objects.writable_by(request.user).select_related("drill__school", "user"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "drills/attempts.html", {"page": page, "reasons": AttemptReason.choices,
-                                                    "params": request.GET})
+    return render(request, "drills/attempts.html", {"page": page, "params": request.GET,
+                                                    "filter_bar": attempt_filter.bar(request.user),
+                                                    "filter_errors": attempt_filter.errors})
 
 
 def _writable_plan(request: HttpRequest, pk: int) -> DrillPlan:

@@ -179,6 +179,12 @@ def record(actor: Any, *, kind: str, school: Unit | None, occurred_on: datetime.
                 notes=_notes(rec), record_kind=f"education:{kind}", evidence="record", post_role="led",
                 source_ref=f"education:{rec.pk}")
             RecordActivity.objects.create(record=rec, activity=activity, day=day)
+        if kind == ActivityKind.GUARD_TRAINING:
+            # a guard-training slot counts guard-days through the record's days (links written just above)
+            from anxiao.obligations.models import ActivityOccurrence
+
+            obligations.recount(ActivityOccurrence.objects.filter(activity__in=rec.links.values("activity"))
+                                .values_list("occurrence_id", flat=True).distinct())
     return rec
 
 

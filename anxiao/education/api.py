@@ -64,17 +64,6 @@ class RecordOut(Schema):
         return obj.is_voided
 
 
-class RecordFilter(Schema):
-    q: str | None = None
-    kind: str | None = None
-    school: int | None = None
-    class_post: int | None = None
-    module: str | None = None
-    voided: str | None = None
-    from_date: datetime.date | None = None
-    to_date: datetime.date | None = None
-
-
 class Base(Schema):
     school_id: int
     occurred_on: datetime.date
@@ -172,12 +161,8 @@ RESPONSES = {201: RecordOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 @router.get("/education/records", response=list[RecordOut], operation_id="education_records_list")
 @paginate(LimitOffsetPagination)
-def list_records(request: HttpRequest, filters_: Query[RecordFilter]):  # type: ignore[no-untyped-def]
-    params = filters_.dict(exclude_none=True)
-    for key in ("from", "to"):
-        if f"{key}_date" in params:
-            params[key] = params.pop(f"{key}_date")
-    return filters.filter_records(_qs(request), params)
+def list_records(request: HttpRequest, filters_: Query[filters.RecordFilter]):  # type: ignore[no-untyped-def]
+    return filters_.apply(_qs(request))
 
 
 @router.get("/education/records/{int:pk}", response={200: RecordOut, 404: ErrorOut}, operation_id="education_records_get")

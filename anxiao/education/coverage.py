@@ -321,3 +321,20 @@ def rollup(schools: Iterable[Unit], today: datetime.date) -> list[RollupRow]:
                              shortfalls(quota, counts.get(s.pk, {}), guards.get(s.pk, []), no_lesson, classes, missed),
                              len(classes), no_lesson))
     return out
+
+
+def guard_training_days(school: Unit, activity_ids: list[int], start: datetime.date,
+                        end: datetime.date) -> dict[int, set[datetime.date]]:
+    """The days each guard on duty at the school trained among these activities (one per record day), every guard
+    owed the training included (with no days): what a guard-training slot counts (obligations.crediting)."""
+    from anxiao.staffing.models import Guard
+
+    owed = list(Guard.objects.filter(profile__school=school, is_active=True).values_list("pk", flat=True))
+    out: dict[int, set[datetime.date]] = {pk: set() for pk in owed}
+    if activity_ids and owed:
+        rows = (RecordActivity.objects.filter(activity_id__in=activity_ids, record__voided_at__isnull=True,
+                                              record__guards__in=owed, day__gte=start, day__lte=end)
+                .values_list("record__guards", "day"))
+        for guard, day in rows:
+            out[guard].add(day)
+    return out

@@ -1,46 +1,30 @@
-"""Filters shared by the HTML list and the API (one definition per record type)."""
+"""The education record list's filters, declared once (core.filters.ListFilter): list page, filter bar, API."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated, Literal
 
 from django.db.models import Q
+from pydantic import Field
+
+from anxiao.core.filters import Bar, FilterLookup, ListFilter, Refers
+
+from .models import EDUCATION_KIND_CHOICES
 
 
-def _int(value: Any) -> int | None:
-    return int(value) if str(value).isdecimal() else None
+class RecordFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["topic__icontains", "school__name__icontains", "speaker_name__icontains",
+                                           "class_post__class_name__icontains"]),
+                 Bar("搜索", "search", placeholder="主题、学校、班级或授课人")] = None
+    kind: Annotated[str | None, Bar("类型", choices=EDUCATION_KIND_CHOICES)] = None
+    school: Annotated[int | None, Field(title="学校"), Refers("org.Unit"), FilterLookup("school_id")] = None
+    class_post: Annotated[int | None, Field(title="班级"), FilterLookup("class_post_id")] = None
+    module: Annotated[str | None, Field(title="纲要模块")] = None
+    # 0 (default): records in force; 1: void ones only; all: both
+    voided: Annotated[Literal["0", "1", "all"], Field(title="已作废")] = "0"
+    from_date: Annotated[datetime.date | None, Field(title="日期从"), FilterLookup("occurred_on__gte")] = None
+    to_date: Annotated[datetime.date | None, Field(title="日期至"), FilterLookup("occurred_on__lte")] = None
 
-
-def _date(value: Any) -> datetime.date | None:
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        return None
-
-
-def filter_records(qs: Any, p: Any) -> Any:
-    q = (p.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(topic__icontains=q) | Q(school__name__icontains=q) | Q(speaker_name__icontains=q)
-                       | Q(class_post__class_name__icontains=q))
-    if p.get("kind"):
-        qs = qs.filter(kind=p["kind"])
-    if p.get("school"):
-        qs = qs.filter(school_id=_int(p["school"]))
-    if p.get("class_post"):
-        qs = qs.filter(class_post_id=_int(p["class_post"]))
-    if p.get("module"):
-        qs = qs.filter(module=p["module"])
-    if p.get("from") and _date(p["from"]):
-        qs = qs.filter(occurred_on__gte=_date(p["from"]))
-    if p.get("to") and _date(p["to"]):
-        qs = qs.filter(occurred_on__lte=_date(p["to"]))
-    voided = str(p.get("voided") or "").lower()
-    if voided in ("1", "true", "yes"):
-        qs = qs.filter(voided_at__isnull=False)
-    elif voided not in ("all",):
-        qs = qs.filter(voided_at__isnull=True)
-    return qs
+    def filter_voided(self, value: str) -> Q:
+        return Q() if value == "all" else Q(voided_at__isnull=value == "0")

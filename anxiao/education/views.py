@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from anxiao.core.access import can_write, get_visible_or_404, user_scope
 from anxiao.core.choices import PostKind, UnitKind
-from anxiao.core.flash import run_and_flash
+from anxiao.core.flash import REFUSED, run_and_flash, run_form
 from anxiao.obligations.models import ActivityKind
 from anxiao.org.models import Post, Unit
 
@@ -113,34 +113,28 @@ def record_form(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         # A homeroom teacher records for their own class only.
         field: Any = form.fields["class_post"]
         field.queryset = field.queryset.filter(holder_id=request.user.person_id)  # type: ignore[union-attr]
-    if request.method == "POST" and form.is_valid():
-        try:
-            rec = actions.record(request.user, **form.action_data())
-        except ValidationError as exc:
-            form.apply_errors(exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or actions.NO_RIGHT)
-        else:
-            counted = sum(link.activity.occurrences.count() for link in rec.links.select_related("activity"))
-            messages.success(request, f"已记录：{rec.get_kind_display()}，计入 {counted} 项应办事项" if counted
-                             else f"已记录：{rec.get_kind_display()}")
-            if kind == ActivityKind.SAFETY_LESSON:
-                return redirect(f"/education/schools/{unit.pk}/#classes")
-            return redirect("education:record_detail", rec.pk)
+    rec = run_form(request, form, lambda d: actions.record(request.user, **form.action_data()), denied=actions.NO_RIGHT)
+    if rec is not REFUSED:
+        counted = sum(link.activity.occurrences.count() for link in rec.links.select_related("activity"))
+        messages.success(request, f"已记录：{rec.get_kind_display()}，计入 {counted} 项应办事项" if counted
+                         else f"已记录：{rec.get_kind_display()}")
+        if kind == ActivityKind.SAFETY_LESSON:
+            return redirect(f"/education/schools/{unit.pk}/#classes")
+        return redirect("education:record_detail", rec.pk)
     return render(request, "education/record_form.html", {"form": form, "school": unit, "kind": kind,
                                                           "kind_label": KIND_LABELS[kind]})
 
 
 @login_required
 def record_list(request: HttpRequest) -> HttpResponse:
-    qs = filters.filter_records(
-        EducationRecord.objects.visible_to(request.user).select_related("school", "class_post"), request.GET)
+    record_filter = filters.RecordFilter.parse(request.GET)
+    qs = record_filter.apply(EducationRecord.objects.visible_to(request.user).select_related("school", "class_post"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "education/record_list.html", {
-        "page": page, "kinds": [(k.value, k.label) for k in EDUCATION_KINDS], "params": request.GET,
-        "query": params.urlencode()})
+        "page": page, "params": request.GET, "query": params.urlencode(),
+        "filter_bar": record_filter.bar(request.user), "filter_errors": record_filter.errors})
 
 
 @login_required

@@ -732,3 +732,39 @@ def _notify(hazard: Hazard, level: int, people: list[Person], days: int) -> None
     body = f"{hazard.number}（{hazard.get_grade_display()}）整改时限 {hazard.deadline}，已逾期 {days} 天。"
     alert(people, hazard.unit, title, body, reverse("hazards:hazard_detail", args=[hazard.pk]),
           key=f"hazard-escalate:{hazard.pk}:{level}")
+
+
+def file_rectification_list(actor: Any, school: Unit, *, meeting: Any, today: datetime.date | None = None) -> Any:
+    """报局安全办备案 of the school's rectification list (seed 002 五(二)): every problem still open in its hazard
+    ledger with its owner (整改责任人) and deadline (整改时限), studied at a meeting of the school's Party
+    organisation (党总支/支部会议, a meeting record with minutes or an attachment). Recorded as the school's
+    ``rectification_list`` record, which fills the filing slot the bureau sees on its compliance pages."""
+    from anxiao.obligations import actions as obligations
+
+    today = today or timezone.localdate()
+    if actor is not None and not _covers(actor, school):
+        raise PermissionDenied("只能为本单位报送整改清单")
+    errors: dict[str, list[str]] = {}
+    ok_meeting = (meeting is not None and getattr(meeting, "kind", "") == "meeting"
+                  and meeting.meeting_kind == "party_branch" and meeting.unit_id == school.pk
+                  and not meeting.is_voided and meeting.occurred_on <= today
+                  and ((meeting.notes or "").strip() or meeting.attachments.exists()))
+    if not ok_meeting:
+        errors["meeting"] = ["请选择本校研究整改清单的党总支（支部）会议记录（须有会议纪要或附件）"]
+    rows = list(Hazard.objects.filter(unit__path__startswith=school.path, status__in=OPEN_STATUSES,
+                                      voided_at__isnull=True).select_related("responsible").order_by("deadline", "id"))
+    if not rows:
+        errors["hazards"] = ["隐患台账中没有需整改的问题：请先登记查摆出的问题"]
+    loose = [h.number for h in rows if not (h.responsible_id or h.responsible_department) or h.deadline is None]
+    if loose:
+        errors["hazards"] = [f"以下问题未明确整改责任人或整改时限：{'、'.join(loose[:20])}"]
+    if errors:
+        raise ValidationError(errors)
+    lines = [f"经 {meeting.occurred_on} {meeting.title or '党总支（支部）会议'}研究，报局安全办备案。"]
+    for i, h in enumerate(rows, 1):
+        who = h.responsible.name if h.responsible else h.responsible_department
+        lines.append(f"{i}. {h.number} {h.location}：{h.description[:60]}；责任人 {who}；整改时限 {h.deadline}")
+    return obligations.record_activity(
+        actor, kind="report_submission", unit=school, occurred_on=today, today=today,
+        title=f"整改问题清单（{len(rows)} 项）", notes="\n".join(lines), record_kind="rectification_list",
+        evidence="record", source_ref=f"activity:{meeting.pk}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -24,8 +25,9 @@ from anxiao.org.models import Person, Unit
 
 from . import actions, figures
 from .figures import counts_by_unit, status_counts
-from .filters import filter_hazards
+from .filters import HazardFilter
 from .models import (
+    OPEN_STATUSES,
     Category,
     Extension,
     ExtensionStatus,
@@ -94,11 +96,6 @@ def _risk_choice(user: Any, value: str) -> Any:
         raise ValidationError({"risk": ["关联风险不存在或不可见"]})
     return risk
 
-FILTERS: list[tuple[str, str, Any]] = [("status", "状态", Status.choices), ("grade", "等级", Grade.choices), ("category", "类别", Category.choices),
-           ("source", "排查方式", Source.choices), ("overdue", "逾期", [("1", "仅看逾期")]),
-           ("reported_up", "需上级协调", [("1", "仅看上报上级的")]), ("supervised", "督办", [("1", "仅看督办中")])]
-
-
 class CountedPaginator(Paginator):
     """A paginator told its count: the counts by status already hold the total, so no second COUNT(*)."""
 
@@ -130,22 +127,16 @@ def ledger_page(qs: Any, total: int, number: Any, per_page: int = 50) -> Any:
 
 @login_required
 def hazard_list(request: HttpRequest) -> HttpResponse:
-    base = Hazard.objects.visible_to(request.user)
-    qs = filter_hazards(base, request.GET)
+    filters = HazardFilter.parse(request.GET)
+    qs = filters.apply(Hazard.objects.visible_to(request.user))
     counts, tallied_at = scope_counts(request, qs)
     page = ledger_page(qs, counts["total"], request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    # Options with their "selected" flag worked out here: a county has ~200 schools in the unit filter.
-    chosen = request.GET.get("unit", "")
-    units = [(pk, name, str(pk) == chosen) for pk, name in Unit.objects.visible_to(request.user)
-             .filter(kind__in=(UnitKind.SCHOOL, UnitKind.BUREAU)).order_by("kind", "name").values_list("id", "name")[:300]]
-    filters = [(name, label, [(value, text, request.GET.get(name) == value) for value, text in choices])
-               for name, label, choices in FILTERS]
     status_cards = [(label, counts[value]) for value, label in Status.choices if counts.get(value)]
-    ctx = {"page": page, "counts": counts, "filters": filters, "params": request.GET, "query": params.urlencode(),
-           "status_cards": status_cards, "units": units, "today": timezone.localdate(),
-           "tallied_at": tallied_at}
+    ctx = {"page": page, "counts": counts, "filter_bar": filters.bar(request.user), "filter_errors": filters.errors,
+           "params": request.GET, "query": params.urlencode(), "status_cards": status_cards,
+           "today": timezone.localdate(), "tallied_at": tallied_at}
     return render(request, "hazards/_table.html" if request.htmx else "hazards/list.html", ctx)  # type: ignore[attr-defined]
 
 
@@ -153,14 +144,26 @@ ONLY_SCOPE = {"region", "page"}  # the parameters the tally can answer for (no o
 
 
 def scope_counts(request: HttpRequest, qs: Any) -> tuple[dict[str, int], Any]:
-    """``status_counts`` of the ledger page, the roll-up and the counts API (``counts_for`` the request's
-    user, its ``?region=`` and whether any other filter is set)."""
-    if not set(request.GET) <= ONLY_SCOPE:
-        return status_counts(qs), None
+    """``status_counts`` of the ledger page, the roll-up and the counts API: from the tally for a large scope
+    with no filter but ``?region=`` (``tallied_counts``), else live."""
+    return tallied_counts(request) or (status_counts(qs), None)
+
+
+def tallied_counts(request: HttpRequest, also: Iterable[str] = ()) -> tuple[dict[str, int], Any] | None:
+    """The tally's ``status_counts`` for the request's scope (and ``?region=``) when it has no other filter (but
+    the parameters in ``also``, e.g. the API pager's) and the scope is large; else None."""
+    from anxiao.reports.dashboard import large_scope, tallied_hazards
+
+    if not set(request.GET) <= ONLY_SCOPE | set(also):
+        return None
     region = _rollup_region(request) if str(request.GET.get("region", "")).isdecimal() else None
     if region is None and request.GET.get("region"):
-        return status_counts(qs), None
-    return counts_for(request.user, qs, region)
+        return None
+    prefixes = large_scope(request.user, region)
+    if prefixes is None:
+        return None
+    counts, at = tallied_hazards(prefixes)
+    return (counts.get("", status_counts(Hazard.objects.none())), at) if at is not None else None
 
 
 def counts_for(user: Any, qs: Any, region: Any = None) -> tuple[dict[str, int], Any]:
@@ -194,8 +197,8 @@ def hazard_rollup(request: HttpRequest) -> HttpResponse:
 
     asked = _rollup_region(request)
     focus = asked or home_region(request.user)
-    base = Hazard.objects.visible_to(request.user)
-    qs = filter_hazards(base, request.GET)
+    hazard_filter = HazardFilter.parse(request.GET)
+    qs = hazard_filter.apply(Hazard.objects.visible_to(request.user))
     children = list(Region.objects.filter(parent=focus).order_by("path")) \
         if focus is not None and focus.level != "town" else []
     tallied_at = None
@@ -218,7 +221,7 @@ def hazard_rollup(request: HttpRequest) -> HttpResponse:
     parents = list(Region.objects.visible_to(request.user).filter(pk__in=ancestor_ids(focus.path))
                    .order_by("path")) if focus is not None else []
     return render(request, "hazards/rollup.html", {
-        "page": page, "query": query, "params": request.GET, "counts": counts, "focus": focus,
+        "filter_errors": hazard_filter.errors, "page": page, "query": query, "params": request.GET, "counts": counts, "focus": focus,
         "by_region": bool(children), "parents": parents, "tallied_at": tallied_at,
         "figures": [(figures.LABELS[f], counts[f]) for f in figures.FIGURES]})
 
@@ -400,3 +403,36 @@ def supervision_list(request: HttpRequest) -> HttpResponse:
 def photo_download(request: HttpRequest, pk: int) -> Any:
     photo = get_visible_or_404(HazardPhoto, request.user, pk=pk)
     return file_response(photo, thumb=request.GET.get("thumb") == "1")
+
+
+@login_required
+def rectification_list(request: HttpRequest) -> HttpResponse:
+    """整改问题清单 (seed 002 五(二)): a school's open problems with owners and deadlines, filed with the bureau's
+    safety office after its Party organisation's meeting studied them; the filings in scope below."""
+    from anxiao.core.flash import run_and_flash
+    from anxiao.obligations.models import Activity
+
+    schools = list(Unit.objects.writable_by(request.user).filter(kind=UnitKind.SCHOOL, is_active=True)
+                   .order_by("name")[:500])
+    school = None
+    if request.method == "POST" or request.GET.get("school"):
+        school = get_visible_or_404(Unit, request.user, pk=request.POST.get("school") or request.GET.get("school") or 0)
+    elif len(schools) == 1:
+        school = schools[0]
+    if request.method == "POST" and school is not None:
+        meeting = Activity.objects.visible_to(request.user).filter(pk=request.POST.get("meeting") or 0).first()
+        done = run_and_flash(request, lambda: actions.file_rectification_list(request.user, school, meeting=meeting),
+                             "整改清单已报局安全办备案")
+        if done is not None:
+            return redirect(f"{reverse('hazards:rectification_list')}?school={school.pk}")
+    problems = meetings = []
+    if school is not None:
+        problems = list(Hazard.objects.visible_to(request.user).filter(
+            unit__path__startswith=school.path, status__in=OPEN_STATUSES).select_related("responsible")
+            .order_by("deadline", "id")[:300])
+        meetings = list(Activity.objects.visible_to(request.user).filter(
+            unit=school, kind="meeting", meeting_kind="party_branch", voided_at__isnull=True)[:20])
+    filed = (Activity.objects.visible_to(request.user).filter(record_kind="rectification_list", voided_at__isnull=True)
+             .select_related("unit").order_by("-occurred_on")[:200])
+    return render(request, "hazards/rectification_list.html", {
+        "schools": schools, "school": school, "problems": problems, "meetings": meetings, "filed": filed})

@@ -71,14 +71,6 @@ class IncidentIn(Schema):
     plan_activated: str = ""
 
 
-class IncidentFilter(Schema):
-    q: Optional[str] = None
-    status: Optional[str] = None
-    category: Optional[str] = None
-    late: Optional[bool] = None
-    unit: Optional[int] = None
-
-
 class ReportIn(Schema):
     kind: str
     made_at: Optional[datetime.datetime] = None
@@ -121,9 +113,9 @@ class CompleteIn(Schema):
 
 @router.get("/incidents", response=list[IncidentOut], auth=AUTH, operation_id="incidents_list")
 @paginate(LimitOffsetPagination)
-def list_incidents(request: HttpRequest, filters: Query[IncidentFilter]):  # type: ignore[no-untyped-def]
+def list_incidents(request: HttpRequest, filters: Query[incident_filters.IncidentFilter]):  # type: ignore[no-untyped-def]
     qs = Incident.objects.visible_to(request.user)
-    return incident_filters.filter_incidents(qs, filters.dict(exclude_none=True))
+    return filters.apply(qs)
 
 
 @router.get("/incidents/{int:pk}", response={200: IncidentOut, 404: ErrorOut}, auth=AUTH, operation_id="incidents_get")

@@ -1,9 +1,16 @@
+"""The incident list's filters, declared once (core.filters.ListFilter): list page, filter bar, API, XLSX export."""
+
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import F, Q
 from django.utils import timezone
+from pydantic import Field
+
+from anxiao.core.filters import Bar, FilterLookup, ListFilter, Refers
+
+from .models import Category, Status
 
 
 def late_q() -> Q:
@@ -13,16 +20,16 @@ def late_q() -> Q:
             | Q(written_reported_at__isnull=True, written_due_at__lt=now))
 
 
-def filter_incidents(qs: Any, p: Any) -> Any:
-    q = (p.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(unit__name__icontains=q) | Q(unit__pinyin__icontains=q.lower()))
-    if p.get("status"):
-        qs = qs.filter(status=p["status"])
-    if p.get("category"):
-        qs = qs.filter(category=p["category"])
-    if p.get("late") in ("1", "true", True):
-        qs = qs.filter(late_q())
-    if p.get("unit"):
-        qs = qs.filter(unit_id=p["unit"]) if str(p["unit"]).isdecimal() else qs.none()
-    return qs.filter(voided_at__isnull=True)
+class IncidentFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["title__icontains", "unit__name__icontains", "unit__pinyin__icontains"]),
+                 Bar("搜索", "search", placeholder="事件或学校")] = None
+    status: Annotated[str | None, Bar("状态", choices=Status.choices)] = None
+    category: Annotated[str | None, Bar("类别", choices=Category.choices)] = None
+    late: Annotated[bool | None, Bar("迟报", choices=[("1", "只看迟报")])] = None
+    unit: Annotated[int | None, Field(title="单位"), Refers("org.Unit"), FilterLookup("unit_id")] = None
+
+    def filter_late(self, value: bool) -> Q:
+        return late_q() if value else Q()
+
+    def refine(self, qs: Any) -> Any:
+        return qs.filter(voided_at__isnull=True)

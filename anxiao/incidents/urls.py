@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "incidents"
 
 urlpatterns = [
     path("", views.incident_list, name="incident_list"),
+    path("export.xlsx", exports.INCIDENTS.view, name="incident_export"),
     path("new/", views.incident_create, name="incident_create"),
     path("<int:pk>/", views.incident_detail, name="incident_detail"),
     path("<int:pk>/reports/new/", views.report_create, name="report_create"),

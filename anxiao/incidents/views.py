@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,12 +12,11 @@ from django.views.decorators.http import require_POST
 
 from anxiao.core.access import get_visible_or_404, roles_over_unit
 from anxiao.core.choices import UnitKind
-from anxiao.core.flash import run_and_flash
-from anxiao.core.forms import apply_errors
+from anxiao.core.flash import REFUSED, run_and_flash, run_form
 from anxiao.org.models import Unit
 
 from . import actions, filters, forms
-from .models import Category, FollowUpAction, Incident, Status
+from .models import FollowUpAction, Incident, Status
 
 
 def home_section(request: HttpRequest) -> dict[str, Any] | None:
@@ -30,12 +29,14 @@ def home_section(request: HttpRequest) -> dict[str, Any] | None:
 
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
-    qs = filters.filter_incidents(Incident.objects.visible_to(request.user).select_related("unit"), request.GET)
+    incident_filter = filters.IncidentFilter.parse(request.GET)
+    qs = incident_filter.apply(Incident.objects.visible_to(request.user).select_related("unit"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     base = Incident.objects.visible_to(request.user).filter(voided_at__isnull=True)
     summary = {"open": base.filter(status=Status.OPEN).count(), "late": base.filter(filters.late_q()).count()}
     return render(request, "incidents/list.html", {"page": page, "params": request.GET, "summary": summary,
-                                                    "categories": Category.choices, "statuses": Status.choices})
+                                                    "filter_bar": incident_filter.bar(request.user),
+                                                    "filter_errors": incident_filter.errors})
 
 
 def _reporting_units(user: Any) -> Any:
@@ -50,18 +51,11 @@ def incident_create(request: HttpRequest) -> HttpResponse:
     if not units.exists():
         raise PermissionDenied("您没有可登记事件的单位")
     form = forms.IncidentForm(request.POST or None, units=units, teams=forms.team_queryset(request.user))
-    if request.method == "POST" and form.is_valid():
-        d = dict(form.cleaned_data)
-        unit, teams = d.pop("unit"), d.pop("teams")
-        try:
-            incident = actions.record(request.user, unit, teams=teams, **d)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "事件已登记，请在时限内完成电话和书面报告。")
-            return redirect("incidents:incident_detail", incident.pk)
+    incident = run_form(request, form, lambda d: actions.record(
+        request.user, d["unit"], teams=d["teams"], **{k: v for k, v in d.items() if k not in ("unit", "teams")}),
+        "事件已登记，请在时限内完成电话和书面报告。")
+    if incident is not REFUSED:
+        return redirect("incidents:incident_detail", incident.pk)
     return render(request, "incidents/form.html", {"form": form, "title": "登记事故/突发事件"})
 
 
@@ -85,17 +79,11 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_visible_or_404(Incident, request.user, pk=pk)
     form = forms.ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-        try:
-            entry = actions.report(request.user, incident, **d)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"已记录{entry.get_kind_display()}" + ("（迟报）" if entry.late else ""))
-            return redirect("incidents:incident_detail", incident.pk)
+    entry = run_form(request, form, lambda d: actions.report(
+        request.user, incident, **{k: v for k, v in d.items() if v not in (None, "")}))
+    if entry is not REFUSED:
+        messages.success(request, f"已记录{entry.get_kind_display()}" + ("（迟报）" if entry.late else ""))
+        return redirect("incidents:incident_detail", incident.pk)
     return render(request, "incidents/form.html", {"form": form, "title": f"报告：{incident.title}"})
 
 
@@ -103,15 +91,8 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
 def action_create(request: HttpRequest, pk: int) -> HttpResponse:
     incident = get_visible_or_404(Incident, request.user, pk=pk)
     form = forms.ActionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_action(request.user, incident, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect("incidents:incident_detail", incident.pk)
+    if run_form(request, form, lambda d: actions.add_action(request.user, incident, **d)) is not REFUSED:
+        return redirect("incidents:incident_detail", incident.pk)
     return render(request, "incidents/form.html", {"form": form, "title": f"后续措施：{incident.title}"})
 
 
@@ -119,15 +100,8 @@ def action_create(request: HttpRequest, pk: int) -> HttpResponse:
 def action_complete(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_visible_or_404(FollowUpAction.objects.select_related("incident__unit"), request.user, pk=pk)
     form = forms.CompleteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.complete_action(request.user, action, form.cleaned_data["done_note"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect("incidents:incident_detail", action.incident_id)
+    if run_form(request, form, lambda d: actions.complete_action(request.user, action, d["done_note"])) is not REFUSED:
+        return redirect("incidents:incident_detail", action.incident_id)
     return render(request, "incidents/form.html", {"form": form, "title": f"完成：{action.description}"})
 
 
@@ -161,15 +135,10 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         chosen = {int(i) for i in request.POST.getlist("members") if i.isdecimal()}
         leader = posts.filter(pk=request.POST.get("leader") or 0).first()
-        try:
-            actions.save_team(request.user, team, leader=leader, members=posts.filter(pk__in=chosen),
-                              duties=request.POST.get("duties", ""))
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, "应急小组已保存")
+        if run_and_flash(request, lambda: actions.save_team(request.user, team, leader=leader,
+                                                            members=posts.filter(pk__in=chosen),
+                                                            duties=request.POST.get("duties", "")),
+                         "应急小组已保存") is not REFUSED:
             return redirect("incidents:team_list", team.unit_id)
     members = set(team.members.values_list("pk", flat=True))
     return render(request, "incidents/team_form.html", {"team": team, "posts": posts, "members": members})

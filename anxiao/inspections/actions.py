@@ -21,6 +21,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from anxiao.core.access import can_act_over, user_scope
+from anxiao.core.choices import PostKind
 from anxiao.org.models import Assignment, Person, Post, Unit
 
 from .models import (
@@ -820,7 +821,10 @@ def check_in(actor: Any, point: PatrolPoint, *, code: str = "", normal: bool = T
         raise ValidationError({"note": ["发现异常请写明情况"]})
     at = at or timezone.now()
     with transaction.atomic():
-        # One check-in per interval: the point's row is the lock, so two quick taps cannot both pass.
+        # One check-in per interval: the point's row is the lock, so two quick taps cannot both pass. The school's
+        # other key points are locked too, so that two guards finishing a round at once count it once.
+        list(PatrolPoint.objects.select_for_update().filter(unit_id=point.unit_id, key_area=True).order_by("pk")
+             .values_list("pk", flat=True))
         locked = PatrolPoint.objects.select_for_update().get(pk=point.pk)
         prove_presence([locked], code)
         last = PatrolCheckIn.objects.filter(point=locked).order_by("-at").first()
@@ -830,9 +834,47 @@ def check_in(actor: Any, point: PatrolPoint, *, code: str = "", normal: bool = T
             raise ValidationError({"code": [
                 f"{locked.name}每 {locked.min_interval_minutes} 分钟只记一次打卡（上次 "
                 f"{timezone.localtime(last.at):%H:%M}），请 {again:%H:%M} 以后再打卡"]})
-        return PatrolCheckIn.objects.create(point=locked, at=at, on=timezone.localdate(at), normal=normal,
-                                            note=note.strip()[:200], client_uuid=client_uuid or None,
-                                            by=actor if actor is not None and actor.pk else None)
+        checkin = PatrolCheckIn.objects.create(point=locked, at=at, on=timezone.localdate(at), normal=normal,
+                                               note=note.strip()[:200], client_uuid=client_uuid or None,
+                                               by=actor if actor is not None and actor.pk else None)
+        if locked.key_area and not locked.gate:
+            _record_rounds(actor, locked.unit, checkin.on)
+        return checkin
+
+
+def rounds_on(unit: Unit, day: datetime.date) -> int:
+    """Complete rounds of the school's key points on a day: the check-ins of its least-patrolled active key point
+    (every point scanned once is one round; the school gate's sign-in point is not a patrol point)."""
+    keys = list(PatrolPoint.objects.filter(unit=unit, key_area=True, is_active=True, gate=False)
+                .values_list("pk", flat=True))
+    if not keys:
+        return 0
+    counts = daily_counts(keys, day)
+    return min(counts.get(pk, 0) for pk in keys)
+
+
+def _record_rounds(actor: Any, unit: Unit, day: datetime.date) -> None:
+    """Each round completed writes one record (``patrol_round``) that crediting.py counts for the guards' "重点部位
+    每日巡查不少于5次" — the QR scans are the evidence, one tap or a hand-typed entry never is."""
+    from django.apps import apps
+
+    if not apps.is_installed("anxiao.obligations"):
+        return
+    from anxiao.obligations.actions import record_activity
+    from anxiao.obligations.models import Activity
+
+    done = rounds_on(unit, day)
+    have = Activity.objects.filter(unit=unit, record_kind="patrol_round", occurred_on=day,
+                                   voided_at__isnull=True).count()
+    person_id = getattr(actor, "person_id", None)
+    guard = (Post.objects.filter(holder_id=person_id, unit=unit, kind=PostKind.SECURITY_GUARD, is_active=True).first()
+             if person_id else None)
+    for n in range(have + 1, done + 1):
+        # Outside the back-dating window (an offline scan synced late) the check-in still stands.
+        with contextlib.suppress(ValidationError):
+            record_activity(None, kind="patrol", occurred_on=day, unit=unit, responsible_post=guard, post_role="led",
+                            title=f"重点部位巡查第 {n} 轮", record_kind="patrol_round", evidence="record",
+                            notes="每个重点部位均已现场扫码打卡", source_ref=f"patrol_round:{unit.pk}:{day:%Y%m%d}:{n}")
 
 
 def rotate_secret(actor: Any, point: PatrolPoint) -> PatrolPoint:

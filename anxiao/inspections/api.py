@@ -14,6 +14,7 @@ from anxiao.hazards.api import HazardOut
 from anxiao.org.models import Person, Unit
 
 from . import actions
+from .filters import InspectionFilter
 from .models import Checklist, Inspection, ItemResult, PatrolPoint
 
 router = Router()
@@ -102,12 +103,6 @@ class InspectionIn(Schema):
     risk_controls: bool = False
 
 
-class InspectionFilter(Schema):
-    kind: str | None = None
-    status: str | None = None
-    unit: int | None = None
-
-
 class ResultIn(Schema):
     item_code: str
     outcome: str
@@ -169,15 +164,7 @@ def get_checklist(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def
 @router.get("/inspections", response=list[InspectionOut], auth=AUTH, operation_id="inspections_list")
 @paginate(LimitOffsetPagination)
 def list_inspections(request: HttpRequest, filters: Query[InspectionFilter]):  # type: ignore[no-untyped-def]
-    qs = Inspection.objects.visible_to(request.user)
-    f = filters.dict(exclude_none=True)
-    if f.get("kind"):
-        qs = qs.filter(kind=f["kind"])
-    if f.get("status"):
-        qs = qs.filter(status=f["status"])
-    if f.get("unit"):
-        qs = qs.filter(unit_id=f["unit"])
-    return qs
+    return filters.apply(Inspection.objects.visible_to(request.user))
 
 
 @router.get("/inspections/{int:pk}", response={200: InspectionDetailOut, 404: ErrorOut}, auth=AUTH,

@@ -1,5 +1,5 @@
 """Demo county: the national checklist, a year of school inspections, bureau supervisions, patrol points
-with today's check-ins. Everything is bulk-created so the demo stays fast."""
+with this month's QR rounds (the records of the guards' patrol rule). Everything is bulk-created so the demo stays fast."""
 
 from __future__ import annotations
 
@@ -78,21 +78,51 @@ def build(ctx: DemoContext) -> None:
                 continue
             points.append(PatrolPoint(unit=school, name=name, location=where, key_area=name != "围墙周界"))
     PatrolPoint.objects.bulk_create(points, batch_size=500)
-    checkins: list[PatrolCheckIn] = []
-    now = timezone.localtime()
-    for p in points:
-        # Most key points reach 5 a day; a few fall short, which the point list shows.
-        for days_ago in (0, 1):
-            n = ctx.rng.choice([5, 5, 6, 3]) if days_ago else min(ctx.rng.choice([2, 3, 4, 5]), max(1, now.hour // 3))
-            for k in range(n):
-                at = (now - datetime.timedelta(days=days_ago)).replace(hour=7 + k * 2, minute=ctx.rng.randint(0, 59))
-                if at > now:
-                    break
-                checkins.append(PatrolCheckIn(point=p, at=at, on=at.date(), normal=ctx.rng.random() > 0.05,
-                                              note="" if ctx.rng.random() > 0.05 else "发现杂物堆放，已清理"))
-    PatrolCheckIn.objects.bulk_create(checkins, batch_size=1000)
+    checkins = _patrols(ctx, points)
     ctx.data["checklist"] = checklist
     ctx.say(f"检查排查：{len(rows)} 次检查（{len(results)} 项结果），{len(points)} 个巡查点，{len(checkins)} 次打卡。")
+
+
+def _patrols(ctx: DemoContext, points: list[PatrolPoint]) -> list[PatrolCheckIn]:
+    """This month's patrols as live use makes them: rounds of QR check-ins at every key point (hours apart, so
+    one check-in per point per interval), most days five or six rounds, some days short, today only up to now.
+    Each complete round is the ``patrol_round`` record live check-ins write (actions._record_rounds), linked to
+    the slots crediting.py gives it."""
+    from anxiao.obligations.demo import link_records
+    from anxiao.obligations.models import Activity
+
+    now = timezone.localtime()
+    today = ctx.today
+    by_school: dict[int, list[PatrolPoint]] = {}
+    for p in points:
+        if p.key_area:
+            by_school.setdefault(p.unit_id, []).append(p)
+    checkins: list[PatrolCheckIn] = []
+    rounds: list[Activity] = []
+    for school_id, pts in by_school.items():
+        for i in range(today.day):
+            day = today.replace(day=1) + datetime.timedelta(days=i)
+            diligent = ctx.rng.random() < 0.85
+            n = ctx.rng.choice([5, 5, 6]) if diligent else ctx.rng.choice([2, 3, 4])
+            for r in range(n):
+                times = [timezone.make_aware(datetime.datetime.combine(
+                    day, datetime.time(7 + 2 * r, j * 4 + ctx.rng.randint(0, 3)))) for j in range(len(pts))]
+                missed = len(pts) - 1 if not diligent and r == n - 1 and ctx.rng.random() < 0.5 else None
+                scanned = [(p, at) for j, (p, at) in enumerate(zip(pts, times, strict=True)) if at <= now and j != missed]
+                checkins += [PatrolCheckIn(point=p, at=at, on=day, normal=ctx.rng.random() > 0.05,
+                                           note="" if ctx.rng.random() > 0.05 else "发现杂物堆放，已清理")
+                             for p, at in scanned]
+                if len(scanned) < len(pts):
+                    break
+                rounds.append(Activity(kind="patrol", occurred_on=day, unit_id=school_id, title=f"重点部位巡查第 {r + 1} 轮",
+                                       record_kind="patrol_round", evidence="record", post_role="led",
+                                       notes="每个重点部位均已现场扫码打卡",
+                                       source_ref=f"patrol_round:{school_id}:{day:%Y%m%d}:{r + 1}"))
+    PatrolCheckIn.objects.bulk_create(checkins, batch_size=2000)
+    if ctx.data.get("bureau") is not None:
+        Activity.objects.bulk_create(rounds, batch_size=2000)
+        link_records(rounds)
+    return checkins
 
 
 def _results(ctx: DemoContext, inspections: list[Inspection], items: list[Any]) -> dict[tuple[int, str], ItemResult]:

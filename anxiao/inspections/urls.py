@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "inspections"
 
 urlpatterns = [
     path("", views.inspection_list, name="inspection_list"),
+    path("export.xlsx", exports.INSPECTIONS.view, name="inspection_export"),
     path("new/", views.inspection_create, name="inspection_create"),
     path("<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("<int:pk>/submit/", views.inspection_submit, name="inspection_submit"),

@@ -24,6 +24,7 @@ from anxiao.obligations.crediting import credited_by
 from anxiao.org.models import Person, Unit
 
 from . import actions
+from .filters import InspectionFilter
 from .models import (
     Checklist,
     ChecklistItem,
@@ -165,14 +166,12 @@ def checklist_retire(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def inspection_list(request: HttpRequest) -> HttpResponse:
-    qs = Inspection.objects.visible_to(request.user).select_related("unit", "inspecting_unit")
-    if request.GET.get("kind"):
-        qs = qs.filter(kind=request.GET["kind"])
-    if request.GET.get("status"):
-        qs = qs.filter(status=request.GET["status"])
+    inspection_filter = InspectionFilter.parse(request.GET)
+    qs = inspection_filter.apply(Inspection.objects.visible_to(request.user).select_related("unit", "inspecting_unit"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "inspections/inspection_list.html", {
         "page": page, "kinds": InspectionKind.choices, "statuses": InspectionStatus.choices, "params": request.GET,
+        "filter_errors": inspection_filter.errors,
         "can_create": not user_scope(request.user, write=True).empty})
 
 

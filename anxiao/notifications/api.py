@@ -67,10 +67,4 @@ class WebhookPatch(Schema):
     enabled: bool | None = None
 
 
-class WebhookFilter(Schema):
-    q: str | None = None
-    kind: str | None = None
-
-
-crud_routes(router, "webhooks", WebhookEndpoint, WebhookOut, WebhookIn, WebhookPatch, WebhookFilter,
-            filters.filter_webhooks, actions.save_webhook)
+crud_routes(router, "webhooks", WebhookEndpoint, WebhookOut, WebhookIn, WebhookPatch, filters.WebhookFilter, actions.save_webhook)

@@ -1,14 +1,14 @@
-"""Filters shared by the HTML lists and the API."""
+"""The group-robot list's filters, declared once (core.filters.ListFilter): list page, filter bar, API."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
+
+from anxiao.core.filters import Bar, FilterLookup, ListFilter
+
+from .models import WebhookKind
 
 
-def filter_webhooks(qs: Any, params: Any) -> Any:
-    q = (params.get("q") or "").strip()
-    if q:
-        qs = qs.filter(name__icontains=q)
-    if params.get("kind"):
-        qs = qs.filter(kind=params.get("kind"))
-    return qs
+class WebhookFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup("name__icontains"), Bar("搜索", "search", placeholder="名称")] = None
+    kind: Annotated[str | None, Bar("类型", choices=WebhookKind.choices)] = None

@@ -14,7 +14,7 @@ from anxiao.core.access import can_write, get_visible_or_404, user_scope
 from anxiao.core.crud import Crud
 
 from . import actions, filters, forms
-from .models import Notification, WebhookEndpoint, WebhookKind
+from .models import Notification, WebhookEndpoint
 
 
 @login_required
@@ -45,13 +45,12 @@ WEBHOOKS = Crud(
     save=actions.save_webhook,
     columns=[("名称", lambda h: h.name), ("类型", lambda h: h.get_kind_display()), ("教育局", lambda h: h.bureau),
              ("状态", lambda h: "启用" if h.enabled else "停用")],
-    filter=filters.filter_webhooks, select_related=("bureau",),
-    filter_fields=[("kind", "类型", WebhookKind.choices)],
+    filters=filters.WebhookFilter, select_related=("bureau",),
     detail_fields=[("名称", lambda h: h.name), ("类型", lambda h: h.get_kind_display()), ("教育局", lambda h: h.bureau),
                    ("地址", lambda h: _masked(h.url)),
                    ("加签", lambda h: "已设置" if h.secret else ("未设置（关键词机器人）" if h.kind == "dingtalk" else "—")),
                    ("状态", lambda h: "启用" if h.enabled else "停用")],
-    detail_template="notifications/webhook_detail.html", search_placeholder="名称",
+    detail_template="notifications/webhook_detail.html",
 )
 
 

@@ -96,6 +96,32 @@ def _check_settings(obj: ObligationSettings) -> None:
             errors[f"{term}_term_day"] = [f"{label}学期开始日期不存在：{month}月没有{day}日"]
     if not errors and (obj.spring_term_month, obj.spring_term_day) >= (obj.autumn_term_month, obj.autumn_term_day):
         errors["autumn_term_month"] = ["秋季学期开始日期必须晚于春季学期开始日期"]
+    for term, label in (("spring", "春季"), ("autumn", "秋季")):
+        month, day = getattr(obj, f"{term}_term_end_month"), getattr(obj, f"{term}_term_end_day")
+        try:
+            datetime.date(2001, month or 0, day or 0)
+        except (TypeError, ValueError):
+            errors[f"{term}_term_end_day"] = [f"{label}学期结束日期不存在：{month}月{day}日"]
+    for field, label in (("holidays", "节假日"), ("workdays", "调休上课日")):
+        values = getattr(obj, field)
+        if isinstance(values, str):
+            values = [v.strip() for v in values.replace("，", ",").replace("\n", ",").split(",") if v.strip()]
+            setattr(obj, field, values)
+        bad = []
+        for v in values or []:
+            try:
+                datetime.date.fromisoformat(str(v))
+            except ValueError:
+                bad.append(str(v))
+        if not isinstance(values, list) or bad:
+            errors[field] = [f"{label}应为 YYYY-MM-DD 格式的日期：{'、'.join(bad[:3])}"]
+        else:
+            setattr(obj, field, sorted({str(datetime.date.fromisoformat(str(v))) for v in values}))
+    if not errors:
+        try:
+            obj.terms  # noqa: B018 - the calendar checks the order of the dates
+        except ValueError as exc:
+            errors["spring_term_end_month"] = [str(exc)]
     if obj.backdate_days is None or not 0 <= obj.backdate_days <= 366:
         errors["backdate_days"] = ["允许补录天数应为 0–366"]
     if obj.remind_days is None or not 0 <= obj.remind_days <= 60:
@@ -302,7 +328,8 @@ def load_rules(actor: Any, bureau: Unit, packs: Iterable[str] | None = None, *,
                     # What fills the rule is part of its text (the pack's crediting table), not a bureau number;
                     # so is whom it asks (functions, condition, holder, a school plan's schools).
                     for key in ("title", "pack_code", "clause_ref", "note", "activity_kind", "credit", "functions",
-                                "condition", "holder_kind", *(("units",) if units is not None else ())):
+                                "condition", "holder_kind", "teaching_only",
+                                *(("units",) if units is not None else ())):
                         setattr(rule, key, values[key])
                     _check_rule(rule)
                     rule.save()
@@ -638,13 +665,20 @@ def expand(bureau: Unit, today: datetime.date | None = None, *, ahead: int = 1, 
         while period.start <= last.start:
             if rule.active_during(period.start, period.end):
                 if daily:
-                    run = Period(PeriodKind.DAY, max(period.start, rule.active_from or period.start),
-                                 min(period.end, rule.active_until or period.end), period.key)
-                    # The quota is per day; a heightened period's factor is applied day by day when counting.
-                    dates = occurrence_dates(rule, Period(PeriodKind.DAY, run.end, run.end, run.key),
-                                             conf.remind_days)
-                    periods.append((run.key, run.start, run.end, dates["due_on"], dates["deadline"], rule.quota,
-                                    None, (run.end - run.start).days + 1))
+                    start_day = max(period.start, rule.active_from or period.start)
+                    end_day = min(period.end, rule.active_until or period.end)
+                    # A month is one row; a rule asked on school days only has a row per run of school days
+                    # (keyed by its first day), so no weekend, holiday or vacation day is ever a slot.
+                    runs = (_school_day_runs(terms, start_day, end_day) if rule.teaching_only
+                            else [Period(PeriodKind.DAY, start_day, end_day, period.key)])
+                    for run in runs:
+                        # The quota is per day; a heightened period's factor is applied day by day when counting.
+                        dates = occurrence_dates(rule, Period(PeriodKind.DAY, run.end, run.end, run.key),
+                                                 conf.remind_days)
+                        periods.append((run.key, run.start, run.end, dates["due_on"], dates["deadline"],
+                                        rule.quota, None, (run.end - run.start).days + 1))
+                elif rule.teaching_only and not terms.school_days(period.start, period.end):
+                    pass  # a week (or any period) without a school day asks nothing of a school-days rule
                 else:
                     quota = rule.quota * (_factor(heightened, period) if rule.heightened else 1)
                     if rule.heightened and period.end >= today:
@@ -675,6 +709,22 @@ def expand(bureau: Unit, today: datetime.date | None = None, *, ahead: int = 1, 
         deltas.apply()
         _requota(quota_updates)
     return created
+
+
+def _school_day_runs(terms: TermCalendar, start: datetime.date, end: datetime.date) -> list[Period]:
+    """The runs of consecutive school days in ``[start, end]``, each a Period keyed by its first day."""
+    runs: list[Period] = []
+    first = prev = None
+    for day in terms.school_days(start, end):
+        if prev is not None and (day - prev).days == 1:
+            prev = day
+            continue
+        if first is not None and prev is not None:
+            runs.append(Period(PeriodKind.DAY, first, prev, first.isoformat()))
+        first = prev = day
+    if first is not None and prev is not None:
+        runs.append(Period(PeriodKind.DAY, first, prev, first.isoformat()))
+    return runs
 
 
 def _requota(updates: list[tuple[int, str, int]]) -> None:
@@ -925,8 +975,11 @@ def recount(occurrence_ids: Iterable[int]) -> None:
             dates = list(Activity.objects.filter(counted__occurrence=occ, voided_at__isnull=True)
                          .order_by("occurred_on").values_list("occurred_on", flat=True))
             occ.done_count = len(dates)
+            counter = crediting.people_days(occ.rule.activity_kind)
             if occ.is_daily:
                 _count_days(occ, dates, heightened)
+            elif counter is not None:
+                _count_people_days(occ, counter)
             else:
                 occ.completed_on = dates[occ.quota - 1] if len(dates) >= occ.quota else None
                 occ.met_slots = occ.day_mask = 1 if occ.completed_on else 0
@@ -941,6 +994,18 @@ def recount(occurrence_ids: Iterable[int]) -> None:
             for key, old, new in zip(keys, before, after, strict=True):
                 deltas.move(key, old, new)
         deltas.apply()
+
+
+def _count_people_days(occ: Occurrence, counter: crediting.PeopleDays) -> None:
+    """A quota of days per person (guard training): each person owed the slot needs ``quota`` days among its
+    records; ``done_count`` is the person-days that count (a person's days beyond the quota do not make up for
+    another's), met when everyone has their days, on the day the last of them reached the quota."""
+    ids = list(Activity.objects.filter(counted__occurrence=occ, voided_at__isnull=True).values_list("pk", flat=True))
+    days = counter.days_per_person(occ.unit, ids, occ.period_start, occ.period_end)
+    occ.done_count = sum(min(len(d), occ.quota) for d in days.values())
+    met = bool(days) and all(len(d) >= occ.quota for d in days.values())
+    occ.completed_on = max(sorted(d)[occ.quota - 1] for d in days.values()) if met else None
+    occ.met_slots = occ.day_mask = 1 if met else 0
 
 
 def _count_days(occ: Occurrence, dates: list[datetime.date], heightened: dict[int, list[HeightenedPeriod]]) -> None:

@@ -93,15 +93,6 @@ class RulePatch(Schema):
     credit: dict[str, Any] | None = None
 
 
-class RuleFilter(Schema):
-    q: str | None = None
-    period: str | None = None
-    activity_kind: str | None = None
-    pack_code: str | None = None
-    enabled: bool | None = None
-    bureau: int | None = None
-
-
 class DaySlotOut(Schema):
     date: datetime.date
     status: str
@@ -140,21 +131,6 @@ class OccurrenceOut(Schema):
     @staticmethod
     def resolve_activity_kind(obj: Any) -> str:
         return obj.rule.activity_kind
-
-
-class OccurrenceFilter(Schema):
-    status: str | None = None
-    unit: int | None = None
-    subtree: int | None = None
-    region: int | None = None
-    post: int | None = None
-    holder: int | None = None
-    rule: int | None = None
-    kind: str | None = None
-    period: str | None = None
-    on: datetime.date | None = None
-    due_from: datetime.date | None = None
-    due_to: datetime.date | None = None
 
 
 class ActivityOut(Schema):
@@ -203,31 +179,17 @@ class ActivityIn(Schema):
     notes: str = ""
 
 
-class ActivityFilter(Schema):
-    q: str | None = None
-    kind: str | None = None
-    unit: int | None = None
-    subtree: int | None = None
-    backdated: bool | None = None
-
-
 class ObligationVoidIn(Schema):
     reason: str
 
 
-crud_routes(router, "obligation-rules", ObligationRule, ObligationRuleOut, RuleIn, RulePatch, RuleFilter, filters.filter_rules,
-            actions.save_rule, select_related=("bureau",))
+crud_routes(router, "obligation-rules", ObligationRule, ObligationRuleOut, RuleIn, RulePatch, filters.RuleFilter, actions.save_rule, select_related=("bureau",))
 
 
 @router.get("/occurrences", response=list[OccurrenceOut], auth=AUTH, operation_id="occurrences_list")
 @paginate(LimitOffsetPagination)
-def occurrences_list(request: HttpRequest, filters_: Query[OccurrenceFilter]):  # type: ignore[no-untyped-def]
-    params = filters_.dict(exclude_none=True)
-    for name, key in (("due_from", "from"), ("due_to", "to")):
-        if name in params:
-            params[key] = params.pop(name)
-    qs = Occurrence.objects.visible_to(request.user).select_related("rule").order_by("deadline", "pk")
-    return filters.filter_occurrences(qs, params)
+def occurrences_list(request: HttpRequest, filters_: Query[filters.OccurrenceFilter]):  # type: ignore[no-untyped-def]
+    return filters_.apply(Occurrence.objects.visible_to(request.user).select_related("rule").order_by("deadline", "pk"))
 
 
 @router.get("/occurrences/{int:pk}", response={200: OccurrenceOut, 404: ErrorOut}, auth=AUTH,
@@ -251,8 +213,8 @@ def _activities(request: HttpRequest) -> Any:
 
 @router.get("/activities", response=list[ActivityOut], auth=AUTH, operation_id="activities_list")
 @paginate(LimitOffsetPagination)
-def activities_list(request: HttpRequest, filters_: Query[ActivityFilter]):  # type: ignore[no-untyped-def]
-    return filters.filter_activities(_activities(request), filters_.dict(exclude_none=True))
+def activities_list(request: HttpRequest, filters_: Query[filters.ActivityFilter]):  # type: ignore[no-untyped-def]
+    return filters_.apply(_activities(request))
 
 
 @router.get("/activities/{int:pk}", response={200: ActivityOut, 404: ErrorOut}, auth=AUTH,

@@ -5,7 +5,9 @@ Every obligation rule carries a ``credit`` block (in the pack YAML, the rule for
 - ``records``: the record kinds that count — an inspection of a kind (``inspection:half_monthly``), a drill
   (``drill:drill``), a meeting of a kind (``meeting:party_joint``), a lesson or training of the education app
   (``education:safety_lesson``), the monthly ledger (``ledger``), the quarterly summary (``quarterly_summary``),
-  the annual drill plan (``drill_plan``), a 总校(园)长 meeting (``chief_meeting``), or a hand-typed entry of the
+  the annual drill plan (``drill_plan``), a signed responsibility letter of a kind (``letter:bureau_school``…,
+  written by ``responsibility.actions.sign_letter`` for the issuing side: its unit and its head's post), a round of the key patrol points scanned by QR (``patrol_round``,
+  written by ``inspections.actions.check_in``), a 总校(园)长 meeting (``chief_meeting``), or a hand-typed entry of the
   rule's own activity kind (``entry``);
 - ``roles``: for a post's slot, the part its holder played (led, organised, attended, submitted);
 - ``slot``: whose slot it fills — the duty-holder's post (``post``), the unit that did the work, e.g. the
@@ -64,6 +66,7 @@ class MeetingKind(models.TextChoices):
     PARTY_JOINT = "party_joint", _("党政联席会议")
     SITUATION = "situation_analysis", _("安全（稳定）形势分析会议")
     SAFETY_WORK = "safety_work", _("安全工作会议")
+    PARTY_BRANCH = "party_branch", _("党总支（支部）会议")
     BUSINESS = "business_safety", _("分管业务安全工作会议")
     OTHER = "other", _("其他会议")
 
@@ -78,6 +81,7 @@ RECORDS: dict[str, str] = {
     "inspection:cross": "交叉互检（检查项全部填写）",
     "inspection:unannounced": "明察暗访（检查项全部填写）",
     "inspection:expert": "专家检查（检查项全部填写）",
+    "patrol_round": "重点部位巡查一轮（当天每个在用的重点部位都已现场扫码打卡；同一点每个打卡间隔只记一次）",
     "drill:drill": "应急疏散演练（已结束、有评定结果和班主任签到）",
     "drill:guard_drill": "保安应急演练（已结束、有评定结果）",
     "drill:bus_drill": "校车演练（已结束、有评定结果）",
@@ -91,8 +95,13 @@ RECORDS: dict[str, str] = {
     "education:guard_training": "保安脱产培训记录",
     "education:legal_education": "法治安全教育记录",
     "education:safety_day_education": "安全日主题教育记录",
+    "letter:bureau_school": "教育局—学校（校长）安全责任书（乙方本人签订）",
+    "letter:school_department": "学校—处室负责人安全责任书（乙方本人签订）",
+    "letter:school_staff": "学校—班主任/教职工安全责任书（乙方本人签订）",
+    "letter:school_bus": "学校—校车服务提供者安全责任书（乙方签订）",
     "ledger": "隐患排查整治台账月报（校长审核报送）",
     "quarterly_summary": "季度隐患排查治理总结（校长审核报送）",
+    "rectification_list": "整改问题清单（逐项有责任人和时限，附党总支/支部会议记录，报局安全办备案）",
     "entry": "手工登记的同类工作（本人确认；附证明材料即为完整记录）",
 }
 
@@ -127,9 +136,28 @@ _KIND_RECORDS = {
     "drill": ("drill:drill",), "guard_drill": ("drill:guard_drill",), "bus_drill": ("drill:bus_drill",),
     "plan": ("drill_plan",), "meeting": ("meeting:safety_work", "meeting:situation_analysis"),
     "chief_meeting": ("chief_meeting",),
+    "letter_signing": ("letter:bureau_school", "letter:school_department", "letter:school_staff",
+                       "letter:school_bus"),
     **{k: (f"education:{k}",) for k in ("safety_lesson", "parent_meeting", "lecture", "staff_training",
                                          "guard_training", "legal_education", "safety_day_education")},
 }
+
+
+@dataclass(frozen=True)
+class PeopleDays:
+    """A quota counted in people × days (seed 002 四(五): every guard at least 3 days of training a term): the app
+    that keeps the attendance says how many days each person owed the slot had among the slot's records."""
+
+    unit_label: str
+    days_per_person: Any  # (unit, activity ids, start, end) -> {person key: days}; every person owed, 0 included
+
+
+# activity kind -> how its slots count; registered by the app holding the people (education: guard_training).
+PEOPLE_DAYS: dict[str, PeopleDays] = {}
+
+
+def people_days(activity_kind: str) -> PeopleDays | None:
+    return PEOPLE_DAYS.get(activity_kind)
 
 
 def default_credit(activity_kind: str, *, on_post: bool = False, baobao: bool = False) -> Credit:
@@ -144,7 +172,7 @@ def default_credit(activity_kind: str, *, on_post: bool = False, baobao: bool = 
         return Credit(("ledger",), (Role.SUBMITTED,), Slot.UNIT, Evidence.APPROVED)
     if activity_kind in _KIND_RECORDS:
         evidence = Evidence.APPROVED if activity_kind == "plan" else Evidence.RECORD
-        roles = (Role.LED, Role.ORGANISED) if activity_kind in ("meeting", "chief_meeting") else ()
+        roles = (Role.LED, Role.ORGANISED) if activity_kind in ("meeting", "chief_meeting", "letter_signing") else ()
         return Credit(_KIND_RECORDS[activity_kind], roles if on_post else (), Slot.POST if on_post else Slot.UNIT,
                       evidence)
     return Credit(("entry",), (), Slot.POST if on_post else Slot.UNIT, Evidence.SELF)
@@ -378,6 +406,23 @@ def markdown() -> str:
         "- A record fills the period it reports on (a ledger: its month), late if after that period's deadline.",
         "- A heightened period (重点敏感时期) raises the quota of every slot of a `heightened` rule it overlaps,",
         "  slots already met included: they are counted again.",
+        "- Patrols: a check-in is a scan of a patrol point's QR code at the point (its secret), one per point per",
+        "  interval (`inspections.actions.check_in`). When every active key point (重点部位) of the school has been",
+        "  scanned once more that day, the patrol app writes one `patrol_round` record; the guards' \"重点部位每日巡查",
+        "  不少于5次\" is the school's daily slot (all its guards together, `holder_kind: security_guard`) and needs",
+        "  five rounds. One tap, a hand-typed entry or scanning one point five times fills nothing. No built-in rule",
+        "  asks for gate duty (门卫24小时值守 is a yes/no of the school's staffing record, not a quota).",
+        "- Letters: a responsibility letter signed by party B in their own account",
+        "  (`responsibility.actions.sign_letter`) is a `letter:<kind>` record of the issuing side: it fills the",
+        "  school's \"每年层层签订\" slot when the school's own department heads, teachers or staff sign, and the",
+        "  局长's \"与学校签订\" slot (as party A, role led) when a principal signs the bureau's letter. A letter",
+        "  of last year signed in January fills last year's slot, late.",
+        "- The role `attended` (参加): no built-in rule asks each person to attend a meeting or a drill (the drill and",
+        "  meeting rules are the unit's or the leader's; a drill's 班主任签到 is evidence of the unit's drill). One",
+        "  rule does ask it of each person: `national.school.annual_fire_training` (消防法实施/61号令 第三十六条,",
+        "  rules.md: 每名员工至少每年一次消防培训). It is still the school's slot, filled by a staff training with",
+        "  its sign-in; crediting each attendee's own post (`roles: [attended]`, slot `post`, one record per",
+        "  present attendee of `education.Attendance`) is the open step, so the role stays declared for it.",
         "",
         "Record kinds:",
         "",

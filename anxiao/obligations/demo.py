@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.utils import timezone
+
 from anxiao.core.demo import DemoContext
 from anxiao.core.periods import periods_between
 
@@ -43,9 +45,9 @@ def _daily(ctx: DemoContext, rule: ObligationRule, subjects: list[tuple[int, int
                          period_start=month.start, period_end=month.end, due_on=month.end,
                          deadline=month.end + datetime.timedelta(days=rule.grace_days), quota=rule.quota,
                          slots=slots, alert_on=None)
-        rate = diligence.get(unit_id, 0.9)
+        rate = diligence.get(unit_id, 0.9) if not _written_by_app(rule) else 0.0
         done_dates: list[datetime.date] = []
-        for i in range((today - month.start).days + 1):
+        for i in range((today - month.start).days + 1 if rate else 0):
             if ctx.rng.random() < rate:
                 occ.day_mask |= 1 << i
                 done_dates += [month.start + datetime.timedelta(days=i)] * rule.quota
@@ -63,6 +65,80 @@ def _record_shape(rule: ObligationRule) -> dict[str, Any]:
     meeting = record.split(":", 1)[1] if record.startswith("meeting:") else ""
     return {"record_kind": "" if record == "entry" or meeting else record, "meeting_kind": meeting,
             "evidence": credit.evidence, "post_role": credit.roles[0] if credit.roles else "organised"}
+
+
+def _supporting_files(activities: list[Activity]) -> None:
+    """A hand-typed entry is a complete record only with a supporting file (crediting.manual_evidence), live and in
+    the demo: each such demo entry carries the scan of its report (one stored image shared by all)."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from .models import ActivityAttachment
+
+    if not activities:
+        return
+    buf = io.BytesIO()
+    Image.new("RGB", (60, 80), (245, 245, 240)).save(buf, format="JPEG")
+    stored = default_storage.save("activities/demo/报告扫描件.jpg", ContentFile(buf.getvalue()))
+    ActivityAttachment.objects.bulk_create(
+        [ActivityAttachment(activity=a, file=stored, name="报告扫描件.jpg", size=len(buf.getvalue())) for a in activities],
+        batch_size=2000)
+
+
+def _written_by_app(rule: ObligationRule) -> bool:
+    """Rules whose records only their app writes (a patrol round from QR check-ins, a signed letter): the demo's
+    history of these comes from those records (the inspections demo, :func:`_letters`), never made up here."""
+    return any(r == "patrol_round" or r.startswith("letter:") for r in crediting.credit_of(rule).records)
+
+
+def _letters(bureau: Any) -> int:
+    """The letters the responsibility demo had signed (it runs before the rules exist) become the records live
+    signing writes (``responsibility.actions._record_signing``), filling the slots crediting.py gives them."""
+    from anxiao.org.models import Post
+    from anxiao.responsibility.actions import HEAD_KINDS
+    from anxiao.responsibility.models import Signature
+
+    heads = {p.unit_id: p for p in Post.objects.filter(is_active=True, kind__in=list(HEAD_KINDS.values()))
+             .order_by("-pk")}
+    activities = []
+    for sig in Signature.objects.select_related("letter__issuer_unit", "letter__signatory_unit",
+                                                "letter__signatory_person"):
+        letter = sig.letter
+        head = heads.get(letter.issuer_unit_id)
+        if head is not None and head.kind != HEAD_KINDS.get(letter.issuer_unit.kind):
+            head = None
+        signed_on = timezone.localdate(sig.signed_at)
+        activities.append(Activity(
+            kind="letter_signing", occurred_on=signed_on, unit=letter.signatory_unit, by_unit=letter.issuer_unit,
+            responsible_post=head, post_role="led", title=f"{letter.year}年{letter.title}（{letter.party_b}）"[:200],
+            record_kind=f"letter:{letter.kind}", evidence="record", source_ref=f"letter:{letter.pk}",
+            reports_on=datetime.date(letter.year, 12, 31) if letter.year < signed_on.year else None,
+            notes=f"乙方本人签订，内容摘要 {sig.content_hash[:16]}…"))
+    Activity.objects.bulk_create(activities, batch_size=2000)
+    link_records(activities)
+    return len(activities)
+
+
+def link_records(activities: list[Activity]) -> None:
+    """Link records written in bulk to the slots crediting.py gives them (one query per group of records that fill
+    the same slots) and recount those slots."""
+    rules: dict[tuple[Any, ...], list[ObligationRule]] = {}
+    groups: dict[tuple[Any, ...], list[Activity]] = {}
+    for a in activities:
+        key = (a.record_kind, a.kind, a.unit_id, a.by_unit_id, a.responsible_post_id, a.post_role, a.evidence,
+               crediting.period_day(a))
+        groups.setdefault(key, []).append(a)
+    links = []
+    for key, group in groups.items():
+        if key[:-1] not in rules:
+            rules[key[:-1]] = crediting.candidate_rules(group[0])
+        for occ_id in crediting.slots_for(group[0], rules[key[:-1]]).values_list("pk", flat=True):
+            links += [ActivityOccurrence(activity=a, occurrence_id=occ_id) for a in group]
+    ActivityOccurrence.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
+    actions.recount({link.occurrence_id for link in links})
 
 
 def build(ctx: DemoContext) -> None:
@@ -94,8 +170,8 @@ def build(ctx: DemoContext) -> None:
             for unit_id, post_id, key in subjects:
                 occ = Occurrence(rule=rule, unit_id=unit_id, post_id=post_id, subject_key=key, period_key=period.key,
                                  period_start=period.start, period_end=period.end, quota=rule.quota, **dates)
-                rate = diligence.get(unit_id, 0.9)
-                roll = ctx.rng.random()
+                rate = diligence.get(unit_id, 0.9) if not _written_by_app(rule) else 0.0
+                roll = ctx.rng.random() if rate else 1.0
                 done_dates: list[datetime.date] = []
                 if current:
                     # This period is under way: some have done it already.
@@ -137,7 +213,10 @@ def build(ctx: DemoContext) -> None:
     Activity.objects.bulk_create(activities, batch_size=2000)
     ActivityOccurrence.objects.bulk_create(
         [ActivityOccurrence(activity=a, occurrence=o) for a, o in zip(activities, owners, strict=True)], batch_size=2000)
+    _supporting_files([a for a in activities if not a.record_kind and not a.meeting_kind
+                       and a.evidence != crediting.Evidence.SELF])
     created = actions.expand(bureau, today)  # the next period
     tally.rebuild()  # the history above was written in bulk
+    letters = _letters(bureau)
     ctx.say(f"周期性工作：{ObligationRule.objects.filter(bureau=bureau).count()} 条规则，"
-            f"{len(occurrences) + created} 项应办事项，{len(activities)} 条履职记录。")
+            f"{len(occurrences) + created} 项应办事项，{len(activities) + letters} 条履职记录。")

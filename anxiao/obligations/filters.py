@@ -1,114 +1,72 @@
-"""Filters shared by the HTML lists and the API (one definition per record type)."""
+"""The obligation lists' filters, declared once each (core.filters.ListFilter): list pages, filter bars, API,
+exports."""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Annotated
 
 from django.db.models import Q
 from django.utils import timezone
+from pydantic import Field
 
-from anxiao.org.models import Region, Unit
+from anxiao.core.filters import Bar, FilterLookup, ListFilter, Refers, region_q, subtree_q
 
-from .models import Status, status_q
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+from .models import ActivityKind, PeriodKind, Status, status_q
 
 
-def _date(value: Any) -> datetime.date | None:
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        return None
+class RuleFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["title__icontains", "code__icontains", "clause_ref__icontains"]),
+                 Bar("搜索", "search", placeholder="名称、编号或条款")] = None
+    period: Annotated[str | None, Bar("周期", choices=PeriodKind.choices)] = None
+    activity_kind: Annotated[str | None, Bar("类型", choices=ActivityKind.choices)] = None
+    enabled: Annotated[bool | None, Bar("状态", choices=[("1", "启用"), ("0", "停用")])] = None
+    pack_code: Annotated[str | None, Field(title="规则包")] = None
+    scope: Annotated[str | None, Field(title="范围")] = None
+    bureau: Annotated[int | None, Field(title="教育局"), FilterLookup("bureau_id")] = None
 
 
-def _subtree(qs: Any, unit_id: Any, field: str) -> Any:
-    path = Unit.objects.filter(pk=_int(unit_id) or 0).values_list("path", flat=True).first()
-    return qs.filter(**{f"{field}__path__startswith": path}) if path else qs.none()
+class OccurrenceFilter(ListFilter):
+    status: Annotated[str | None, Bar("状态", choices=Status.choices)] = None
+    kind: Annotated[str | None, Bar("类型", choices=ActivityKind.choices), FilterLookup("rule__activity_kind")] = None
+    unit: Annotated[int | None, Field(title="单位"), Refers("org.Unit"), FilterLookup("unit_id")] = None
+    subtree: Annotated[int | None, Field(title="单位及下级"), Refers("org.Unit")] = None
+    region: Annotated[int | None, Field(title="区划"), Refers("org.Region")] = None
+    post: Annotated[int | None, Field(title="岗位"), FilterLookup("post_id")] = None
+    holder: Annotated[int | None, Field(title="责任人"), FilterLookup("post__holder_id")] = None
+    department: Annotated[int | None, Field(title="科室"), Refers("org.Unit"), FilterLookup("post__unit_id")] = None
+    rule: Annotated[int | None, Field(title="规则"), FilterLookup("rule_id")] = None
+    period: Annotated[str | None, Field(title="周期"), FilterLookup("period_key")] = None
+    on: Annotated[datetime.date | None, Field(title="日期")] = None
+    due_from: Annotated[datetime.date | None, Field(title="截止日期从"), FilterLookup("deadline__gte")] = None
+    due_to: Annotated[datetime.date | None, Field(title="截止日期至"), FilterLookup("deadline__lte")] = None
+
+    def filter_status(self, value: str) -> Q:
+        return status_q(value, timezone.localdate()) if value in Status.values else Q(pk__in=[])
+
+    def filter_subtree(self, value: int) -> Q:
+        return subtree_q("unit", value)
+
+    def filter_region(self, value: int) -> Q:
+        return region_q("unit__region_path", value)
+
+    def filter_on(self, value: datetime.date) -> Q:
+        return Q(period_start__lte=value, period_end__gte=value)
 
 
-def _region(qs: Any, region_id: Any, field: str) -> Any:
-    path = Region.objects.filter(pk=_int(region_id) or 0).values_list("path", flat=True).first()
-    return qs.filter(**{f"{field}__region_path__startswith": path}) if path else qs.none()
+class ActivityFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["title__icontains", "notes__icontains", "unit__name__icontains"]),
+                 Bar("搜索", "search", placeholder="主题、记录内容或单位")] = None
+    kind: Annotated[str | None, Bar("类型", choices=ActivityKind.choices)] = None
+    backdated: Annotated[bool | None, Bar("补录", choices=[("1", "仅看补录")])] = None
+    unit: Annotated[int | None, Field(title="单位"), Refers("org.Unit"), FilterLookup("unit_id")] = None
+    subtree: Annotated[int | None, Field(title="单位及下级"), Refers("org.Unit")] = None
+    from_date: Annotated[datetime.date | None, Field(title="日期从"), FilterLookup("occurred_on__gte")] = None
+    to_date: Annotated[datetime.date | None, Field(title="日期至"), FilterLookup("occurred_on__lte")] = None
+
+    def filter_subtree(self, value: int) -> Q:
+        return subtree_q("unit", value)
 
 
-def filter_rules(qs: Any, params: Any) -> Any:
-    q = (params.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(code__icontains=q) | Q(clause_ref__icontains=q))
-    for name in ("period", "activity_kind", "pack_code", "scope"):
-        if params.get(name):
-            qs = qs.filter(**{name: params.get(name)})
-    if params.get("enabled") not in (None, ""):
-        qs = qs.filter(enabled=str(params.get("enabled")).lower() in ("1", "true", "yes"))
-    if params.get("bureau"):
-        qs = qs.filter(bureau_id=_int(params.get("bureau")))
-    return qs
-
-
-def filter_occurrences(qs: Any, params: Any, today: datetime.date | None = None) -> Any:
-    today = today or timezone.localdate()
-    status = params.get("status")
-    if status:
-        qs = qs.filter(status_q(status, today)) if status in Status.values else qs.none()
-    if params.get("unit"):
-        qs = qs.filter(unit_id=_int(params.get("unit")))
-    if params.get("subtree"):
-        qs = _subtree(qs, params.get("subtree"), "unit")
-    if params.get("region"):
-        qs = _region(qs, params.get("region"), "unit")
-    if params.get("post"):
-        qs = qs.filter(post_id=_int(params.get("post")))
-    if params.get("holder"):
-        qs = qs.filter(post__holder_id=_int(params.get("holder")))
-    if params.get("department"):
-        qs = qs.filter(post__unit_id=_int(params.get("department")))
-    if params.get("rule"):
-        qs = qs.filter(rule_id=_int(params.get("rule")))
-    if params.get("kind"):
-        qs = qs.filter(rule__activity_kind=params.get("kind"))
-    if params.get("period"):
-        qs = qs.filter(period_key=params.get("period"))
-    if params.get("on"):
-        day = _date(params.get("on"))
-        qs = qs.filter(period_start__lte=day, period_end__gte=day) if day else qs.none()
-    if params.get("from"):
-        day = _date(params.get("from"))
-        qs = qs.filter(deadline__gte=day) if day else qs.none()
-    if params.get("to"):
-        day = _date(params.get("to"))
-        qs = qs.filter(deadline__lte=day) if day else qs.none()
-    return qs
-
-
-def filter_activities(qs: Any, params: Any) -> Any:
-    q = (params.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(notes__icontains=q) | Q(unit__name__icontains=q))
-    if params.get("kind"):
-        qs = qs.filter(kind=params.get("kind"))
-    if params.get("unit"):
-        qs = qs.filter(unit_id=_int(params.get("unit")))
-    if params.get("subtree"):
-        qs = _subtree(qs, params.get("subtree"), "unit")
-    if params.get("backdated") not in (None, ""):
-        qs = qs.filter(backdated=str(params.get("backdated")).lower() in ("1", "true", "yes"))
-    if params.get("from"):
-        day = _date(params.get("from"))
-        qs = qs.filter(occurred_on__gte=day) if day else qs.none()
-    if params.get("to"):
-        day = _date(params.get("to"))
-        qs = qs.filter(occurred_on__lte=day) if day else qs.none()
-    return qs
-
-
-def filter_heightened(qs: Any, params: Any) -> Any:
-    q = (params.get("q") or "").strip()
-    return qs.filter(name__icontains=q) if q else qs
+class HeightenedFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup("name__icontains"), Bar("搜索", "search", placeholder="名称")] = None

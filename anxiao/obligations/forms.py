@@ -44,7 +44,7 @@ class RuleForm(ScopedModelForm):
     class Meta:
         model = ObligationRule
         fields = ["bureau", "code", "title", "activity_kind", "post_kinds", "unit_kinds", "stages", "boarding",
-                  "scope", "quota", "period", "due_rule", "due_day", "grace_days", "heightened", "enabled",
+                  "scope", "quota", "period", "due_rule", "due_day", "grace_days", "heightened", "teaching_only", "enabled",
                   "clause_ref", "note", "active_from", "active_until"]
         widgets = {"active_from": forms.DateInput(attrs={"type": "date"}),
                    "active_until": forms.DateInput(attrs={"type": "date"})}
@@ -121,10 +121,24 @@ class VoidForm(forms.Form):
 
 
 class SettingsForm(ScopedModelForm):
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        for name in ("spring_term_end_month", "spring_term_end_day", "autumn_term_end_month", "autumn_term_end_day"):
+            if data.get(name) in (None, ""):
+                data[name] = getattr(self.instance, name)
+        return data
+
     class Meta:
         model = ObligationSettings
-        fields = ["bureau", "spring_term_month", "spring_term_day", "autumn_term_month", "autumn_term_day",
-                  "backdate_days", "remind_days"]
+        fields = ["bureau", "spring_term_month", "spring_term_day", "spring_term_end_month", "spring_term_end_day",
+                  "autumn_term_month", "autumn_term_day", "autumn_term_end_month", "autumn_term_end_day",
+                  "backdate_days", "remind_days", "holidays", "workdays"]
+
+    # Dates typed one per line or comma-separated; the action checks them and names the bad ones.
+    holidays = forms.CharField(label="节假日", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text="不上课的日期（YYYY-MM-DD），逗号或换行分隔；元旦、劳动节、国庆节按法定日期自动计入")
+    workdays = forms.CharField(label="调休上课日", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                               help_text="周末上课的日期（YYYY-MM-DD）")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -132,8 +146,13 @@ class SettingsForm(ScopedModelForm):
         bureau.queryset = bureau.queryset.filter(kind="bureau")
         if self.instance.pk:
             bureau.disabled = True
+        for name in ("spring_term_end_month", "spring_term_end_day", "autumn_term_end_month", "autumn_term_end_day"):
+            self.fields[name].required = False  # left out: the record's value (7月10日, 1月20日 by default)
+        for name in ("holidays", "workdays"):
+            if self.instance.pk and not self.is_bound:
+                self.initial[name] = "\n".join(getattr(self.instance, name) or [])
         # The action checks the numbers and says what is wrong in words.
-        for name in self.Meta.fields[1:]:
+        for name in self.Meta.fields[1:-2]:
             field: Any = self.fields[name]
             field.min_value = field.max_value = None
             field.validators = []

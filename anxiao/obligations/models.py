@@ -89,6 +89,14 @@ class ObligationSettings(AnxiaoModel):
     spring_term_day = models.PositiveSmallIntegerField(_("春季学期开始日"), default=1)
     autumn_term_month = models.PositiveSmallIntegerField(_("秋季学期开始月"), default=9)
     autumn_term_day = models.PositiveSmallIntegerField(_("秋季学期开始日"), default=1)
+    # Teaching ends (the vacation follows until the next term starts): rules asked on school days only skip it.
+    spring_term_end_month = models.PositiveSmallIntegerField(_("春季学期结束月"), default=7)
+    spring_term_end_day = models.PositiveSmallIntegerField(_("春季学期结束日"), default=10)
+    autumn_term_end_month = models.PositiveSmallIntegerField(_("秋季学期结束月"), default=1)
+    autumn_term_end_day = models.PositiveSmallIntegerField(_("秋季学期结束日"), default=20)
+    holidays = models.JSONField(_("节假日"), default=list, blank=True,
+                                help_text=_("不上课的日期（YYYY-MM-DD），如春节、清明、端午、中秋及调休放假；元旦、劳动节、国庆节按法定日期自动计入"))
+    workdays = models.JSONField(_("调休上课日"), default=list, blank=True, help_text=_("周末上课的日期（YYYY-MM-DD）"))
     backdate_days = models.PositiveSmallIntegerField(_("允许补录天数"), default=30)
     remind_days = models.PositiveSmallIntegerField(_("提前提醒天数"), default=3)
 
@@ -104,7 +112,20 @@ class ObligationSettings(AnxiaoModel):
     @property
     def terms(self) -> TermCalendar:
         return TermCalendar((self.spring_term_month, self.spring_term_day),
-                            (self.autumn_term_month, self.autumn_term_day))
+                            (self.autumn_term_month, self.autumn_term_day),
+                            (self.spring_term_end_month, self.spring_term_end_day),
+                            (self.autumn_term_end_month, self.autumn_term_end_day),
+                            frozenset(_dates(self.holidays)), frozenset(_dates(self.workdays)))
+
+
+def _dates(values: Any) -> list[datetime.date]:
+    out = []
+    for v in values or []:
+        try:
+            out.append(v if isinstance(v, datetime.date) else datetime.date.fromisoformat(str(v)))
+        except ValueError:
+            continue  # refused on save (actions._check_settings); never stops the expansion
+    return out
 
 
 def _bureaus_over(scope: Scope) -> Q:
@@ -155,6 +176,9 @@ class ObligationRule(AnxiaoModel):
     active_from = models.DateField(_("生效日期"), null=True, blank=True)
     active_until = models.DateField(_("失效日期"), null=True, blank=True)
     heightened = models.BooleanField(_("敏感时期加密"), default=False)
+    # Asked on school days only (教学周/上课日 of the bureau's calendar): a daily rule skips weekends, holidays and
+    # vacations, a weekly one the weeks without a school day (seed 002 四(三) weekly lessons, seed 003 daily tip).
+    teaching_only = models.BooleanField(_("仅上课日"), default=False)
     enabled = models.BooleanField(_("启用"), default=True)
     # What fills the rule: record kinds, the duty-holder's role, whose slot, evidence (crediting.py); empty means
     # the defaults of its activity kind.
@@ -403,6 +427,12 @@ class Occurrence(AnxiaoModel):
 
     @property
     def progress(self) -> str:
+        from .crediting import people_days
+
+        counter = people_days(self.rule.activity_kind) if self.slots == 1 else None
+        if counter is not None:
+            owed = len(counter.days_per_person(self.unit, [], self.period_start, self.period_end))
+            return f"{self.done_count}/{self.quota * owed} {counter.unit_label}"
         if self.slots > 1:
             per_day = f"，每日 {self.quota} 次" if self.quota > 1 else ""
             return f"{self.met_slots}/{self.slots} 天{per_day}"

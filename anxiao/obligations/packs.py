@@ -50,6 +50,7 @@ def read_pack(code: str) -> list[dict[str, Any]]:
             "due_day": due.get("day"),
             "grace_days": entry.get("grace_days") or 0,
             "heightened": bool(entry.get("heightened")),
+            "teaching_only": bool(entry.get("teaching_only")),
             # design.md: an entry the pack switches off is loaded switched off.
             "enabled": entry.get("enabled", True) is not False,
             "pack_code": pack_code,

@@ -2,7 +2,7 @@ from django.urls import path
 
 from anxiao.core.crud import urlpatterns_for
 
-from . import views
+from . import exports, views
 
 app_name = "obligations"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("occurrences/<int:pk>/", views.occurrence_detail, name="occurrence_detail"),
     path("occurrences/<int:pk>/done/", views.occurrence_done, name="occurrence_done"),
     path("activities/", views.activity_list, name="activity_list"),
+    path("activities/export.xlsx", exports.ACTIVITIES.view, name="activity_export"),
     path("activities/new/", views.activity_create, name="activity_create"),
     path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),

@@ -21,12 +21,14 @@ from anxiao.core.access import can_write, get_visible_or_404, home_region, user_
 from anxiao.core.choices import PostKind, UnitKind
 from anxiao.core.crud import Crud, detail_view, list_view
 from anxiao.core.files import field_file_response
+from anxiao.core.flash import REFUSED, run_form
 from anxiao.core.paging import page_of
 from anxiao.core.periods import period_containing
+from anxiao.core.validation import parse_date
 from anxiao.org.models import Post, Region, Unit
 
 from . import actions, crediting, filters, forms, tally
-from .figures import compliance_rate, rag
+from .figures import compliance_counts, compliance_rate, rag
 from .models import (
     MET,
     Activity,
@@ -36,7 +38,6 @@ from .models import (
     ObligationRule,
     ObligationSettings,
     Occurrence,
-    PeriodKind,
     Status,
     status_q,
 )
@@ -126,7 +127,8 @@ def occurrence_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def occurrence_list(request: HttpRequest) -> HttpResponse:
-    qs = filters.filter_occurrences(Occurrence.objects.visible_to(request.user), request.GET)
+    occurrence_filter = filters.OccurrenceFilter.parse(request.GET)
+    qs = occurrence_filter.apply(Occurrence.objects.visible_to(request.user))
     qs = qs.select_related("rule", "unit", "post__holder").order_by("-deadline", "unit_id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -164,8 +166,7 @@ ACTIVITIES = Crud(
              ("单位", lambda a: a.unit), ("负责人", lambda a: a.responsible_post.holder if a.responsible_post
                                           and a.responsible_post.holder else ""),
              ("补录", lambda a: "补录" if a.backdated else ""), ("状态", lambda a: "已作废" if a.is_voided else "")],
-    filter=filters.filter_activities, select_related=("unit", "responsible_post__holder"),
-    filter_fields=[("kind", "类型", ActivityKind.choices), ("backdated", "补录", [("1", "仅看补录")])],
+    filters=filters.ActivityFilter, export="obligations:activity_export", select_related=("unit", "responsible_post__holder"),
     detail_fields=[("类型", lambda a: a.get_kind_display()), ("日期", lambda a: a.occurred_on),
                    ("单位", lambda a: a.unit), ("负责岗位", lambda a: a.responsible_post),
                    ("会议类别", lambda a: a.get_meeting_kind_display()),
@@ -179,7 +180,6 @@ ACTIVITIES = Crud(
                    ("录入人", lambda a: a.recorded_by), ("作废", lambda a: f"{a.voided_at:%Y-%m-%d} {a.void_reason}"
                                                         if a.is_voided else "")],
     detail_template="obligations/activity_detail.html", detail_context=_activity_context,
-    search_placeholder="主题、记录内容或单位",
 )
 
 
@@ -217,19 +217,13 @@ def _activity_form(request: HttpRequest, instance: Activity | None) -> HttpRespo
                                | Unit.objects.filter(Q(posts__holder_id=person_id)
                                                      | Q(assignments_received__holder_post__holder_id=person_id))
                                ).distinct()
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in forms.ActivityForm.Meta.fields if k in form.cleaned_data}
-        try:
-            saved = actions.record_activity(request.user, instance, files=form.cleaned_data.get("attachments") or [],
-                                            **data)
-        except ValidationError as exc:
-            form.apply_errors(exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or actions.NO_RIGHT)
-        else:
-            counted = saved.occurrences.count()
-            messages.success(request, f"已保存，计入 {counted} 项应办事项" if counted else "已保存（未对应任何应办事项）")
-            return redirect(ACTIVITIES.url("detail", saved.pk))
+    saved = run_form(request, form, lambda d: actions.record_activity(
+        request.user, instance, files=d.get("attachments") or [],
+        **{k: d[k] for k in forms.ActivityForm.Meta.fields if k in d}), denied=actions.NO_RIGHT)
+    if saved is not REFUSED:
+        counted = saved.occurrences.count()
+        messages.success(request, f"已保存，计入 {counted} 项应办事项" if counted else "已保存（未对应任何应办事项）")
+        return redirect(ACTIVITIES.url("detail", saved.pk))
     return render(request, "obligations/activity_form.html", {"cfg": ACTIVITIES, "form": form, "obj": instance})
 
 
@@ -293,9 +287,7 @@ RULES = Crud(
     columns=[("名称", lambda r: r.title), ("类型", lambda r: r.get_activity_kind_display()),
              ("周期", lambda r: r.get_period_display()), ("次数", lambda r: r.quota),
              ("来源", lambda r: r.source), ("状态", lambda r: "启用" if r.enabled else "停用")],
-    filter=filters.filter_rules, select_related=("bureau",),
-    filter_fields=[("period", "周期", PeriodKind.choices), ("activity_kind", "类型", ActivityKind.choices),
-                   ("enabled", "状态", [("1", "启用"), ("0", "停用")])],
+    filters=filters.RuleFilter, select_related=("bureau",),
     detail_fields=[("名称", lambda r: r.title), ("规则编号", lambda r: r.code), ("教育局", lambda r: r.bureau),
                    ("工作类型", lambda r: r.get_activity_kind_display()),
                    ("对象", lambda r: "、".join([*r.post_kinds, *r.unit_kinds, *r.stages]) or "—"),
@@ -313,7 +305,6 @@ RULES = Crud(
                    ("生效", lambda r: f"{r.active_from or ''}–{r.active_until or ''}"),
                    ("状态", lambda r: "启用" if r.enabled else "停用")],
     detail_template="obligations/rule_detail.html", detail_context=_rule_context,
-    search_placeholder="名称、编号或条款",
     extra_actions=(("重点敏感时期", "obligations:heightened_list"), ("学期与提醒设置", "obligations:settings_list"),
                    ("群机器人", "notifications:webhook_list")),
 )
@@ -323,10 +314,9 @@ HEIGHTENED = Crud(
     save=actions.save_heightened_period,
     columns=[("名称", lambda h: h.name), ("开始", lambda h: h.starts_on), ("结束", lambda h: h.ends_on),
              ("倍数", lambda h: h.factor), ("教育局", lambda h: h.bureau)],
-    filter=filters.filter_heightened, select_related=("bureau",),
+    filters=filters.HeightenedFilter, select_related=("bureau",),
     detail_fields=[("名称", lambda h: h.name), ("教育局", lambda h: h.bureau), ("开始", lambda h: h.starts_on),
                    ("结束", lambda h: h.ends_on), ("检查次数倍数", lambda h: h.factor)],
-    search_placeholder="名称",
 )
 
 SETTINGS = Crud(
@@ -341,8 +331,11 @@ SETTINGS = Crud(
                    ("秋季学期开始", lambda c: f"{c.autumn_term_month}月{c.autumn_term_day}日"),
                    ("允许补录天数", lambda c: f"{c.backdate_days} 天"),
                    ("截止前提醒", lambda c: f"{c.remind_days} 天"),
+                   ("春季学期教学结束", lambda c: f"{c.spring_term_end_month}月{c.spring_term_end_day}日"),
+                   ("秋季学期教学结束", lambda c: f"{c.autumn_term_end_month}月{c.autumn_term_end_day}日"),
+                   ("节假日", lambda c: "、".join(c.holidays or []) or "仅法定固定节日"),
+                   ("调休上课日", lambda c: "、".join(c.workdays or []) or "无"),
                    ("说明", lambda c: "新的学期日期和提醒天数用于此后展开的应办事项；已生成的不变。")],
-    search_placeholder="教育局",
 )
 
 
@@ -367,9 +360,8 @@ def compliance_rows(qs: Any, by: str, today: datetime.date, within: Region | Non
     if by == "department":
         qs = qs.filter(post__unit__kind__in=[UnitKind.BUREAU_DEPARTMENT, UnitKind.SCHOOL_DEPARTMENT])
     fields = (key, name) if name else (key,)
-    grouped = [{**dict(zip(fields, group, strict=True)), "done": c[Status.DONE], "late": c[Status.LATE],
-                "missed": c[Status.MISSED]}
-               for group, c in tally.slot_counts(qs, fields, today, start, end).items()]
+    grouped = [{**dict(zip(fields, group, strict=True)), **c}
+               for group, c in compliance_counts(qs, fields, today, start, end).items()]
     rows: dict[Any, dict[str, Any]] = {}
     if by == "region":
         children = list(Region.objects.filter(parent=within)) if within else []
@@ -434,14 +426,22 @@ def _region_within(user: Any, region_id: Any) -> Region | None:
     return home_region(user)
 
 
+def _day(value: Any) -> datetime.date | None:
+    """A period bound typed into the compliance page; a malformed one falls back to the default period."""
+    try:
+        return parse_date(value, "from")
+    except ValidationError:
+        return None
+
+
 def compliance_data(user: Any, params: Any, today: datetime.date | None = None) -> dict[str, Any]:
     """What the compliance page and the API show. Region roll-ups for users whose scope is a set of regions
     (or everything) come from the compliance tally; the other dimensions and unit scopes from the occurrences."""
     today = today or timezone.localdate()
     by = params.get("by", "")
     by = by if by in DIMENSIONS else default_dimension(user)
-    start = filters._date(params.get("from")) or today.replace(month=1, day=1)
-    end = filters._date(params.get("to")) or today
+    start = _day(params.get("from")) or today.replace(month=1, day=1)
+    end = _day(params.get("to")) or today
     within = _region_within(user, params.get("region")) if by == "region" else None
     scope = user_scope(user)
     kind = params.get("kind") or ""
@@ -452,8 +452,8 @@ def compliance_data(user: Any, params: Any, today: datetime.date | None = None) 
         source = "tally"
     else:
         qs = Occurrence.objects.visible_to(user).filter(period_start__lte=end, period_end__gte=start)
-        qs = filters.filter_occurrences(qs, {k: v for k, v in params.items() if k in ("subtree", "region", "kind")},
-                                        today)
+        qs = filters.OccurrenceFilter.parse({k: v for k, v in params.items() if k in ("subtree", "region", "kind")}) \
+            .apply(qs)
         rows = compliance_rows(qs, by, today, within, start, end)
     total: dict[str, Any] = {k: sum(r[k] for r in rows) for k in ("done", "late", "missed")}
     total["rate"] = compliance_rate(total["done"], total["late"], total["missed"])

@@ -32,12 +32,6 @@ class RegionPatch(Schema):
     code: str | None = None
 
 
-class RegionFilter(Schema):
-    q: str | None = None
-    level: str | None = None
-    parent: int | None = None
-
-
 class UnitOut(Schema):
     id: int
     name: str
@@ -93,15 +87,6 @@ class UnitPatch(Schema):
     supervising_unit_id: int | None = None
 
 
-class UnitFilter(Schema):
-    q: str | None = None
-    kind: str | None = None
-    stage: str | None = None
-    region: int | None = None
-    parent: int | None = None
-    boarding: bool | None = None
-
-
 class PersonOut(Schema):
     id: int
     name: str
@@ -130,13 +115,6 @@ class PersonPatch(Schema):
     is_active: bool | None = None
 
 
-class PersonFilter(Schema):
-    q: str | None = None
-    unit: int | None = None
-    region: int | None = None
-    post_kind: str | None = None
-
-
 class PostOut(Schema):
     id: int
     unit_id: int
@@ -160,14 +138,6 @@ class PostPatch(Schema):
     holder_id: int | None = None
     class_name: str | None = None
     is_active: bool | None = None
-
-
-class PostFilter(Schema):
-    q: str | None = None
-    kind: str | None = None
-    unit: int | None = None
-    region: int | None = None
-    vacant: bool | None = None
 
 
 class GroupOut(Schema):
@@ -194,10 +164,6 @@ class GroupPatch(Schema):
     office_name: str | None = None
     purpose: str | None = None
     is_active: bool | None = None
-
-
-class GroupFilter(Schema):
-    q: str | None = None
 
 
 class AssignmentOut(Schema):
@@ -229,25 +195,16 @@ class AssignmentPatch(Schema):
     holder_post_id: int | None = None
 
 
-class AssignmentFilter(Schema):
-    q: str | None = None
-    kind: str | None = None
-    target_unit: int | None = None
-
-
 def _save_assignment(actor, obj, **data):  # type: ignore[no-untyped-def]
     if data.get("started_on") is None:
         data.pop("started_on", None)
     return actions.save_assignment(actor, obj, **data)
 
 
-crud_routes(router, "regions", Region, RegionOut, RegionIn, RegionPatch, RegionFilter, filters.filter_regions,
-            actions.save_region)
-crud_routes(router, "units", Unit, UnitOut, UnitIn, UnitPatch, UnitFilter, filters.filter_units, actions.save_unit)
-crud_routes(router, "people", Person, PersonOut, PersonIn, PersonPatch, PersonFilter, filters.filter_people,
-            actions.save_person)
-crud_routes(router, "posts", Post, PostOut, PostIn, PostPatch, PostFilter, filters.filter_posts, actions.save_post)
-crud_routes(router, "groups", Group, GroupOut, GroupIn, GroupPatch, GroupFilter, filters.filter_groups,
-            actions.save_group)
-crud_routes(router, "assignments", Assignment, AssignmentOut, AssignmentIn, AssignmentPatch, AssignmentFilter,
-            filters.filter_assignments, _save_assignment)
+crud_routes(router, "regions", Region, RegionOut, RegionIn, RegionPatch, filters.RegionFilter, actions.save_region)
+crud_routes(router, "units", Unit, UnitOut, UnitIn, UnitPatch, filters.UnitFilter, actions.save_unit)
+crud_routes(router, "people", Person, PersonOut, PersonIn, PersonPatch, filters.PersonFilter, actions.save_person)
+crud_routes(router, "posts", Post, PostOut, PostIn, PostPatch, filters.PostFilter, actions.save_post)
+crud_routes(router, "groups", Group, GroupOut, GroupIn, GroupPatch, filters.GroupFilter, actions.save_group)
+crud_routes(router, "assignments", Assignment, AssignmentOut, AssignmentIn, AssignmentPatch,
+            filters.AssignmentFilter, _save_assignment)

@@ -1,92 +1,80 @@
-"""Filters shared by the HTML lists and the API (one definition per record type)."""
+"""The org lists' filters, declared once each (core.filters.ListFilter): list pages, filter bars, API, exports."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Q
+from pydantic import Field
+
+from anxiao.core.choices import PostKind, RegionLevel, Stage, UnitKind
+from anxiao.core.filters import Bar, FilterLookup, ListFilter, Refers, region_q
+
+from .models import AssignmentKind
 
 
-def _search(qs: Any, q: str, *fields: str) -> Any:
-    q = (q or "").strip()
-    if not q:
-        return qs
-    cond = Q()
-    for f in fields:
-        cond |= Q(**{f"{f}__icontains": q})
-    return qs.filter(cond | Q(pinyin__icontains=q.lower())) if "pinyin" in [f.name for f in qs.model._meta.fields] else qs.filter(cond)
+class RegionFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["name__icontains", "code__icontains", "pinyin__icontains"]),
+                 Bar("搜索", "search", placeholder="名称或拼音首字母")] = None
+    level: Annotated[str | None, Bar("级别", choices=RegionLevel.choices)] = None
+    parent: Annotated[int | None, Field(title="上级"), Refers("org.Region"), FilterLookup("parent_id")] = None
 
 
-def _region(qs: Any, region_id: Any, field: str = "region_path") -> Any:
-    from .models import Region
+class UnitFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["name__icontains", "short_name__icontains", "code__icontains",
+                                           "pinyin__icontains"]),
+                 Bar("搜索", "search", placeholder="学校名称或拼音首字母，如 xhzx")] = None
+    kind: Annotated[str | None, Bar("类型", choices=UnitKind.choices)] = None
+    stage: Annotated[str | None, Bar("学段", choices=Stage.choices)] = None
+    region: Annotated[int | None, Field(title="区划"), Refers("org.Region")] = None
+    parent: Annotated[int | None, Field(title="上级单位"), Refers("org.Unit"), FilterLookup("parent_id")] = None
+    boarding: Annotated[bool | None, Field(title="寄宿")] = None
 
-    if not region_id:
-        return qs
-    try:
-        path = Region.objects.filter(pk=int(region_id)).values_list("path", flat=True).first()
-    except (TypeError, ValueError):
-        return qs.none()
-    return qs.filter(**{f"{field}__startswith": path}) if path else qs.none()
+    def filter_region(self, value: int) -> Q:
+        return region_q("region_path", value)
 
-
-def filter_regions(qs: Any, p: Any) -> Any:
-    qs = _search(qs, p.get("q"), "name", "code")
-    if p.get("level"):
-        qs = qs.filter(level=p["level"])
-    if p.get("parent"):
-        qs = qs.filter(parent_id=p["parent"]) if str(p["parent"]).isdecimal() else qs.none()
-    return qs
+    def filter_boarding(self, value: bool) -> Q:
+        return Q(boarding=True) if value else Q()
 
 
-def filter_units(qs: Any, p: Any) -> Any:
-    qs = _search(qs, p.get("q"), "name", "short_name", "code")
-    for key in ("kind", "stage"):
-        if p.get(key):
-            qs = qs.filter(**{key: p[key]})
-    if p.get("boarding") in ("1", "true", "True", True):
-        qs = qs.filter(boarding=True)
-    if p.get("parent"):
-        qs = qs.filter(parent_id=p["parent"]) if str(p["parent"]).isdecimal() else qs.none()
-    return _region(qs, p.get("region"))
+class PersonFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["name__icontains", "mobile__icontains", "pinyin__icontains"]),
+                 Bar("搜索", "search", placeholder="姓名、拼音首字母或手机号")] = None
+    unit: Annotated[int | None, Field(title="单位"), Refers("org.Unit"), FilterLookup("unit_id")] = None
+    region: Annotated[int | None, Field(title="区划"), Refers("org.Region")] = None
+    post_kind: Annotated[str | None, Bar("岗位", choices=PostKind.choices), FilterLookup("posts__kind")] = None
+
+    def filter_region(self, value: int) -> Q:
+        return region_q("unit__region_path", value)
+
+    def refine(self, qs: Any) -> Any:
+        return qs.distinct() if self.post_kind else qs
 
 
-def filter_people(qs: Any, p: Any) -> Any:
-    qs = _search(qs, p.get("q"), "name", "mobile")
-    if p.get("unit"):
-        qs = qs.filter(unit_id=p["unit"]) if str(p["unit"]).isdecimal() else qs.none()
-    if p.get("post_kind"):
-        qs = qs.filter(posts__kind=p["post_kind"]).distinct()
-    return _region(qs, p.get("region"), "unit__region_path")
+class PostFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["title__icontains", "holder__name__icontains", "holder__pinyin__icontains",
+                                           "unit__name__icontains", "unit__pinyin__icontains"]),
+                 Bar("搜索", "search", placeholder="岗位、姓名或单位")] = None
+    kind: Annotated[str | None, Bar("岗位类别", choices=PostKind.choices)] = None
+    unit: Annotated[int | None, Field(title="单位"), Refers("org.Unit"), FilterLookup("unit_id")] = None
+    region: Annotated[int | None, Field(title="区划"), Refers("org.Region")] = None
+    vacant: Annotated[bool | None, Bar("空缺", choices=[("1", "仅看空缺")])] = None
+
+    def filter_region(self, value: int) -> Q:
+        return region_q("unit__region_path", value)
+
+    def filter_vacant(self, value: bool) -> Q:
+        return Q(holder__isnull=True) if value else Q()
 
 
-def filter_posts(qs: Any, p: Any) -> Any:
-    q = (p.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(holder__name__icontains=q) | Q(holder__pinyin__icontains=q.lower())
-                       | Q(unit__name__icontains=q) | Q(unit__pinyin__icontains=q.lower()))
-    if p.get("kind"):
-        qs = qs.filter(kind=p["kind"])
-    if p.get("unit"):
-        qs = qs.filter(unit_id=p["unit"]) if str(p["unit"]).isdecimal() else qs.none()
-    if p.get("vacant") in ("1", "true", True):
-        qs = qs.filter(holder__isnull=True)
-    return _region(qs, p.get("region"), "unit__region_path")
+class GroupFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["name__icontains", "unit__name__icontains"]),
+                 Bar("搜索", "search", placeholder="名称或单位")] = None
 
 
-def filter_groups(qs: Any, p: Any) -> Any:
-    q = (p.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(unit__name__icontains=q))
-    return qs
-
-
-def filter_assignments(qs: Any, p: Any) -> Any:
-    q = (p.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(target_unit__name__icontains=q) | Q(target_unit__pinyin__icontains=q.lower())
-                       | Q(holder_unit__name__icontains=q) | Q(holder_post__holder__name__icontains=q))
-    if p.get("kind"):
-        qs = qs.filter(kind=p["kind"])
-    if p.get("target_unit"):
-        qs = qs.filter(target_unit_id=p["target_unit"]) if str(p["target_unit"]).isdecimal() else qs.none()
-    return qs
+class AssignmentFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["target_unit__name__icontains", "target_unit__pinyin__icontains",
+                                           "holder_unit__name__icontains", "holder_post__holder__name__icontains"]),
+                 Bar("搜索", "search", placeholder="学校或负责人")] = None
+    kind: Annotated[str | None, Bar("类型", choices=AssignmentKind.choices)] = None
+    target_unit: Annotated[int | None, Field(title="联系对象"), Refers("org.Unit"), FilterLookup("target_unit_id")] = None

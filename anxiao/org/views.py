@@ -4,17 +4,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from anxiao.core.access import get_visible_or_404, user_scope
-from anxiao.core.choices import PostKind, RegionLevel, Stage, UnitKind
 from anxiao.core.crud import Crud
+from anxiao.core.flash import run_and_flash
 
 from . import actions, excel, filters, forms
-from .models import Assignment, AssignmentKind, Group, GroupMember, Person, Post, Region, Unit
+from .models import Assignment, Group, GroupMember, Person, Post, Region, Unit
 
 
 def _unit_context(request: HttpRequest, unit: Unit) -> dict[str, Any]:
@@ -50,14 +50,8 @@ def group_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_visible_or_404(Group, request.user, pk=pk)
     form = forms.GroupMemberForm(request.POST, user=request.user)
     if form.is_valid():
-        try:
-            actions.add_group_member(request.user, group, form.cleaned_data["post"], form.cleaned_data["role"])
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        except PermissionDenied as exc:
-            messages.error(request, str(exc) or "没有权限")
-        else:
-            messages.success(request, "已加入小组")
+        run_and_flash(request, lambda: actions.add_group_member(request.user, group, form.cleaned_data["post"],
+                                                                form.cleaned_data["role"]), "已加入小组")
     else:
         messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("org:group_detail", group.pk)
@@ -78,8 +72,7 @@ REGIONS = Crud(
     name="region", app="org", model=Region, title="行政区划", form=forms.RegionForm, save=actions.save_region,
     columns=[("名称", str), ("级别", lambda r: r.get_level_display()), ("上级", lambda r: r.parent or ""),
              ("代码", lambda r: r.code)],
-    filter=filters.filter_regions, select_related=("parent",),
-    filter_fields=[("level", "级别", RegionLevel.choices)],
+    filters=filters.RegionFilter, select_related=("parent",),
     detail_fields=[("名称", str), ("级别", lambda r: r.get_level_display()), ("上级", lambda r: r.parent),
                    ("区划代码", lambda r: r.code)],
 )
@@ -88,8 +81,7 @@ UNITS = Crud(
     name="unit", app="org", model=Unit, title="单位", form=forms.UnitForm, save=actions.save_unit,
     columns=[("名称", str), ("类型", lambda u: u.get_kind_display()), ("学段", lambda u: u.get_stage_display()),
              ("寄宿", lambda u: "是" if u.boarding else ""), ("所在区划", lambda u: u.region)],
-    filter=filters.filter_units, select_related=("region", "parent"),
-    filter_fields=[("kind", "类型", UnitKind.choices), ("stage", "学段", Stage.choices)],
+    filters=filters.UnitFilter, select_related=("region", "parent"),
     detail_fields=[("名称", str), ("简称", lambda u: u.short_name), ("单位代码", lambda u: u.code),
                    ("类型", lambda u: u.get_kind_display()), ("学段", lambda u: u.get_stage_display()),
                    ("寄宿制", lambda u: "是" if u.boarding else "否"), ("校区数", lambda u: u.campuses),
@@ -97,7 +89,6 @@ UNITS = Crud(
                    ("主管单位", lambda u: u.supervising_unit), ("地址", lambda u: u.address),
                    ("联系电话", lambda u: u.phone), ("状态", lambda u: "在用" if u.is_active else "停用")],
     detail_template="org/unit_detail.html", detail_context=_unit_context,
-    search_placeholder="学校名称或拼音首字母，如 xhzx",
     admin_actions=[("导入", "org:unit_import"), ("导出 Excel（可重新导入）", "org:unit_export"),
                    ("打印版 Excel", "org:unit_print")],
 )
@@ -106,13 +97,11 @@ PEOPLE = Crud(
     name="person", app="org", model=Person, title="人员", form=forms.PersonForm, save=actions.save_person,
     columns=[("姓名", str), ("所属单位", lambda p: p.unit), ("手机号", lambda p: p.mobile or ""),
              ("状态", lambda p: "在职" if p.is_active else "离职")],
-    filter=filters.filter_people, select_related=("unit",),
-    filter_fields=[("post_kind", "岗位", PostKind.choices)],
+    filters=filters.PersonFilter, select_related=("unit",),
     detail_fields=[("姓名", str), ("性别", lambda p: p.get_gender_display()), ("手机号", lambda p: p.mobile),
                    ("电子邮箱", lambda p: p.email), ("所属单位", lambda p: p.unit),
                    ("状态", lambda p: "在职" if p.is_active else "离职")],
     detail_template="org/person_detail.html", detail_context=_person_context,
-    search_placeholder="姓名、拼音首字母或手机号",
     admin_actions=[("导入", "org:person_import"), ("导出 Excel（可重新导入）", "org:person_export"),
                    ("打印版 Excel", "org:person_print")],
 )
@@ -121,18 +110,16 @@ POSTS = Crud(
     name="post", app="org", model=Post, title="岗位", form=forms.PostForm, save=actions.save_post,
     columns=[("岗位", lambda p: p.title), ("类别", lambda p: p.get_kind_display()), ("单位", lambda p: p.unit),
              ("现任", lambda p: p.holder or "空缺"), ("班级", lambda p: p.class_name)],
-    filter=filters.filter_posts, select_related=("unit", "holder"),
-    filter_fields=[("kind", "岗位类别", PostKind.choices), ("vacant", "空缺", [("1", "仅看空缺")])],
+    filters=filters.PostFilter, select_related=("unit", "holder"),
     detail_fields=[("岗位名称", lambda p: p.title), ("岗位类别", lambda p: p.get_kind_display()),
                    ("单位", lambda p: p.unit), ("现任", lambda p: p.holder or "空缺"), ("班级", lambda p: p.class_name)],
     detail_template="org/post_detail.html", detail_context=_post_context,
-    search_placeholder="岗位、姓名或单位",
 )
 
 GROUPS = Crud(
     name="group", app="org", model=Group, title="领导小组", form=forms.GroupForm, save=actions.save_group,
     columns=[("名称", str), ("所属单位", lambda g: g.unit), ("办公室", lambda g: g.office_unit or g.office_name)],
-    filter=filters.filter_groups, select_related=("unit", "office_unit"),
+    filters=filters.GroupFilter, select_related=("unit", "office_unit"),
     detail_fields=[("名称", str), ("所属单位", lambda g: g.unit), ("办公室设在", lambda g: g.office_unit),
                    ("办公室名称", lambda g: g.office_name), ("职责", lambda g: g.purpose)],
     detail_template="org/group_detail.html", detail_context=_group_context,
@@ -144,14 +131,12 @@ ASSIGNMENTS = Crud(
     columns=[("联系对象", lambda a: a.target_unit or a.target_region), ("类型", lambda a: a.get_kind_display()),
              ("负责人", lambda a: a.holder_post.holder if a.holder_post and a.holder_post.holder else ""),
              ("负责单位", lambda a: a.holder_unit), ("起止", lambda a: f"{a.started_on}–{a.ended_on or ''}")],
-    filter=filters.filter_assignments,
+    filters=filters.AssignmentFilter,
     select_related=("holder_post__holder", "holder_unit", "target_unit", "target_region"),
-    filter_fields=[("kind", "类型", AssignmentKind.choices)],
     detail_fields=[("类型", lambda a: a.get_kind_display()), ("负责单位", lambda a: a.holder_unit),
                    ("负责岗位", lambda a: a.holder_post), ("联系学校/单位", lambda a: a.target_unit),
                    ("联系镇街", lambda a: a.target_region), ("开始", lambda a: a.started_on),
                    ("结束", lambda a: a.ended_on), ("备注", lambda a: a.note)],
-    search_placeholder="学校或负责人",
 )
 
 
@@ -183,7 +168,7 @@ def person_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_export(request: HttpRequest, layout: str = "import") -> HttpResponse:
-    qs = filters.filter_units(Unit.objects.visible_to(request.user), request.GET)
+    qs = filters.UnitFilter.parse(request.GET).apply(Unit.objects.visible_to(request.user))
     return excel.export_response("units", qs, layout, request.user)
 
 
@@ -192,7 +177,7 @@ def person_export(request: HttpRequest, layout: str = "import") -> HttpResponse:
     # Phones of every colleague: for the managers of the scope only, and only the people they manage.
     if user_scope(request.user, write=True).empty:
         raise PermissionDenied("导出人员信息只对本范围的管理员开放")
-    qs = filters.filter_people(Person.objects.writable_by(request.user), request.GET)
+    qs = filters.PersonFilter.parse(request.GET).apply(Person.objects.writable_by(request.user))
     return excel.export_response("people", qs, layout, request.user)
 
 

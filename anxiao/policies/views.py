@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from anxiao.core.access import can_write, get_visible_or_404, user_scope
+from anxiao.core.flash import REFUSED, run_form
 
 from . import actions
 from .forms import AdoptForm, DutyForm
@@ -45,17 +46,9 @@ def policy_adopt(request: HttpRequest) -> HttpResponse:
     if user_scope(request.user, write=True).empty:
         raise PermissionDenied("您没有采用规则包的权限")
     form = AdoptForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            policy = actions.adopt(request.user, form.cleaned_data["bureau"], form.cleaned_data["code"])
-        except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                for e in errors:
-                    form.add_error(name if name in form.fields else None, e)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect("policies:policy_mapping", policy.pk)
+    policy = run_form(request, form, lambda d: actions.adopt(request.user, d["bureau"], d["code"]))
+    if policy is not REFUSED:
+        return redirect("policies:policy_mapping", policy.pk)
     return render(request, "policies/form.html", {"form": form, "title": "采用规则包"})
 
 
@@ -114,19 +107,9 @@ def duty_edit(request: HttpRequest, pk: int) -> HttpResponse:
     policy = duty.duty_list.policy
     initial = {"clause_ref": duty.clause_ref, "category": duty.category, "topic": duty.topic, "text": duty.text}
     form = DutyForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            if data.pop("retire"):
-                actions.retire_duty(request.user, duty)
-            else:
-                actions.edit_duty(request.user, duty, **data)
-        except ValidationError as exc:
-            form.apply_errors(exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect("policies:policy_detail", policy.pk)
+    if run_form(request, form, lambda d: actions.retire_duty(request.user, duty) if d["retire"] else actions.edit_duty(
+            request.user, duty, **{k: v for k, v in d.items() if k != "retire"})) is not REFUSED:
+        return redirect("policies:policy_detail", policy.pk)
     return _duty_form_page(request, f"修改职责（{duty.duty_list.holder}，第 {duty.version} 版）", form, policy)
 
 
@@ -137,13 +120,6 @@ def duty_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("您只能查看该清单，不能修改")
     form = DutyForm(request.POST or None)
     del form.fields["retire"]
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.add_duty(request.user, duty_list, **form.cleaned_data)
-        except ValidationError as exc:
-            form.apply_errors(exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            return redirect("policies:policy_detail", duty_list.policy_id)
+    if run_form(request, form, lambda d: actions.add_duty(request.user, duty_list, **d)) is not REFUSED:
+        return redirect("policies:policy_detail", duty_list.policy_id)
     return _duty_form_page(request, f"新增职责（{duty_list.holder}）", form, duty_list.policy)

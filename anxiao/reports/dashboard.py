@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Case, Count, F, Max, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Case, Count, Max, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from anxiao.core.access import user_grants, user_scope
@@ -68,6 +68,7 @@ def count_rows(user: Any, region: Region | None, schools: QuerySet[Unit], today:
     (the tally, and the heat map per region)."""
     from anxiao.hazards import figures
     from anxiao.hazards.models import Hazard, Status
+    from anxiao.obligations import figures as compliance_figures
     from anxiao.obligations.models import Occurrence
     from anxiao.risks.models import Risk
 
@@ -91,16 +92,17 @@ def count_rows(user: Any, region: Region | None, schools: QuerySet[Unit], today:
         for r in (hazards.filter(**{f"{field}__gte": start}).annotate(m=TruncMonth(field)).values(*g, "m")
                   .order_by().annotate(n=Count("id"))):
             rows.append((r["unit__region_path"] if by_region else "", figure, _month_key(r["m"]), r["n"], 0))
-    since = today - datetime.timedelta(days=92)
-    occurrences = Occurrence.objects.filter(unit__in=schools, period_start__gte=since, deadline__lt=today)
-    unit_key = ["unit__region_path"] if by_region else ["unit_id"]
-    for r in (occurrences.values(*unit_key, "rule__title").order_by()  # per slot: a daily month counts its days
-              .annotate(total=Sum("slots"),  # Coalesce: a group whose every slot was late sums to NULL, not 0
-                        done=Coalesce(Sum("met_slots", filter=~Q(completed_on__gt=F("deadline"))), 0))):
-        # done = on time: the compliance rate (obligations.figures) is on-time slots over the slots due
-        # live: the group is the school (its id); tally: the town's path
-        rows.append((str(r[unit_key[0]]) if not by_region else r["unit__region_path"], "heat", r["rule__title"],
-                     r["done"], r["total"]))
+    # The compliance rate's one count (obligations.figures): on-time slots over the slots done, late or missed,
+    # of the slots starting in the window, the running period's included (done early, or a daily month's days).
+    since, until = compliance_figures.heat_window(today)
+    occurrences = Occurrence.objects.filter(unit__in=schools, period_start__lte=until, period_end__gte=since)
+    unit_key = "unit__region_path" if by_region else "unit_id"
+    for (group, title), c in compliance_figures.compliance_counts(occurrences, (unit_key, "rule__title"), today,
+                                                                  since, until).items():
+        total = c["done"] + c["late"] + c["missed"]
+        if total:
+            # live: the group is the school (its id); tally: the town's path
+            rows.append((str(group), "heat", title, c["done"], total))
     risks = _scoped(Risk, user, region, "school").filter(is_active=True)
     for r in risks.values(*(["school__region_path"] if by_region else []), "level").order_by().annotate(n=Count("id")):
         rows.append((r["school__region_path"] if by_region else "", "risks", r["level"], r["n"], 0))
@@ -268,8 +270,8 @@ def _children(focus: Region | None) -> list[Region]:
 
 
 def compliance_heat(rows: list[Row], children: list[Region], schools: QuerySet[Unit], by_school: bool) -> dict[str, Any]:
-    """The compliance rate (``obligations.figures.compliance_rate``: on-time slots over the slots whose deadline
-    has passed) of the last three months, per school or per region one level below the one shown (``children``)
+    """The compliance rate (``obligations.figures.compliance_rate`` of ``compliance_counts``: on-time slots over
+    the slots done, late or missed) of the last three months, per school or per region one level below the one shown (``children``)
     × rule."""
     from anxiao.obligations.figures import compliance_rate, rag
 
@@ -297,7 +299,7 @@ def compliance_heat(rows: list[Row], children: list[Region], schools: QuerySet[U
         cells = []
         for rule in columns:
             done, total = table[group].get(rule, [0, 0])
-            rate = compliance_rate(done, 0, total - done)  # every slot here is past its deadline
+            rate = compliance_rate(done, 0, total - done)  # total = on time + late + missed
             colour = {"amber": "yellow"}.get(rag(rate), rag(rate))
             cells.append({"ratio": rate / 100 if rate is not None else None, "rate": rate, "colour": colour,
                           "done": done, "total": total})

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from anxiao.core.access import ancestor_ids, get_visible_or_404, home_region, roles_over_unit, user_scope
 from anxiao.core.choices import UnitKind
-from anxiao.core.flash import run_and_flash
+from anxiao.core.flash import REFUSED, run_and_flash, run_form
 from anxiao.core.paging import page_of
 from anxiao.org.models import Unit
 
@@ -239,19 +239,12 @@ def notice_create(request: HttpRequest) -> HttpResponse:
         initial["title"], initial["body"] = notices.bulletin_text(bureaus[0], month)
     form = NoticeForm(request.POST or None, request.FILES or None, initial=initial,
                       bureaus=Unit.objects.filter(pk__in=[b.pk for b in bureaus]), towns=towns)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            notice = notices.issue(request.user, d["bureau"], title=d["title"], body=d["body"], kind=d["kind"],
-                                   document_number=d["document_number"], region=d["region"], stage=d["stage"],
-                                   attachments=d["attachments"])
-        except ValidationError as exc:
-            form.apply_errors(exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, f"已发送至{notice.audience}")
-            return redirect("reports:notice_detail", notice.pk)
+    notice = run_form(request, form, lambda d: notices.issue(
+        request.user, d["bureau"], title=d["title"], body=d["body"], kind=d["kind"],
+        document_number=d["document_number"], region=d["region"], stage=d["stage"], attachments=d["attachments"]))
+    if notice is not REFUSED:
+        messages.success(request, f"已发送至{notice.audience}")
+        return redirect("reports:notice_detail", notice.pk)
     return render(request, "reports/notice_form.html", {"form": form})
 
 

@@ -448,8 +448,34 @@ def sign_letter(actor: Any, letter: Letter) -> Signature:
                                              content_hash=content_hash(locked))
         locked.status = LetterStatus.SIGNED
         locked.save()
+        _record_signing(locked, signature)
     letter.status = LetterStatus.SIGNED
     return signature
+
+
+HEAD_KINDS: dict[str, str] = {UnitKind.BUREAU: PostKind.BUREAU_PRINCIPAL, UnitKind.SCHOOL: PostKind.PRINCIPAL}
+
+
+def _record_signing(letter: Letter, signature: Signature) -> None:
+    """A signed letter is the record the letter-signing rules ask for (obligations/crediting.py): it fills the slot
+    of the side that signs letters with its people — the issuing unit (``by_unit``) and its head's post as party A
+    (局长 for a bureau's letters to its schools, the principal for a school's) — never a tap."""
+    from django.apps import apps
+
+    if not apps.is_installed("anxiao.obligations"):
+        return
+    from anxiao.obligations.actions import record_activity
+
+    head = Post.objects.filter(unit=letter.issuer_unit, kind=HEAD_KINDS.get(letter.issuer_unit.kind, ""),
+                               is_active=True).order_by("pk").first()
+    signed_on = timezone.localdate(signature.signed_at)
+    # Last year's letter signed in January is last year's signing, late (it reports on its year).
+    reports_on = datetime.date(letter.year, 12, 31) if letter.year < signed_on.year else None
+    record_activity(None, kind="letter_signing", occurred_on=signed_on, reports_on=reports_on,
+                    unit=letter.signatory_unit, by_unit=letter.issuer_unit, responsible_post=head, post_role="led",
+                    title=f"{letter.year}年{letter.title}（{letter.party_b}）"[:200], record_kind=f"letter:{letter.kind}",
+                    evidence="record", notes=f"乙方本人签订，内容摘要 {signature.content_hash[:16]}…",
+                    source_ref=f"letter:{letter.pk}")
 
 
 def expire_letters(today: Any = None) -> int:

@@ -5,13 +5,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from anxiao.core.access import can_write, get_visible_or_404, resolve_visible, user_scope
 from anxiao.core.api import AUTH, ErrorOut, Year
 from anxiao.org.models import Person, Unit
 
 from . import actions
+from .filters import LetterFilter
 from .models import Letter, ResponsibilityList, UnassignedMatter
 from .selectors import coverage
 
@@ -225,14 +226,9 @@ def my_duties(request: HttpRequest):
 
 
 @router.get("/letters", response=list[LetterOut], auth=AUTH, operation_id="letters_list")
-def letters_list(request: HttpRequest, year: Year | None = None, status: str | None = None, unit: int | None = None):
-    qs = Letter.objects.visible_to(request.user).select_related("issuer_unit", "signatory_unit", "signatory_person")
-    if year:
-        qs = qs.filter(year=year)
-    if status:
-        qs = qs.filter(status=status)
-    if unit:
-        qs = qs.filter(signatory_unit_id=unit)
+def letters_list(request: HttpRequest, filters: Query[LetterFilter]):  # type: ignore[no-untyped-def]
+    qs = filters.apply(Letter.objects.visible_to(request.user)
+                       .select_related("issuer_unit", "signatory_unit", "signatory_person"))
     return [_letter_out(letter) for letter in qs[:500]]
 
 

@@ -7,7 +7,28 @@ import io
 import zipfile
 from collections.abc import Iterable
 
+from anxiao.documents.lists import ListExport
+from anxiao.documents.tables import Column
+
+from .filters import LetterFilter
 from .models import Letter, LetterStatus
+
+LETTERS = ListExport(
+    title="安全责任书", filters=LetterFilter, list_url="responsibility:letter_list",
+    rows=lambda user: Letter.objects.visible_to(user)
+    .select_related("issuer_unit", "signatory_unit", "signatory_person").order_by("-year", "signatory_unit__path",
+                                                                                  "-version"),
+    columns=[
+        (Column("责任书", 28, wrap=True), lambda letter: letter.title),
+        (Column("甲方", 18, wrap=True), lambda letter: letter.issuer_unit.name),
+        (Column("乙方", 22, wrap=True), lambda letter: letter.party_b),
+        (Column("类型", 12), lambda letter: letter.get_kind_display()),
+        (Column("年度", 7, "int"), lambda letter: letter.year),
+        (Column("版本", 6, "int"), lambda letter: letter.version),
+        (Column("状态", 9), lambda letter: letter.get_status_display()),
+        (Column("下发时间", 16, "datetime"), lambda letter: letter.issued_at),
+    ],
+)
 
 
 def filename(letter: Letter, ext: str) -> str:

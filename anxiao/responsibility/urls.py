@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "responsibility"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("lists/<int:pk>/edit/", views.list_edit, name="list_edit"),
     path("lists/<int:pk>/acknowledge/", views.list_acknowledge, name="list_acknowledge"),
     path("letters/", views.letter_list, name="letter_list"),
+    path("letters/export.xlsx", exports.LETTERS.view, name="letter_export"),
     path("letters/issue/", views.letter_issue, name="letter_issue"),
     path("letters/export.zip", views.letter_zip, name="letter_zip"),
     path("letters/<int:pk>/", views.letter_detail, name="letter_detail"),

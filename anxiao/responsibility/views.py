@@ -12,10 +12,12 @@ from django.views.decorators.http import require_POST
 
 from anxiao.core.access import can_write, get_visible_or_404, user_scope
 from anxiao.core.choices import UnitKind
+from anxiao.core.flash import REFUSED, run_and_flash, run_form
 from anxiao.org.models import Post, Unit
 
 from . import actions, exports, forms
-from .models import Letter, LetterKind, LetterStatus, MatterStatus, ResponsibilityList, UnassignedMatter
+from .filters import LetterFilter
+from .models import Letter, LetterStatus, MatterStatus, ResponsibilityList, UnassignedMatter
 from .selectors import DRILLS, coverage
 
 
@@ -23,16 +25,6 @@ def _form_page(request: HttpRequest, form: Any, title: str, back: str, extra: di
                button: str = "保存") -> HttpResponse:
     return render(request, "responsibility/form.html", {"form": form, "title": title, "back": back,
                                                         "button": button, **(extra or {})})
-
-
-def _run(form: Any, fn: Any) -> Any:
-    try:
-        return fn()
-    except ValidationError as exc:
-        form.apply_errors(exc)
-    except PermissionDenied as exc:
-        form.add_error(None, str(exc) or "没有权限")
-    return None
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -97,9 +89,9 @@ def list_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ListEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        new = _run(form, lambda: actions.edit_list(request.user, rl, forms.lines(d["business"]),
-                                                   forms.lines(d["safety"]), d["note"]))
-        if new is not None:
+        new = run_and_flash(request, lambda: actions.edit_list(request.user, rl, forms.lines(d["business"]),
+                                                               forms.lines(d["safety"]), d["note"]), form=form)
+        if new is not REFUSED:
             return redirect("responsibility:list_detail", new.pk)
     return _form_page(request, form, f"修订责任清单：{rl.post}（现为第 {rl.version} 版）",
                       f"/responsibility/lists/{rl.pk}/")
@@ -123,8 +115,8 @@ def generate(request: HttpRequest) -> HttpResponse:
     form = forms.GenerateForm(request.POST or None, user=request.user)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = _run(form, lambda: actions.generate_lists(request.user, form.cleaned_data["bureau"],
-                                                           force=form.cleaned_data["force"]))
+        result = run_and_flash(request, lambda: actions.generate_lists(request.user, form.cleaned_data["bureau"],
+                                                                       force=form.cleaned_data["force"]), form=form)
     return _form_page(request, form, "依据已采用的制度生成责任清单", "/responsibility/lists/",
                       {"result": result}, button="生成")
 
@@ -132,28 +124,21 @@ def generate(request: HttpRequest) -> HttpResponse:
 # --- letters ----------------------------------------------------------------------------------
 
 
-def _letters(request: HttpRequest) -> Any:
+def _letters(request: HttpRequest, letter_filter: LetterFilter | None = None) -> Any:
+    letter_filter = letter_filter if letter_filter is not None else LetterFilter.parse(request.GET)
     qs = Letter.objects.visible_to(request.user).select_related("issuer_unit", "signatory_unit", "signatory_person")
-    p = request.GET
-    if (p.get("year") or "").isdecimal():
-        qs = qs.filter(year=int(p["year"]))
-    if p.get("status") in LetterStatus.values:
-        qs = qs.filter(status=p["status"])
-    if p.get("kind") in LetterKind.values:
-        qs = qs.filter(kind=p["kind"])
-    if (p.get("unit") or "").isdecimal():
-        qs = qs.filter(signatory_unit_id=int(p["unit"]))
-    return qs.order_by("-year", "signatory_unit__path", "-version")
+    return letter_filter.apply(qs).order_by("-year", "signatory_unit__path", "-version")
 
 
 @login_required
 def letter_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(_letters(request), 50).get_page(request.GET.get("page"))
+    letter_filter = LetterFilter.parse(request.GET)
+    page = Paginator(_letters(request, letter_filter), 50).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "responsibility/letter_list.html", {
-        "page": page, "params": request.GET, "query": params.urlencode(), "kinds": LetterKind.choices,
-        "statuses": LetterStatus.choices, "can_issue": not user_scope(request.user, write=True).empty,
+        "page": page, "params": request.GET, "query": params.urlencode(), "filter_bar": letter_filter.bar(request.user),
+        "filter_errors": letter_filter.errors, "can_issue": not user_scope(request.user, write=True).empty,
     })
 
 
@@ -165,8 +150,8 @@ def letter_issue(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        result = _run(form, lambda: actions.issue_letters(request.user, d["issuer"], d["kind"], d["year"],
-                                                          d["signatory_name"], d["draft"]))
+        result = run_and_flash(request, lambda: actions.issue_letters(
+            request.user, d["issuer"], d["kind"], d["year"], d["signatory_name"], d["draft"]), form=form)
     return _form_page(request, form, "下发责任书", "/responsibility/letters/", {"issued": result}, button="下发")
 
 
@@ -210,9 +195,9 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
         old = {c["text"]: c.get("clause_ref", "") for c in letter.clauses}
         data = {"title": d["title"], "preamble": d["preamble"], "terms": d["terms"],
                 "clauses": [{"text": t, "clause_ref": old.get(t, "")} for t in forms.lines(d["clauses"])]}
-        saved = _run(form, lambda: (actions.edit_letter if draft else actions.revise_letter)(request.user, letter,
-                                                                                             **data))
-        if saved is not None:
+        saved = run_and_flash(request, lambda: (actions.edit_letter if draft else actions.revise_letter)(
+            request.user, letter, **data), form=form)
+        if saved is not REFUSED:
             return redirect("responsibility:letter_detail", saved.pk)
     title = "修改草稿" if draft else f"发布新版本（现为第 {letter.version} 版，{letter.get_status_display()}；乙方需重新签订）"
     return _form_page(request, form, title, f"/responsibility/letters/{letter.pk}/",
@@ -294,9 +279,8 @@ def matter_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def matter_create(request: HttpRequest) -> HttpResponse:
     form = forms.MatterForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid() and _run(
-            form, lambda: actions.log_matter(request.user, form.cleaned_data["unit"], form.cleaned_data["title"],
-                                             form.cleaned_data["description"])):
+    if run_form(request, form, lambda d: actions.log_matter(request.user, d["unit"], d["title"],
+                                                            d["description"])) is not REFUSED:
         return redirect("responsibility:matter_list")
     return _form_page(request, form, "登记无主事项", "/responsibility/matters/", button="登记")
 
@@ -307,7 +291,6 @@ def matter_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if not _is_first_responsible(request.user, matter.unit):
         raise PermissionDenied("无主事项只能由本单位第一责任人指定责任人")
     form = forms.AssignForm(request.POST or None, unit=matter.unit)
-    if request.method == "POST" and form.is_valid() and _run(
-            form, lambda: actions.assign_matter(request.user, matter, form.cleaned_data["owner"])):
+    if run_form(request, form, lambda d: actions.assign_matter(request.user, matter, d["owner"])) is not REFUSED:
         return redirect("responsibility:matter_list")
     return _form_page(request, form, f"指定责任人：{matter.title}", "/responsibility/matters/", button="指定")

@@ -80,16 +80,6 @@ class RiskPatch(Schema):
     is_active: bool | None = None
 
 
-class RiskFilter(Schema):
-    q: str | None = None
-    level: str | None = None
-    category: str | None = None
-    method: str | None = None
-    control_level: str | None = None
-    school: int | None = None
-    active: bool | None = None
-
-
 class RiskSettingsOut(Schema):
     id: int
     bureau_id: int
@@ -118,10 +108,6 @@ class RiskSettingsPatch(Schema):
     ls_red: int | None = None
     ls_orange: int | None = None
     ls_yellow: int | None = None
-
-
-class RiskSettingsFilter(Schema):
-    q: str | None = None
 
 
 def _save_settings(actor, obj, **data):  # type: ignore[no-untyped-def]
@@ -201,7 +187,6 @@ def assessments(request: HttpRequest, pk: int):
     return list(RiskAssessment.objects.visible_to(request.user).filter(risk=risk))
 
 
-crud_routes(router, "risks", Risk, RiskOut, RiskIn, RiskPatch, RiskFilter, filters.filter_risks, actions.save_risk,
+crud_routes(router, "risks", Risk, RiskOut, RiskIn, RiskPatch, filters.RiskFilter, actions.save_risk,
             select_related=("school",))
-crud_routes(router, "risks/settings", RiskSettings, RiskSettingsOut, RiskSettingsIn, RiskSettingsPatch, RiskSettingsFilter,
-            filters.filter_settings, _save_settings)
+crud_routes(router, "risks/settings", RiskSettings, RiskSettingsOut, RiskSettingsIn, RiskSettingsPatch, filters.SettingsFilter, _save_settings)

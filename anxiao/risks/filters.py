@@ -1,32 +1,32 @@
-"""Filters shared by the HTML lists, the XLSX export and the API (one definition per record type)."""
+"""The risk lists' filters, declared once each (core.filters.ListFilter): list page, filter bar, API, XLSX export."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
-from django.db.models import Q
+from pydantic import Field
 
+from anxiao.core.filters import Bar, FilterLookup, ListFilter, Refers
 
-def _int(value: Any) -> int | None:
-    return int(value) if str(value).isdecimal() else None
-
-
-def filter_risks(qs: Any, p: Any) -> Any:
-    q = (p.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(area__icontains=q) | Q(hazard_factors__icontains=q) | Q(code__icontains=q)
-                       | Q(school__name__icontains=q) | Q(school__pinyin__icontains=q.lower()))
-    for key in ("level", "category", "method", "control_level"):
-        if p.get(key):
-            qs = qs.filter(**{key: p[key]})
-    if p.get("school"):
-        qs = qs.filter(school_id=_int(p["school"]))
-    if p.get("active") in ("0", "false", False):
-        qs = qs.filter(is_active=False)
-    elif p.get("active") in ("1", "true", True):
-        qs = qs.filter(is_active=True)
-    return qs
+from .grading import ControlLevel, Level, Method
+from .models import Category
 
 
-def filter_settings(qs: Any, p: Any) -> Any:
-    return qs
+class RiskFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["area__icontains", "hazard_factors__icontains", "code__icontains",
+                                           "school__name__icontains", "school__pinyin__icontains"]),
+                 Bar("搜索", "search", placeholder="区域、危险因素、编号或学校")] = None
+    level: Annotated[str | None, Bar("等级", choices=Level.choices)] = None
+    category: Annotated[str | None, Bar("类别", choices=Category.choices)] = None
+    method: Annotated[str | None, Bar("方法", choices=Method.choices)] = None
+    control_level: Annotated[str | None, Bar("管控层级", choices=ControlLevel.choices)] = None
+    school: Annotated[int | None, Field(title="学校"), Refers("org.Unit"), FilterLookup("school_id")] = None
+    active: Annotated[bool | None, Field(title="在用"), FilterLookup("is_active")] = None
+
+
+class SettingsFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup("bureau__name__icontains"),
+                 Bar("搜索", "search", placeholder="教育局")] = None
+
+
+__all__ = ["RiskFilter", "SettingsFilter"]

@@ -14,8 +14,8 @@ from anxiao.core.crud import Crud
 from anxiao.org.models import Unit
 
 from . import actions, excel, filters, forms
-from .grading import COLOUR_NAMES, LEVEL_ORDER, ControlLevel, Level, Method
-from .models import Category, Risk, RiskAssessment, RiskSettings
+from .grading import COLOUR_NAMES, LEVEL_ORDER, Level
+from .models import Risk, RiskAssessment, RiskSettings
 from .selectors import distribution
 from .starter import starter_risks
 
@@ -41,9 +41,7 @@ RISKS = Crud(
     columns=[("区域/活动", lambda r: r.area), ("学校", lambda r: r.school), ("类别", lambda r: r.get_category_display()),
              ("风险值", lambda r: f"{r.score.normalize():f}"), ("等级", _colour),
              ("管控层级", lambda r: r.get_control_level_display()), ("复查日期", lambda r: r.review_date)],
-    filter=filters.filter_risks, select_related=("school",),
-    filter_fields=[("level", "等级", Level.choices), ("category", "类别", Category.choices),
-                   ("method", "方法", Method.choices), ("control_level", "管控层级", ControlLevel.choices)],
+    filters=filters.RiskFilter, select_related=("school",),
     detail_fields=[("学校", lambda r: r.school), ("清单编号", lambda r: r.code), ("类别", lambda r: r.get_category_display()),
                    ("区域/活动", lambda r: r.area), ("危险因素", lambda r: r.hazard_factors),
                    ("可能后果", lambda r: r.consequences), ("现有管控措施", lambda r: r.existing_controls),
@@ -55,7 +53,6 @@ RISKS = Crud(
                    ("管控岗位", lambda r: r.control_post), ("复查日期", lambda r: r.review_date),
                    ("状态", lambda r: "在用" if r.is_active else "停用")],
     detail_template="risks/risk_detail.html", detail_context=_risk_context,
-    search_placeholder="区域、危险因素、编号或学校",
     extra_actions=[("四色分布", "risks:distribution"), ("采用内置清单", "risks:adopt"), ("导出 Excel", "risks:export")],
 )
 
@@ -64,7 +61,7 @@ SETTINGS = Crud(
     save=actions.save_settings,
     columns=[("教育局", lambda s: s.bureau), ("LEC 红/橙/黄", lambda s: f"{s.lec_red:g}/{s.lec_orange:g}/{s.lec_yellow:g}"),
              ("LS 红/橙/黄", lambda s: f"{s.ls_red}/{s.ls_orange}/{s.ls_yellow}")],
-    filter=filters.filter_settings, select_related=("bureau",),
+    filters=filters.SettingsFilter, select_related=("bureau",),
     detail_fields=[("教育局", lambda s: s.bureau), ("LEC 红色下限", lambda s: s.lec_red),
                    ("LEC 橙色下限", lambda s: s.lec_orange), ("LEC 黄色下限", lambda s: s.lec_yellow),
                    ("LS 红色下限", lambda s: s.ls_red), ("LS 橙色下限", lambda s: s.ls_orange),
@@ -74,7 +71,7 @@ SETTINGS = Crud(
 
 @login_required
 def risk_export(request: HttpRequest) -> HttpResponse:
-    qs = filters.filter_risks(Risk.objects.visible_to(request.user), request.GET)
+    qs = filters.RiskFilter.parse(request.GET).apply(Risk.objects.visible_to(request.user))
     from anxiao.documents.tables import Signoff
 
     return excel.response(qs.select_related("school", "control_post__unit", "control_post__holder"),

@@ -95,11 +95,6 @@ class ProfilePatch(Schema):
     gate_duty_24h: bool | None = None
 
 
-class ProfileFilter(Schema):
-    q: str | None = None
-    school: int | None = None
-
-
 class GuardOut(Schema):
     id: int
     profile_id: int
@@ -132,12 +127,6 @@ class GuardPatch(Schema):
     is_active: bool | None = None
 
 
-class GuardFilter(Schema):
-    q: str | None = None
-    school: int | None = None
-    profile: int | None = None
-
-
 class StaffingSettingsOut(Schema):
     id: int
     bureau_id: int
@@ -159,14 +148,8 @@ class StaffingSettingsPatch(Schema):
     video_retention_days: int | None = None
 
 
-class StaffingSettingsFilter(Schema):
-    q: str | None = None
-
-
-crud_routes(router, "staffing/profiles", SchoolProfile, ProfileOut, ProfileIn, ProfilePatch, ProfileFilter,
-            filters.filter_profiles, actions.save_profile, select_related=("school",))
-crud_routes(router, "staffing/guards", Guard, GuardOut, GuardIn, GuardPatch, GuardFilter, filters.filter_guards,
-            actions.save_guard)
+crud_routes(router, "staffing/profiles", SchoolProfile, ProfileOut, ProfileIn, ProfilePatch, filters.ProfileFilter, actions.save_profile, select_related=("school",))
+crud_routes(router, "staffing/guards", Guard, GuardOut, GuardIn, GuardPatch, filters.GuardFilter, actions.save_guard)
 def _save_settings(actor, obj, **data):  # type: ignore[no-untyped-def]
     # bureau is a one-to-one link, which crud_routes leaves as an id: resolve it through the visible units.
     if isinstance(data.get("bureau"), int):
@@ -181,8 +164,7 @@ def _save_settings(actor, obj, **data):  # type: ignore[no-untyped-def]
     return actions.save_settings(actor, obj, **data)
 
 
-crud_routes(router, "staffing/settings", StaffingSettings, StaffingSettingsOut, StaffingSettingsIn, StaffingSettingsPatch, StaffingSettingsFilter,
-            filters.filter_settings, _save_settings)
+crud_routes(router, "staffing/settings", StaffingSettings, StaffingSettingsOut, StaffingSettingsIn, StaffingSettingsPatch, filters.SettingsFilter, _save_settings)
 
 
 class StaffingFindingOut(Schema):

@@ -1,35 +1,27 @@
-"""Filters shared by the HTML lists and the API (one definition per record type)."""
+"""The staffing lists' filters, declared once each (core.filters.ListFilter): list pages, filter bars, API."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
-from django.db.models import Q
+from pydantic import Field
 
-
-def _int(value: Any) -> int | None:
-    return int(value) if str(value).isdecimal() else None
+from anxiao.core.filters import Bar, FilterLookup, ListFilter, Refers
 
 
-def filter_profiles(qs: Any, p: Any) -> Any:
-    q = (p.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(school__name__icontains=q) | Q(school__pinyin__icontains=q.lower()) | Q(campus__icontains=q))
-    if p.get("school"):
-        qs = qs.filter(school_id=_int(p["school"]))
-    return qs
+class ProfileFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["school__name__icontains", "school__pinyin__icontains", "campus__icontains"]),
+                 Bar("搜索", "search", placeholder="学校名称或拼音首字母")] = None
+    school: Annotated[int | None, Field(title="学校"), Refers("org.Unit"), FilterLookup("school_id")] = None
 
 
-def filter_guards(qs: Any, p: Any) -> Any:
-    q = (p.get("q") or "").strip()
-    if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(company__icontains=q) | Q(profile__school__name__icontains=q))
-    if p.get("school"):
-        qs = qs.filter(profile__school_id=_int(p["school"]))
-    if p.get("profile"):
-        qs = qs.filter(profile_id=_int(p["profile"]))
-    return qs
+class GuardFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup(["name__icontains", "company__icontains", "profile__school__name__icontains"]),
+                 Bar("搜索", "search", placeholder="姓名、保安公司或学校")] = None
+    school: Annotated[int | None, Field(title="学校"), Refers("org.Unit"), FilterLookup("profile__school_id")] = None
+    profile: Annotated[int | None, Field(title="学校档案"), FilterLookup("profile_id")] = None
 
 
-def filter_settings(qs: Any, p: Any) -> Any:
-    return qs
+class SettingsFilter(ListFilter):
+    q: Annotated[str | None, FilterLookup("bureau__name__icontains"),
+                 Bar("搜索", "search", placeholder="教育局")] = None

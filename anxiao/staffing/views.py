@@ -39,7 +39,7 @@ PROFILES = Crud(
     save=actions.save_profile,
     columns=[("学校/校区", str), ("学生", lambda p: p.students), ("教职工", lambda p: p.staff),
              ("寄宿生", lambda p: p.boarders), ("安全办人数", lambda p: p.safety_office_size)],
-    filter=filters.filter_profiles, select_related=("school",),
+    filters=filters.ProfileFilter, select_related=("school",),
     detail_fields=[("学校", lambda p: p.school), ("校区", lambda p: p.campus), ("学生人数", lambda p: p.students),
                    ("教职工人数", lambda p: p.staff), ("寄宿生人数", lambda p: p.boarders),
                    ("校舍栋数", lambda p: p.buildings), ("安全办人数（含主任）", lambda p: p.safety_office_size),
@@ -51,7 +51,6 @@ PROFILES = Crud(
                    ("封闭化管理", lambda p: _yes(p.closed_perimeter)), ("硬质防冲撞设施", lambda p: _yes(p.anti_ramming)),
                    ("安全保卫室", lambda p: _yes(p.security_room)), ("门卫24小时值守", lambda p: _yes(p.gate_duty_24h))],
     detail_template="staffing/profile_detail.html", detail_context=_profile_context,
-    search_placeholder="学校名称或拼音首字母",
     extra_actions=[("配备核查", "staffing:compliance")],
 )
 
@@ -61,7 +60,7 @@ GUARDS = Crud(
              ("保安公司", lambda g: g.company if g.from_security_company else "社会人员"),
              ("出生日期", lambda g: g.birth_date),
              ("装备", lambda g: f"{len(g.equipment or [])}/7")],
-    filter=filters.filter_guards, select_related=("profile__school",),
+    filters=filters.GuardFilter, select_related=("profile__school",),
     detail_fields=[("姓名", lambda g: g.name), ("校区", lambda g: g.profile),
                    ("保安公司选派", lambda g: _yes(g.from_security_company)), ("保安公司", lambda g: g.company),
                    ("保安员证号", lambda g: g.licence_no), ("出生日期", lambda g: g.birth_date),
@@ -69,7 +68,6 @@ GUARDS = Crud(
                    ("本学期脱产培训天数（按培训记录）", _training_days),
                    ("装备", lambda g: "、".join(rules.EQUIPMENT_LABELS[c] for c in g.equipment or []) or "无"),
                    ("在岗", lambda g: _yes(g.is_active))],
-    search_placeholder="姓名、保安公司或学校",
 )
 
 SETTINGS = Crud(
@@ -77,7 +75,7 @@ SETTINGS = Crud(
     save=actions.save_settings,
     columns=[("教育局", lambda s: s.bureau), ("配备标准", lambda s: s.get_guard_standard_display()),
              ("取整", lambda s: s.get_rounding_display()), ("视频存储天数下限", lambda s: s.video_retention_days)],
-    filter=filters.filter_settings, select_related=("bureau",),
+    filters=filters.SettingsFilter, select_related=("bureau",),
     detail_fields=[("教育局", lambda s: s.bureau), ("配备标准", lambda s: s.get_guard_standard_display()),
                    ("取整", lambda s: s.get_rounding_display()), ("视频存储天数下限", lambda s: s.video_retention_days)],
 )

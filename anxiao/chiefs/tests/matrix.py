@@ -78,6 +78,7 @@ CASES = [
          markers={"bureau_a": lambda w: "甲县人民政府"}),
     Case("chiefs:chief_detail", lambda w: reverse("chiefs:chief_detail", args=[_c(w).district_chief.pk]),
          target="bureau_a"),
+    Case("chiefs:task_export", lambda w: (_c(w), reverse("chiefs:task_export"))[1]),
     Case("chiefs:agency_list", lambda w: (_c(w), reverse("chiefs:agency_list"))[1],
          markers={"bureau_a": lambda w: "甲县公安局"}),
     Case("chiefs:agency_detail", lambda w: reverse("chiefs:agency_detail", args=[_c(w).agency.pk]),

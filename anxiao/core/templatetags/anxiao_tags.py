@@ -27,3 +27,18 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key, "")
     except AttributeError:
         return ""
+
+
+@register.simple_tag(takes_context=True)
+def list_query(context: Any) -> str:
+    """The page's query string without its page number: what a pager or an export link carries on."""
+    from anxiao.core.paging import query_without_page
+
+    request = context.get("request")
+    return query_without_page(request) if request is not None else ""
+
+
+@register.inclusion_tag("core/_pager.html", takes_context=True)
+def pager(context: Any, page: Any) -> dict[str, Any]:
+    """The one pager: previous/next keep the list's filters (``{% pager page %}``)."""
+    return {"page": page, "query": list_query(context)}

@@ -67,6 +67,20 @@ def test_demo_county_builds_with_every_stage_and_personas(db):
     from anxiao.accounts.models import User
 
     assert User.objects.filter(username__in=["anquanban", "xiaozhang", "banzhuren", "baoan", "duxue"]).count() == 5
+    # The demo obeys the live rules: its records credit only as live use would (drills held but not closed count
+    # for nothing, patrols by QR rounds, letters by signature), checked on this one full build.
+    from django.utils import timezone
+
+    from anxiao.obligations.tests.demo_checks import check_demo
+
+    check_demo(timezone.localdate())
+    # and every page, export and API figure agrees with its definition for the county, town and school personas
+    from anxiao.reports.consistency import check
+
+    for name in ("anquanban", "duxue", "xiaozhang"):
+        result = check(User.objects.get(username=name))
+        assert result.ok, (name, result.disagreements)
+        assert result.views["hazards"].get("api") and result.views["reports"].get("api"), name
 
 
 def test_demo_refuses_to_overwrite_without_reset(world):

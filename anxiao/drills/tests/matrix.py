@@ -57,6 +57,7 @@ CASES = [
     *_web("plan", plan_a1, "a1", markers={"a1": lambda w: "新华中学"}),
     *_web("settings", settings_a, "bureau_a"),
     Case("drills:signin", lambda w: reverse("drills:signin", args=[drill(w).token]), target="a1"),
+    Case("drills:drill_export", lambda w: (drill(w), reverse("drills:drill_export"))[1]),
     Case("drills:attempt_list", lambda w: (drill(w), reverse("drills:attempt_list"))[1]),
     Case("drills:drill_qr", lambda w: reverse("drills:drill_qr", args=[drill(w).pk]), target="a1"),
     Case("drills:drill_coverage", lambda w: reverse("drills:drill_coverage", args=[drill(w).pk]), target="a1"),

@@ -110,12 +110,13 @@ def test_staff_training_records_attendance_and_its_rate(school):
     assert rec.links.get().activity.participant_count == 2
 
 
-def test_a_guard_training_counts_one_activity_per_day_for_the_three_day_quota(school):
+def test_a_guard_training_counts_one_activity_per_day_and_each_guard_s_three_days(school):
     rec = actions.record(None, kind="guard_training", school=school.a1, occurred_on=TODAY - datetime.timedelta(days=2),
                          days=3, topic="岗位技能培训", guards=school.guards, today=TODAY)
     assert [link.day for link in rec.links.all()] == [TODAY - datetime.timedelta(days=i) for i in (2, 1, 0)]
     occ = _occ("national.school.term_guard_training", unit=school.a1, period_key="2026-T2")
-    assert (occ.done_count, occ.quota, occ.status_on(TODAY)) == (3, 3, "done")
+    # two guards × three days: six guard-days, each guard's three (not three records of the school)
+    assert (occ.done_count, occ.quota, occ.status_on(TODAY)) == (6, 3, "done")
     assert coverage.guard_days([g.pk for g in school.guards], TODAY.replace(day=1), TODAY) == {
         school.guards[0].pk: 3, school.guards[1].pk: 3}
 
@@ -400,3 +401,32 @@ def test_a_teacher_cannot_open_another_schools_form_or_the_staff_training_form(a
     assert client.get(f"/education/schools/{school.a1.pk}/record/staff_training/").status_code == 403
     assert client.get(f"/education/schools/{school.b1.pk}/record/safety_lesson/").status_code == 404
     assert client.get(f"/education/schools/{school.a1.pk}/record/drill/").status_code == 404
+
+
+def test_guard_training_counts_guard_days_so_every_guard_needs_three_days(school):
+    # given seed 002 四(五) / the national rule: 保安员每学期不少于3天脱产培训 — each guard, not the school's records
+    zhao, qian = school.guards
+    Guard.objects.create(profile=school.profile, name="离岗保安", company="平安保安公司",
+                         birth_date=datetime.date(1980, 1, 1), is_active=False)
+    day = TODAY - datetime.timedelta(days=20)
+    # when Zhao alone trains three days
+    actions.record(None, kind="guard_training", school=school.a1, occurred_on=day, days=3, topic="岗位技能培训",
+                   guards=[zhao], today=TODAY)
+    occ = _occ("national.school.term_guard_training", unit=school.a1, period_key="2026-T2")
+    # then the school has 3 of its 6 guard-days and the slot is open, though three days of records exist
+    assert (occ.done_count, occ.status_on(TODAY), occ.progress) == (3, "due", "3/6 人·天")
+    # and Qian's two days, with one more of Zhao's (already at three), still leave it open
+    actions.record(None, kind="guard_training", school=school.a1, occurred_on=day + datetime.timedelta(days=5),
+                   days=2, topic="补训", guards=[zhao, qian], today=TODAY)
+    occ.refresh_from_db()
+    assert (occ.done_count, occ.status_on(TODAY)) == (5, "due")
+    # and Qian's third day meets it (the guard who left is not owed training)
+    rec = actions.record(None, kind="guard_training", school=school.a1, occurred_on=day + datetime.timedelta(days=9),
+                         days=1, topic="补训", guards=[qian], today=TODAY)
+    occ.refresh_from_db()
+    assert (occ.done_count, occ.status_on(TODAY), occ.progress) == (6, "done", "6/6 人·天")
+    assert occ.completed_on == day + datetime.timedelta(days=9)
+    # and voiding that day opens it again
+    actions.void(None, rec, "登记错误")
+    occ.refresh_from_db()
+    assert (occ.done_count, occ.status_on(TODAY)) == (5, "due")

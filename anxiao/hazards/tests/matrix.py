@@ -64,10 +64,12 @@ def order(w: Any) -> Any:
 
 
 CASES = [
+    Case("hazards:rectification_list", lambda w: reverse("hazards:rectification_list")),
     Case("hazards:extension_list", lambda w: (extension(w), reverse("hazards:extension_list"))[1],
          markers={"a1": lambda w: "材料采购延期矩阵"}),
     Case("hazards:supervision_list", lambda w: (order(w), reverse("hazards:supervision_list"))[1],
          markers={"a1": lambda w: "矩阵督〔2026〕9号"}),
+    Case("hazards:hazard_export", lambda w: (hazard(w), reverse("hazards:hazard_export"))[1]),
     Case("hazards:hazard_list", lambda w: (hazard(w), reverse("hazards:hazard_list"))[1],
          markers={"a1": lambda w: hazard(w).location}),
     Case("hazards:hazard_create", lambda w: reverse("hazards:hazard_create")),

@@ -14,7 +14,7 @@ from anxiao.core.choices import Role
 from anxiao.core.testing import refused
 from anxiao.hazards import actions
 from anxiao.hazards.figures import status_counts
-from anxiao.hazards.filters import filter_hazards
+from anxiao.hazards.filters import HazardFilter
 from anxiao.hazards.models import Extension, Hazard, HazardEvent, HazardPhoto, Status, SupervisionOrder
 from anxiao.org.models import Person
 
@@ -238,7 +238,7 @@ def test_overdue_hazards_escalate_to_baobao_leader_then_bureau(world):
     later = timezone.localdate() + datetime.timedelta(days=7)
     assert actions.escalate_overdue(today=later) == 1
     assert Hazard.objects.get(pk=hazard.pk).escalation_level == 2
-    assert filter_hazards(Hazard.objects.all(), {"overdue": "1"}).count() == 1
+    assert HazardFilter.parse({"overdue": "1"}).apply(Hazard.objects.all()).count() == 1
 
 
 def test_bureau_issues_supervision_for_a_major_hazard_and_school_signs(world):

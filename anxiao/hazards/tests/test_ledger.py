@@ -52,11 +52,12 @@ def test_it_pins_the_ledger_page_to_its_queries(world, as_user):
     many(world, 120)
     client.get("/hazards/")
     # then: session, user, grants, the scope's units, counts, the page's ids, its rows, the unit filter list, the
-    # navigation's unread notices and the user's person — ten, with no COUNT(*) of the ledger besides the counts
+    # user's personas (the role menu), the navigation's unread notices and the user's person — eleven, with no
+    # COUNT(*) of the ledger besides the counts
     with CaptureQueriesContext(connection) as ctx:
         response = client.get("/hazards/?page=2")
     sqls = [q["sql"] for q in ctx.captured_queries]
-    assert len(sqls) == 10, "\n".join(s[:150] for s in sqls)
+    assert len(sqls) == 11, "\n".join(s[:150] for s in sqls)
     assert not [s for s in sqls if 'COUNT(*)' in s and "hazards_hazard" in s]
     assert response.context["page"].paginator.count == 120
     assert len(response.context["page"].object_list) == 50

@@ -33,6 +33,7 @@ CASES = [
     Case("incidents:team_list", lambda w: reverse("incidents:team_list", args=[w.a1.pk]), target="a1"),
     Case("incidents:team_edit", lambda w: reverse("incidents:team_edit", args=[_team(w)]), target="a1"),
     Case("incidents:incident_list", lambda w: reverse("incidents:incident_list")),
+    Case("incidents:incident_export", lambda w: reverse("incidents:incident_export")),
     Case("incidents:incident_create", lambda w: reverse("incidents:incident_create"), kind="write",
          writers=REPORTERS | {"outsider"}),
     Case("incidents:incident_detail", lambda w: reverse("incidents:incident_detail", args=[incident_in(w).pk]),

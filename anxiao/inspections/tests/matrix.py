@@ -123,6 +123,7 @@ CASES = [
          target="a1", kind="write", method="post", data=lambda w: {"name": "新成员", "role": "inspector"}, ok=302),
     Case("inspections:member_remove", lambda w: reverse("inspections:member_remove", args=[member(w).pk]),
          target="a1", kind="write", method="post", data=lambda w: {}, ok=302),
+    Case("inspections:inspection_export", lambda w: (inspection(w), reverse("inspections:inspection_export"))[1]),
     Case("inspections:inspection_list", lambda w: (inspection(w), reverse("inspections:inspection_list"))[1],
          markers={"a1": lambda w: "半月排查"}),
     Case("inspections:inspection_create", lambda w: reverse("inspections:inspection_create"), kind="write"),

@@ -76,6 +76,7 @@ CASES = [
     Case("obligations:occurrence_detail", _url("occurrence_detail", "occ"), target="a1"),
     Case("obligations:occurrence_done", _url("occurrence_done", "occ"), target="a1", kind="write", method="post",
          data=lambda w: {}, ok=302),
+    Case("obligations:activity_export", _url("activity_export")),
     Case("obligations:activity_list", _url("activity_list"), markers={"a1": lambda w: "安全会议"}),
     Case("obligations:activity_create", _url("activity_create"), kind="write", also_allowed=EVERYONE_RECORDS),
     Case("obligations:activity_detail", _url("activity_detail", "activity"), target="a1"),

@@ -408,3 +408,90 @@ def test_a_meeting_recorded_in_the_form_with_its_kind_and_minutes_fills_the_meet
     data = json.loads(client.get("/api/v1/activities?kind=meeting").content)["items"][0]
     assert (data["meeting_kind"], data["evidence"], data["occurrence_ids"]) == ("situation_analysis", "record",
                                                                                [slot.pk])
+
+
+# --- patrol check-ins, signed letters (the fourth session's LEFT items) ------------------------------------------
+
+
+def _scan():  # type: ignore[no-untyped-def]
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buf, format="JPEG")
+    return SimpleUploadedFile("letter.jpg", buf.getvalue(), content_type="image/jpeg")
+
+
+def _points(unit, n=3):  # type: ignore[no-untyped-def]
+    from anxiao.inspections import actions as inspections
+
+    return [inspections.save_point(None, None, unit=unit, name=f"重点部位{i}", min_interval_minutes=30)
+            for i in range(n)]
+
+
+def test_the_guards_five_patrols_a_day_take_five_qr_rounds_not_one_tap(rules, as_user) -> None:
+    from anxiao.inspections import actions as inspections
+
+    w = rules
+    today = timezone.localdate()
+    slot = _current("national.school.daily_keypoint_patrol", unit=w.a1)
+    # the rule is the school's (all its guards together), and one tap does not meet it
+    assert slot.post_id is None and not crediting.self_attestable(slot.rule)
+    with refused("occurrence"):
+        actions.tap_done(w.users["school_admin"], slot, today)
+    # given three key points; five check-ins in a few seconds at one point are refused after the first
+    points = _points(w.a1)
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time(0, 1)))
+    inspections.check_in(w.users["school_admin"], points[0], code=points[0].secret, at=start)
+    with refused("code"):
+        inspections.check_in(w.users["school_admin"], points[0], code=points[0].secret,
+                             at=start + datetime.timedelta(seconds=4))
+    # and scanning one point five times over the day is not a round of the key points
+    for k in range(1, 5):
+        inspections.check_in(None, points[0], code=points[0].secret, at=start + datetime.timedelta(minutes=31 * k))
+    slot.refresh_from_db()
+    assert not slot.day_met(today)
+    # when every key point is scanned in five rounds, the day is met by five round records
+    for k in range(5):
+        for p in points[1:]:
+            inspections.check_in(None, p, code=p.secret, at=start + datetime.timedelta(minutes=31 * k + 1))
+    slot.refresh_from_db()
+    assert slot.day_met(today)
+    rounds = Activity.objects.filter(unit=w.a1, record_kind="patrol_round", occurred_on=today)
+    assert rounds.count() == 5 and all(a.evidence == "record" for a in rounds)
+    assert set(crediting.slots_for(rounds.first())) == {slot}  # type: ignore[arg-type]
+    _tally_is_right()
+
+
+def test_signed_letters_fill_the_letter_signing_slots_of_the_side_that_signs_them_with_its_people(rules) -> None:
+    from anxiao.responsibility import actions as responsibility
+    from anxiao.responsibility.tests.fixtures import letters
+
+    w = rules
+    today = timezone.localdate()
+    school = _current("national.school.annual_letter_signing", unit=w.a1)
+    bureau = _current("national.bureau.annual_letter_signing", post=w.posts["bureau_head"])
+    # one tap or a hand-typed entry does not sign a letter
+    for slot in (school, bureau):
+        with refused("occurrence"):
+            actions.tap_done(w.users["sysadmin"], slot, today)
+    entry = actions.record_activity(w.users["sysadmin"], kind="letter_signing", unit=w.a1, occurred_on=today,
+                                    title="签订责任书", files=[_scan()])
+    assert entry.evidence == "record" and not entry.occurrences.exists()
+    issued = letters(w)
+    # when the a1 principal signs the bureau's letter, the 局长's annual "与学校签订" slot is met (not the school's)
+    responsibility.sign_letter(w.users["school_admin"], issued["a1_principal"])
+    bureau.refresh_from_db()
+    school.refresh_from_db()
+    assert bureau.is_met and not school.is_met
+    record = Activity.objects.get(source_ref=f"letter:{issued['a1_principal'].pk}")
+    assert (record.record_kind, record.evidence, record.by_unit, record.responsible_post) == (
+        "letter:bureau_school", "record", w.bureau_a, w.posts["bureau_head"])
+    # and when a teacher signs the school's letter, the school's own "层层签订" slot is met
+    responsibility.sign_letter(w.users["school_member"], issued["a1_teacher"])
+    school.refresh_from_db()
+    assert school.is_met
+    assert not _current("national.school.annual_letter_signing", unit=w.a2).is_met
+    _tally_is_right()

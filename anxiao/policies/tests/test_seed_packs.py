@@ -149,3 +149,106 @@ def test_s004_legal_education_is_owed_to_every_school_and_a_school_without_a_leg
     # and the special school is shown as a gap
     gaps = {r.code: {u.pk for u in units} for r, units in holder_gaps(w.bureau)}
     assert gaps[rule.code] == {w.schools[Stage.SPECIAL].pk}
+
+
+def _school_calendar(w) -> None:  # type: ignore[no-untyped-def]
+    # the bureau's school year: spring teaching 3/2–7/10, autumn 9/1–1/20; 清明 and a week of 国庆 off
+    obligations.save_settings(None, w.bureau, spring_term_month=3, spring_term_day=2, spring_term_end_month=7,
+                              spring_term_end_day=10, autumn_term_month=9, autumn_term_day=1,
+                              autumn_term_end_month=1, autumn_term_end_day=20,
+                              holidays=["2026-04-06", "2026-10-05", "2026-10-06", "2026-10-07", "2026-10-08",
+                                        "2026-10-09"], workdays=["2026-09-27"])
+
+
+def test_s002_weekly_safety_lessons_are_not_asked_in_vacation_weeks(db) -> None:
+    # given s002 四(三) 每周一次安全教育课 and a bureau whose summer vacation runs 7/11–8/31
+    w = fresh_bureau()
+    _school_calendar(w)
+    _adopt_alone(w, "s002")
+    rule = ObligationRule.objects.get(bureau=w.bureau, code="s002.class.weekly_safety_lesson")
+    assert rule.teaching_only
+    # when the weeks from March to the end of the year are expanded
+    obligations.expand(w.bureau, datetime.date(2026, 12, 31), start=TODAY)
+    weeks = set(Occurrence.objects.filter(rule=rule).values_list("period_start", flat=True))
+    # then teaching weeks are asked, vacation weeks and a week of holidays are not
+    assert datetime.date(2026, 3, 16) in weeks and datetime.date(2026, 7, 6) in weeks  # 7/6–7/10 still teaching
+    assert not {d for d in weeks if datetime.date(2026, 7, 13) <= d <= datetime.date(2026, 8, 24)}
+    assert datetime.date(2026, 8, 31) in weeks  # the week the autumn term starts (9/1)
+    assert datetime.date(2026, 10, 5) not in weeks and datetime.date(2026, 9, 28) in weeks
+
+
+def test_s003_daily_tip_is_asked_on_school_days_only_and_met_only_by_a_tip(db) -> None:
+    # given a junior school adopting s003 四(三)3 继续开展每日安全小提示
+    w = fresh_bureau()
+    _school_calendar(w)
+    school = w.schools[Stage.JUNIOR]
+    _adopt_alone(w, "s003")
+    obligations.expand(w.bureau, datetime.date(2026, 4, 30), start=datetime.date(2026, 3, 1))
+    rule = ObligationRule.objects.get(bureau=w.bureau, code="s003.school.daily_safety_tip")
+    rows = list(Occurrence.objects.filter(rule=rule, unit=school))
+    days = {d for o in rows for d, _s in o.slot_states(datetime.date(2026, 4, 30))}
+    # then every slot is a school day: no weekend, no holiday, nothing before the term (3/2)
+    assert days and all(d.weekday() < 5 for d in days)
+    assert datetime.date(2026, 4, 6) not in days and datetime.date(2026, 3, 2) in days
+    assert len({d for d in days if d.month == 4}) == 21 and len({d for d in days if d.month == 3}) == 22
+    # and a tip recorded on a Saturday fills nothing, an "other" entry on a school day fills nothing, a tip does
+    today = datetime.date(2026, 4, 20)
+    saturday = obligations.record_activity(None, kind="safety_tip", unit=school, occurred_on=datetime.date(2026, 4, 18),
+                                           today=today, title="周末提示")
+    assert not saturday.counted.exists()
+    other = obligations.record_activity(None, kind="other", unit=school, occurred_on=datetime.date(2026, 4, 17),
+                                        today=today, title="放学提醒")
+    assert not other.counted.filter(occurrence__rule=rule).exists()
+    tip = obligations.record_activity(None, kind="safety_tip", unit=school, occurred_on=datetime.date(2026, 4, 17),
+                                      today=today, title="防溺水提示")
+    (occ,) = [o.occurrence for o in tip.counted.select_related("occurrence")]
+    assert occ.rule == rule and occ.day_met(datetime.date(2026, 4, 17))
+
+
+def test_s002_rectification_list_is_studied_by_the_party_branch_and_filed_with_the_bureau(db) -> None:
+    # given s002 五(二): 列出需整改问题清单、责任人及整改完成时限，经学校党总支（支部）会议研究后，报局安全办备案
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from anxiao.hazards import actions as hazards
+    from anxiao.hazards.models import Hazard, Status
+    from anxiao.obligations.figures import compliance_rate  # noqa: F401 - the bureau's figure reads the same slots
+
+    w = fresh_bureau()
+    _adopt_alone(w, "s002")
+    school = w.schools[Stage.PRIMARY]
+    today = timezone.localdate()
+    obligations.expand(w.bureau, today)
+    rule = ObligationRule.objects.get(bureau=w.bureau, code="s002.school.rectification_list_filing")
+    # every school owes the filing
+    assert set(Occurrence.objects.filter(rule=rule).values_list("unit_id", flat=True)) == {
+        s.pk for s in w.schools.values()}
+    owner = school.people.first()
+    found = timezone.now()
+    listed = Hazard.objects.create(unit=school, location="教学楼", category="XF", description="灭火器过期",
+                                   found_at=found, status=Status.RECTIFYING, responsible=owner,
+                                   deadline=today + datetime.timedelta(days=20))
+    loose = Hazard.objects.create(unit=school, location="围墙", category="XS", description="围墙裂缝",
+                                  found_at=found, status=Status.REGISTERED)
+    meeting = obligations.record_activity(None, kind="meeting", meeting_kind="party_branch", unit=school,
+                                          occurred_on=today, title="党支部会议研究整改清单", notes="逐项研究通过")
+    # a problem without its owner and deadline is refused, naming it
+    with pytest.raises(ValidationError) as exc:
+        hazards.file_rectification_list(None, school, meeting=meeting, today=today)
+    assert loose.number in exc.value.message_dict["hazards"][0]
+    # a meeting that is not the Party organisation's, or has no record, is refused
+    other = obligations.record_activity(None, kind="meeting", meeting_kind="safety_work", unit=school,
+                                        occurred_on=today, title="安全工作会", notes="纪要")
+    loose.responsible, loose.deadline = owner, today + datetime.timedelta(days=30)
+    loose.save()
+    with pytest.raises(ValidationError) as exc:
+        hazards.file_rectification_list(None, school, meeting=other, today=today)
+    assert "meeting" in exc.value.message_dict
+    # when the school files it
+    filed = hazards.file_rectification_list(None, school, meeting=meeting, today=today)
+    # then the list carries each problem with its owner and deadline and the meeting, and the bureau sees it filed
+    assert listed.number in filed.notes and owner.name in filed.notes and str(listed.deadline) in filed.notes
+    assert "党支部会议研究整改清单" in filed.notes
+    now = {"period_start__lte": today, "period_end__gte": today}
+    assert Occurrence.objects.get(rule=rule, unit=school, **now).status_on(today) == "done"
+    assert Occurrence.objects.get(rule=rule, unit=w.schools[Stage.JUNIOR], **now).status_on(today) != "done"

@@ -330,6 +330,94 @@ def test_every_view_of_the_compliance_rate_agrees(world, personas, frozen, perso
     assert len(by_school) == (1 if persona == "school_admin" else 2)
 
 
+@pytest.mark.parametrize("persona", ("school_admin", "bureau_admin"))
+def test_mid_period_the_heat_map_and_the_compliance_page_give_the_same_rate(world, personas, frozen, persona):
+    # Mid-period: the heat map counted only slots past their deadline, the compliance page also the slots of the
+    # running period already done (early). One definition (obligations.figures.compliance_counts) for both.
+    from anxiao.obligations import actions as obligations
+    from anxiao.obligations.models import ObligationRule, Occurrence
+
+    since = _compliance(world)
+    # a1 has done the running week's inspection already (early), and a daily rule runs this month
+    running = Occurrence.objects.get(unit=world.a1, rule__code="t.weekly", period_start__lte=TODAY,
+                                     period_end__gte=TODAY)
+    Occurrence.objects.filter(pk=running.pk).update(met_slots=1, day_mask=1, done_count=1, completed_on=TODAY)
+    ObligationRule.objects.create(bureau=world.bureau_a, code="t.daily", title="每日巡查", activity_kind="patrol",
+                                  unit_kinds=["school"], period="day")
+    obligations.expand(world.bureau_a, TODAY, start=datetime.date(2026, 12, 1))
+    daily = Occurrence.objects.get(unit=world.a1, rule__code="t.daily", period_start__lte=TODAY, period_end__gte=TODAY)
+    Occurrence.objects.filter(pk=daily.pk).update(met_slots=2, day_mask=0b101, done_count=2)
+    client = personas(persona)
+    api = client.get(f"/api/v1/compliance?by=unit&from={since:%Y-%m-%d}&to={TODAY:%Y-%m-%d}").json()
+    heat = client.get("/reports/dashboard/").context["d"]["heat"]
+    # the heat map's cells of a school add up to the compliance row of that school, slot for slot
+    for row in heat["rows"]:
+        done = sum(c["done"] for c in row["cells"])
+        total = sum(c["total"] for c in row["cells"])
+        api_row = next(r for r in api["rows"] if r["name"] == row["name"])
+        assert (done, total) == (api_row["done"], api_row["total"]), row["name"]
+    a1 = next(r for r in api["rows"] if r["name"] == world.a1.name)
+    assert a1["done"] == 7 + 1 + 2 and a1["missed"] >= 1  # the early week and two met days count, 3 Dec missed
+
+
+# --- the reusable check (reports/consistency.py, `anxiao figures check`) -------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ("school_admin", "bureau_admin"))
+def test_the_figures_check_finds_every_view_in_agreement(world, frozen, persona):
+    from anxiao.reports.consistency import check
+
+    # given hazards, ledgers and compliance slots in every state that matters
+    _book(world)
+    _ledgers(world)
+    _compliance(world)
+    # when the check opens every view of every headline figure as the persona
+    result = check(world.users[persona])
+    # then it compared the hazard, report and compliance figures of every view, and they agree
+    assert result.ok, result.disagreements
+    assert {"home", "dashboard", "ledger cards", "rollup", "api", "ledger list", "api list"} <= set(
+        result.views["hazards"]) if persona == "bureau_admin" else {"home", "dashboard", "api"} <= set(
+        result.views["hazards"])
+    assert {"dashboard", "ledger list", "rollup export", "api"} <= set(result.views["reports"])
+    assert {"api", "heat map"} <= set(result.views["compliance"]) and result.views["compliance"]["heat map"]
+    assert result.views["hazards"]["api"] == EXPECTED[LEVEL[persona]]
+
+
+def test_the_figures_check_reports_a_view_that_disagrees(world, frozen, monkeypatch):
+    from anxiao.reports import consistency
+
+    _book(world)
+    real = consistency.expected_figures
+
+    def off_by_one(user, today):  # type: ignore[no-untyped-def]
+        out = real(user, today)
+        out["hazards"]["overdue"] += 1
+        return out
+
+    monkeypatch.setattr(consistency, "expected_figures", off_by_one)
+    result = consistency.check(world.users["bureau_admin"])
+    assert not result.ok
+    assert any(line.startswith("hazards: dashboard shows overdue = 2") for line in result.disagreements)
+
+
+def test_anxiao_figures_check_command(world, frozen):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    _book(world)
+    out = io_text()
+    call_command("figures", "check", "--user", "school_admin", "--user", "bureau_admin", stdout=out)
+    assert "school_admin（2026-12-04）：核对" in out.getvalue() and "一致" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("figures", "check", "--user", "nobody", stdout=io_text())
+
+
+def io_text() -> Any:
+    import io
+
+    return io.StringIO()
+
+
 def test_the_tally_of_a_large_scope_gives_the_same_figures(world, personas, frozen, monkeypatch):
     """A scope of a thousand schools or more reads its headline figures from the per-town tally (issue 18); the
     figures are the same as counted live, on every view, and each view says when they were counted."""
@@ -355,6 +443,14 @@ def test_the_tally_of_a_large_scope_gives_the_same_figures(world, personas, froz
         == [(r["region"], r["total"], r["open"], r["overdue"], r["closed"]) for r in live_rollup]
     assert "统计于" in client.get("/hazards/").content.decode()
     assert client.get("/api/v1/hazards/counts").json()["tallied_at"]
+    # and the API list counts its pages from the tally too: no COUNT(*) of the hazards
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        listed = client.get("/api/v1/hazards?limit=1").json()
+    assert listed["count"] == tallied["total"] and len(listed["items"]) == 1
+    assert not [q for q in ctx.captured_queries if "COUNT(*)" in q["sql"] and "hazards_hazard" in q["sql"]]
 
 
 def test_the_report_roll_up_drills_down_by_region(world, personas, frozen):

@@ -18,7 +18,7 @@ def _field_errors(html: str) -> dict[str, str]:
         found = re.search(r"<label[^>]*>(.*?)</label>", block, re.S)
         assert found is not None
         label = re.sub(r"<[^>]+>|\*", "", found.group(1)).strip()
-        out[label] = " ".join(re.findall(r'<p class="error">(.*?)</p>', block))
+        out[label] = " ".join(re.findall(r'<p class="error"[^>]*>(.*?)</p>', block))
     return out
 
 

@@ -55,6 +55,7 @@ CASES = [
     Case("responsibility:list_edit", lambda w: R("list_edit", _teacher_list(w)), target="a1", kind="write"),
     OwnCase("responsibility:list_acknowledge", lambda w: R("list_acknowledge", _teacher_list(w)), target="a1",
             method="post", ok=302, allowed={"school_member"}),
+    Case("responsibility:letter_export", lambda w: (letters(w), R("letter_export"))[1]),
     Case("responsibility:letter_list", lambda w: (letters(w), R("letter_list"))[1],
          markers={"a1": lambda w: f"/letters/{_a1_letter(w)}/",
                   "a2": lambda w: f"/letters/{letters(w)['a2_principal'].pk}/"}),
