@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 
 from anxiao.accounts.models import ApiToken
-from anxiao.core.access import OWN_ACCOUNT_VIEWS
+from anxiao.core.access import OWN_ACCOUNT_VIEWS, PERSONAL_VIEWS
 from anxiao.core.models import AuditAction, AuditLog
 from tests.test_permission_matrix import CASES
 
@@ -79,7 +79,9 @@ def test_read_only_roles_write_nothing(world: Any, role: str) -> None:
             response = _send(case, client, headers, url, body)
             written = AuditLog.objects.exclude(action=AuditAction.LOGIN).count() - before
             status = response.status_code
-            if written or status not in REFUSED:
+            # a person's own work (PERSONAL_VIEWS) reaches its action, which refuses another's record or
+            # answers the form with its errors: nothing may be written either way
+            if written or (status not in REFUSED and case.name not in PERSONAL_VIEWS):
                 failures.append(f"{case.name} [{case.method}→{case.method if case.method != 'get' else 'post'}]: "
                                 f"{status}, {written} audit rows: {getattr(response, 'content', b'')[:160]!r}")
         finally:
@@ -118,6 +120,30 @@ def test_read_only_roles_are_offered_no_write(world: Any, role: str) -> None:
                 name = resolve(target).view_name
             except Resolver404:
                 name = target
-            if name not in OWN_ACCOUNT_VIEWS:
+            if name not in OWN_ACCOUNT_VIEWS and name not in PERSONAL_VIEWS:
                 failures.append(f"{case.name} ({url}): a form posting to {name}")
     assert not failures, f"{role} is offered writes:\n" + "\n".join(sorted(set(failures)))
+
+
+@pytest.mark.django_db
+def test_the_director_with_a_read_only_grant_still_does_his_own_duties(world: Any) -> None:
+    """The 局长 holds a read-only grant over the county and a post with its own duties: writing nothing for
+    others must not stop him acknowledging his own list (web and API) — his record is what accountability reads."""
+    from anxiao.responsibility.actions import _write_list, is_acknowledged
+
+    # given the director's own current list and the teacher's
+    own = _write_list(world.posts["bureau_head"], [{"category": "safety", "text": "全面负责全县教育系统安全工作"}],
+                      None, "测试", edited=False)
+    other = _write_list(world.posts["a1_teacher"], [{"category": "safety", "text": "负责本班学生安全教育"}],
+                        None, "测试", edited=False)
+    client = Client()
+    client.force_login(world.users["bureau_viewer"])
+    # when he acknowledges his own list, then it is recorded
+    assert client.post(f"/responsibility/lists/{own.pk}/acknowledge/").status_code == 302
+    assert is_acknowledged(own)
+    # and the teacher's list is still refused to him, over the web and the API
+    assert client.post(f"/responsibility/lists/{other.pk}/acknowledge/").status_code == 403
+    _token, raw = ApiToken.issue(world.users["bureau_viewer"])
+    response = client.post(f"/api/v1/responsibility-lists/{other.pk}/acknowledgement",
+                           HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 403 and not is_acknowledged(other)

@@ -160,6 +160,23 @@ OWN_ACCOUNT_VIEWS = frozenset({
     "accounts:login", "accounts:logout", "accounts:password", "set_language", "notifications:read_all",
     "api:revoke_token", "api:notifications_read", "api:issue_token",
 })
+# What a person does in their own name, whatever their grant: the director (局长) with a read-only grant still
+# acknowledges his own duty list, signs his own letter, records his own duty work; a town
+# chief (a read-only grant over the town) routes, verifies and returns tasks; a member agency's liaison accepts and closes
+# them; the rostered person checks in at the gate. Each of these actions checks the person itself (the post's
+# holder, the signatory, the chief, the agency's staff, the rostered person) and refuses anybody else, so a
+# read-only account reaches them only for its own person's work.
+PERSONAL_VIEWS = frozenset({
+    "responsibility:list_acknowledge", "responsibility:letter_sign", "api:responsibility_lists_acknowledge",
+    "api:letters_sign",
+    "obligations:occurrence_done", "obligations:activity_create", "obligations:activity_edit",
+    "api:occurrences_done", "api:activities_create",
+    "chiefs:task_create", "chiefs:task_accept", "chiefs:task_close", "chiefs:task_verify", "chiefs:task_return",
+    "api:chiefs_tasks_create",
+    "api:chiefs_tasks_accept", "api:chiefs_tasks_close", "api:chiefs_tasks_verify", "api:chiefs_tasks_return",
+    "chiefs:duty_checkin", "chiefs:gate_scan", "api:chiefs_duties_checkin",
+    "inspections:inspection_sign",
+})
 READ_ONLY_MESSAGE = "您的账号只能查看，不能新建或修改任何记录"
 
 
@@ -182,14 +199,15 @@ def can_act_over(user: Any, unit: Any) -> bool:
 
 def refuse_read_only_write(request: Any, user: Any) -> None:
     """The one gate for read-only accounts: any request that is not GET/HEAD/OPTIONS is refused (403), except
-    the account's own housekeeping (``OWN_ACCOUNT_VIEWS``). Run by ``core.middleware.ReadOnlyMiddleware`` for
+    the account's own housekeeping (``OWN_ACCOUNT_VIEWS``) and its person's own work (``PERSONAL_VIEWS``, where
+    the action itself admits only the person concerned). Run by ``core.middleware.ReadOnlyMiddleware`` for
     pages and session API calls and by the API's token authentication."""
     from django.core.exceptions import PermissionDenied
 
     if request.method in ("GET", "HEAD", "OPTIONS") or not is_read_only(user):
         return
     match = getattr(request, "resolver_match", None)
-    if match is not None and match.view_name in OWN_ACCOUNT_VIEWS:
+    if match is not None and (match.view_name in OWN_ACCOUNT_VIEWS or match.view_name in PERSONAL_VIEWS):
         return
     raise PermissionDenied(READ_ONLY_MESSAGE)
 

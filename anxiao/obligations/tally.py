@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 
@@ -250,7 +251,10 @@ def _partial_counts(qs: Any, group: tuple[str, ...], today: datetime.date, start
     aliases = [f"g{i}" for i in range(len(group))]
     inner = qs.order_by().annotate(**{a: F(g) for a, g in zip(aliases, group, strict=True)}).values(
         *aliases, "period_start", "slots", "day_mask", "deadline", "completed_on")
-    sql, params = inner.query.sql_with_params()
+    try:
+        sql, params = inner.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an unknown subtree, say): no slots to count
+        return {}
     if connection.vendor == "postgresql":
         day, day_deadline = "o.period_start + n.i", "o.deadline - (o.slots - 1 - n.i)"
     else:

@@ -42,3 +42,12 @@ def test_no_page_shows_more_rows_than_a_page_holds(drills, as_user, monkeypatch)
     rows = [first.context["page"].object_list[0]["name"], second.context["page"].object_list[0]["name"]]
     assert len(first.context["page"].object_list) == 1 and set(rows) == {w.a1.name, w.a2.name}
     assert f"?by=unit&region={w.town_a.pk}&page=2" in html.unescape(first.content.decode())
+
+
+def test_a_subtree_that_matches_nothing_gives_empty_figures_not_a_server_error(drills, as_user) -> None:  # noqa: F811
+    # found by the API fuzz test: an unknown subtree made the day-by-day SQL count raise EmptyResultSet
+    client = as_user("bureau_admin")
+    response = client.get("/api/v1/compliance?subtree=-887090701447&by=unit")
+    assert response.status_code == 200
+    assert (response.json()["done"], response.json()["rows"]) == (0, [])
+    assert client.get("/obligations/compliance/?subtree=-887090701447&by=unit").status_code == 200
