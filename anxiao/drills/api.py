@@ -330,5 +330,5 @@ def plan_approve(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 
 
 crud_routes(router, "drills/plans", DrillPlan, PlanOut, PlanIn, PlanPatch, filters.PlanFilter, _save_plan, select_related=("school",))
-crud_routes(router, "drills/settings", DrillSettings, DrillSettingsOut, DrillSettingsIn, DrillSettingsPatch, filters.SettingsFilter, _save_settings)
+crud_routes(router, "drills/settings", DrillSettings, DrillSettingsOut, DrillSettingsIn, DrillSettingsPatch, filters.DrillSettingsFilter, _save_settings)
 crud_routes(router, "drills", Drill, DrillOut, DrillIn, DrillPatch, filters.DrillFilter, actions.save_drill, select_related=("school",))

@@ -42,7 +42,7 @@ class PlanFilter(ListFilter):
         return qs.filter(voided_at__isnull=True)
 
 
-class SettingsFilter(ListFilter):
+class DrillSettingsFilter(ListFilter):
     q: Annotated[str | None, FilterLookup("unit__name__icontains"),
                  Bar("搜索", "search", placeholder="单位名称")] = None
 

@@ -147,7 +147,7 @@ SETTINGS = Crud(
     columns=[("单位", lambda s: s.unit), ("疏散用时目标", lambda s: f"{s.evacuation_target_seconds} 秒"),
              ("中小学", lambda s: s.get_school_frequency_display()),
              ("幼儿园", lambda s: s.get_kindergarten_frequency_display())],
-    filters=filters.SettingsFilter, select_related=("unit",),
+    filters=filters.DrillSettingsFilter, select_related=("unit",),
     detail_fields=[("单位", lambda s: s.unit), ("疏散用时目标（秒）", lambda s: s.evacuation_target_seconds),
                    ("中小学演练频次", lambda s: s.get_school_frequency_display()),
                    ("幼儿园演练频次", lambda s: s.get_kindergarten_frequency_display())],

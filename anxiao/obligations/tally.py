@@ -87,6 +87,18 @@ class Deltas:
                                    [(r, k, day(s), day(d), t, dn, lt) for (r, k, s, d), (t, dn, lt) in rows])
 
 
+def _slot_sql() -> tuple[str, str, str, str]:
+    """SQL for slot ``n.i`` of occurrence row ``o`` (joined to the numbers 0–31): its day, its own deadline,
+    whether it is met (its bit of ``day_mask``) and whether the row was completed late — as ``models.slot_dates``
+    and ``models.slot_days`` judge a slot."""
+    if connection.vendor == "postgresql":
+        day, day_deadline = "o.period_start + n.i", "o.deadline - (o.slots - 1 - n.i)"
+    else:
+        day = "date(o.period_start, '+' || n.i || ' days')"
+        day_deadline = "date(o.deadline, '-' || (o.slots - 1 - n.i) || ' days')"
+    return day, day_deadline, "(o.day_mask >> n.i) & 1 = 1", "o.completed_on IS NOT NULL AND o.completed_on > o.deadline"
+
+
 def rebuild() -> int:
     """Recompute the whole tally from the occurrences. Returns the number of tally rows."""
     ops = connection.ops
@@ -98,13 +110,7 @@ def rebuild() -> int:
 
     unit = ops.quote_name(Unit._meta.db_table)
     rule = ops.quote_name(ObligationRule._meta.db_table)
-    if connection.vendor == "postgresql":
-        day_start, day_deadline = "o.period_start + n.i", "o.deadline - (o.slots - 1 - n.i)"
-    else:
-        day_start = "date(o.period_start, '+' || n.i || ' days')"
-        day_deadline = "date(o.deadline, '-' || (o.slots - 1 - n.i) || ' days')"
-    met = "(o.day_mask >> n.i) & 1 = 1"
-    late = "o.completed_on IS NOT NULL AND o.completed_on > o.deadline"
+    day_start, day_deadline, met, late = _slot_sql()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")
         # One tally key per slot: n numbers the slots of a row (a daily rule's month has up to 31).
@@ -255,13 +261,7 @@ def _partial_counts(qs: Any, group: tuple[str, ...], today: datetime.date, start
         sql, params = inner.query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (an unknown subtree, say): no slots to count
         return {}
-    if connection.vendor == "postgresql":
-        day, day_deadline = "o.period_start + n.i", "o.deadline - (o.slots - 1 - n.i)"
-    else:
-        day = "date(o.period_start, '+' || n.i || ' days')"
-        day_deadline = "date(o.deadline, '-' || (o.slots - 1 - n.i) || ' days')"
-    met = "(o.day_mask >> n.i) & 1 = 1"
-    late = "o.completed_on IS NOT NULL AND o.completed_on > o.deadline"
+    day, day_deadline, met, late = _slot_sql()
     cases = {Status.DONE: f"{met} AND NOT ({late})", Status.LATE: f"{met} AND {late}",
              Status.MISSED: f"NOT ({met}) AND {day_deadline} < %s",
              Status.UPCOMING: f"NOT ({met}) AND {day_deadline} >= %s AND {day} > %s",

@@ -25,7 +25,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-CARD = re.compile(r'<div class="num"[^>]*>(\d+)</div>\s*<div class="label">([^<]+)</div>')
+CARD = re.compile(r'<div class="num(?: [^"]*)?"[^>]*>(\d+)</div>\s*<div class="label">([^<]+)</div>')
 HEAT_NAME = re.compile(r"^\s*<td[^>]*>(?:<a [^>]*>)?([^<]+)")
 HEAT_CELL = re.compile(r'title="[^"]*?(\d+)/(\d+)"')
 

@@ -189,4 +189,4 @@ def assessments(request: HttpRequest, pk: int):
 
 crud_routes(router, "risks", Risk, RiskOut, RiskIn, RiskPatch, filters.RiskFilter, actions.save_risk,
             select_related=("school",))
-crud_routes(router, "risks/settings", RiskSettings, RiskSettingsOut, RiskSettingsIn, RiskSettingsPatch, filters.SettingsFilter, _save_settings)
+crud_routes(router, "risks/settings", RiskSettings, RiskSettingsOut, RiskSettingsIn, RiskSettingsPatch, filters.RiskSettingsFilter, _save_settings)

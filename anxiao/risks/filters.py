@@ -24,9 +24,9 @@ class RiskFilter(ListFilter):
     active: Annotated[bool | None, Field(title="在用"), FilterLookup("is_active")] = None
 
 
-class SettingsFilter(ListFilter):
+class RiskSettingsFilter(ListFilter):
     q: Annotated[str | None, FilterLookup("bureau__name__icontains"),
                  Bar("搜索", "search", placeholder="教育局")] = None
 
 
-__all__ = ["RiskFilter", "SettingsFilter"]
+__all__ = ["RiskFilter", "RiskSettingsFilter"]

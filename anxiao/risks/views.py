@@ -61,7 +61,7 @@ SETTINGS = Crud(
     save=actions.save_settings,
     columns=[("教育局", lambda s: s.bureau), ("LEC 红/橙/黄", lambda s: f"{s.lec_red:g}/{s.lec_orange:g}/{s.lec_yellow:g}"),
              ("LS 红/橙/黄", lambda s: f"{s.ls_red}/{s.ls_orange}/{s.ls_yellow}")],
-    filters=filters.SettingsFilter, select_related=("bureau",),
+    filters=filters.RiskSettingsFilter, select_related=("bureau",),
     detail_fields=[("教育局", lambda s: s.bureau), ("LEC 红色下限", lambda s: s.lec_red),
                    ("LEC 橙色下限", lambda s: s.lec_orange), ("LEC 黄色下限", lambda s: s.lec_yellow),
                    ("LS 红色下限", lambda s: s.ls_red), ("LS 橙色下限", lambda s: s.ls_orange),

@@ -164,7 +164,7 @@ def _save_settings(actor, obj, **data):  # type: ignore[no-untyped-def]
     return actions.save_settings(actor, obj, **data)
 
 
-crud_routes(router, "staffing/settings", StaffingSettings, StaffingSettingsOut, StaffingSettingsIn, StaffingSettingsPatch, filters.SettingsFilter, _save_settings)
+crud_routes(router, "staffing/settings", StaffingSettings, StaffingSettingsOut, StaffingSettingsIn, StaffingSettingsPatch, filters.StaffingSettingsFilter, _save_settings)
 
 
 class StaffingFindingOut(Schema):

@@ -22,6 +22,6 @@ class GuardFilter(ListFilter):
     profile: Annotated[int | None, Field(title="学校档案"), FilterLookup("profile_id")] = None
 
 
-class SettingsFilter(ListFilter):
+class StaffingSettingsFilter(ListFilter):
     q: Annotated[str | None, FilterLookup("bureau__name__icontains"),
                  Bar("搜索", "search", placeholder="教育局")] = None

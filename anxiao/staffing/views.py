@@ -75,7 +75,7 @@ SETTINGS = Crud(
     save=actions.save_settings,
     columns=[("教育局", lambda s: s.bureau), ("配备标准", lambda s: s.get_guard_standard_display()),
              ("取整", lambda s: s.get_rounding_display()), ("视频存储天数下限", lambda s: s.video_retention_days)],
-    filters=filters.SettingsFilter, select_related=("bureau",),
+    filters=filters.StaffingSettingsFilter, select_related=("bureau",),
     detail_fields=[("教育局", lambda s: s.bureau), ("配备标准", lambda s: s.get_guard_standard_display()),
                    ("取整", lambda s: s.get_rounding_display()), ("视频存储天数下限", lambda s: s.video_retention_days)],
 )

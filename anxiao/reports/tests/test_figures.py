@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from anxiao.hazards import actions as hazard_actions
 from anxiao.hazards.models import Hazard, Status
+from anxiao.reports.consistency import CARD  # the cards are read as the check reads them
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +89,6 @@ def personas(world, client):
 
     return login
 
-
-CARD = re.compile(r'<div class="num"[^>]*>(\d+)</div>\s*<div class="label">([^<]+)</div>')
 
 
 def _cards(html: str) -> dict[str, int]:
