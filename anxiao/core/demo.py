@@ -73,14 +73,19 @@ def demo_modules() -> list[Any]:
     return modules
 
 
-def run_demo(ctx: DemoContext) -> DemoContext:
+def run_parts(ctx: DemoContext, *modules: Any) -> DemoContext:
+    """Build these apps' demo modules in this order, as ``anxiao demo`` does (no audit rows): the whole demo, or
+    the part of it a test needs (``run_parts(DemoContext(), org_demo, risks_demo)``)."""
     from .context import audit_suppressed
 
     with audit_suppressed():
-        for module in demo_modules():
-            if hasattr(module, "build"):
-                module.build(ctx)
+        for module in modules:
+            module.build(ctx)
     return ctx
+
+
+def run_demo(ctx: DemoContext) -> DemoContext:
+    return run_parts(ctx, *(module for module in demo_modules() if hasattr(module, "build")))
 
 
 def run_scale(ctx: DemoContext) -> DemoContext:

@@ -7,20 +7,15 @@ from anxiao.hazards.models import Hazard, Status
 
 @pytest.mark.django_db
 def test_the_demo_county_has_hazards_in_every_state_some_overdue_and_some_under_supervision(db):
-    from anxiao.core.context import audit_suppressed
-    from anxiao.core.demo import DemoContext
+    from anxiao.core.demo import DemoContext, run_parts
     from anxiao.hazards import demo
     from anxiao.hazards.figures import status_counts
     from anxiao.inspections import demo as inspections_demo
     from anxiao.org import demo as org_demo
 
     # given the org demo county
-    ctx = DemoContext()
-    with audit_suppressed():
-        org_demo.build(ctx)
-        # when the inspections and hazards demos run
-        inspections_demo.build(ctx)
-        demo.build(ctx)
+    # when the inspections and hazards demos run on the org demo county
+    ctx = run_parts(DemoContext(), org_demo, inspections_demo, demo)
     # then there are ~2,000 hazards in every state, some overdue, a few major ones under 督办
     counts = status_counts(Hazard.objects.all(), ctx.today)
     assert 1500 <= counts["total"] <= 2500

@@ -8,18 +8,13 @@ from anxiao.obligations.models import Occurrence, Status
 
 @pytest.mark.django_db
 def test_the_demo_history_has_daily_months_and_a_tally_equal_to_the_live_figures(db):
-    from anxiao.core.context import audit_suppressed
-    from anxiao.core.demo import DemoContext
+    from anxiao.core.demo import DemoContext, run_parts
     from anxiao.education import demo as education_demo
     from anxiao.obligations import demo
     from anxiao.org import demo as org_demo
 
     # given the org demo county, its year of obligations and the lessons written in bulk by the education demo
-    ctx = DemoContext()
-    with audit_suppressed():
-        org_demo.build(ctx)
-        demo.build(ctx)
-        education_demo.build(ctx)
+    ctx = run_parts(DemoContext(), org_demo, demo, education_demo)
     # then each daily rule has this month as one row per school, with some days met and some missed
     months = Occurrence.objects.filter(rule__period="day", period_start__lte=ctx.today, period_end__gte=ctx.today)
     assert months.exists() and not months.filter(slots=1).exists()
@@ -32,16 +27,12 @@ def test_the_demo_history_has_daily_months_and_a_tally_equal_to_the_live_figures
 
 @pytest.mark.django_db
 def test_the_demo_history_is_credited_as_live_use_would_credit_it(db):
-    from anxiao.core.context import audit_suppressed
-    from anxiao.core.demo import DemoContext
+    from anxiao.core.demo import DemoContext, run_parts
     from anxiao.obligations import crediting, demo
     from anxiao.obligations.models import ActivityOccurrence
     from anxiao.org import demo as org_demo
 
-    ctx = DemoContext()
-    with audit_suppressed():
-        org_demo.build(ctx)
-        demo.build(ctx)
+    run_parts(DemoContext(), org_demo, demo)
     # every slot a demo record fills is one the crediting rules give it (a sample of the links, one per rule)
     seen: set[int] = set()
     links = ActivityOccurrence.objects.select_related("activity__unit", "activity__responsible_post__unit",

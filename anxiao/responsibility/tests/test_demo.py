@@ -6,20 +6,14 @@ from django.db.models import F
 
 @pytest.mark.django_db
 def test_the_demo_letters_and_lists_are_signed_after_they_were_issued(db):
-    from anxiao.core.context import audit_suppressed
-    from anxiao.core.demo import DemoContext
+    from anxiao.core.demo import DemoContext, run_parts
     from anxiao.org import demo as org_demo
     from anxiao.policies import demo as policies_demo
     from anxiao.responsibility import demo
     from anxiao.responsibility.models import Acknowledgement, Letter, Signature
 
-    # given the org demo county with its adopted packs
-    ctx = DemoContext()
-    with audit_suppressed():
-        org_demo.build(ctx)
-        policies_demo.build(ctx)
-        # when the responsibility demo issues and signs the year's letters
-        demo.build(ctx)
+    # given the org demo county with its adopted packs, when the responsibility demo issues and signs the letters
+    run_parts(DemoContext(), org_demo, policies_demo, demo)
     # then letters were issued and many signed, and no signature is older than its letter's issue
     assert Letter.objects.exclude(issued_at=None).count() > 40
     assert Signature.objects.count() > 20

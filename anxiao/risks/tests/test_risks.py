@@ -167,17 +167,13 @@ def test_the_api_refuses_an_lec_score_off_the_scale(as_user, world):
 
 
 def test_the_demo_county_grades_risks_in_every_school(db):
-    from anxiao.core.context import audit_suppressed
-    from anxiao.core.demo import DemoContext
+    from anxiao.core.demo import DemoContext, run_parts
     from anxiao.org import demo as org_demo
     from anxiao.risks import demo
 
     # given the org demo county
-    ctx = DemoContext()
-    with audit_suppressed():
-        org_demo.build(ctx)
-        # when the risks demo runs
-        demo.build(ctx)
+    # when the risks demo runs on the org demo county
+    ctx = run_parts(DemoContext(), org_demo, demo)
     # then every school has a graded register with history, in all four colours
     data = distribution(Risk.objects.all())
     assert len(data["schools"]) == len(ctx.data["schools"])

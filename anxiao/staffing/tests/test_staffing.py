@@ -137,18 +137,14 @@ def test_the_rollup_page_lists_failing_schools(as_user, world):
 
 
 def test_the_demo_county_fails_staffing_in_a_few_schools_only(db):
-    from anxiao.core.context import audit_suppressed
-    from anxiao.core.demo import DemoContext
+    from anxiao.core.demo import DemoContext, run_parts
     from anxiao.org import demo as org_demo
     from anxiao.staffing import demo
     from anxiao.staffing.views import visible_schools
 
     # given the org demo county
-    ctx = DemoContext()
-    with audit_suppressed():
-        org_demo.build(ctx)
-        # when the staffing demo runs
-        demo.build(ctx)
+    # when the staffing demo runs on the org demo county
+    ctx = run_parts(DemoContext(), org_demo, demo)
     # then every school has a profile, one guard is over 55, and some but not most schools fail on guards
     from anxiao.accounts.models import User
 
