@@ -13,3 +13,11 @@ class AccountsConfig(AppConfig):
         from . import signals  # noqa: F401  (account events into the audit log, tokens revoked)
 
         register(MenuEntry("账号授权", "accounts:grant_list", 80, needs=may_manage))
+
+        from anxiao.notifications.actions import register_sender
+        from anxiao.notifications.models import Channel
+
+        from .actions import send_password_reset
+
+        for channel in (Channel.RESET_EMAIL, Channel.RESET_SMS):  # the worker makes and sends the link or code
+            register_sender(channel, send_password_reset)
