@@ -129,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "anxiao.core.context_processors.navigation",
+                "anxiao.core.context_processors.access",
             ],
         },
     }

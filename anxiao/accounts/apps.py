@@ -17,3 +17,11 @@ class AccountsConfig(AppConfig):
         TOKEN_USER[:] = [user_for_token]
 
         register(MenuEntry("账号授权", "accounts:grant_list", 80, needs=may_manage))
+
+        from anxiao.notifications.actions import register_sender
+        from anxiao.notifications.models import Channel
+
+        from .actions import send_password_reset
+
+        for channel in (Channel.RESET_EMAIL, Channel.RESET_SMS):  # the worker makes and sends the link or code
+            register_sender(channel, send_password_reset)

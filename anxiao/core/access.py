@@ -228,12 +228,21 @@ def refuse_read_only_write(request: Any, user: Any) -> None:
     pages and session API calls and by the API's token authentication."""
     from django.core.exceptions import PermissionDenied
 
-    if request.method in ("GET", "HEAD", "OPTIONS") or not is_read_only(user):
+    if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     match = getattr(request, "resolver_match", None)
-    if match is not None and (match.view_name in OWN_ACCOUNT_VIEWS or match.view_name in PERSONAL_VIEWS):
-        return
-    raise PermissionDenied(READ_ONLY_MESSAGE)
+    if not may_post(user, match.view_name if match is not None else None):
+        raise PermissionDenied(READ_ONLY_MESSAGE)
+
+
+def may_post(user: Any, view_name: str | None) -> bool:
+    """Whether the read-only gate lets the user post to a view (by its URL name, "app:name"): everybody but a
+    read-only account, which posts only its own housekeeping and its person's own work. The gate
+    (:func:`refuse_read_only_write`) and the pages share it: a page offers a read-only account no form the gate
+    would refuse (the ``read_only`` / ``may_post_here`` context and the ``may_post`` filter, core.context_processors)."""
+    if not is_read_only(user):
+        return True
+    return view_name in OWN_ACCOUNT_VIEWS or view_name in PERSONAL_VIEWS
 
 
 def is_system_admin(user: Any) -> bool:

@@ -12,6 +12,7 @@ from pydantic import create_model
 
 from anxiao.core.access import get_visible_or_404, resolve_visible, user_scope
 from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination
+from anxiao.obligations.api import ActivityOut
 from anxiao.org.models import Person, Unit
 
 from . import actions
@@ -174,3 +175,38 @@ def hazard_transition(request: HttpRequest, pk: int, payload: HazardTransitionIn
         data["responsible"] = resolve_visible(Person, request.user, data.pop("responsible_id"), "responsible",
                                               "整改责任人")
     return actions.transition(request.user, hazard, name, **data)
+
+
+# --- 整改问题清单 (seed 002 五(二)): the same action and access as /hazards/rectification-list/ ---
+
+
+class RectificationListIn(Schema):
+    school_id: int
+    meeting_id: int | None = None
+
+
+def _filed_lists(request: HttpRequest) -> Any:
+    from anxiao.obligations.models import Activity
+
+    return (Activity.objects.visible_to(request.user).filter(record_kind="rectification_list", voided_at__isnull=True)
+            .order_by("-occurred_on", "-id"))
+
+
+@router.get("/hazards/rectification-lists", response=list[ActivityOut], auth=AUTH,
+            operation_id="rectification_lists_list")
+@paginate(LimitOffsetPagination)
+def list_rectification_lists(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The rectification lists filed with the bureau's safety office, in the caller's scope (newest first)."""
+    return _filed_lists(request).prefetch_related("counted", "attachments")
+
+
+@router.post("/hazards/rectification-lists", response={201: ActivityOut, 403: ErrorOut, 422: ErrorOut}, auth=AUTH,
+             operation_id="rectification_lists_file")
+def file_rectification_list(request: HttpRequest, payload: RectificationListIn):  # type: ignore[no-untyped-def]
+    """File the school's rectification list (every open problem with its owner and deadline), studied at the Party
+    branch meeting ``meeting_id`` (a meeting record of the school, kind party_branch, with minutes or an attachment)."""
+    from anxiao.obligations.models import Activity
+
+    school = resolve_visible(Unit, request.user, payload.school_id, "school", "学校")
+    meeting = resolve_visible(Activity, request.user, payload.meeting_id, "meeting", "会议记录")
+    return 201, actions.file_rectification_list(request.user, school, meeting=meeting)

@@ -49,6 +49,15 @@ def register_job(job: Callable[[], Any]) -> None:
         JOBS.append(job)
 
 
+# Channels another app delivers (accounts: the password reset). The sender returns False when there turned out
+# to be nothing to send (an unknown account): the row is dropped, not marked sent.
+_SENDERS: dict[str, Callable[[Outbox], bool]] = {}
+
+
+def register_sender(channel: str, sender: Callable[[Outbox], bool]) -> None:
+    _SENDERS[channel] = sender
+
+
 STARTED_AT = timezone.now()
 DAILY_LEASE = datetime.timedelta(hours=2)
 
@@ -219,7 +228,10 @@ def _absolute(url: str) -> str:
     return absolute_url(url)
 
 
-def _send(row: Outbox) -> None:
+def _send(row: Outbox) -> bool:
+    """Send one row; False when there was nothing to send (the row is dropped)."""
+    if row.channel in _SENDERS:
+        return _SENDERS[row.channel](row)
     if row.channel == Channel.IN_APP:
         if row.user_id is None:
             raise ValueError("站内通知没有接收人")
@@ -234,6 +246,7 @@ def _send(row: Outbox) -> None:
         post_webhook(hook, row.title, row.body, row.url)
     else:
         raise ValueError(f"未知渠道 {row.channel}")
+    return True
 
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
@@ -345,7 +358,7 @@ def deliver(pk: int, worker: str = WORKER_ID) -> bool:
     if row is None:
         return False
     try:
-        _send(row)
+        sent = _send(row)
     except Exception as exc:  # one bad message never stops the others: it is retried, then marked failed
         if not isinstance(exc, OSError | ValueError | urllib.error.URLError):
             log.exception("outbox %s: unexpected error", pk)
@@ -356,6 +369,9 @@ def deliver(pk: int, worker: str = WORKER_ID) -> bool:
             next_attempt_at=timezone.now() + backoff, claimed_until=None)
         log.warning("outbox %s: %s", pk, exc)
         return False
+    if not sent:
+        Outbox.objects.filter(pk=pk, claimed_by=worker).delete()
+        return True
     Outbox.objects.filter(pk=pk, claimed_by=worker).update(status=OutboxStatus.SENT, sent_at=timezone.now(),
                                                            claimed_until=None, error="")
     return True

@@ -443,3 +443,44 @@ def test_the_closed_in_month_filter_is_one_for_the_bar_list_api_export_and_trend
     assert bar["closed"] == HazardFilter.parse({"closed_month": month}).apply(
         Hazard.objects.visible_to(world.users["bureau_admin"])).count() == 1
     assert f'href="/hazards/?closed_month={month}"' in hazards["trend_svg"]
+
+
+def test_the_api_files_a_rectification_list_as_the_page_does(world, client):
+    # given a1's open problem with its owner and deadline, and a Party branch meeting of a1 that studied them
+    import json
+
+    from anxiao.accounts.models import ApiToken
+    from anxiao.obligations.actions import record_activity
+
+    today = timezone.localdate()
+    hazard = actions.report_hazard(None, unit=world.a1, location="食堂", category="XF", description="灭火器过期",
+                                   finder_name="测试")
+    Hazard.objects.filter(pk=hazard.pk).update(responsible=world.people["a1_principal"],
+                                               deadline=today + datetime.timedelta(days=20))
+    other = record_activity(None, kind="meeting", meeting_kind="safety_work", unit=world.a1, occurred_on=today,
+                            title="安全工作会", notes="纪要")
+    meeting = record_activity(None, kind="meeting", meeting_kind="party_branch", unit=world.a1, occurred_on=today,
+                              title="党支部会议研究整改清单", notes="逐项研究")
+    _token, raw = ApiToken.issue(world.users["school_admin"])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+    def post(body):  # type: ignore[no-untyped-def]
+        return client.post("/api/v1/hazards/rectification-lists", json.dumps(body), content_type="application/json",
+                           **auth)
+
+    # when the school files with a meeting that is not its Party branch's, then it is refused naming the field
+    refused_answer = post({"school_id": world.a1.pk, "meeting_id": other.pk})
+    assert refused_answer.status_code == 422
+    assert {e["field"] for e in refused_answer.json()["errors"]} == {"meeting"}
+    # and a school it cannot see is refused like an unknown one
+    assert post({"school_id": world.b1.pk, "meeting_id": meeting.pk}).status_code == 422
+    # when it files with its Party branch's meeting
+    answer = post({"school_id": world.a1.pk, "meeting_id": meeting.pk})
+    # then the list carries the problem with owner and deadline, and the bureau sees it filed in the API list
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    assert body["record_kind"] == "rectification_list" and hazard.number in body["notes"]
+    assert world.people["a1_principal"].name in body["notes"]
+    _token, bureau = ApiToken.issue(world.users["bureau_admin"])
+    listed = client.get("/api/v1/hazards/rectification-lists", HTTP_AUTHORIZATION=f"Bearer {bureau}").json()
+    assert [row["id"] for row in listed["items"]] == [body["id"]]
