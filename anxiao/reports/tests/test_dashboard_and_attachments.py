@@ -45,7 +45,7 @@ def test_the_tallies_give_the_same_figures_as_counting_live(world, monkeypatch):
     assert live["tallied_at"] is None
     # when the worker's job counts per town and the threshold lets the dashboard read the tallies
     dashboard.tally_job()
-    monkeypatch.setattr(dashboard, "TALLY_MIN_SCHOOLS", 1)
+    monkeypatch.setattr(dashboard, "TALLY_LEVELS", ("province", "city", "county"))
     tallied = dashboard.dashboard(user)
     # then every figure is the same
     assert tallied["tallied_at"] is not None
@@ -81,7 +81,7 @@ def test_a_region_narrows_the_dashboard_and_another_countys_region_is_not_found(
 def test_the_tallied_dashboard_needs_a_fixed_number_of_queries(world, monkeypatch, as_user):
     _hazards(world)
     dashboard.refresh_tallies()
-    monkeypatch.setattr(dashboard, "TALLY_MIN_SCHOOLS", 1)
+    monkeypatch.setattr(dashboard, "TALLY_LEVELS", ("province", "city", "county"))
     monkeypatch.setattr(dashboard, "HEAT_SCHOOL_ROWS", 0)
     user = world.users["sysadmin"]
     with CaptureQueriesContext(connection) as few:
@@ -180,3 +180,23 @@ def test_a_town_whose_every_slot_was_late_tallies_zero_on_time(world):
     row = Tally.objects.get(figure="heat", key="每月安全检查", region_path=world.a1.region_path)
     assert (row.n, row.total) == (0, 1)
     assert [(n, t) for _g, f, k, n, t in live if f == "heat" and k == "每月安全检查"] == [(0, 1)]
+
+
+def test_one_rule_decides_between_the_tally_and_live_counts_on_every_page(world, monkeypatch, as_user):
+    """Issue 18: the dashboard, the ledger and the counts API read the per-town tally for the same scopes — one
+    rule (``dashboard.large_scope``, by the level of the regions the scope is made of), not a school count on one
+    page and a region level on the others."""
+    _hazards(world)
+    dashboard.refresh_tallies()
+    _hazards(world)  # after the count: the tally and the live count differ
+    monkeypatch.setattr(dashboard, "HEAT_SCHOOL_ROWS", 0)
+    client = as_user("bureau_viewer")
+
+    def tallied() -> tuple[bool, bool, bool]:
+        return (client.get("/reports/dashboard/").context["d"]["tallied_at"] is not None,
+                client.get("/hazards/").context["tallied_at"] is not None,
+                client.get("/api/v1/hazards/counts").json()["tallied_at"] is not None)
+
+    assert tallied() == (False, False, False)  # a county is counted live everywhere
+    monkeypatch.setattr(dashboard, "TALLY_LEVELS", ("province", "city", "county"))
+    assert tallied() == (True, True, True)  # and a scope the rule calls large reads the tally everywhere
