@@ -199,7 +199,7 @@ def alert_late_ledgers(today: datetime.date | None = None) -> int:
     from anxiao.notifications.actions import alert
     from anxiao.notifications.models import Outbox
     from anxiao.obligations.actions import bureau_for
-    from anxiao.obligations.alerts import _holders, bureau_safety_office
+    from anxiao.obligations.alerts import bureau_safety_office, holders
     from anxiao.org.models import Unit
 
     today = today or timezone.localdate()
@@ -219,7 +219,7 @@ def alert_late_ledgers(today: datetime.date | None = None) -> int:
         key = bureau.pk if bureau is not None else None
         if key not in offices:
             offices[key] = bureau_safety_office(bureau) if bureau is not None else []
-        people = _holders(school, [PostKind.PRINCIPAL], subtree=False) + _holders(
+        people = holders(school, [PostKind.PRINCIPAL], subtree=False) + holders(
             school, [PostKind.SAFETY_DEPUTY], subtree=False) + offices[key]
         due, late = figures.due_on(month), (today - figures.due_on(month)).days
         if row["state"] == "returned":

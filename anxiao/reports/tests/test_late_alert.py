@@ -71,7 +71,7 @@ def test_the_worker_schedule_runs_the_late_ledger_alert_once_a_day(world) -> Non
     month = figures.due_month()  # the most recent month whose deadline has passed
     for unit in (world.a2, world.b1):
         _submit(world, unit, month)
-    assert actions.late_ledger_job in notifications._JOBS
+    assert actions.late_ledger_job in notifications.JOBS
     assert notifications.run_jobs(worker="t") == 0
     assert notifications.run_jobs(worker="t2") == 0
     assert _app_titles(world.users["school_admin"]) == [f"台账月报逾期未报：新华中学 {month:%Y年%m月}"]
