@@ -88,14 +88,15 @@ test-postgres: install-test
 
 test: lint test-sqlite test-postgres
 
-# Issue 18's pages over HTTP against `anxiao serve` (2 workers) and a 60 s load test; BENCH_SCHOOLS=2000 (or
-# 2000,20000) measures the 2,000-school set in $(BENCH_URL)2k. Figures: a table and var/bench/*.json.
+# Issue 18's pages over HTTP against `anxiao serve` (2 workers) and a 60 s load test. Each size has its own
+# database $(BENCH_URL)_<schools> (anxiao_bench_20000 by default; BENCH_SCHOOLS=2000 or 2000,20000 for
+# anxiao_bench_2000 or both). Figures: a table and var/bench/*.json.
 bench: install-test
 	BENCH_URL=$(BENCH_URL) $(BIN)/python benchmarks/run.py
 
 # The in-process benchmarks (functions and views without a server), BENCH_ONLY=<module> for one.
 bench-inproc: install-test
-	DATABASE_URL=$(BENCH_URL) $(BIN)/python benchmarks/inproc.py
+	DATABASE_URL=$(BENCH_URL)_$(or $(BENCH_SCHOOLS),20000) $(BIN)/python benchmarks/inproc.py
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/screenshots

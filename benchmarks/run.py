@@ -1,17 +1,18 @@
 """``make bench``: the pages of issue 18 over HTTP against ``anxiao serve``, and a bounded load test.
 
-    make bench                          # 20,000 schools, database $(BENCH_URL)
-    BENCH_SCHOOLS=2000 make bench       # 2,000 schools, database $(BENCH_URL)2k
+    make bench                          # 20,000 schools, database $(BENCH_URL)_20000 (anxiao_bench_20000)
+    BENCH_SCHOOLS=2000 make bench       # 2,000 schools, database $(BENCH_URL)_2000 (anxiao_bench_2000)
     BENCH_SCHOOLS=2000,20000 make bench # both, then side by side
 
-Environment: BENCH_URL (the 20,000-school database; other sizes add a suffix, see ``database_for``), or
-BENCH_DATABASE (exactly this database, for one size), BENCH_OUT (where the figures go, default var/bench),
+Environment: BENCH_URL (the base name: each size's database is BENCH_URL + "_<schools>", see ``database_for``),
+or BENCH_DATABASE (exactly this database, for one size), BENCH_OUT (where the figures go, default var/bench),
 BENCH_PORT (default: a free port), BENCH_REPEAT (timed requests per page, default 10), BENCH_PAGE_SECONDS
 (time budget per page after the first three requests, default 20), BENCH_ONLY (pages whose key contains it),
 BENCH_LOAD_USERS / BENCH_LOAD_SECONDS (load test, default 20 users for 60 s; 0 skips it), BENCH_CHECK=0 (skip
 the figures consistency check: the credible-figures test's views over HTTP against each figure's definition).
 
-The data set is built first if the database does not hold a finished build of that size
+The database is migrated first and the dashboard tallies recounted (as the worker does; BENCH_REFRESH_TALLIES=0
+skips it). The data set is built first if the database does not hold a finished build of that size
 (``benchmarks/data.py``, run in its own process; tens of minutes at 20,000 schools). Figures are printed as a
 table and written to var/bench/bench-<schools>-<time>.json (and bench-<schools>-latest.json). When the latest
 figures of the other size exist, both are printed side by side. The run exits 1 when a page answered an error,
@@ -34,10 +35,9 @@ DEFAULT_SCHOOLS = 20000
 
 
 def database_for(base_url: str, schools: int) -> str:
-    """The 20,000-school set lives in BENCH_URL; another size in BENCH_URL + "2k" (thousands) or + "_<n>"."""
-    if schools == DEFAULT_SCHOOLS:
-        return base_url
-    return base_url + (f"{schools // 1000}k" if schools % 1000 == 0 else f"_{schools}")
+    """Each size has its own database, named by its number of schools: BENCH_URL + "_<schools>"
+    (postgres://…/anxiao_bench → anxiao_bench_2000, anxiao_bench_20000)."""
+    return f"{base_url}_{schools}"
 
 
 def build_data(url: str, schools: int) -> None:

@@ -110,6 +110,7 @@ READ_ONLY: set[str] = {
     "notifications.post_webhook",
     "notifications.problem_messages",
     "notifications.register_job",
+    "notifications.register_sender",
     "notifications.send_test",
     "notifications.webhook_payload",
     "obligations.bureau_for",

@@ -26,7 +26,7 @@ def test_the_benchmark_harness_measures_every_page_over_http(tmp_path: Path) -> 
     s = connection.settings_dict
     url = (f"postgres://{s['USER'] or 'postgres'}{':' + s['PASSWORD'] if s['PASSWORD'] else ''}@{s['HOST'] or '127.0.0.1'}"
            f":{s['PORT'] or 5432}/{s['NAME']}")
-    env = dict(os.environ, BENCH_DATABASE=url, BENCH_SCHOOLS="6", BENCH_OBLIGATION_DAYS="14", BENCH_REPEAT="1",
+    env = dict(os.environ, BENCH_DATABASE=url, BENCH_SCHOOLS="6", BENCH_OBLIGATION_DAYS="14", BENCH_REPEAT="1", BENCH_REPLAY_RUNS="1",
                BENCH_LOAD_USERS="2", BENCH_LOAD_SECONDS="2", BENCH_OUT=str(tmp_path), BENCH_REBUILD="1")
     env.pop("BENCH_PORT", None)
     env.pop("BENCH_ONLY", None)

@@ -461,14 +461,15 @@ def send_sms(mobile: str, code: str) -> None:
             raise OSError(f"SMS gateway answered {response.status}")
 
 
-def request_password_reset(request: Any, login: str, channel: str, at: float | None = None) -> str:
-    """Send a reset link (e-mail) or code (SMS) to the account's own address or mobile. The answer is the same
-    whether the account exists, has that address, is throttled or the sending fails (no account enumeration);
-    every request is counted (throttle) and a request for an existing account is in its audit log."""
-    import logging
-    import time
-
+def request_password_reset(request: Any, login: str, channel: str) -> str:
+    """Queue a reset link (e-mail) or code (SMS) for the account's own address or mobile; the worker sends it
+    (``send_password_reset``). The request does the same work whether the account exists, is throttled or has an
+    address (a count, a row for the throttle, a row in the outbox naming the account or nobody), so neither the
+    answer nor its time tells whether an account exists."""
+    from anxiao.core.links import absolute_url
     from anxiao.core.middleware import client_ip
+    from anxiao.notifications.actions import enqueue
+    from anxiao.notifications.models import Channel
 
     if channel not in reset_channels():
         raise ValidationError({"channel": ["请选择找回方式"]})
@@ -481,40 +482,58 @@ def request_password_reset(request: Any, login: str, channel: str, at: float | N
     key = _failure_key(login, account)
     throttled = _reset_throttled(key, ip)
     LoginFailure.objects.create(username=f"reset-request:{key}"[:150], known=account is not None, ip=ip)
-    if throttled or account is None or not account.is_active:
-        return answer
-    person = account.person if account.person_id else None
-    try:
-        if channel == "email":
-            address = (person.email if person is not None and person.email else "") or account.email
-            if not address:
-                return answer
-            _send_reset_mail(request, account, address)
-        else:
-            mobile = person.mobile if person is not None else ""
-            if not mobile:
-                return answer
-            send_sms(mobile, sms_code(account, _code_window(at if at is not None else time.time())))
-    except Exception:
-        logging.getLogger(__name__).exception("password reset by %s could not be sent", channel)
-        return answer
-    log_account_event(account, "update", {"password_reset_sent": ["", RESET_CHANNELS[channel]]})
+    target = account if account is not None and account.is_active and not throttled else None
+    # The site's address for the link when ANXIAO_BASE_URL is not set (the worker has no request).
+    enqueue(Channel.RESET_EMAIL if channel == "email" else Channel.RESET_SMS, "重设密码",
+            url=absolute_url("/", request), user=target)
     return answer
 
 
-def _send_reset_mail(request: Any, user: User, address: str) -> None:
+def send_password_reset(row: Any) -> bool:
+    """The worker's half of a self-service reset (registered for the outbox's reset channels): make the link or
+    the code now and send it to the person's (else the account's) address or the person's mobile; the sending is
+    in the account's audit log. False (nothing sent, the row is dropped) for no account, no address, or a request
+    older than the validity time; a failed sending raises and is retried like any message."""
+    import logging
+    import time
+
+    from anxiao.notifications.models import Channel
+
+    user = row.user
+    if user is None or not user.is_active:
+        return False
+    if timezone.now() - row.created_at > timedelta(minutes=settings.PASSWORD_RESET_MINUTES):
+        logging.getLogger(__name__).warning("password reset %s not sent: older than its validity", row.pk)
+        return False
+    person = user.person if user.person_id else None
+    if row.channel == Channel.RESET_EMAIL:
+        channel = "email"
+        address = (person.email if person is not None and person.email else "") or user.email
+        if not address:
+            return False
+        _send_reset_mail(row.url, user, address)
+    else:
+        channel = "sms"
+        mobile = person.mobile if person is not None else ""
+        if not mobile:
+            return False
+        send_sms(mobile, sms_code(user, _code_window(time.time())))
+    log_account_event(user, "update", {"password_reset_sent": ["", RESET_CHANNELS[channel]]})
+    return True
+
+
+def _send_reset_mail(site: str, user: User, address: str) -> None:
     from django.contrib.auth.tokens import default_token_generator
     from django.core.mail import send_mail
     from django.urls import reverse
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    from anxiao.core.links import absolute_url
-
     path = reverse("accounts:reset_confirm", args=[urlsafe_base64_encode(force_bytes(user.pk)),
                                                    default_token_generator.make_token(user)])
+    link = site.rstrip("/") + path  # site: absolute_url("/") when the request was made
     send_mail("[安校] 重设密码", f"{user.display_name}：\n\n请在 {settings.PASSWORD_RESET_MINUTES} 分钟内打开下面的链接"
-              f"重设安校的登录密码（只能使用一次）：\n\n{absolute_url(path, request)}\n\n如果不是您本人申请，请忽略本邮件。",
+              f"重设安校的登录密码（只能使用一次）：\n\n{link}\n\n如果不是您本人申请，请忽略本邮件。",
               None, [address])
 
 

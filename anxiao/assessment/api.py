@@ -5,13 +5,14 @@ from typing import Any, Optional
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
-from anxiao.core.access import get_visible_or_404
-from anxiao.core.api import AUTH, ErrorOut, Year
+from anxiao.core.access import get_visible_or_404, resolve_visible
+from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination, Year
 from anxiao.org.models import Unit
 
 from . import actions
-from .models import Indicator, Scheme
+from .models import Indicator, LicenceReview, Scheme
 
 router = Router()
 
@@ -160,3 +161,45 @@ def compute(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
             operation_id="schemes_results")
 def results(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
     return _scheme(request, pk).results.select_related("unit").order_by("rank")
+
+
+# --- 许可审批/年检 (seed 001 一(十四)): the same action and access as /assessment/licences/ ---
+
+
+class LicenceOut(Schema):
+    id: int
+    unit_id: int
+    subject: str
+    year: int
+    safety_standard_met: bool
+    findings: str
+    rectify_by: Optional[datetime.date]
+    result: str
+    reviewed_on: datetime.date
+
+
+class LicenceIn(Schema):
+    unit_id: int
+    subject: str
+    year: Year
+    safety_standard_met: bool
+    findings: str = ""
+    rectify_by: Optional[datetime.date] = None
+    revoke: bool = False
+    reviewed_on: Optional[datetime.date] = None
+
+
+@router.get("/assessment/licences", response=list[LicenceOut], auth=AUTH, operation_id="licences_list")
+@paginate(LimitOffsetPagination)
+def list_licences(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """Licence reviews and 年检 of private schools and schools with a bus, in the caller's scope."""
+    return LicenceReview.objects.visible_to(request.user)
+
+
+@router.post("/assessment/licences", response={201: LicenceOut, 403: ErrorOut, 422: ErrorOut}, auth=AUTH,
+             operation_id="licences_review")
+def review_licence(request: HttpRequest, payload: LicenceIn):  # type: ignore[no-untyped-def]
+    """Record a review: the result follows from the safety standard (passed; rectify by a deadline; refused, i.e.
+    vetoed; revoked only after a refusal)."""
+    unit = resolve_visible(Unit, request.user, payload.unit_id, "unit", "单位")
+    return 201, actions.review_licence(request.user, unit, **payload.dict(exclude={"unit_id"}))

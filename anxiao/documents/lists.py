@@ -42,6 +42,11 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def filters_subtitle(filters: ListFilter, user: Any) -> str:
+    """The subtitle of every list export: the list's filters in words ("筛选条件：单位：…；类别：…" or "全部")."""
+    return f"筛选条件：{filters.described(user) or '全部'}"
+
+
 @dataclass(frozen=True, eq=False)
 class ListExport:
     title: str
@@ -60,7 +65,7 @@ class ListExport:
             for obj in qs.iterator(chunk_size=2000):
                 yield [fn(obj) for _column, fn in self.columns]
 
-        return table_xlsx(title=self.title, sheet=self.title, subtitle=f"筛选条件：{filters.described(user) or '全部'}",
+        return table_xlsx(title=self.title, sheet=self.title, subtitle=filters_subtitle(filters, user),
                           columns=[column for column, _fn in self.columns], rows=values(),
                           signoff=Signoff.by(user))
 

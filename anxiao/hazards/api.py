@@ -8,13 +8,16 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import create_model
 
 from anxiao.core.access import get_visible_or_404, resolve_visible, user_scope
 from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination
+from anxiao.obligations.api import ActivityOut
 from anxiao.org.models import Person, Unit
 
 from . import actions
 from .filters import HazardFilter
+from .forms import transition_fields
 from .models import Hazard, HazardEvent
 
 router = Router()
@@ -69,32 +72,10 @@ class HazardIn(Schema):
     risk_id: int | None = None
 
 
-class HazardTransitionIn(Schema):
-    action: str
-    note: str | None = None
-    location: str | None = None
-    category: str | None = None
-    description: str | None = None
-    grade: str | None = None
-    grade_basis: str | None = None
-    risk_score: Decimal | None = None
-    risk_colour: str | None = None
-    measures: str | None = None
-    responsible_id: int | None = None
-    responsible_department: str | None = None
-    funds: Decimal | None = None
-    funds_source: str | None = None
-    deadline: datetime.date | None = None
-    contingency_plan: str | None = None
-    temporary_measures: str | None = None
-    new_deadline: datetime.date | None = None
-    reason: str | None = None
-    upward_reason: str | None = None
-    kind: str | None = None
-    document_number: str | None = None
-    supervision_deadline: datetime.date | None = None
-    requirements: str | None = None
-    risk_id: int | None = None
+# The body of a transition: the action's name and the fields of every transition form (``hazards.forms``; a person
+# or a risk by its id), so a field added to a form is in the API and its OpenAPI entry too.
+HazardTransitionIn = create_model("HazardTransitionIn", __base__=Schema, action=(str, ...),
+                                  **transition_fields())  # type: ignore[call-overload]
 
 
 class EventOut(Schema):
@@ -185,9 +166,9 @@ def create_hazard(request: HttpRequest, payload: HazardIn):  # type: ignore[no-u
 
 @router.post("/hazards/{int:pk}/transitions", response={200: HazardOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              auth=AUTH, operation_id="hazards_transition")
-def hazard_transition(request: HttpRequest, pk: int, payload: HazardTransitionIn):  # type: ignore[no-untyped-def]
+def hazard_transition(request: HttpRequest, pk: int, payload: HazardTransitionIn):  # type: ignore[no-untyped-def,valid-type]
     hazard = get_visible_or_404(Hazard, request.user, pk=pk)
-    data = payload.dict(exclude_none=True)
+    data = payload.dict(exclude_none=True)  # type: ignore[attr-defined]
     name = data.pop("action")
     if "risk_id" in data:
         data["risk"] = _risk(request, data.pop("risk_id"))
@@ -195,3 +176,38 @@ def hazard_transition(request: HttpRequest, pk: int, payload: HazardTransitionIn
         data["responsible"] = resolve_visible(Person, request.user, data.pop("responsible_id"), "responsible",
                                               "整改责任人")
     return actions.transition(request.user, hazard, name, **data)
+
+
+# --- 整改问题清单 (seed 002 五(二)): the same action and access as /hazards/rectification-list/ ---
+
+
+class RectificationListIn(Schema):
+    school_id: int
+    meeting_id: int | None = None
+
+
+def _filed_lists(request: HttpRequest) -> Any:
+    from anxiao.obligations.models import Activity
+
+    return (Activity.objects.visible_to(request.user).filter(record_kind="rectification_list", voided_at__isnull=True)
+            .order_by("-occurred_on", "-id"))
+
+
+@router.get("/hazards/rectification-lists", response=list[ActivityOut], auth=AUTH,
+            operation_id="rectification_lists_list")
+@paginate(LimitOffsetPagination)
+def list_rectification_lists(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """The rectification lists filed with the bureau's safety office, in the caller's scope (newest first)."""
+    return _filed_lists(request).prefetch_related("counted", "attachments")
+
+
+@router.post("/hazards/rectification-lists", response={201: ActivityOut, 403: ErrorOut, 422: ErrorOut}, auth=AUTH,
+             operation_id="rectification_lists_file")
+def file_rectification_list(request: HttpRequest, payload: RectificationListIn):  # type: ignore[no-untyped-def]
+    """File the school's rectification list (every open problem with its owner and deadline), studied at the Party
+    branch meeting ``meeting_id`` (a meeting record of the school, kind party_branch, with minutes or an attachment)."""
+    from anxiao.obligations.models import Activity
+
+    school = resolve_visible(Unit, request.user, payload.school_id, "school", "学校")
+    meeting = resolve_visible(Activity, request.user, payload.meeting_id, "meeting", "会议记录")
+    return 201, actions.file_rectification_list(request.user, school, meeting=meeting)

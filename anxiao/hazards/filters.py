@@ -25,6 +25,14 @@ def _units(user: Any) -> list[tuple[int, str]]:
                 .order_by("kind", "name").values_list("id", "name")[:300])
 
 
+def _in_month(field: str, value: str) -> Q:
+    """``field`` (a time) falls in the month ``YYYY-MM`` (Beijing dates)."""
+    from anxiao.core.periods import month_end
+
+    start = datetime.date.fromisoformat(f"{value}-01")
+    return Q(**{f"{field}__date__gte": start, f"{field}__date__lte": month_end(start.year, start.month)})
+
+
 class HazardFilter(ListFilter):
     q: Annotated[str | None, FilterLookup(["location__icontains", "description__icontains", "item_code__iexact",
                                            "unit__name__icontains"]),
@@ -45,6 +53,8 @@ class HazardFilter(ListFilter):
     risk: Annotated[int | None, Field(title="风险")] = None
     month: Annotated[str | None, Field(title="发现月份", pattern=r"^\d{4}-(0[1-9]|1[0-2])$"),
                      Bar("发现月份", "month")] = None
+    closed_month: Annotated[str | None, Field(title="销号月份", pattern=r"^\d{4}-(0[1-9]|1[0-2])$"),
+                            Bar("销号月份", "month")] = None
     found_from: Annotated[datetime.date | None, Field(title="发现日期从")] = None
     found_to: Annotated[datetime.date | None, Field(title="发现日期至")] = None
 
@@ -79,9 +89,11 @@ class HazardFilter(ListFilter):
         return Q(risk_id=value)
 
     def filter_month(self, value: str) -> Q:
-        start = datetime.date.fromisoformat(f"{value}-01")
-        end = (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
-        return Q(found_at__date__gte=start, found_at__date__lte=end)
+        return _in_month("found_at", value)
+
+    def filter_closed_month(self, value: str) -> Q:
+        # 销号 in the month, as the dashboard's trend counts 销号 (a hazard closed and since voided is void)
+        return _in_month("closed_at", value) & ~Q(status=Status.VOID)
 
     def filter_found_from(self, value: datetime.date) -> Q:
         return Q(found_at__date__gte=value)

@@ -628,16 +628,26 @@ def fail_to_hazard(actor: Any, result: ItemResult, *, location: str = "") -> Any
 # --- the report: signatures and the PDF ----------------------------------------------------------------
 
 
+def may_sign(actor: Any, inspection: Inspection, role: str) -> bool:
+    """The inspecting side records both signatures on the inspector's phone; the inspected unit's representative
+    may also sign the report in their own account (the principal's home lists the reports waiting for it)."""
+    if _covers(actor, inspection.inspecting_unit or inspection.unit):
+        return True
+    return role == SignerRole.REPRESENTATIVE and _covers(actor, inspection.unit)
+
+
 def sign(actor: Any, inspection: Inspection, *, role: str, name: str, image: Any) -> InspectionSignature:
     """签名: the inspector and the inspected unit's representative sign on the inspector's phone (a drawn image,
-    sent as a data URL or an upload). Each signs once; a completed inspection can still be signed."""
+    sent as a data URL or an upload), or the representative in their own account (``may_sign``). Each signs
+    once; a completed inspection can still be signed."""
     import base64
 
     from django.core.files.base import ContentFile
 
     from anxiao.core.files import check_upload
 
-    _require_inspector(actor, inspection)
+    if not may_sign(actor, inspection, role if role in SignerRole.values else SignerRole.INSPECTOR):
+        raise PermissionDenied(NO_RIGHT)
     errors: dict[str, list[str]] = {}
     if role not in SignerRole.values:
         errors["role"] = ["请选择签名人身份"]

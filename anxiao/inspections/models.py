@@ -327,6 +327,12 @@ class SignerRole(models.TextChoices):
     REPRESENTATIVE = "representative", _("受检单位代表")
 
 
+def awaiting_signature_q(role: str) -> Q:
+    """The one definition of "waits for ``role``'s signature" (the detail page's 未签名, the list's 待签名 filter,
+    the principal's home): a completed, not void inspection that ``role`` has not signed."""
+    return Q(status=InspectionStatus.DONE, voided_at__isnull=True) & ~Q(signatures__role=role)
+
+
 class InspectionSignature(StoredFileBase):
     """A handwritten signature (drawn on the phone) on the inspection report: the inspector's and the
     inspected unit's representative's, one each."""

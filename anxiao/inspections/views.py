@@ -277,6 +277,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "uuid": actions.new_uuid(),
         "members": inspection.members.all(), "people": _people(request.user)[:500], "roles": MemberRole.choices,
         "credited": credited_by(request.user, f"inspection:{inspection.pk}"),
+        "sign_roles": [r for r in SignerRole.values if actions.may_sign(request.user, inspection, r)],
         "can_sign": can_sign, "can_edit": can_sign and inspection.status != InspectionStatus.DONE})
 
 

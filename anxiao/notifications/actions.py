@@ -41,12 +41,21 @@ WEBHOOK_TIMEOUT = 10
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 
 # Periodic jobs other apps add (reminders, escalation); the worker runs them before delivering.
-_JOBS: list[Callable[[], Any]] = []
+JOBS: list[Callable[[], Any]] = []
 
 
 def register_job(job: Callable[[], Any]) -> None:
-    if job not in _JOBS:
-        _JOBS.append(job)
+    if job not in JOBS:
+        JOBS.append(job)
+
+
+# Channels another app delivers (accounts: the password reset). The sender returns False when there turned out
+# to be nothing to send (an unknown account): the row is dropped, not marked sent.
+_SENDERS: dict[str, Callable[[Outbox], bool]] = {}
+
+
+def register_sender(channel: str, sender: Callable[[Outbox], bool]) -> None:
+    _SENDERS[channel] = sender
 
 
 STARTED_AT = timezone.now()
@@ -78,7 +87,7 @@ def run_jobs(worker: str = WORKER_ID, should_stop: Callable[[], bool] = lambda: 
     from anxiao.core.logs import request_id
 
     failures = 0
-    for job in list(_JOBS):
+    for job in list(JOBS):
         if should_stop():
             break
         name = job_name(job)
@@ -219,7 +228,10 @@ def _absolute(url: str) -> str:
     return absolute_url(url)
 
 
-def _send(row: Outbox) -> None:
+def _send(row: Outbox) -> bool:
+    """Send one row; False when there was nothing to send (the row is dropped)."""
+    if row.channel in _SENDERS:
+        return _SENDERS[row.channel](row)
     if row.channel == Channel.IN_APP:
         if row.user_id is None:
             raise ValueError("站内通知没有接收人")
@@ -234,6 +246,7 @@ def _send(row: Outbox) -> None:
         post_webhook(hook, row.title, row.body, row.url)
     else:
         raise ValueError(f"未知渠道 {row.channel}")
+    return True
 
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
@@ -294,12 +307,12 @@ def _check_webhook_url(url: str) -> str | None:
 
 def save_webhook(actor: Any, hook: WebhookEndpoint | None, **data: Any) -> WebhookEndpoint:
     """Add or change a bureau's DingTalk / WeCom group robot."""
+    from anxiao.core.access import require_write
     from anxiao.core.choices import UnitKind
-    from anxiao.obligations.actions import _require_unit
 
     hook = hook or WebhookEndpoint()
     if hook.pk:
-        _require_unit(actor, hook.bureau)
+        require_write(actor, hook.bureau)
     for key, value in data.items():
         setattr(hook, key, value.strip() if key in ("url", "name", "secret") and isinstance(value, str) else value)
     errors: dict[str, list[str]] = {}
@@ -320,7 +333,7 @@ def save_webhook(actor: Any, hook: WebhookEndpoint | None, **data: Any) -> Webho
         errors["bureau"] = ["群机器人只能设在教育局"]
     if errors:
         raise DjangoValidationError(errors)
-    _require_unit(actor, hook.bureau)
+    require_write(actor, hook.bureau)
     hook.full_clean()
     hook.save()
     return hook
@@ -328,9 +341,9 @@ def save_webhook(actor: Any, hook: WebhookEndpoint | None, **data: Any) -> Webho
 
 def send_test(actor: Any, hook: WebhookEndpoint) -> None:
     """Send a test message now (not through the outbox), so the bureau sees at once whether the robot works."""
-    from anxiao.obligations.actions import _require_unit
+    from anxiao.core.access import require_write
 
-    _require_unit(actor, hook.bureau)
+    require_write(actor, hook.bureau)
     if not hook.enabled:
         raise DjangoValidationError({"enabled": ["群机器人已停用，启用后再测试"]})
     try:
@@ -345,7 +358,7 @@ def deliver(pk: int, worker: str = WORKER_ID) -> bool:
     if row is None:
         return False
     try:
-        _send(row)
+        sent = _send(row)
     except Exception as exc:  # one bad message never stops the others: it is retried, then marked failed
         if not isinstance(exc, OSError | ValueError | urllib.error.URLError):
             log.exception("outbox %s: unexpected error", pk)
@@ -356,6 +369,9 @@ def deliver(pk: int, worker: str = WORKER_ID) -> bool:
             next_attempt_at=timezone.now() + backoff, claimed_until=None)
         log.warning("outbox %s: %s", pk, exc)
         return False
+    if not sent:
+        Outbox.objects.filter(pk=pk, claimed_by=worker).delete()
+        return True
     Outbox.objects.filter(pk=pk, claimed_by=worker).update(status=OutboxStatus.SENT, sent_at=timezone.now(),
                                                            claimed_until=None, error="")
     return True

@@ -14,6 +14,10 @@ class Channel(models.TextChoices):
     IN_APP = "in_app", _("站内通知")
     EMAIL = "email", _("电子邮件")
     WEBHOOK = "webhook", _("群机器人")
+    # A self-service password reset: the row names the account (none when the login matched nobody, so the request
+    # does the same work either way); the link or code is made by the worker when it sends (accounts.apps).
+    RESET_EMAIL = "reset_mail", _("重设密码邮件")
+    RESET_SMS = "reset_sms", _("重设密码短信")
 
 
 class WebhookKind(models.TextChoices):

@@ -365,7 +365,7 @@ def _download(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def build_print(kind: str, queryset: Any, user: Any = None) -> bytes:
+def build_print(kind: str, queryset: Any, user: Any = None, subtitle: str = "") -> bytes:
     """The same list in the official table layout (issue 20: A4 fitted to width, repeated header, 合计 row with the
     count, page X of Y, 制表单位/制表人/审核/日期) through ``documents.tables``: for printing and filing. The plain
     export (``build_export``) stays the file the import reads back."""
@@ -380,14 +380,16 @@ def build_print(kind: str, queryset: Any, user: Any = None) -> bytes:
         rows = (r for p in queryset.select_related("unit").prefetch_related("posts__unit").iterator(chunk_size=2000)
                 for r in _people_rows(p))
     return table_xlsx(title="单位名录" if kind == "units" else "人员及岗位名册", columns=columns, rows=rows,
-                      signoff=Signoff.by(user) if user is not None else Signoff())
+                      subtitle=subtitle, signoff=Signoff.by(user) if user is not None else Signoff())
 
 
-def export_response(kind: str, queryset: Any, layout: str = "import", user: Any = None) -> HttpResponse:
-    """``layout="import"`` (default): the plain file the import reads back; ``"print"``: the official table."""
+def export_response(kind: str, queryset: Any, layout: str = "import", user: Any = None,
+                    subtitle: str = "") -> HttpResponse:
+    """``layout="import"`` (default): the plain file the import reads back; ``"print"``: the official table, with
+    the list's filters in words as its subtitle (``documents.lists.filters_subtitle``, as every list export)."""
     name = "单位" if kind == "units" else "人员"
     if layout == "print":
-        return _download(build_print(kind, queryset, user), f"{name}（打印版）.xlsx")
+        return _download(build_print(kind, queryset, user, subtitle), f"{name}（打印版）.xlsx")
     return _download(build_export(kind, queryset), f"{name}.xlsx")
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from anxiao.core.access import get_visible_or_404, user_scope
 from anxiao.core.crud import Crud
 from anxiao.core.flash import run_and_flash
+from anxiao.documents.lists import filters_subtitle
 
 from . import actions, excel, filters, forms
 from .models import Assignment, Group, GroupMember, Person, Post, Region, Unit
@@ -168,8 +169,9 @@ def person_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def unit_export(request: HttpRequest, layout: str = "import") -> HttpResponse:
-    qs = filters.UnitFilter.parse(request.GET).apply(Unit.objects.visible_to(request.user))
-    return excel.export_response("units", qs, layout, request.user)
+    unit_filter = filters.UnitFilter.parse(request.GET)
+    qs = unit_filter.apply(Unit.objects.visible_to(request.user))
+    return excel.export_response("units", qs, layout, request.user, filters_subtitle(unit_filter, request.user))
 
 
 @login_required
@@ -177,8 +179,9 @@ def person_export(request: HttpRequest, layout: str = "import") -> HttpResponse:
     # Phones of every colleague: for the managers of the scope only, and only the people they manage.
     if user_scope(request.user, write=True).empty:
         raise PermissionDenied("导出人员信息只对本范围的管理员开放")
-    qs = filters.PersonFilter.parse(request.GET).apply(Person.objects.writable_by(request.user))
-    return excel.export_response("people", qs, layout, request.user)
+    person_filter = filters.PersonFilter.parse(request.GET)
+    qs = person_filter.apply(Person.objects.writable_by(request.user))
+    return excel.export_response("people", qs, layout, request.user, filters_subtitle(person_filter, request.user))
 
 
 @login_required

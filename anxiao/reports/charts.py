@@ -22,9 +22,11 @@ def nice_top(value: int, ticks: int = 4) -> tuple[int, int]:
     return step * math.ceil(value / step), step
 
 
-def trend_svg(trend: list[dict[str, Any]], found_url: str = "/hazards/?month=") -> str:
+def trend_svg(trend: list[dict[str, Any]], found_url: str = "/hazards/?month=",
+              closed_url: str = "/hazards/?closed_month=") -> str:
     """Bars of hazards found and closed per month with their numbers, a y axis with gridlines, the closure rate
-    (closed ÷ found, right axis 0–150 %) as a line, and a legend. A found bar links to that month's hazards."""
+    (closed ÷ found, right axis 0–150 %) as a line, and a legend. A bar links to the hazards found (closed) that
+    month (the hazard list's ``month`` and ``closed_month`` filters)."""
     width, height = 720, 260
     left, right, top_pad, bottom = 44, 48, 34, 30
     plot_h = height - top_pad - bottom
@@ -53,8 +55,9 @@ def trend_svg(trend: list[dict[str, Any]], found_url: str = "/hazards/?month=") 
             bx = x + 4 + j * (bar + 2)
             rect = (f'<rect x="{bx:.1f}" y="{top_pad + plot_h - h:.1f}" width="{bar:.1f}" height="{h:.1f}" '
                     f'fill="{colour}"><title>{month:%Y年%m月} {label} {n} 条</title></rect>')
-            if key == "found" and n:
-                rect = f'<a href="{escape(found_url)}{month:%Y-%m}">{rect}</a>'
+            if n:
+                url = found_url if key == "found" else closed_url
+                rect = f'<a href="{escape(url)}{month:%Y-%m}">{rect}</a>'
             parts.append(rect)
             if n:
                 parts.append(f'<text x="{bx + bar / 2:.1f}" y="{top_pad + plot_h - h - 3:.1f}" font-size="10" '

@@ -1,7 +1,8 @@
 """Home sections of the school's principal and of the bureau:
 
-- principal: what waits for their approval (monthly ledgers and quarterly summaries prepared for them to submit,
-  the year's drill plan to approve);
+- principal: what waits for their approval or signature (monthly ledgers and quarterly summaries prepared for them
+  to submit, the year's drill plan to approve, inspection reports waiting for the inspected unit's representative
+  to sign: ``inspections.models.awaiting_signature_q``, the inspection list's 待签名 filter);
 - bureau office: the month that is due with the schools late or missing, overdue and supervised hazards;
 - director: the county at a glance (the dashboard's headline figures, the schools ranked by on-time compliance,
   the 12-month trend).
@@ -23,6 +24,7 @@ from anxiao.core.choices import PostKind, UnitKind
 from . import figures
 
 RANKED = 10
+HOME_TOP = 3  # a phone home lists the newest few of a kind, then "更多" to the list
 
 
 def _latest_prepared(model: Any, school_ids: list[int]) -> list[Any]:
@@ -52,8 +54,28 @@ def principal_approvals(request: HttpRequest) -> dict[str, Any] | None:
     summaries = _latest_prepared(QuarterlySummary, schools)
     plans = list(DrillPlan.objects.filter(school_id__in=schools, status=PlanStatus.DRAFT, voided_at__isnull=True)
                  .select_related("school").order_by("-year"))
-    return {"ledgers": ledgers, "summaries": summaries, "plans": plans,
-            "empty": not (ledgers or summaries or plans)}
+    unsigned = _unsigned_inspections(user, schools)
+    return {"ledgers": ledgers, "summaries": summaries, "plans": plans, "unsigned": unsigned,
+            "empty": not (ledgers or summaries or plans or unsigned)}
+
+
+def _unsigned_inspections(user: Any, schools: list[int]) -> list[dict[str, Any]]:
+    """Per school: the inspection reports waiting for its representative's signature (the count, the newest
+    few, the link to the list filtered the same way)."""
+    from django.urls import reverse
+
+    from anxiao.inspections.models import Inspection, SignerRole, awaiting_signature_q
+
+    out = []
+    waiting = Inspection.objects.visible_to(user).filter(awaiting_signature_q(SignerRole.REPRESENTATIVE))
+    for school in schools:
+        mine = waiting.filter(unit_id=school)
+        count = mine.count()
+        if count:
+            out.append({"count": count, "top": list(mine.select_related("unit").order_by("-completed_at", "-pk")[:HOME_TOP]),
+                        "url": f"{reverse('inspections:inspection_list')}?unsigned={SignerRole.REPRESENTATIVE}"
+                               f"&unit={school}"})
+    return out
 
 
 def _schools(user: Any) -> Any:

@@ -21,6 +21,33 @@ def _onsite(w):  # type: ignore[no-untyped-def]
     return _scheme(w, publish=True).indicators.get(method="assessed").pk
 
 
+def private_a1(w):  # type: ignore[no-untyped-def]
+    """a1 registered as a private school (民办), so its licence is reviewed (made once)."""
+    from anxiao.org.models import Unit
+
+    Unit.objects.filter(pk=w.a1.pk).update(is_private=True)
+    w.a1.refresh_from_db()
+    return w.a1
+
+
+def licence(w):  # type: ignore[no-untyped-def]
+    """A refused 年检 of private school a1 (made once)."""
+    from django.utils import timezone
+
+    from anxiao.assessment import actions
+
+    if getattr(w, "_licence", None) is None:
+        w._licence = actions.review_licence(None, private_a1(w), subject="private", year=timezone.localdate().year,
+                                            safety_standard_met=False, findings="矩阵消防通道堵塞")
+    return w._licence
+
+
+def _year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
 CASES = [
     Case("assessment:scheme_list", lambda w: reverse("assessment:scheme_list")),
     Case("assessment:scheme_create", lambda w: reverse("assessment:scheme_create"), target="bureau_a",
@@ -41,6 +68,12 @@ CASES = [
     Case("assessment:licences", lambda w: reverse("assessment:licences")),
     Case("assessment:licence_create", lambda w: reverse("assessment:licence_create"), target="a1", method="post",
          data=lambda w: {"unit": w.a1.pk, "subject": "private", "year": 2026, "safety_standard_met": "1"}, ok=302),
+    Case("api:licences_list", lambda w: (licence(w), "/api/v1/assessment/licences")[1], api=True,
+         markers={"a1": lambda w: "矩阵消防通道堵塞"}),
+    # The bureau reviews (as on /assessment/licences/); a unit it cannot see is named in the payload (422).
+    Case("api:licences_review", lambda w: (private_a1(w), "/api/v1/assessment/licences")[1], api=True, target="a1",
+         kind="write", method="post", ok=201, hidden_status=422, writers=OWNERS,
+         data=lambda w: {"unit_id": w.a1.pk, "subject": "private", "year": _year(), "safety_standard_met": True}),
     Case("api:schemes_list", lambda w: "/api/v1/assessment/schemes", api=True),
     Case("api:schemes_get", lambda w: f"/api/v1/assessment/schemes/{_scheme(w).pk}", api=True, target="bureau_a"),
     Case("api:schemes_create", lambda w: "/api/v1/assessment/schemes", api=True, target="bureau_a", kind="write",

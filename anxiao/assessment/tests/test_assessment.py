@@ -191,3 +191,38 @@ def test_a_private_school_or_bus_whose_licence_review_fails_or_is_missing_is_vet
     actions.review_licence(user, world.a2, subject=LicenceSubject.SCHOOL_BUS, year=year, safety_standard_met=True)
     results = {r.unit: r for r in actions.compute(user, scheme)}
     assert not any(v["kind"] == "licence_review" for v in results[world.a2].vetoes)
+
+
+def test_the_api_records_licence_reviews_as_the_page_does_and_only_the_bureau_may(world, client):
+    # given a1, a private school, with no review yet this year
+    import json
+
+    from django.utils import timezone
+
+    from anxiao.accounts.models import ApiToken
+
+    year = timezone.localdate().year
+    world.a1.is_private = True
+    world.a1.save()
+
+    def post(role, body):  # type: ignore[no-untyped-def]
+        _token, raw = ApiToken.issue(world.users[role])
+        return client.post("/api/v1/assessment/licences", json.dumps(body), content_type="application/json",
+                           HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    below = {"unit_id": world.a1.pk, "subject": "private", "year": year, "safety_standard_met": False}
+    # when the school itself records a review, then it is refused: the bureau reviews its licences
+    assert post("school_admin", {**below, "findings": "自评"}).status_code == 403
+    # and a review below the standard without its findings is refused naming the field
+    answer = post("bureau_admin", below)
+    assert answer.status_code == 422 and {e["field"] for e in answer.json()["errors"]} == {"findings"}
+    # when the bureau finds it below the standard
+    answer = post("bureau_admin", {**below, "findings": "消防通道堵塞"})
+    # then the licence is refused its 年检 (一票否决) and listed, for the bureau and the school alike
+    assert answer.status_code == 201 and answer.json()["result"] == "refused"
+    for role in ("bureau_admin", "school_admin"):
+        _token, raw = ApiToken.issue(world.users[role])
+        rows = client.get("/api/v1/assessment/licences", HTTP_AUTHORIZATION=f"Bearer {raw}").json()["items"]
+        assert [(r["unit_id"], r["result"]) for r in rows] == [(world.a1.pk, "refused")]
+    # and revoking (取缔) after the refusal is recorded as such
+    assert post("bureau_admin", {**below, "findings": "仍未整改", "revoke": True}).json()["result"] == "revoked"

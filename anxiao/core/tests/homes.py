@@ -15,7 +15,8 @@ from anxiao.core.testing import PASSWORD
 # persona → (section id, text that section shows for the work built below)
 EXPECTED = {
     "school_member": ("#home-duties", ["确认知悉：新华中学 · 班主任的责任清单", "签订责任书：2026年"]),
-    "school_admin": ("#home-approvals", ["审核报送：新华中学", "批准：新华中学"]),
+    "school_admin": ("#home-approvals", ["审核报送：新华中学", "批准：新华中学", "检查报告待受检单位签名（1）",
+                                         "签名：新华中学"]),
     "deputy": ("#home-hazard-work", ["验收：新华中学 教学楼二层"]),
     "officer": ("#home-hazard-work", ["整改：新华中学 配电房"]),
     "bureau_admin": ("#home-office", ["甲镇幼儿园", "未报", "逾期未整改（1）", "督办中（1）"]),
@@ -48,6 +49,16 @@ def build(w: Any) -> dict[str, Any]:
     # the principal's ledger to approve and drill plan
     reports.prepare(admin, w.a1, figures.due_month())
     plan(w)
+    # a bureau supervision of the school, done, waiting for the school's representative to sign its report
+    from anxiao.inspections import actions as inspections
+
+    inspections.load_checklist()
+    bureau = w.users["bureau_admin"]
+    supervision = inspections.start_inspection(bureau, unit=w.a1, kind="bureau_supervision",
+                                               inspecting_unit=w.bureau_a, categories=["XF"], title="秋季开学督查")
+    todo = [i for s in inspections.progress(supervision).sections for i, r in s.rows if r is None]
+    inspections.record_results(bureau, supervision, [{"item_code": i.code, "outcome": "pass"} for i in todo])
+    inspections.complete_inspection(bureau, supervision)
     # the deputy (分管安全副校长, may write) and the safety officer (a member)
     deputy = Person.objects.create(name="甲副校长", unit=w.a1)
     Post.objects.create(unit=w.a1, kind=PostKind.SAFETY_DEPUTY, title="分管安全副校长", holder=deputy)

@@ -98,6 +98,13 @@ def test_the_people_list_prints_with_its_filters_for_the_managers_of_a_scope(as_
     html = client.get(reverse("org:person_list"), {"unit": world.a1.pk}).content.decode()
     assert f'{reverse("org:person_print")}?unit={world.a1.pk}' in html
     response = client.get(reverse("org:person_print"), {"unit": world.a1.pk})
-    _ws, rows = assert_xlsx_print_ready(response.content, 2)
+    ws, rows = assert_xlsx_print_ready(response.content, HEADER_ROW)
+    assert ws.cell(row=2, column=1).value == f"筛选条件：单位：{world.a1.name}"  # like every other list export
     names = {r[0] for r in rows if r[0]}
     assert names == set(Person.objects.filter(unit=world.a1).values_list("name", flat=True)) and names
+
+
+def test_the_unit_list_prints_with_its_filters_as_subtitle(as_user, world):
+    response = as_user("bureau_admin").get(reverse("org:unit_print"))
+    ws, rows = assert_xlsx_print_ready(response.content, HEADER_ROW)
+    assert ws.cell(row=2, column=1).value == "筛选条件：全部" and rows

@@ -63,6 +63,34 @@ def order(w: Any) -> Any:
     return w.order_a1
 
 
+def party_meeting(w: Any) -> Any:
+    """a1's open problems each with owner and deadline, and its Party branch's meeting on the list (made once)."""
+    if not hasattr(w, "party_meeting_a1"):
+        import datetime
+
+        from django.utils import timezone
+
+        from anxiao.hazards.models import OPEN_STATUSES, Hazard
+        from anxiao.obligations.actions import record_activity
+
+        hazard(w)
+        Hazard.objects.filter(unit=w.a1, status__in=OPEN_STATUSES).update(
+            responsible=w.people["a1_principal"], deadline=timezone.localdate() + datetime.timedelta(days=30))
+        w.party_meeting_a1 = record_activity(None, kind="meeting", meeting_kind="party_branch", unit=w.a1,
+                                             occurred_on=timezone.localdate(), title="党支部会议研究整改清单矩阵",
+                                             notes="逐项研究整改责任人和时限")
+    return w.party_meeting_a1
+
+
+def filed_list(w: Any) -> Any:
+    """a1's rectification list filed with the bureau (made once)."""
+    if not hasattr(w, "filed_list_a1"):
+        from anxiao.hazards.actions import file_rectification_list
+
+        w.filed_list_a1 = file_rectification_list(None, w.a1, meeting=party_meeting(w))
+    return w.filed_list_a1
+
+
 CASES = [
     Case("hazards:rectification_list", lambda w: reverse("hazards:rectification_list")),
     Case("hazards:extension_list", lambda w: (extension(w), reverse("hazards:extension_list"))[1],
@@ -88,6 +116,13 @@ CASES = [
     Case("api:hazards_create", lambda w: "/api/v1/hazards", target="a1", method="post", api=True, ok=201,
          hidden_status=422, data=lambda w: {"unit_id": w.a1.pk, "location": "操场", "category": "XS",
                                             "description": "围栏松动"}),
+    Case("api:rectification_lists_list", lambda w: (filed_list(w), "/api/v1/hazards/rectification-lists")[1], api=True,
+         markers={"a1": lambda w: "党支部会议研究整改清单矩阵"}),
+    # The school files its own list (as on /hazards/rectification-list/); a school it cannot see is named in the
+    # payload, so it answers as an unknown id (422).
+    Case("api:rectification_lists_file", lambda w: "/api/v1/hazards/rectification-lists", target="a1", kind="write",
+         method="post", api=True, ok=201, hidden_status=422,
+         data=lambda w: {"school_id": w.a1.pk, "meeting_id": party_meeting(w).pk}),
     Case("api:hazards_transition", lambda w: f"/api/v1/hazards/{hazard(w).pk}/transitions", target="a1",
          kind="write", method="post", api=True, data=lambda w: {"action": "register"}),
 ]

@@ -388,8 +388,99 @@ def test_an_action_form_shows_each_error_next_to_its_field_and_keeps_what_was_ty
     # then the page shows the form open, each error at its field, and what was typed
     page = response.content.decode()
     assert response.status_code == 200
-    assert '<p class="error" data-field="measures">请填写整改措施</p>' in page
-    assert '<p class="error" data-field="deadline">整改时限不能早于今天</p>' in page
+    assert '<p class="error" id="id_start_rectification_measures_error">请填写整改措施</p>' in page
+    assert '<p class="error" id="id_start_rectification_deadline_error">整改时限不能早于今天</p>' in page
     assert 'value="学校公用经费"' in page and "请修改标红的内容后再提交" in page
     hazard.refresh_from_db()
     assert hazard.status == "graded"
+
+
+
+def test_the_closed_in_month_filter_is_one_for_the_bar_list_api_export_and_trend(as_user, client, world):
+    import openpyxl
+
+    from anxiao.accounts.models import ApiToken
+    from anxiao.reports.dashboard import dashboard
+
+    # given a hazard closed late on last month's last day (Beijing time), one closed the month before, one found
+    # last month and still open
+    admin, accepter = world.users["school_admin"], second_admin(world)
+    last = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    before = (last - datetime.timedelta(days=1)).replace(day=1)
+    month = f"{last:%Y-%m}"
+
+    def closed(location: str, on: datetime.datetime) -> Hazard:
+        h = to_rectifying(world, report(world, location=location))
+        actions.transition(admin, h, "submit_for_acceptance", note="已更换")
+        actions.transition(accepter, h, "accept", note="合格")
+        actions.transition(admin, h, "close", note="销号")
+        Hazard.objects.filter(pk=h.pk).update(closed_at=on, found_at=on - datetime.timedelta(days=10))
+        return h
+
+    end_of_last = timezone.make_aware(datetime.datetime.combine(
+        timezone.localdate().replace(day=1) - datetime.timedelta(days=1), datetime.time(23, 30)))
+    in_month = closed("配电房", end_of_last)
+    closed("食堂", timezone.make_aware(datetime.datetime.combine(before, datetime.time(8))))
+    still_open = report(world, location="教学楼三层")
+    Hazard.objects.filter(pk=still_open.pk).update(found_at=end_of_last)
+    # when the list, the API and the export are asked for the hazards closed last month
+    body = as_user("bureau_admin").get(f"/hazards/?closed_month={month}").content.decode()
+    # then each shows the one closed then, and nothing else
+    assert "配电房" in body and "食堂" not in body and "教学楼三层" not in body
+    assert 'name="closed_month"' in body  # the filter bar offers it
+    token = ApiToken.issue(world.users["bureau_admin"])[1]
+    api = client.get(f"/api/v1/hazards?closed_month={month}", HTTP_AUTHORIZATION=f"Bearer {token}").json()
+    assert [h["id"] for h in api["items"]] == [in_month.pk]
+    xlsx = as_user("bureau_admin").get(f"/hazards/export.xlsx?closed_month={month}")
+    cells = [str(c) for row in openpyxl.load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True)
+             for c in row if c is not None]
+    assert any(f"销号月份：{month}" in c for c in cells) and "配电房" in cells and "食堂" not in cells
+    # bad input names the field
+    assert "销号月份" in HazardFilter.parse({"closed_month": "2026-13"}).errors["closed_month"]
+    # and the dashboard's 销号 bar of that month counts what the filter lists, and links to it
+    hazards = dashboard(world.users["bureau_admin"])["hazards"]
+    bar = next(t for t in hazards["trend"] if t["month"] == last)
+    assert bar["closed"] == HazardFilter.parse({"closed_month": month}).apply(
+        Hazard.objects.visible_to(world.users["bureau_admin"])).count() == 1
+    assert f'href="/hazards/?closed_month={month}"' in hazards["trend_svg"]
+
+
+def test_the_api_files_a_rectification_list_as_the_page_does(world, client):
+    # given a1's open problem with its owner and deadline, and a Party branch meeting of a1 that studied them
+    import json
+
+    from anxiao.accounts.models import ApiToken
+    from anxiao.obligations.actions import record_activity
+
+    today = timezone.localdate()
+    hazard = actions.report_hazard(None, unit=world.a1, location="食堂", category="XF", description="灭火器过期",
+                                   finder_name="测试")
+    Hazard.objects.filter(pk=hazard.pk).update(responsible=world.people["a1_principal"],
+                                               deadline=today + datetime.timedelta(days=20))
+    other = record_activity(None, kind="meeting", meeting_kind="safety_work", unit=world.a1, occurred_on=today,
+                            title="安全工作会", notes="纪要")
+    meeting = record_activity(None, kind="meeting", meeting_kind="party_branch", unit=world.a1, occurred_on=today,
+                              title="党支部会议研究整改清单", notes="逐项研究")
+    _token, raw = ApiToken.issue(world.users["school_admin"])
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+    def post(body):  # type: ignore[no-untyped-def]
+        return client.post("/api/v1/hazards/rectification-lists", json.dumps(body), content_type="application/json",
+                           **auth)
+
+    # when the school files with a meeting that is not its Party branch's, then it is refused naming the field
+    refused_answer = post({"school_id": world.a1.pk, "meeting_id": other.pk})
+    assert refused_answer.status_code == 422
+    assert {e["field"] for e in refused_answer.json()["errors"]} == {"meeting"}
+    # and a school it cannot see is refused like an unknown one
+    assert post({"school_id": world.b1.pk, "meeting_id": meeting.pk}).status_code == 422
+    # when it files with its Party branch's meeting
+    answer = post({"school_id": world.a1.pk, "meeting_id": meeting.pk})
+    # then the list carries the problem with owner and deadline, and the bureau sees it filed in the API list
+    assert answer.status_code == 201, answer.content
+    body = answer.json()
+    assert body["record_kind"] == "rectification_list" and hazard.number in body["notes"]
+    assert world.people["a1_principal"].name in body["notes"]
+    _token, bureau = ApiToken.issue(world.users["bureau_admin"])
+    listed = client.get("/api/v1/hazards/rectification-lists", HTTP_AUTHORIZATION=f"Bearer {bureau}").json()
+    assert [row["id"] for row in listed["items"]] == [body["id"]]

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from anxiao.core.testing import refused
 from anxiao.hazards.models import Hazard
@@ -366,3 +366,40 @@ def test_the_report_pdf_has_items_findings_photos_and_both_signatures(as_user, w
         assert expected in text, expected
     # and somebody outside the school cannot download it
     assert as_user("outsider").get(f"/inspections/{inspection.pk}/report.pdf").status_code == 404
+
+
+def test_a_bureau_report_waits_for_the_schools_signature_on_the_list_and_the_principals_home(as_user, world,
+                                                                                           checklist):
+    from anxiao.inspections.filters import InspectionFilter
+    from anxiao.inspections.tests.matrix import SIGNATURE
+
+    # given a supervision of the school by the bureau, completed and signed by the inspector only
+    bureau, admin = world.users["bureau_admin"], world.users["school_admin"]
+    inspection = actions.start_inspection(bureau, unit=world.a1, kind="bureau_supervision",
+                                          inspecting_unit=world.bureau_a, title="秋季开学督查")
+    answer_all(bureau, inspection)
+    actions.complete_inspection(bureau, inspection)
+    actions.sign(bureau, inspection, role="inspector", name="王督学", image=SIGNATURE)
+    # then it waits for the inspected unit's representative: on the list's 待签名 filter and the principal's home
+    def waiting() -> list[Inspection]:
+        return list(InspectionFilter.parse({"unsigned": "representative"}).apply(Inspection.objects.visible_to(admin)))
+
+    assert waiting() == [inspection]
+    assert not InspectionFilter.parse({"unsigned": "inspector"}).apply(Inspection.objects.visible_to(admin)).exists()
+    client = as_user("school_admin")
+    home = client.get("/").content.decode()
+    assert "检查报告待受检单位签名（1）" in home and "秋季开学督查" in home
+    assert "/inspections/?unsigned=representative" in home
+    # and the principal may sign as the representative in their own account, never as the inspector
+    page = client.get(f"/inspections/{inspection.pk}/").content.decode()
+    assert 'data-role="representative"' in page and 'data-role="inspector"' not in page
+    with pytest.raises(PermissionDenied):
+        actions.sign(admin, inspection, role="inspector", name="赵校长", image=SIGNATURE)
+    client.post(f"/inspections/{inspection.pk}/sign/", {"role": "representative", "signer_name": "赵校长",
+                                                        "signature": SIGNATURE})
+    # after which nothing waits any more
+    assert inspection.signatures.get(role="representative").signer_name == "赵校长" and waiting() == []
+    assert "检查报告待受检单位签名" not in client.get("/").content.decode()
+    # and another school's principal may not sign for this one
+    with pytest.raises(PermissionDenied):
+        actions.sign(world.users["outsider"], inspection, role="representative", name="外人", image=SIGNATURE)

@@ -20,7 +20,7 @@ from anxiao.notifications.models import Channel, DailyRun, Notification, Outbox,
 @pytest.fixture
 def jobs(monkeypatch):
     registered: list = []
-    monkeypatch.setattr(actions, "_JOBS", registered)
+    monkeypatch.setattr(actions, "JOBS", registered)
     return registered
 
 
@@ -47,10 +47,10 @@ def test_one_failing_message_never_stops_the_others(world, monkeypatch) -> None:
     assert bad is not None and good is not None
     real = actions._send
 
-    def send(row: Outbox) -> None:
+    def send(row: Outbox) -> bool:
         if row.pk == bad.pk:
             raise RuntimeError("unexpected")
-        real(row)
+        return real(row)
 
     monkeypatch.setattr(actions, "_send", send)
     assert actions.deliver_due() == (1, 1)

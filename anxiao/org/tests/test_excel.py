@@ -118,7 +118,7 @@ def test_unit_and_people_lists_come_in_both_layouts(as_user, world):
     from urllib.parse import quote
 
     assert printed.status_code == 200 and quote("打印版") in printed["Content-Disposition"]
-    ws, body = assert_xlsx_print_ready(printed.content, header_row=2)
+    ws, body = assert_xlsx_print_ready(printed.content, header_row=3)  # title, the filters in words, header
     assert ws["A1"].value == "单位名录"
     names = [r[0] for r in body]
     assert "新华中学" in names and "乙镇小学" not in names  # the bureau's own scope only
@@ -127,7 +127,7 @@ def test_unit_and_people_lists_come_in_both_layouts(as_user, world):
     total_row = [r for r in (list(x) for x in ws.iter_rows(values_only=True)) if r[0] == "合计"][0]
     assert total_row[1] == f"共 {len(body)} 项" and total_row[8] == sum(v for v in campuses if v)
     people = client.get("/org/people/print.xlsx")
-    ws, body = assert_xlsx_print_ready(people.content, header_row=2)
+    ws, body = assert_xlsx_print_ready(people.content, header_row=3)  # title, the filters in words, header
     assert ws["A1"].value == "人员及岗位名册" and any(r[0] == "李老师" or r[3] == "新华中学" for r in body)
     # a role without write scope gets neither people list
     assert as_user("bureau_viewer").get("/org/people/print.xlsx").status_code == 403

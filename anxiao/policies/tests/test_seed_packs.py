@@ -1,5 +1,5 @@
 """Each seed pack adopted alone on a fresh bureau (a school of every stage, every post kind): lists on every post kind
-the document addresses, obligations on exactly the subjects it names, no duplicate slots. And stacked packs."""
+the document addresses, obligations on exactly the subjects it names, no duplicate slots, the document's vetoes taking effect. And stacked packs."""
 
 from __future__ import annotations
 
@@ -252,3 +252,103 @@ def test_s002_rectification_list_is_studied_by_the_party_branch_and_filed_with_t
     now = {"period_start__lte": today, "period_end__gte": today}
     assert Occurrence.objects.get(rule=rule, unit=school, **now).status_on(today) == "done"
     assert Occurrence.objects.get(rule=rule, unit=w.schools[Stage.JUNIOR], **now).status_on(today) != "done"
+
+
+def _bureau_admin(w):  # type: ignore[no-untyped-def]
+    from anxiao.accounts.models import Grant, User
+    from anxiao.core.choices import Role
+
+    user = User.objects.create_user(username="xinqu_admin", password="Anxiao@2026x", person=w.posts[0].holder)
+    Grant.objects.create(user=user, role=Role.BUREAU_ADMIN, region=w.bureau.region)
+    return user
+
+
+def _veto_triggers(w):  # type: ignore[no-untyped-def]
+    """What brings each veto about in one school, through the actions a bureau uses (an accountability decision, a
+    licence review, an incident with its finding) or the ledger row a school keeps (an overdue major hazard)."""
+    from django.utils import timezone
+
+    from anxiao.accountability import actions as accountability
+    from anxiao.accountability.models import Finding, Ground, Measure
+    from anxiao.assessment import actions as assessment
+    from anxiao.assessment.models import LicenceSubject
+    from anxiao.core.choices import PostKind as Kind
+    from anxiao.hazards.models import Grade, Hazard, Status
+    from anxiao.incidents import actions as incidents
+
+    admin = _bureau_admin(w)
+
+    def principal(school):  # type: ignore[no-untyped-def]
+        return school.posts.get(kind=Kind.PRINCIPAL)
+
+    def decision(school, measures, grounds=(), title="责任追究"):  # type: ignore[no-untyped-def]
+        case = accountability.open_case(admin, school, title=title, source_kind="finding", posts=[principal(school)])
+        accountability.decide(admin, case, post=principal(school), finding=Finding.DERELICT, reasoning="督查认定",
+                              measures=list(measures), grounds=list(grounds))
+
+    def accident(school):  # type: ignore[no-untyped-def]
+        learned = timezone.now() - datetime.timedelta(minutes=20)
+        incidents.record(admin, school, title="校舍垮塌", category="accident", subcategory="accidental_injury",
+                         occurred_at=learned - datetime.timedelta(minutes=2), learned_at=learned, place="教学楼",
+                         deaths=3)
+        decision(school, [Measure.VETO], title="校舍垮塌事故")
+
+    def overdue_major(school):  # type: ignore[no-untyped-def]
+        today = timezone.localdate()
+        Hazard.objects.create(unit=school, location="配电房", category="XF", description="配电房线路老化", grade=Grade.MAJOR,
+                              found_at=timezone.now() - datetime.timedelta(days=40), status=Status.RECTIFYING,
+                              deadline=max(datetime.date(today.year, 1, 1), today - datetime.timedelta(days=1)))
+
+    return {
+        "accountability_veto": lambda s: decision(s, [Measure.VETO]),
+        "licence_review": lambda s: assessment.review_licence(
+            None, s, subject=LicenceSubject.PRIVATE, year=timezone.localdate().year, safety_standard_met=False,
+            findings="消防设施不达标"),
+        "lost_assessment_grounds": lambda s: decision(s, [Measure.PERFORMANCE], [Ground.RECTIFICATION]),
+        "major_hazard_overdue": overdue_major,
+        "major_accident_with_responsibility": accident,
+    }
+
+
+# The vetoes each document names (seed clause → veto kind); s004 (总校长制) names none.
+DOCUMENT_VETOES = {
+    "s000": {"accountability_veto": "000 六.5"},
+    "s001": {"licence_review": "001 一(十四)"},
+    "s002": {"lost_assessment_grounds": "002 五(三)", "major_hazard_overdue": "002 五(三)"},
+    "s003": {"major_accident_with_responsibility": "003 四(一)"},
+    "s004": {},
+}
+
+
+@pytest.mark.parametrize("code", SEEDS)
+def test_each_pack_alone_has_its_document_s_vetoes_take_effect(db, code: str) -> None:
+    from django.utils import timezone
+
+    from anxiao.assessment import actions as assessment
+    from anxiao.assessment.models import VetoRule
+
+    # given a fresh bureau that adopted the pack alone, and a school the document reaches (s003: the school that
+    # adopted it; s001's licence veto: the private school)
+    w = fresh_bureau()
+    _adopt_alone(w, code)
+    expected = DOCUMENT_VETOES[code]
+    school = w.schools[Stage.VOCATIONAL if code == "s001" else Stage.JUNIOR]
+    clean = w.schools[Stage.KINDERGARTEN]
+    # and the bureau's assessment scheme for the year carries the document's vetoes, each citing its clause
+    scheme = assessment.create_scheme(None, w.bureau, year=timezone.localdate().year, name="安全考核")
+    rules = {r.kind: r for r in VetoRule.objects.filter(scheme=scheme)}
+    for kind, clause in expected.items():
+        assert kind in rules and clause in rules[kind].source, (code, kind)
+    assessment.publish(None, scheme)
+    # when what each veto names happens in the school
+    triggers = _veto_triggers(w)
+    for kind in expected:
+        triggers[kind](school)
+    results = {r.unit_id: r for r in assessment.compute(None, scheme)}
+    # then the school's assessment carries each of the document's veto events, with its reason, and a school where
+    # nothing happened carries none of them
+    events = {v["kind"]: v for v in results[school.pk].vetoes}
+    for kind in expected:
+        assert kind in events and events[kind]["reasons"], (code, kind, events)
+    assert results[school.pk].vetoed == bool(expected)
+    assert not {v["kind"] for v in results[clean.pk].vetoes} & set(expected)

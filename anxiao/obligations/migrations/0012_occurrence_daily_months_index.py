@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('obligations', '0010_school_days_and_party_meetings'),
+        ('obligations', '0011_former_pack_values'),
         ('org', '0003_unit_functions_and_features'),
     ]
 
