@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from anxiao.core.access import Scope, user_scope
+from anxiao.core.access import write_scope
 from anxiao.core.choices import RegionLevel, UnitKind
 from anxiao.core.files import checked_content
 from anxiao.org.models import Person, Post, Unit
@@ -38,10 +38,6 @@ ALLOWED_ATTACHMENT_EXTENSIONS = ("jpg", "jpeg", "png", "gif", "webp", "heic", "p
                                  "txt", "mp4")
 
 
-def _scope(actor: Any) -> Scope:
-    if actor is None:  # system operations (demo loader, escalation worker)
-        return Scope(everything=True)
-    return user_scope(actor, write=True)
 
 
 def _person_id(actor: Any) -> int | None:
@@ -70,11 +66,11 @@ def is_chief_over(actor: Any, government: Unit) -> bool:
 
 def may_route(actor: Any, government: Unit) -> bool:
     """The chief's office (write rights over the government) or the chief in person."""
-    return _scope(actor).covers_unit(government) or is_chief_over(actor, government)
+    return write_scope(actor).covers_unit(government) or is_chief_over(actor, government)
 
 
 def may_route_somewhere(actor: Any) -> bool:
-    return not _scope(actor).empty or chief_posts_of(actor).exists()
+    return not write_scope(actor).empty or chief_posts_of(actor).exists()
 
 
 def is_agency_staff(actor: Any, agency: Unit) -> bool:
@@ -85,7 +81,7 @@ def is_agency_staff(actor: Any, agency: Unit) -> bool:
 
 
 def may_work(actor: Any, task: AgencyTask) -> bool:
-    return _scope(actor).covers_unit(task.agency) or is_agency_staff(actor, task.agency)
+    return write_scope(actor).covers_unit(task.agency) or is_agency_staff(actor, task.agency)
 
 
 def _related_regions(a: Unit, b: Unit) -> bool:
@@ -99,7 +95,7 @@ def _related_regions(a: Unit, b: Unit) -> bool:
 def save_agency(actor: Any, agency: MemberAgency | None, **data: Any) -> MemberAgency:
     creating = agency is None
     agency = agency or MemberAgency()
-    if not creating and not _scope(actor).covers_unit(agency.district):
+    if not creating and not write_scope(actor).covers_unit(agency.district):
         raise PermissionDenied(NO_RIGHT)
     for key, value in data.items():
         setattr(agency, key, value)
@@ -110,7 +106,7 @@ def save_agency(actor: Any, agency: MemberAgency | None, **data: Any) -> MemberA
         errors["district"] = ["请选择区级政府"]
     if errors:
         raise ValidationError(errors)
-    if agency.district_id and not _scope(actor).covers_unit(agency.district):
+    if agency.district_id and not write_scope(actor).covers_unit(agency.district):
         raise PermissionDenied(NO_RIGHT)
     agency.full_clean()
     agency.save()
@@ -454,7 +450,7 @@ def escalation_job() -> None:
 def save_duty(actor: Any, duty: GateDuty | None, **data: Any) -> GateDuty:
     creating = duty is None
     duty = duty or GateDuty()
-    if not creating and not _scope(actor).covers_unit(duty.school):
+    if not creating and not write_scope(actor).covers_unit(duty.school):
         raise PermissionDenied(NO_RIGHT)
     for key, value in data.items():
         setattr(duty, key, value)
@@ -467,7 +463,7 @@ def save_duty(actor: Any, duty: GateDuty | None, **data: Any) -> GateDuty:
         errors["ends_at"] = ["结束时间必须晚于开始时间"]
     if errors:
         raise ValidationError(errors)
-    if not _scope(actor).covers_unit(duty.school):
+    if not write_scope(actor).covers_unit(duty.school):
         raise PermissionDenied(NO_RIGHT)
     duty.full_clean()
     duty.save()

@@ -226,7 +226,7 @@ def _gate_duty(ctx: DemoContext, g: dict[str, Any], police: Unit, schools: list[
 
 
 def build(ctx: DemoContext) -> None:
-    from anxiao.org.demo import _account
+    from anxiao.org.demo import account
 
     county, towns = ctx.data["county"], ctx.data["towns"]
     schools = [s["school"] for s in ctx.data["schools"]]
@@ -236,10 +236,10 @@ def build(ctx: DemoContext) -> None:
     _tasks(ctx, g, agencies, schools, meetings)
     _gate_duty(ctx, g, agencies["police"]["unit"], schools)
     town = towns[1]  # 东岭镇: a missed monthly meeting, hazards reported upward and tasks in every state
-    _account(ctx, "zongxiaozhang", "镇级安全总校长（镇长）", f"{town.name}全部学校（查看，可交办、核验任务）",
+    account(ctx, "zongxiaozhang", "镇级安全总校长（镇长）", f"{town.name}全部学校（查看，可交办、核验任务）",
              g["town_chiefs"][town.pk].holder, Role.BUREAU_VIEWER, region=town)
     police = agencies["police"]
-    _account(ctx, "lianluoyuan", "成员单位联络员（公安）", f"{police['unit'].name}的任务（签收、办结）",
+    account(ctx, "lianluoyuan", "成员单位联络员（公安）", f"{police['unit'].name}的任务（签收、办结）",
              police["liaison"].holder, Role.SCHOOL_MEMBER, unit=police["unit"])
     ctx.data["chiefs"] = {**g, "agencies": agencies}
     bureau = ctx.data.get("bureau")

@@ -20,12 +20,14 @@ from .access import can_write, get_visible_or_404, refuse_read_only_write, resol
 from .context import Actor, _current
 from .middleware import client_ip
 
+# Who a bearer token belongs to: registered by the accounts app (``accounts.actions.user_for_token``, in its
+# ``ready()``), so that core imports no app.
+TOKEN_USER: list[Callable[[str], Any]] = []
+
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        from anxiao.accounts.actions import user_for_token
-
-        user = user_for_token(token)
+        user = TOKEN_USER[0](token) if TOKEN_USER else None
         if user is None:
             return None
         request.user = user
@@ -176,7 +178,7 @@ def install_error_handlers(api: Any) -> None:
         return api.create_response(request, {"detail": str(exc) or "没有权限", "errors": []}, status=403)
 
 
-def _resolve_fks(model: Any, user: Any, data: dict[str, Any], nulls: bool = False) -> dict[str, Any]:
+def resolve_fks(model: Any, user: Any, data: dict[str, Any], nulls: bool = False) -> dict[str, Any]:
     """Turn ``<fk>_id`` inputs into visible objects; an invisible or unknown id is a field error.
     Plain values get core.validation's check first (choices, lengths, ranges), before any action uses them;
     with ``nulls`` (a PATCH, where a None was sent on purpose) a None for a required field is an error too."""
@@ -226,7 +228,7 @@ def crud_routes(
     def create_item(request: HttpRequest, payload: create_in):  # type: ignore[valid-type]
         if user_scope(request.user, write=True).empty:
             raise PermissionDenied("您没有新建记录的权限")
-        data = _resolve_fks(model, request.user, payload.dict())
+        data = resolve_fks(model, request.user, payload.dict())
         return 201, save(request.user, None, **data)
 
     @router.patch(f"/{path}/{{int:pk}}", response={200: out, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
@@ -235,7 +237,7 @@ def crud_routes(
         obj = get_visible_or_404(base(request), request.user, pk=pk)
         if not can_write(request.user, obj):
             raise PermissionDenied("您只能查看该记录，不能修改")
-        data = _resolve_fks(model, request.user, payload.dict(exclude_unset=True), nulls=True)
+        data = resolve_fks(model, request.user, payload.dict(exclude_unset=True), nulls=True)
         return save(request.user, obj, **data)
 
 

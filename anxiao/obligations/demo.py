@@ -153,7 +153,7 @@ def build(ctx: DemoContext) -> None:
     conf.save()
     diligence = _diligence(ctx, schools)
     officer = {s["school"].pk: (s.get("safety_officers") or [None])[0] for s in schools}
-    org = actions._Org(bureau, today)
+    org = actions.BureauOrg(bureau, today)
     occurrences: list[Occurrence] = []
     planned: list[tuple[Occurrence, list[datetime.date], int | None]] = []
     for rule in ObligationRule.objects.filter(bureau=bureau, enabled=True):

@@ -86,10 +86,16 @@ def my_work_items(user: Any, today: datetime.date | None = None, limit: int = 60
     return out
 
 
+HOME_TOP = 3  # the home page shows the first few of each group, then "更多" to 我的工作
+
+
 def my_work_context(request: HttpRequest) -> dict[str, Any] | None:
+    """The home's short form of 我的工作: each group's count and its first few items (late first, then this week's,
+    then the period's), the rest one tap away on the full page."""
     if not request.user.is_authenticated:
         return None
-    return my_work_items(request.user)
+    items = my_work_items(request.user)
+    return {**items, "short": HOME_TOP, "total": len(items["late"]) + len(items["week"]) + len(items["period"])}
 
 
 @login_required

@@ -8,6 +8,15 @@ register = template.Library()
 
 
 @register.filter
+def may_post(user: Any, view_name: str) -> bool:
+    """``{% if request.user|may_post:"hazards:hazard_create" %}``: the read-only gate would let the user post
+    there (core.access.may_post), so the page may offer the form."""
+    from anxiao.core.access import may_post as allowed
+
+    return allowed(user, view_name)
+
+
+@register.filter
 def get_param(params: Any, name: str) -> str:
     return params.get(name, "") if params is not None else ""
 

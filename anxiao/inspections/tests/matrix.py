@@ -23,8 +23,8 @@ def inspection(w: Any) -> Any:
     if not hasattr(w, "inspection_a1"):
         from anxiao.inspections.actions import record_results, start_inspection
 
-        checklist(w)
-        w.inspection_a1 = start_inspection(None, unit=w.a1, kind="half_monthly", title="半月排查")
+        w.inspection_a1 = start_inspection(None, unit=w.a1, kind="half_monthly", title="半月排查",
+                                           checklist=checklist(w))
         w.result_a1 = record_results(None, w.inspection_a1, [{"item_code": "XF-12", "outcome": "fail",
                                                                "note": "疏散指示灯不亮", "location": "一号楼"}])[0]
     return w.inspection_a1
