@@ -108,7 +108,8 @@ def _risk(request: HttpRequest, pk: int | None):  # type: ignore[no-untyped-def]
 
 class HazardPagination(LimitOffsetPagination):
     """The API list's ``count`` for a large scope with no filter comes from the per-town tally (as the ledger
-    page's total does): counting two million hazards to send fifty took most of a second (issue 18)."""
+    page's total does): counting two million hazards to send fifty took most of a second (issue 18); else the
+    count stops at ``core.paging.COUNT_CAP`` + 1, as every API list's does."""
 
     def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
         from .views import tallied_counts

@@ -20,7 +20,7 @@ from anxiao.core.access import ancestor_ids, get_visible_or_404, home_region, us
 from anxiao.core.choices import UnitKind
 from anxiao.core.files import file_response
 from anxiao.core.flash import REFUSED, run_and_flash
-from anxiao.core.paging import page_of
+from anxiao.core.paging import capped_count, page_of
 from anxiao.core.validation import parse_datetime
 from anxiao.org.models import Unit
 
@@ -87,18 +87,41 @@ def ledger_page(qs: Any, total: int, number: Any, per_page: int = 50) -> Any:
 def hazard_list(request: HttpRequest) -> HttpResponse:
     filters = HazardFilter.parse(request.GET)
     qs = filters.apply(Hazard.objects.visible_to(request.user))
-    counts, tallied_at = scope_counts(request, qs)
+    counts, tallied_at, capped = ledger_counts(request, qs)
     page = ledger_page(qs, counts["total"], request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     status_cards = [(label, counts[value]) for value, label in Status.choices if counts.get(value)]
     ctx = {"page": page, "counts": counts, "filter_bar": filters.bar(request.user), "filter_errors": filters.errors,
            "params": request.GET, "query": params.urlencode(), "status_cards": status_cards,
-           "today": timezone.localdate(), "tallied_at": tallied_at}
+           "today": timezone.localdate(), "tallied_at": tallied_at, "capped": capped}
     return render(request, "hazards/_table.html" if request.htmx else "hazards/list.html", ctx)  # type: ignore[attr-defined]
 
 
 ONLY_SCOPE = {"region", "page"}  # the parameters the tally can answer for (no other filter)
+
+
+def ledger_counts(request: HttpRequest, qs: Any) -> tuple[dict[str, int], Any, bool]:
+    """The ledger page's counts and whether they stop at a cap: from the tally for a large scope with no
+    filter; for a large scope with a filter, the matching hazards counted up to ``core.paging.COUNT_CAP`` (then only the total,
+    "more than"), all its counts when fewer; live for a small scope."""
+    tallied = tallied_counts(request)
+    if tallied is not None:
+        return tallied[0], tallied[1], False
+    if is_large(request):
+        total, capped = capped_count(qs)
+        if capped:
+            return {"total": total}, None, True
+    return status_counts(qs), None, False
+
+
+def is_large(request: HttpRequest) -> bool:
+    """Is the request's scope (narrowed to ``?region=``) large (``reports.dashboard.large_scope``)?"""
+    from anxiao.reports.dashboard import large_scope
+
+    raw = str(request.GET.get("region", ""))
+    region = _rollup_region(request) if raw.isdecimal() else None
+    return not (raw and region is None) and large_scope(request.user, region) is not None
 
 
 def scope_counts(request: HttpRequest, qs: Any) -> tuple[dict[str, int], Any]:
