@@ -72,7 +72,7 @@ def main(out: Path) -> None:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         path = out / name
-        path.write_bytes(response.content)
+        path.write_bytes(b"".join(response.streaming_content) if response.streaming else response.content)
         stem = path.stem + "_" + path.suffix.lstrip(".")
         pdf = path
         if path.suffix != ".pdf":
