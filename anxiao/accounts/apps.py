@@ -8,9 +8,13 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from anxiao.core.access import may_manage
+        from anxiao.core.api import TOKEN_USER
         from anxiao.core.navigation import MenuEntry, register
 
         from . import signals  # noqa: F401  (account events into the audit log, tokens revoked)
+        from .actions import user_for_token
+
+        TOKEN_USER[:] = [user_for_token]
 
         register(MenuEntry("账号授权", "accounts:grant_list", 80, needs=may_manage))
 

@@ -18,6 +18,13 @@ from django.http import Http404
 from .choices import READ_ONLY_ROLES, WRITE_ROLES, Role
 
 NOTHING = Q(pk__in=[])
+
+
+def model(app_label: str, name: str) -> Any:
+    """A model of the apps core serves (accounts, org), looked up by label: core imports no app (no import cycle)."""
+    from django.apps import apps
+
+    return apps.get_model(app_label, name)
 M = TypeVar("M", bound=models.Model)
 
 
@@ -60,9 +67,7 @@ def ancestor_ids(path: str) -> list[int]:
 def _grants(user: Any) -> list[Any]:
     cached = getattr(user, "_anxiao_grants", None)
     if cached is None:
-        from anxiao.accounts.models import Grant
-
-        cached = list(Grant.objects.filter(user=user, revoked_at__isnull=True).select_related("unit", "region"))
+        cached = list(model("accounts", "Grant").objects.filter(user=user, revoked_at__isnull=True).select_related("unit", "region"))
         user._anxiao_grants = cached
     return cached
 
@@ -92,11 +97,30 @@ def user_scope(user: Any, write: bool = False) -> Scope:
     return scope
 
 
+NO_RIGHT = "您没有在该范围内修改的权限"
+
+
+def write_scope(actor: Any) -> Scope:
+    """What an action may change: the user's write scope, or everything for the system (``actor`` None: the pack
+    loader, the worker, the demo)."""
+    if actor is None:
+        return Scope(everything=True)
+    return user_scope(actor, write=True)
+
+
+def require_write(actor: Any, unit: Any, message: str = NO_RIGHT) -> None:
+    """PermissionDenied(message) unless the actor may change records of ``unit`` (the system always may)."""
+    from django.core.exceptions import PermissionDenied
+
+    if not write_scope(actor).covers_unit(unit):
+        raise PermissionDenied(message)
+
+
 def home_region(user: Any) -> Any:
     """The region a roll-up opens on for the user (issue 18: drill down from there, a level at a time): the
     deepest region that holds every region the user has a grant over; the top region for a system scope; None
     for a user whose scope is units only (a school's people) or nothing."""
-    from anxiao.org.models import Region
+    Region = model("org", "Region")
 
     scope = user_scope(user)
     if scope.everything:
@@ -290,7 +314,7 @@ def units_in_scope(scope: Scope) -> Any:
     On tables of millions of rows, a join on the unit's path prefix makes PostgreSQL guess ~5 units where a
     county has 200 and pick a plan 10x slower; an id list is planned right (benchmarks/bench_hazards.py,
     bench_obligations.py)."""
-    from anxiao.org.models import Unit
+    Unit = model("org", "Unit")
 
     units = Unit.objects.filter(scope.unit_q()).order_by()
     ids = list(units.values_list("id", flat=True)[: SCOPE_ID_LIST_LIMIT + 1])

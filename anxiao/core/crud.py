@@ -45,9 +45,20 @@ class Crud:
     admin_actions: Sequence[tuple[str, str]] = field(default_factory=tuple)
     # url name of the list's XLSX export (documents.lists.ListExport), linked with the list's query string
     export: str = ""
+    # Who may open the four pages at all (core.access.may_manage for settings); None: every user (records are
+    # still scoped). The menu entry of the list names the same function (``menu_entry``), so the menu never
+    # offers a page that refuses, and a page the menu hides refuses by URL too.
+    needs: Callable[[Any], bool] | None = None
+    refused: str = "该页面仅供管理人员使用"
 
     def url(self, action: str, *args: Any) -> str:
         return reverse(f"{self.app}:{self.name}_{action}", args=args)
+
+    def menu_entry(self, label: str, order: int, **kwargs: Any) -> Any:
+        """The list's menu entry, checked by the pages' own ``needs``."""
+        from .navigation import MenuEntry
+
+        return MenuEntry(label, f"{self.app}:{self.name}_list", order, needs=self.needs, **kwargs)
 
     @property
     def url_list(self) -> str:
@@ -131,21 +142,30 @@ def form_view(request: HttpRequest, cfg: Crud, pk: int | None = None) -> HttpRes
     return render(request, "core/form.html", {"cfg": cfg, "form": form, "obj": instance})
 
 
+def _allowed(cfg: Crud, request: HttpRequest) -> None:
+    if cfg.needs is not None and not cfg.needs(request.user):
+        raise PermissionDenied(cfg.refused)
+
+
 def views_for(cfg: Crud) -> dict[str, Callable[..., HttpResponse]]:
     @login_required
     def _list(request: HttpRequest) -> HttpResponse:
+        _allowed(cfg, request)
         return list_view(request, cfg)
 
     @login_required
     def _detail(request: HttpRequest, pk: int) -> HttpResponse:
+        _allowed(cfg, request)
         return detail_view(request, cfg, pk)
 
     @login_required
     def _create(request: HttpRequest) -> HttpResponse:
+        _allowed(cfg, request)
         return form_view(request, cfg)
 
     @login_required
     def _edit(request: HttpRequest, pk: int) -> HttpResponse:
+        _allowed(cfg, request)
         return form_view(request, cfg, pk)
 
     return {"list": _list, "detail": _detail, "create": _create, "edit": _edit}

@@ -33,6 +33,8 @@ from ninja import FilterLookup, FilterSchema
 from pydantic import PrivateAttr
 from pydantic_core import PydanticCustomError
 
+from .access import model
+
 __all__ = ["Bar", "FilterLookup", "ListFilter", "Refers", "region_q", "subtree_q"]
 
 
@@ -177,7 +179,7 @@ class ListFilter(FilterSchema):
 
 def subtree_q(field: str, unit_id: int) -> Q:
     """Records of ``field`` (a Unit relation, "" for the unit itself) in the unit's subtree; none if no such unit."""
-    from anxiao.org.models import Unit
+    Unit = model("org", "Unit")
 
     path = Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
     prefix = f"{field}__" if field else ""
@@ -186,7 +188,7 @@ def subtree_q(field: str, unit_id: int) -> Q:
 
 def region_q(field: str, region_id: int) -> Q:
     """Records whose ``field`` (a region path column, e.g. "unit__region_path") lies in the region's subtree."""
-    from anxiao.org.models import Region
+    Region = model("org", "Region")
 
     path = Region.objects.filter(pk=region_id).values_list("path", flat=True).first()
     return Q(**{f"{field}__startswith": path}) if path else Q(pk__in=[])

@@ -37,8 +37,9 @@ def personas_of(user: Any) -> frozenset[str]:
     cached = getattr(user, "_anxiao_personas", None)
     if cached is not None:
         return cached
-    from anxiao.core.access import user_grants
-    from anxiao.org.models import Post
+    from anxiao.core.access import model, user_grants
+
+    Post = model("org", "Post")
 
     kinds = set(Post.objects.filter(holder_id=user.person_id, is_active=True).values_list("kind", flat=True)) \
         if getattr(user, "person_id", None) else set()

@@ -176,12 +176,17 @@ class Case:
     # The endpoint refuses a role without any write scope before it looks at the target (the usual order);
     # False where it looks the target up first (an object in the URL), so an invisible target answers 404.
     write_scope_first: bool = True
+    # A managers' page (core.access.may_manage, as its menu entry): a role without any write scope is refused
+    # before anything is looked up, reading included.
+    managers_only: bool = False
 
     def expected(self, role: str | None) -> int:
         if role is None:
             return 401 if self.api else 302
         if role in READ_ONLY and self.method != "get" and self.name not in OWN_ACCOUNT_NAMES:
             return 403  # a read-only account is refused before anything is looked up (core.access.is_read_only)
+        if self.managers_only and role in NO_WRITE_SCOPE:
+            return 403
         visible = role in VISIBLE[self.target]
         if visible and role in self.also_allowed:
             return self.ok

@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .access import can_write, get_visible_or_404, may_manage, user_scope
+from .access import can_write, get_visible_or_404, may_manage, model, user_scope
 from .home import home_sections
 from .models import AuditLog
 
@@ -41,7 +41,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     unit_id = request.GET.get("unit")
     subject = None
     if unit_id:
-        from anxiao.org.models import Unit
+        Unit = model("org", "Unit")
 
         subject = get_visible_or_404(Unit, request.user, pk=unit_id)
         _managers_only(request, subject)

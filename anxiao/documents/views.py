@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from anxiao.core.access import can_write, get_visible_or_404
+from anxiao.core.access import can_write, get_visible_or_404, may_manage
 from anxiao.core.files import file_response
 from anxiao.core.flash import REFUSED, run_and_flash
 from anxiao.org.models import Unit
@@ -60,6 +60,8 @@ def _page(request: HttpRequest, owner: Unit, *, preview: list[str] | None = None
 
 @login_required
 def template_list(request: HttpRequest) -> HttpResponse:
+    if not may_manage(request.user):  # the menu entry's check (documents.apps)
+        raise PermissionDenied("公文模板只对管理人员开放")
     return _page(request, _owner(request, request.GET.get("unit")))
 
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from anxiao.core.access import user_scope
+from anxiao.core.access import require_write, user_scope
 from anxiao.core.choices import PostKind, Stage, UnitKind
 from anxiao.core.models import assign
 from anxiao.org.models import Post, Unit
@@ -90,22 +90,17 @@ def frequency_for(school: Unit, config: Config | None = None) -> str:
 def save_settings(actor: Any, settings: DrillSettings | None, **data: Any) -> DrillSettings:
     settings = settings or DrillSettings()
     if settings.pk:
-        _require_unit_write(actor, settings.unit)
+        require_write(actor, settings.unit, "您没有在该单位修改设置的权限")
     assign(settings, data)
     if not settings.unit_id or settings.unit.kind not in (UnitKind.BUREAU, UnitKind.SCHOOL):
         raise ValidationError({"unit": ["演练设置只能由教育局或学校设定"]})
-    _require_unit_write(actor, settings.unit)
+    require_write(actor, settings.unit, "您没有在该单位修改设置的权限")
     target = settings.evacuation_target_seconds
     if target is None or not 10 <= int(target) <= 1800:
         raise ValidationError({"evacuation_target_seconds": ["疏散用时目标应在 10 到 1800 秒之间"]})
     settings.full_clean()
     settings.save()
     return settings
-
-
-def _require_unit_write(actor: Any, unit: Unit) -> None:
-    if actor is not None and not user_scope(actor, write=True).covers_unit(unit):
-        raise PermissionDenied("您没有在该单位修改设置的权限")
 
 
 # --- annual plan -------------------------------------------------------------------------------------

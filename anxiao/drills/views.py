@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from anxiao.core.access import can_write, get_visible_or_404
+from anxiao.core.access import can_write, get_visible_or_404, may_manage
 from anxiao.core.crud import Crud
 from anxiao.core.files import file_response
 from anxiao.core.flash import REFUSED, run_and_flash
@@ -143,7 +143,7 @@ PLANS = Crud(
 
 SETTINGS = Crud(
     name="settings", app="drills", model=DrillSettings, title="演练设置", form=forms.SettingsForm,
-    save=actions.save_settings,
+    save=actions.save_settings, needs=may_manage,
     columns=[("单位", lambda s: s.unit), ("疏散用时目标", lambda s: f"{s.evacuation_target_seconds} 秒"),
              ("中小学", lambda s: s.get_school_frequency_display()),
              ("幼儿园", lambda s: s.get_kindergarten_frequency_display())],
@@ -253,6 +253,8 @@ def signin(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def attempt_list(request: HttpRequest) -> HttpResponse:
     """Refused sign-ins, for the school's safety office (writers of the school) only."""
+    if not may_manage(request.user):  # the menu entry's check (drills.apps)
+        raise PermissionDenied("签到异常记录只对学校安全管理人员开放")
     attempt_filter = filters.AttemptFilter.parse(request.GET)
     qs = attempt_filter.apply(SignInAttempt.objects.writable_by(request.user).select_related("drill__school", "user"))
     page = Paginator(qs, 50).get_page(request.GET.get("page"))

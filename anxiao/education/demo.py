@@ -194,7 +194,7 @@ def _extend_lessons(ctx: DemoContext, bureau: Any, schools: list[Any], classes: 
     # The slots are built here with their outcome (as the obligations demo does): expansion week by week and a
     # bulk update of ~10,000 slots took most of the demo's time.
     conf = obligations.settings_for(bureau)
-    subjects = {post_id: unit_id for unit_id, post_id, _key in obligations._Org(bureau, ctx.today).subjects(rule)}
+    subjects = {post_id: unit_id for unit_id, post_id, _key in obligations.BureauOrg(bureau, ctx.today).subjects(rule)}
     rate = {s.pk: ctx.rng.uniform(0.55, 0.75) if i % 11 == 3 else ctx.rng.uniform(0.85, 0.97)
             for i, s in enumerate(schools)}
     slots, activities, owners = [], [], []

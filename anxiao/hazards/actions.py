@@ -552,6 +552,14 @@ def _authorise(actor: Any, h: Hazard, name: str, spec: Spec) -> None:
     raise PermissionDenied(NO_RIGHT)
 
 
+def authorise(actor: Any, hazard: Hazard, action_name: str) -> None:
+    """Raise PermissionDenied when the actor may not take the action on this hazard at all (views ask it before the
+    action, so such a POST is a 403 page; ``transition`` asks it again under the row lock)."""
+    spec = SPECS.get(action_name)
+    if spec is not None:
+        _authorise(actor, hazard, action_name, spec)
+
+
 def _pending_extension_exists(h: Hazard) -> bool:
     return Extension.objects.filter(hazard=h, status=ExtensionStatus.PENDING).exists()
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import create_model
 
 from anxiao.core.access import get_visible_or_404, resolve_visible, user_scope
 from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination
@@ -16,6 +17,7 @@ from anxiao.org.models import Person, Unit
 
 from . import actions
 from .filters import HazardFilter
+from .forms import transition_fields
 from .models import Hazard, HazardEvent
 
 router = Router()
@@ -70,32 +72,10 @@ class HazardIn(Schema):
     risk_id: int | None = None
 
 
-class HazardTransitionIn(Schema):
-    action: str
-    note: str | None = None
-    location: str | None = None
-    category: str | None = None
-    description: str | None = None
-    grade: str | None = None
-    grade_basis: str | None = None
-    risk_score: Decimal | None = None
-    risk_colour: str | None = None
-    measures: str | None = None
-    responsible_id: int | None = None
-    responsible_department: str | None = None
-    funds: Decimal | None = None
-    funds_source: str | None = None
-    deadline: datetime.date | None = None
-    contingency_plan: str | None = None
-    temporary_measures: str | None = None
-    new_deadline: datetime.date | None = None
-    reason: str | None = None
-    upward_reason: str | None = None
-    kind: str | None = None
-    document_number: str | None = None
-    supervision_deadline: datetime.date | None = None
-    requirements: str | None = None
-    risk_id: int | None = None
+# The body of a transition: the action's name and the fields of every transition form (``hazards.forms``; a person
+# or a risk by its id), so a field added to a form is in the API and its OpenAPI entry too.
+HazardTransitionIn = create_model("HazardTransitionIn", __base__=Schema, action=(str, ...),
+                                  **transition_fields())  # type: ignore[call-overload]
 
 
 class EventOut(Schema):
@@ -128,7 +108,8 @@ def _risk(request: HttpRequest, pk: int | None):  # type: ignore[no-untyped-def]
 
 class HazardPagination(LimitOffsetPagination):
     """The API list's ``count`` for a large scope with no filter comes from the per-town tally (as the ledger
-    page's total does): counting two million hazards to send fifty took most of a second (issue 18)."""
+    page's total does): counting two million hazards to send fifty took most of a second (issue 18); else the
+    count stops at ``core.paging.COUNT_CAP`` + 1, as every API list's does."""
 
     def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
         from .views import tallied_counts
@@ -185,9 +166,9 @@ def create_hazard(request: HttpRequest, payload: HazardIn):  # type: ignore[no-u
 
 @router.post("/hazards/{int:pk}/transitions", response={200: HazardOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
              auth=AUTH, operation_id="hazards_transition")
-def hazard_transition(request: HttpRequest, pk: int, payload: HazardTransitionIn):  # type: ignore[no-untyped-def]
+def hazard_transition(request: HttpRequest, pk: int, payload: HazardTransitionIn):  # type: ignore[no-untyped-def,valid-type]
     hazard = get_visible_or_404(Hazard, request.user, pk=pk)
-    data = payload.dict(exclude_none=True)
+    data = payload.dict(exclude_none=True)  # type: ignore[attr-defined]
     name = data.pop("action")
     if "risk_id" in data:
         data["risk"] = _risk(request, data.pop("risk_id"))

@@ -19,13 +19,15 @@ from django.views.decorators.http import require_POST
 from anxiao.core.access import ancestor_ids, get_visible_or_404, home_region, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.core.files import file_response
-from anxiao.core.paging import page_of
+from anxiao.core.flash import REFUSED, run_and_flash
+from anxiao.core.paging import capped_count, page_of
 from anxiao.core.validation import parse_datetime
-from anxiao.org.models import Person, Unit
+from anxiao.org.models import Unit
 
 from . import actions, figures
 from .figures import counts_by_unit, status_counts
 from .filters import HazardFilter
+from .forms import TransitionForm, form_for
 from .models import (
     OPEN_STATUSES,
     Category,
@@ -34,55 +36,11 @@ from .models import (
     Grade,
     Hazard,
     HazardPhoto,
-    RiskColour,
     Source,
     Status,
     SupervisionKind,
     SupervisionOrder,
-    UpwardReason,
 )
-
-# Fields each action's form asks for: (name, label, type, choices).
-TEXT, AREA, DATE, NUMBER, SELECT, PERSON, PHOTOS, RISK = ("text", "area", "date", "number", "select", "person",
-                                                        "photos", "risk")
-ACTION_FIELDS: dict[str, list[tuple[str, str, str, Any]]] = {
-    "register": [("location", "隐患部位", TEXT, None), ("category", "隐患类别", SELECT, Category.choices),
-                 ("description", "隐患描述", AREA, None), ("note", "说明", TEXT, None), ("photos", "照片", PHOTOS, None)],
-    "grade": [("grade", "隐患等级", SELECT, Grade.choices), ("grade_basis", "判定依据", TEXT, None),
-              ("risk_score", "风险分值（LEC/LS，可选）", NUMBER, None),
-              ("risk_colour", "风险等级（可选）", SELECT, [("", "—"), *RiskColour.choices]), ("note", "说明", TEXT, None)],
-    "start_rectification": [
-        ("measures", "整改措施", AREA, None), ("responsible", "整改责任人", PERSON, None),
-        ("responsible_department", "整改责任部门", TEXT, None), ("deadline", "整改时限", DATE, None),
-        ("funds", "整改资金（万元）", NUMBER, None), ("funds_source", "资金来源", TEXT, None),
-        ("contingency_plan", "应急预案（重大隐患必填）", AREA, None),
-        ("temporary_measures", "临时防范措施（重大隐患必填）", AREA, None), ("note", "说明", TEXT, None)],
-    "rectify_on_spot": [("measures", "当场整改措施", AREA, None), ("photos", "整改后照片", PHOTOS, None)],
-    "submit_for_acceptance": [("note", "整改情况说明", AREA, None), ("photos", "整改后照片", PHOTOS, None)],
-    "accept": [("note", "验收结论", AREA, None), ("photos", "验收照片", PHOTOS, None)],
-    "reject": [("note", "不通过原因", AREA, None), ("photos", "照片", PHOTOS, None)],
-    "close": [("note", "说明", TEXT, None)],
-    "request_extension": [("new_deadline", "申请延至", DATE, None), ("reason", "延期理由", AREA, None)],
-    "approve_extension": [("note", "审批意见", TEXT, None)],
-    "refuse_extension": [("note", "驳回理由", TEXT, None)],
-    "report_upward": [("upward_reason", "原因", SELECT, UpwardReason.choices), ("note", "需上级协调解决事项", AREA, None)],
-    "supervise": [("kind", "类型", SELECT, SupervisionKind.choices), ("document_number", "督办文号", TEXT, None),
-                  ("supervision_deadline", "督办期限", DATE, None), ("requirements", "督办要求", AREA, None)],
-    "acknowledge_supervision": [("note", "签收说明", TEXT, None)],
-    "request_void": [("reason", "作废理由", AREA, None)],
-    "approve_void": [("note", "审批意见", TEXT, None)],
-    "refuse_void": [("note", "驳回理由", TEXT, None)],
-    "comment": [("note", "说明", AREA, None), ("photos", "照片", PHOTOS, None)],
-    "link_risk": [("risk", "关联风险（不选则取消关联）", RISK, None), ("note", "说明", TEXT, None)],
-}
-
-
-def _school_risks(user: Any, unit: Unit) -> Any:
-    """Active risks of the unit's school (the unit itself or the school above a school department)."""
-    from anxiao.risks.models import Risk
-
-    return Risk.objects.visible_to(user).filter(school_id__in=ancestor_ids(unit.path), is_active=True) \
-        .order_by("category", "area")
 
 
 def _risk_choice(user: Any, value: str) -> Any:
@@ -129,18 +87,41 @@ def ledger_page(qs: Any, total: int, number: Any, per_page: int = 50) -> Any:
 def hazard_list(request: HttpRequest) -> HttpResponse:
     filters = HazardFilter.parse(request.GET)
     qs = filters.apply(Hazard.objects.visible_to(request.user))
-    counts, tallied_at = scope_counts(request, qs)
+    counts, tallied_at, capped = ledger_counts(request, qs)
     page = ledger_page(qs, counts["total"], request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     status_cards = [(label, counts[value]) for value, label in Status.choices if counts.get(value)]
     ctx = {"page": page, "counts": counts, "filter_bar": filters.bar(request.user), "filter_errors": filters.errors,
            "params": request.GET, "query": params.urlencode(), "status_cards": status_cards,
-           "today": timezone.localdate(), "tallied_at": tallied_at}
+           "today": timezone.localdate(), "tallied_at": tallied_at, "capped": capped}
     return render(request, "hazards/_table.html" if request.htmx else "hazards/list.html", ctx)  # type: ignore[attr-defined]
 
 
 ONLY_SCOPE = {"region", "page"}  # the parameters the tally can answer for (no other filter)
+
+
+def ledger_counts(request: HttpRequest, qs: Any) -> tuple[dict[str, int], Any, bool]:
+    """The ledger page's counts and whether they stop at a cap: from the tally for a large scope with no
+    filter; for a large scope with a filter, the matching hazards counted up to ``core.paging.COUNT_CAP`` (then only the total,
+    "more than"), all its counts when fewer; live for a small scope."""
+    tallied = tallied_counts(request)
+    if tallied is not None:
+        return tallied[0], tallied[1], False
+    if is_large(request):
+        total, capped = capped_count(qs)
+        if capped:
+            return {"total": total}, None, True
+    return status_counts(qs), None, False
+
+
+def is_large(request: HttpRequest) -> bool:
+    """Is the request's scope (narrowed to ``?region=``) large (``reports.dashboard.large_scope``)?"""
+    from anxiao.reports.dashboard import large_scope
+
+    raw = str(request.GET.get("region", ""))
+    region = _rollup_region(request) if raw.isdecimal() else None
+    return not (raw and region is None) and large_scope(request.user, region) is not None
 
 
 def scope_counts(request: HttpRequest, qs: Any) -> tuple[dict[str, int], Any]:
@@ -261,49 +242,19 @@ def hazard_create(request: HttpRequest) -> HttpResponse:
         "sources": Source.choices, "grades": Grade.choices, "risks": risks})
 
 
-HAZARD_FIELDS = {f.name: f.attname for f in Hazard._meta.concrete_fields}
-
-
-def _current(hazard: Hazard, name: str) -> str:
-    """What an action's field starts with: the hazard's own value, so that submitting a form unchanged changes
-    nothing (a select left alone must not fall back to its first option, e.g. 类别 GL)."""
-    if name not in HAZARD_FIELDS:
-        return ""
-    value = getattr(hazard, HAZARD_FIELDS[name])
-    if value is None:
-        return ""
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-def _action_forms(request: HttpRequest, hazard: Hazard, failed: str = "",
-                  errors: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
-    """The forms of the actions the user may take; the one that just failed keeps what was typed and shows each
-    error next to its field (and the rest at the top of the form)."""
-    errors = errors or {}
-    people = None
+def _action_forms(request: HttpRequest, hazard: Hazard, failed: TransitionForm | None = None) -> list[dict[str, Any]]:
+    """The forms of the actions the user may take (``hazards.forms``); the one that just failed is shown open with
+    what was typed and each error at its field."""
     out = []
     for name, label in actions.allowed_actions(request.user, hazard):
-        fields = []
-        for fname, flabel, ftype, choices in ACTION_FIELDS.get(name, []):
-            if ftype == PERSON and people is None:
-                people = list(Person.objects.visible_to(request.user).filter(unit__path__startswith=hazard.unit.path,
-                                                                             is_active=True).order_by("name")[:500])
-            if ftype == RISK:
-                choices = [(r.pk, f"{r.get_level_display()} · {r.area}") for r in _school_risks(request.user, hazard.unit)]
-            value = request.POST.get(fname, "") if name == failed else _current(hazard, fname)
-            fields.append({"name": fname, "label": flabel, "type": ftype, "choices": choices,
-                           "people": people if ftype == PERSON else None, "value": value,
-                           "errors": errors.get(fname, []) if name == failed else []})
-        names = {f["name"] for f in fields}
-        out.append({"name": name, "label": label, "fields": fields, "open": name == failed,
-                    "errors": [e for k, errs in errors.items() if k not in names for e in errs] if name == failed
-                    else []})
+        form = failed if failed is not None and failed.action == name else form_for(name, user=request.user,
+                                                                                     hazard=hazard)
+        out.append({"name": name, "label": label, "form": form, "open": form is failed})
     return out
 
 
 @login_required
-def hazard_detail(request: HttpRequest, pk: int, failed: str = "",
-                  errors: dict[str, list[str]] | None = None) -> HttpResponse:
+def hazard_detail(request: HttpRequest, pk: int, failed: TransitionForm | None = None) -> HttpResponse:
     hazard = get_visible_or_404(Hazard.objects.select_related("unit", "responsible", "finder", "inspection", "risk"),
                                 request.user, pk=pk)
     events = hazard.events.select_related("actor").prefetch_related("photos")
@@ -311,7 +262,7 @@ def hazard_detail(request: HttpRequest, pk: int, failed: str = "",
         "hazard": hazard, "events": events, "photos": hazard.photos.filter(event__isnull=True),
         "extensions": hazard.extensions.select_related("requested_by", "decided_by"),
         "orders": hazard.supervision_orders.select_related("issuing_unit"),
-        "forms": _action_forms(request, hazard, failed, errors), "overdue": hazard.is_overdue()})
+        "forms": _action_forms(request, hazard, failed), "overdue": hazard.is_overdue()})
 
 
 @login_required
@@ -323,38 +274,22 @@ def hazard_transition(request: HttpRequest, pk: int) -> HttpResponse:
     if not (back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
                                                      require_https=request.is_secure())):
         back = ""
-    data: dict[str, Any] = {}
-    for fname, _label, ftype, _choices in ACTION_FIELDS.get(name, []):
-        if ftype == PHOTOS:
-            continue
-        value = request.POST.get(fname, "")
-        if ftype == RISK:
-            try:
-                data[fname] = _risk_choice(request.user, value)
-            except ValidationError as exc:
-                if not back and name in {n for n, _label in actions.allowed_actions(request.user, hazard)}:
-                    return hazard_detail(request, hazard.pk, name, exc.message_dict)
-                messages.error(request, exc.message_dict["risk"][0])
-                return redirect(back)
-        elif ftype == PERSON:
-            data[fname] = Person.objects.visible_to(request.user).filter(pk=value).first() if value.isdecimal() else None
-            if data[fname] is None:
-                data.pop(fname)
-        elif value != "":
-            data[fname] = value
-    try:
-        actions.transition(request.user, hazard, name, photos=request.FILES.getlist("photos"), **data)
-    except ValidationError as exc:
-        offered = {n for n, _label in actions.allowed_actions(request.user, hazard)}
-        if not back and name in offered:
-            # On the hazard's own page: the form stays open with what was typed and each error at its field.
-            return hazard_detail(request, hazard.pk, name, exc.message_dict)
-        for field, errs in exc.message_dict.items():
-            label = next((f[1] for f in ACTION_FIELDS.get(name, []) if f[0] == field), "")
-            for e in errs:
-                messages.error(request, f"{label}：{e}" if label else e)
-    else:
-        messages.success(request, f"已{actions.SPECS[name].label}")
+    actions.authorise(request.user, hazard, name)  # a hazard the user may see but not change: 403
+    form = form_for(name, request.POST, request.FILES, user=request.user, hazard=hazard)
+    if form.is_valid():
+        data = form.arguments()
+        photos = data.pop("photos", None) or request.FILES.getlist("photos")  # a form without photos: refused
+        done = run_and_flash(request, lambda: actions.transition(request.user, hazard, name, photos=photos, **data),
+                             f"已{actions.SPECS[name].label}" if name in actions.SPECS else "", form=form)
+        if done is not REFUSED:
+            return redirect(back or reverse("hazards:hazard_detail", args=[hazard.pk]))
+    if not back and name in {n for n, _label in actions.allowed_actions(request.user, hazard)}:
+        # On the hazard's own page: the form stays open with what was typed and each error at its field.
+        return hazard_detail(request, hazard.pk, form)
+    for field, errs in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for e in errs:
+            messages.error(request, f"{label}：{e}" if label else str(e))
     return redirect(back or reverse("hazards:hazard_detail", args=[hazard.pk]))
 
 

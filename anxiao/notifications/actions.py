@@ -41,12 +41,12 @@ WEBHOOK_TIMEOUT = 10
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 
 # Periodic jobs other apps add (reminders, escalation); the worker runs them before delivering.
-_JOBS: list[Callable[[], Any]] = []
+JOBS: list[Callable[[], Any]] = []
 
 
 def register_job(job: Callable[[], Any]) -> None:
-    if job not in _JOBS:
-        _JOBS.append(job)
+    if job not in JOBS:
+        JOBS.append(job)
 
 
 # Channels another app delivers (accounts: the password reset). The sender returns False when there turned out
@@ -87,7 +87,7 @@ def run_jobs(worker: str = WORKER_ID, should_stop: Callable[[], bool] = lambda: 
     from anxiao.core.logs import request_id
 
     failures = 0
-    for job in list(_JOBS):
+    for job in list(JOBS):
         if should_stop():
             break
         name = job_name(job)
@@ -307,12 +307,12 @@ def _check_webhook_url(url: str) -> str | None:
 
 def save_webhook(actor: Any, hook: WebhookEndpoint | None, **data: Any) -> WebhookEndpoint:
     """Add or change a bureau's DingTalk / WeCom group robot."""
+    from anxiao.core.access import require_write
     from anxiao.core.choices import UnitKind
-    from anxiao.obligations.actions import _require_unit
 
     hook = hook or WebhookEndpoint()
     if hook.pk:
-        _require_unit(actor, hook.bureau)
+        require_write(actor, hook.bureau)
     for key, value in data.items():
         setattr(hook, key, value.strip() if key in ("url", "name", "secret") and isinstance(value, str) else value)
     errors: dict[str, list[str]] = {}
@@ -333,7 +333,7 @@ def save_webhook(actor: Any, hook: WebhookEndpoint | None, **data: Any) -> Webho
         errors["bureau"] = ["群机器人只能设在教育局"]
     if errors:
         raise DjangoValidationError(errors)
-    _require_unit(actor, hook.bureau)
+    require_write(actor, hook.bureau)
     hook.full_clean()
     hook.save()
     return hook
@@ -341,9 +341,9 @@ def save_webhook(actor: Any, hook: WebhookEndpoint | None, **data: Any) -> Webho
 
 def send_test(actor: Any, hook: WebhookEndpoint) -> None:
     """Send a test message now (not through the outbox), so the bureau sees at once whether the robot works."""
-    from anxiao.obligations.actions import _require_unit
+    from anxiao.core.access import require_write
 
-    _require_unit(actor, hook.bureau)
+    require_write(actor, hook.bureau)
     if not hook.enabled:
         raise DjangoValidationError({"enabled": ["群机器人已停用，启用后再测试"]})
     try:

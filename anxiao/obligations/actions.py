@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from anxiao.core.access import Scope, user_scope
+from anxiao.core.access import require_write, write_scope
 from anxiao.core.choices import POST_KIND_UNIT_KINDS, PostKind, UnitFunction, UnitKind
 from anxiao.core.files import checked_content
 from anxiao.core.periods import DEFAULT_TERMS, Period, TermCalendar, due_date, next_period, period_containing
@@ -43,15 +43,6 @@ MAX_QUOTA = 200
 SHORT_PERIODS = {PeriodKind.DAY, PeriodKind.WEEK, PeriodKind.HALF_MONTH}
 
 
-def _scope(actor: Any) -> Scope:
-    if actor is None:  # system operations (loader, worker, demo)
-        return Scope(everything=True)
-    return user_scope(actor, write=True)
-
-
-def _require_unit(actor: Any, unit: Unit) -> None:
-    if not _scope(actor).covers_unit(unit):
-        raise PermissionDenied(NO_RIGHT)
 
 
 # --- bureau calendar -------------------------------------------------------------------------
@@ -134,7 +125,7 @@ def save_settings(actor: Any, bureau: Unit, **data: Any) -> ObligationSettings:
     """A bureau's term dates, backdating window and reminder days. New dates apply to slots expanded from now on."""
     if bureau.kind != UnitKind.BUREAU:
         raise ValidationError({"bureau": ["只有教育局有周期性工作设置"]})
-    _require_unit(actor, bureau)
+    require_write(actor, bureau)
     obj = settings_for(bureau)
     for key, value in data.items():
         setattr(obj, key, value)
@@ -210,7 +201,7 @@ def save_rule(actor: Any, rule: ObligationRule | None, **data: Any) -> Obligatio
     creating = rule is None
     rule = rule or ObligationRule()
     if not creating:
-        _require_unit(actor, rule.bureau)
+        require_write(actor, rule.bureau)
     old_kind = rule.activity_kind
     if not creating and isinstance(data.get("credit"), dict):
         # A partial credit block (a PATCH, a form leaving a part blank) changes only what it names.
@@ -221,7 +212,7 @@ def save_rule(actor: Any, rule: ObligationRule | None, **data: Any) -> Obligatio
         raise ValidationError({"bureau": ["请选择教育局"]})
     if rule.bureau.kind != UnitKind.BUREAU:
         raise ValidationError({"bureau": ["规则只能由教育局制定"]})
-    _require_unit(actor, rule.bureau)
+    require_write(actor, rule.bureau)
     if rule.due_rule == DueRule.END_OF_PERIOD:
         rule.due_day = None
     if not rule.code:
@@ -293,27 +284,40 @@ def _stack(rule: ObligationRule, others: Iterable[ObligationRule]) -> None:
             _merge_into(other, rule)
 
 
+# Values a built-in rule had in an earlier release. A bureau's rule that still holds one never chose it (it is
+# what the pack said then), so a reload gives it the pack's value of today; a value the bureau set itself is kept.
+# Migration obligations 0011 applies the same table once on upgrade (a frozen copy).
+FORMER_PACK_VALUES: dict[str, dict[str, list[list[str]]]] = {
+    # 2026-12: the school's slot (every guard's rounds together), no longer one slot per guard
+    "national.school.daily_keypoint_patrol": {"post_kinds": [["security_guard"]]},
+}
+
+
 def load_rules(actor: Any, bureau: Unit, packs: Iterable[str] | None = None, *,
                supersede: bool = True, units: list[int] | None = None) -> tuple[int, int]:
     """Load the built-in rules of the given packs for one bureau. Returns (created, updated).
 
     Running it again updates the rule text and source but keeps a bureau's own changes to the
-    numbers (quota, period, due rule, grace, enabled) — those are the bureau's to decide.
+    numbers (quota, period, due rule, grace, enabled, post kinds) — those are the bureau's to decide; a value that
+    is only an earlier release's pack value (``FORMER_PACK_VALUES``) takes the pack's value of today.
 
     A seed pack repeats many national quotas. With ``supersede`` (the default) a pack's rule that asks the
     same subject for the same activity kind per the same period as an enabled rule of another pack switches
     that rule off (its note says by which), so the bureau runs the seed as written without asking twice.
     """
-    from .packs import DEFAULT_PACKS, read_pack
+    from .packs import DEFAULT_PACKS, read_pack, repeats
 
-    _require_unit(actor, bureau)
+    require_write(actor, bureau)
     if bureau.kind != UnitKind.BUREAU:
         raise ValidationError({"bureau": ["规则只能载入到教育局"]})
     created = updated = 0
     existing = {r.code: r for r in ObligationRule.objects.filter(bureau=bureau)}
+    repeated: list[tuple[ObligationRule, str]] = []
     with transaction.atomic():
         for pack in packs or DEFAULT_PACKS:
+            same = repeats(pack)
             for values in read_pack(pack):
+                same_as = same.get(values["code"], "")
                 if units is not None:
                     values["units"] = list(units)  # a school's own plan: its schools only
                 rule = existing.get(values["code"])
@@ -331,12 +335,25 @@ def load_rules(actor: Any, bureau: Unit, packs: Iterable[str] | None = None, *,
                                 "condition", "holder_kind", "teaching_only",
                                 *(("units",) if units is not None else ())):
                         setattr(rule, key, values[key])
+                    for key, former in FORMER_PACK_VALUES.get(rule.code, {}).items():
+                        if sorted(getattr(rule, key) or []) in [sorted(v) for v in former]:
+                            setattr(rule, key, values[key])
                     _check_rule(rule)
                     rule.save()
                     tally.recount_rule_kind(rule.pk, old_kind, rule.activity_kind)
                     updated += 1
+                if same_as:
+                    repeated.append((rule, same_as))
                 if supersede and rule.enabled:
                     _stack(rule, existing.values())
+        for rule, code in repeated:
+            # A document that says the same thing twice (s001 一(六) and 二(五)), or names it as an item of another
+            # check (s003's 每日清扫 in the monthly 大检查): the pack loads the repeat switched off and the kept
+            # rule's one slot shows both clauses. A bureau that switches the repeat on decides otherwise.
+            kept = existing.get(code)
+            if kept is not None and not rule.enabled and rule.own_source not in kept.also_sources:
+                kept.also_sources = [*kept.also_sources, rule.own_source]
+                kept.save(update_fields=["also_sources", "updated_at"])
     return created, updated
 
 
@@ -344,7 +361,7 @@ def save_heightened_period(actor: Any, period: HeightenedPeriod | None, **data: 
     creating = period is None
     period = period or HeightenedPeriod()
     if not creating:
-        _require_unit(actor, period.bureau)
+        require_write(actor, period.bureau)
     for key, value in data.items():
         setattr(period, key, value)
     errors: dict[str, list[str]] = {}
@@ -354,7 +371,7 @@ def save_heightened_period(actor: Any, period: HeightenedPeriod | None, **data: 
         errors["factor"] = ["倍数应为 2–10"]
     if errors:
         raise ValidationError(errors)
-    _require_unit(actor, period.bureau)
+    require_write(actor, period.bureau)
     with transaction.atomic():
         period.full_clean()
         period.save()
@@ -397,7 +414,7 @@ def _target_matches(rule: ObligationRule, target: Unit) -> bool:
             and (not rule.condition or condition_holds(rule.condition, target)))
 
 
-class _Org:
+class BureauOrg:
     """The bureau's units, posts and 包保 assignments, loaded once per expansion."""
 
     def __init__(self, bureau: Unit, today: datetime.date, units: Iterable[int] | None = None) -> None:
@@ -644,7 +661,7 @@ def expand(bureau: Unit, today: datetime.date | None = None, *, ahead: int = 1, 
     today = today or timezone.localdate()
     conf = settings_for(bureau)
     terms = conf.terms if conf.pk else DEFAULT_TERMS
-    org = _Org(bureau, today, units)
+    org = BureauOrg(bureau, today, units)
     heightened = list(HeightenedPeriod.objects.filter(bureau=bureau))
     rule_qs = rules if rules is not None else ObligationRule.objects.filter(bureau=bureau)
     all_rules = list(rule_qs)
@@ -798,7 +815,7 @@ def _expand_retrying(bureau: Unit, today: datetime.date | None, start: datetime.
 
 
 def _may_record(actor: Any, unit: Unit, post: Post | None) -> bool:
-    if _scope(actor).covers_unit(unit):
+    if write_scope(actor).covers_unit(unit):
         return True
     # A homeroom teacher or a 包保 leader records their own work without write rights over the unit.
     person_id = getattr(actor, "person_id", None)
@@ -1030,7 +1047,7 @@ def _count_days(occ: Occurrence, dates: list[datetime.date], heightened: dict[in
 
 
 def void_activity(actor: Any, activity: Activity, reason: str) -> Activity:
-    if not _scope(actor).covers_unit(activity.unit):
+    if not write_scope(actor).covers_unit(activity.unit):
         raise PermissionDenied(NO_RIGHT)
     with transaction.atomic():
         activity.void(actor, reason)

@@ -28,7 +28,7 @@ OTHER_RESPONSIBLE = [PostKind.BUREAU_SAFETY_LEADER, PostKind.BUREAU_DEPT_HEAD, P
 BATCH = 500
 
 
-def _holders(unit: Unit, kinds: Sequence[str], subtree: bool = True) -> list[Person]:
+def holders(unit: Unit, kinds: Sequence[str], subtree: bool = True) -> list[Person]:
     """Holders of the first of ``kinds`` that the unit (or its departments) has."""
     where = Q(unit__path__startswith=unit.path) if subtree else Q(unit=unit)
     posts = list(Post.objects.filter(where, kind__in=kinds, is_active=True, holder__isnull=False)
@@ -43,7 +43,7 @@ def _holders(unit: Unit, kinds: Sequence[str], subtree: bool = True) -> list[Per
 def responsible(occ: Occurrence) -> list[Person]:
     if occ.post_id:
         return [occ.post.holder] if occ.post and occ.post.holder else []
-    return _holders(occ.unit, SCHOOL_RESPONSIBLE if occ.unit.kind == UnitKind.SCHOOL else OTHER_RESPONSIBLE)
+    return holders(occ.unit, SCHOOL_RESPONSIBLE if occ.unit.kind == UnitKind.SCHOOL else OTHER_RESPONSIBLE)
 
 
 def bureau_safety_office(bureau: Unit) -> list[Person]:
@@ -52,7 +52,7 @@ def bureau_safety_office(bureau: Unit) -> list[Person]:
                       .values_list("office_unit_id", flat=True))
     people = [p.holder for p in Post.objects.filter(unit_id__in=office_ids, is_active=True, holder__isnull=False)
               .select_related("holder") if p.holder is not None]
-    return people or _holders(bureau, [PostKind.BUREAU_SAFETY_LEADER], subtree=False)
+    return people or holders(bureau, [PostKind.BUREAU_SAFETY_LEADER], subtree=False)
 
 
 def supervisors(occ: Occurrence, today: datetime.date) -> list[Person]:
@@ -71,12 +71,12 @@ def supervisors(occ: Occurrence, today: datetime.date) -> list[Person]:
             bureau = bureau_for(unit)
             return leaders + (bureau_safety_office(bureau) if bureau else [])
         kinds = [PostKind.PRINCIPAL] if holder_kind == PostKind.SAFETY_DEPUTY else [PostKind.SAFETY_DEPUTY]
-        found = _holders(unit, kinds, subtree=False) + _holders(unit, [PostKind.PRINCIPAL], subtree=False)
+        found = holders(unit, kinds, subtree=False) + holders(unit, [PostKind.PRINCIPAL], subtree=False)
         return found
     bureau = bureau_for(post_unit)
     if bureau is None:
         return []
-    return _holders(bureau, [PostKind.BUREAU_SAFETY_LEADER], subtree=False) + _holders(
+    return holders(bureau, [PostKind.BUREAU_SAFETY_LEADER], subtree=False) + holders(
         bureau, [PostKind.BUREAU_PRINCIPAL], subtree=False)
 
 

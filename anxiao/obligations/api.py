@@ -9,7 +9,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from anxiao.core.access import get_visible_or_404
-from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination, _resolve_fks, crud_routes
+from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination, crud_routes, resolve_fks
 
 from . import actions, crediting, filters
 from .models import Activity, ObligationRule, Occurrence
@@ -232,13 +232,13 @@ def activities_create(request: HttpRequest, payload: ActivityIn):  # type: ignor
     # Posts and units are resolved through the visible path; one's own post counts as visible.
     person_id = getattr(request.user, "person_id", None)
     post_id = data.pop("responsible_post_id")
-    resolved = _resolve_fks(Activity, request.user, {"unit_id": data.pop("unit_id")})
+    resolved = resolve_fks(Activity, request.user, {"unit_id": data.pop("unit_id")})
     if post_id is not None:
         own = Post.objects.filter(pk=post_id, holder_id=person_id).first() if person_id else None
         if own is not None:
             resolved["responsible_post"] = own
         else:
-            resolved.update(_resolve_fks(Activity, request.user, {"responsible_post_id": post_id}))
+            resolved.update(resolve_fks(Activity, request.user, {"responsible_post_id": post_id}))
     activity = actions.record_activity(request.user, None, **data, **resolved)
     return 201, _activities(request).get(pk=activity.pk)
 

@@ -147,12 +147,13 @@ def build(ctx: DemoContext) -> None:
     if bureau is None:
         return
     today = ctx.today
-    actions.load_rules(None, bureau, ["national"])
+    # The rules are the ones the bureau's adopted packs loaded when it confirmed their mapping (policies demo), as
+    # for any bureau: nothing is loaded here behind the mapping's back.
     conf = actions.settings_for(bureau)
     conf.save()
     diligence = _diligence(ctx, schools)
     officer = {s["school"].pk: (s.get("safety_officers") or [None])[0] for s in schools}
-    org = actions._Org(bureau, today)
+    org = actions.BureauOrg(bureau, today)
     occurrences: list[Occurrence] = []
     planned: list[tuple[Occurrence, list[datetime.date], int | None]] = []
     for rule in ObligationRule.objects.filter(bureau=bureau, enabled=True):

@@ -86,10 +86,16 @@ def my_work_items(user: Any, today: datetime.date | None = None, limit: int = 60
     return out
 
 
+HOME_TOP = 3  # the home page shows the first few of each group, then "更多" to 我的工作
+
+
 def my_work_context(request: HttpRequest) -> dict[str, Any] | None:
+    """The home's short form of 我的工作: each group's count and its first few items (late first, then this week's,
+    then the period's), the rest one tap away on the full page."""
     if not request.user.is_authenticated:
         return None
-    return my_work_items(request.user)
+    items = my_work_items(request.user)
+    return {**items, "short": HOME_TOP, "total": len(items["late"]) + len(items["week"]) + len(items["period"])}
 
 
 @login_required
@@ -440,6 +446,9 @@ def compliance_data(user: Any, params: Any, today: datetime.date | None = None) 
     today = today or timezone.localdate()
     by = params.get("by", "")
     by = by if by in DIMENSIONS else default_dimension(user)
+    too_wide = ""  # the dimension asked for when the scope is too large to rank unit by unit
+    if by != "region" and not params.get("subtree") and _too_wide(user, params.get("region")):
+        too_wide, by = by, "region"
     start = _day(params.get("from")) or today.replace(month=1, day=1)
     end = _day(params.get("to")) or today
     within = _region_within(user, params.get("region")) if by == "region" else None
@@ -458,7 +467,19 @@ def compliance_data(user: Any, params: Any, today: datetime.date | None = None) 
     total: dict[str, Any] = {k: sum(r[k] for r in rows) for k in ("done", "late", "missed")}
     total["rate"] = compliance_rate(total["done"], total["late"], total["missed"])
     total["rag"] = rag(total["rate"])
-    return {"rows": rows, "by": by, "start": start, "end": end, "total": total, "within": within, "source": source}
+    return {"rows": rows, "by": by, "start": start, "end": end, "total": total, "within": within, "source": source,
+            "too_wide": too_wide}
+
+
+def _too_wide(user: Any, region_id: Any) -> bool:
+    """Is the scope (narrowed to ``?region=``) too large for a ranking per unit, person or department: a city or
+    a province (``reports.dashboard.large_scope``, the rule of every page)? Such a scope opens on its regions and
+    drills down (issue 18): ranking 20,000 schools to show 100 counted a province's year of obligations."""
+    from anxiao.reports.dashboard import large_scope
+
+    region = Region.objects.visible_to(user).filter(pk=region_id).first() if str(region_id or "").isdecimal() \
+        else None
+    return large_scope(user, region) is not None
 
 
 def default_dimension(user: Any) -> str:

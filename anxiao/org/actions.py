@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from anxiao.core.access import Scope, user_scope
+from anxiao.core.access import write_scope
 from anxiao.core.choices import POST_KIND_UNIT_KINDS, REGION_LEVEL_ORDER, BusService, PostKind, UnitKind
 from anxiao.core.models import assign
 
@@ -18,21 +18,17 @@ from .models import Assignment, Group, GroupMember, Person, Post, PostTenure, Re
 NO_RIGHT = "您没有在该范围内修改的权限"
 
 
-def _scope(actor: Any) -> Scope:
-    if actor is None:  # system operations (demo loader, migrations)
-        return Scope(everything=True)
-    return user_scope(actor, write=True)
 
 
 def require_unit(actor: Any, unit: Unit | None, field: str = "unit") -> None:
     if unit is None:
         return
-    if not _scope(actor).covers_unit(unit):
+    if not write_scope(actor).covers_unit(unit):
         raise PermissionDenied(NO_RIGHT)
 
 
 def _require_new_unit_place(actor: Any, parent: Unit | None, region: Region | None) -> None:
-    scope = _scope(actor)
+    scope = write_scope(actor)
     if scope.everything:
         return
     if parent is not None and scope.covers_unit(parent):
@@ -54,7 +50,7 @@ def _clean_and_save(instance: Any) -> Any:
 def save_region(actor: Any, region: Region | None, **data: Any) -> Region:
     creating = region is None
     region = region or Region()
-    scope = _scope(actor)
+    scope = write_scope(actor)
     if not creating and not scope.covers_region(region):
         raise PermissionDenied(NO_RIGHT)
     assign(region, data)

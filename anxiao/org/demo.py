@@ -202,7 +202,7 @@ def _assignments(ctx: DemoContext, b: dict[str, Any], schools: list[dict[str, An
                                   target_region=town, started_on=start, note="挂点联系镇街")
 
 
-def _account(ctx: DemoContext, username: str, persona: str, sees: str, person: Person | None, role: str,
+def account(ctx: DemoContext, username: str, persona: str, sees: str, person: Person | None, role: str,
              region: Region | None = None, unit: Unit | None = None) -> None:
     from anxiao.accounts import actions
     from anxiao.accounts.models import User
@@ -218,29 +218,29 @@ def _account(ctx: DemoContext, username: str, persona: str, sees: str, person: P
 def _accounts(ctx: DemoContext, b: dict[str, Any], schools: list[dict[str, Any]], county: Region) -> None:
     main = next(s for s in schools if s["school"].name == "城关镇中心小学")
     kg = next(s for s in schools if s["school"].name == "城关中心幼儿园")
-    _account(ctx, "admin", "系统管理员", "全部数据", None, Role.SYSTEM_ADMIN)
-    _account(ctx, "anquanban", "教育局安全办工作人员", "临溪县全部学校（可管理）",
+    account(ctx, "admin", "系统管理员", "全部数据", None, Role.SYSTEM_ADMIN)
+    account(ctx, "anquanban", "教育局安全办工作人员", "临溪县全部学校（可管理）",
              b["dept_staff"]["基础教育与安全保卫股"][0].holder, Role.BUREAU_ADMIN, region=county)
-    _account(ctx, "juzhang", "教育局局长（主要负责人）", "临溪县全部学校（查看）", b["principal"].holder,
+    account(ctx, "juzhang", "教育局局长（主要负责人）", "临溪县全部学校（查看）", b["principal"].holder,
              Role.BUREAU_VIEWER, region=county)
-    _account(ctx, "fenguan", "分管安全副局长", "临溪县全部学校（可管理）", b["safety_leader"].holder,
+    account(ctx, "fenguan", "分管安全副局长", "临溪县全部学校（可管理）", b["safety_leader"].holder,
              Role.BUREAU_ADMIN, region=county)
-    _account(ctx, "gushi", "股室负责人（教育卫生保健所）", "临溪县全部学校（查看）",
+    account(ctx, "gushi", "股室负责人（教育卫生保健所）", "临溪县全部学校（查看）",
              b["dept_heads"]["教育卫生保健所"].holder, Role.BUREAU_VIEWER, region=county)
-    _account(ctx, "duxue", "责任督学", "临溪县全部学校（查看）", b["supervisors"][0].holder, Role.BUREAU_VIEWER,
+    account(ctx, "duxue", "责任督学", "临溪县全部学校（查看）", b["supervisors"][0].holder, Role.BUREAU_VIEWER,
              region=county)
     school = main["school"]
-    _account(ctx, "xiaozhang", "校长（第一责任人）", f"{school.name}（可管理）", main["principal"].holder,
+    account(ctx, "xiaozhang", "校长（第一责任人）", f"{school.name}（可管理）", main["principal"].holder,
              Role.SCHOOL_ADMIN, unit=school)
-    _account(ctx, "fuxiaozhang", "分管安全副校长（直接责任人）", f"{school.name}（可管理）",
+    account(ctx, "fuxiaozhang", "分管安全副校长（直接责任人）", f"{school.name}（可管理）",
              main["safety_deputy"].holder, Role.SCHOOL_ADMIN, unit=school)
-    _account(ctx, "anquanyuan", "学校安全员", f"{school.name}（可管理）", main["safety_officers"][0].holder,
+    account(ctx, "anquanyuan", "学校安全员", f"{school.name}（可管理）", main["safety_officers"][0].holder,
              Role.SCHOOL_ADMIN, unit=school)
-    _account(ctx, "banzhuren", "班主任", f"{school.name}（本人事项）", main["homerooms"][0].holder,
+    account(ctx, "banzhuren", "班主任", f"{school.name}（本人事项）", main["homerooms"][0].holder,
              Role.SCHOOL_MEMBER, unit=school)
-    _account(ctx, "baoan", "保安员", f"{school.name}（本人事项）", main["guards"][0].holder, Role.SCHOOL_MEMBER,
+    account(ctx, "baoan", "保安员", f"{school.name}（本人事项）", main["guards"][0].holder, Role.SCHOOL_MEMBER,
              unit=school)
-    _account(ctx, "yuanzhang", "幼儿园园长", f"{kg['school'].name}（可管理）", kg["principal"].holder,
+    account(ctx, "yuanzhang", "幼儿园园长", f"{kg['school'].name}（可管理）", kg["principal"].holder,
              Role.SCHOOL_ADMIN, unit=kg["school"])
 
 

@@ -4,6 +4,8 @@ snapshot is frozen), the bureau may return it with a reason; a correction or a r
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -184,6 +186,15 @@ def month_status(units: Any, month: datetime.date, today: datetime.date | None =
     return rows
 
 
+def month_status_stream(units: Any, month: datetime.date, today: datetime.date | None = None,
+                        model: Any = MonthlyLedger, chunk: int = 2000) -> Iterator[dict[str, Any]]:
+    """``month_status`` of a queryset of schools, ``chunk`` schools at a time (one query for their reports per
+    chunk): what an export of a whole province writes row by row without holding 20,000 rows."""
+    schools = units.iterator(chunk_size=chunk)
+    while batch := list(islice(schools, chunk)):
+        yield from month_status(batch, month, today, model)
+
+
 # --- late-ledger alert ---------------------------------------------------------------------------------
 
 LATE_KEY = "ledger-late"
@@ -191,7 +202,7 @@ LATE_KEY = "ledger-late"
 
 def alert_late_ledgers(today: datetime.date | None = None) -> int:
     """Alert for every school whose ledger for the due month (``figures.due_month``) is late — past its due date
-    and not submitted (``figures.state`` 未报): the school's principal and safety deputy, the safety office of its
+    and not submitted (``figures.state`` 未报), or returned by the bureau and not submitted again (已退回): the school's principal and safety deputy, the safety office of its
     bureau and the bureau's group robots, through ``notifications.actions.alert``. Once per school per month (the
     outbox keys ``ledger-late:<month>:<school>`` say who has been told). Returns the schools alerted."""
     from django.urls import reverse
@@ -199,7 +210,7 @@ def alert_late_ledgers(today: datetime.date | None = None) -> int:
     from anxiao.notifications.actions import alert
     from anxiao.notifications.models import Outbox
     from anxiao.obligations.actions import bureau_for
-    from anxiao.obligations.alerts import _holders, bureau_safety_office
+    from anxiao.obligations.alerts import bureau_safety_office, holders
     from anxiao.org.models import Unit
 
     today = today or timezone.localdate()
@@ -212,18 +223,25 @@ def alert_late_ledgers(today: datetime.date | None = None) -> int:
     offices: dict[int | None, list[Any]] = {}
     alerted = 0
     for row in month_status(schools, month, today):
-        if row["state"] != "missing":
+        if row["state"] not in ("missing", "returned"):
             continue
         school = row["unit"]
         bureau = bureau_for(school)
         key = bureau.pk if bureau is not None else None
         if key not in offices:
             offices[key] = bureau_safety_office(bureau) if bureau is not None else []
-        people = _holders(school, [PostKind.PRINCIPAL], subtree=False) + _holders(
+        people = holders(school, [PostKind.PRINCIPAL], subtree=False) + holders(
             school, [PostKind.SAFETY_DEPUTY], subtree=False) + offices[key]
-        title = f"台账月报逾期未报：{school.name} {month:%Y年%m月}"
-        body = (f"{school.name}{month:%Y年%m月}的隐患排查整治台账月报应于{figures.due_on(month):%m月%d日}前报送，"
-                f"截至{today:%m月%d日}尚未报送（已逾期 {(today - figures.due_on(month)).days} 天）。")
+        due, late = figures.due_on(month), (today - figures.due_on(month)).days
+        if row["state"] == "returned":
+            title = f"台账月报退回未重报：{school.name} {month:%Y年%m月}"
+            body = (f"{school.name}{month:%Y年%m月}的隐患排查整治台账月报已被教育局退回（退回原因："
+                    f"{row['report'].return_reason}），应于{due:%m月%d日}前报送，截至{today:%m月%d日}尚未重新报送"
+                    f"（已逾期 {late} 天）。")
+        else:
+            title = f"台账月报逾期未报：{school.name} {month:%Y年%m月}"
+            body = (f"{school.name}{month:%Y年%m月}的隐患排查整治台账月报应于{due:%m月%d日}前报送，"
+                    f"截至{today:%m月%d日}尚未报送（已逾期 {late} 天）。")
         alert(people, school, title, body, reverse("reports:ledger_school", args=[school.pk]) + f"?month={month:%Y-%m}",
               key=f"{prefix}{school.pk}")
         alerted += 1

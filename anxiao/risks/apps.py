@@ -8,16 +8,16 @@ class RisksConfig(AppConfig):
 
     def ready(self) -> None:
         from anxiao.core import personas as p
-        from anxiao.core.access import may_manage
         from anxiao.core.home import HomeSection, register_section
         from anxiao.core.navigation import MenuEntry, register
 
         from .selectors import home_section
+        from .views import SETTINGS
 
         register(
             MenuEntry("风险清单", "risks:risk_list", 30, personas=frozenset(p.SCHOOL_LEADERS | p.BUREAU)),
             MenuEntry("风险四色分布", "risks:distribution", 31, personas=frozenset(p.SCHOOL_LEADERS | p.BUREAU)),
-            MenuEntry("风险分级设置", "risks:settings_list", 32, needs=may_manage),
+            SETTINGS.menu_entry("风险分级设置", 32),
         )
         from anxiao.core import personas as p
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from anxiao.core.access import user_scope
+from anxiao.core.access import may_manage, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.core.crud import Crud
 from anxiao.org.models import Unit
@@ -58,7 +58,7 @@ RISKS = Crud(
 
 SETTINGS = Crud(
     name="settings", app="risks", model=RiskSettings, title="风险分级设置", form=forms.SettingsForm,
-    save=actions.save_settings,
+    save=actions.save_settings, needs=may_manage,
     columns=[("教育局", lambda s: s.bureau), ("LEC 红/橙/黄", lambda s: f"{s.lec_red:g}/{s.lec_orange:g}/{s.lec_yellow:g}"),
              ("LS 红/橙/黄", lambda s: f"{s.ls_red}/{s.ls_orange}/{s.ls_yellow}")],
     filters=filters.RiskSettingsFilter, select_related=("bureau",),

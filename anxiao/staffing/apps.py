@@ -8,12 +8,13 @@ class StaffingConfig(AppConfig):
 
     def ready(self) -> None:
         from anxiao.core import personas as p
-        from anxiao.core.access import may_manage
         from anxiao.core.navigation import MenuEntry, register
+
+        from .views import SETTINGS
 
         register(
             MenuEntry("配备核查", "staffing:compliance", 40, personas=frozenset(p.SCHOOL_LEADERS | p.BUREAU)),
             MenuEntry("学校基本情况", "staffing:profile_list", 41, personas=frozenset(p.SCHOOL_LEADERS | p.BUREAU)),
             MenuEntry("保安员", "staffing:guard_list", 42, personas=frozenset(p.SCHOOL_LEADERS | p.BUREAU | {p.GUARD})),
-            MenuEntry("保安配备设置", "staffing:settings_list", 43, needs=may_manage),
+            SETTINGS.menu_entry("保安配备设置", 43),
         )

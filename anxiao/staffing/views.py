@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from anxiao.core import privacy
-from anxiao.core.access import get_visible_or_404
+from anxiao.core.access import get_visible_or_404, may_manage
 from anxiao.core.choices import UnitKind
 from anxiao.core.crud import Crud
 from anxiao.org.models import Unit
@@ -74,7 +74,7 @@ GUARDS = Crud(
 
 SETTINGS = Crud(
     name="settings", app="staffing", model=StaffingSettings, title="保安配备设置", form=forms.SettingsForm,
-    save=actions.save_settings,
+    save=actions.save_settings, needs=may_manage,
     columns=[("教育局", lambda s: s.bureau), ("配备标准", lambda s: s.get_guard_standard_display()),
              ("取整", lambda s: s.get_rounding_display()), ("视频存储天数下限", lambda s: s.video_retention_days)],
     filters=filters.StaffingSettingsFilter, select_related=("bureau",),

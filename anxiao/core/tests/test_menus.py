@@ -35,6 +35,29 @@ def test_every_entry_shown_opens_and_every_entry_refused_is_hidden(client, world
             assert entry.url_name not in shown, f"{role} is offered {entry.url_name} which it may not use"
 
 
+@pytest.mark.parametrize("role", ["bureau_viewer", "school_member"])
+def test_a_page_the_menu_hides_for_want_of_right_is_refused_by_url(client, world, role):
+    """The converse: an entry hidden because its check says no is a page that says no, list and records alike
+    (the settings pages of drills, risks and staffing opened read-only to every member by URL)."""
+    from django.urls import reverse
+
+    from anxiao.drills.models import DrillSettings
+    from anxiao.risks.models import RiskSettings
+    from anxiao.staffing.models import StaffingSettings
+
+    user = world.users[role]
+    client.force_login(user)
+    for entry in _ENTRIES:
+        if entry.needs is not None and not entry.needs(user):
+            assert client.get(reverse(entry.url_name)).status_code == 403, f"{role} opens {entry.url_name} by URL"
+    records = {"drills": DrillSettings.objects.create(unit=world.a1),
+               "risks": RiskSettings.objects.create(bureau=world.bureau_a),
+               "staffing": StaffingSettings.objects.create(bureau=world.bureau_a)}
+    for app, obj in records.items():
+        for name, args in (("settings_detail", [obj.pk]), ("settings_edit", [obj.pk]), ("settings_create", [])):
+            assert client.get(reverse(f"{app}:{name}", args=args)).status_code == 403, f"{role} opens {app}:{name}"
+
+
 def test_the_read_only_director_is_offered_no_managers_page(world):
     shown = _menu(world.users["bureau_viewer"])
     for url_name in ("core:audit_list", "accounts:grant_list", "drills:settings_list", "risks:settings_list",

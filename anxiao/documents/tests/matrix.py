@@ -27,7 +27,7 @@ def D(name: str, *args: Any) -> str:
 
 
 CASES = [
-    Case("documents:template_list", lambda w: D("template_list")),
+    Case("documents:template_list", lambda w: D("template_list"), managers_only=True),
     Case("documents:builtin_file", lambda w: D("builtin_file", "notice")),
     Case("documents:template_detail", lambda w: D("template_detail", template(w).pk), target="bureau_a"),
     Case("documents:template_file", lambda w: D("template_file", template(w).pk), target="bureau_a"),

@@ -143,9 +143,9 @@ def test_uploads_keep_versions_and_a_refused_file_leaves_nothing_behind(world) -
 def test_notice_and_assessment_documents_are_a4_numbered_and_dated(world, as_user) -> None:
     from anxiao.documents.contexts import notice_context, sample_context
     from anxiao.documents.pdf import assessment_pdf, notice_pdf
-    from anxiao.reports.tests.matrix import _notice
+    from anxiao.reports.tests.matrix import notice as make_notice
 
-    notice = _notice(world)
+    notice = make_notice(world)
     response = as_user("school_admin").get(f"/reports/notices/{notice.pk}/notice.docx")
     assert response.status_code == 200
     docx = response.content

@@ -12,13 +12,13 @@ from .fixtures import drill, finding, plan_a1, settings_a
 TITLE = "新华中学消防疏散演练"
 
 
-def _web(name: str, obj, target: str, markers=None) -> list[Case]:  # type: ignore[no-untyped-def]
+def _web(name: str, obj, target: str, markers=None, **extra) -> list[Case]:  # type: ignore[no-untyped-def]
     return [
-        Case(f"drills:{name}_list", lambda w: (obj(w), reverse(f"drills:{name}_list"))[1], markers=markers or {}),
-        Case(f"drills:{name}_create", lambda w: reverse(f"drills:{name}_create"), kind="write"),
-        Case(f"drills:{name}_detail", lambda w: reverse(f"drills:{name}_detail", args=[obj(w).pk]), target=target),
+        Case(f"drills:{name}_list", lambda w: (obj(w), reverse(f"drills:{name}_list"))[1], markers=markers or {}, **extra),
+        Case(f"drills:{name}_create", lambda w: reverse(f"drills:{name}_create"), kind="write", **extra),
+        Case(f"drills:{name}_detail", lambda w: reverse(f"drills:{name}_detail", args=[obj(w).pk]), target=target, **extra),
         Case(f"drills:{name}_edit", lambda w: reverse(f"drills:{name}_edit", args=[obj(w).pk]), target=target,
-             kind="write"),
+             kind="write", **extra),
     ]
 
 
@@ -55,10 +55,10 @@ SIGNIN_ONLY_OWN = {"writers": set(), "also_allowed": {"school_member"}, "denied_
 CASES = [
     *_web("drill", drill, "a1", markers={"a1": lambda w: TITLE}),
     *_web("plan", plan_a1, "a1", markers={"a1": lambda w: "新华中学"}),
-    *_web("settings", settings_a, "bureau_a"),
+    *_web("settings", settings_a, "bureau_a", managers_only=True),
     Case("drills:signin", lambda w: reverse("drills:signin", args=[drill(w).token]), target="a1"),
     Case("drills:drill_export", lambda w: (drill(w), reverse("drills:drill_export"))[1]),
-    Case("drills:attempt_list", lambda w: (drill(w), reverse("drills:attempt_list"))[1]),
+    Case("drills:attempt_list", lambda w: (drill(w), reverse("drills:attempt_list"))[1], managers_only=True),
     Case("drills:drill_qr", lambda w: reverse("drills:drill_qr", args=[drill(w).pk]), target="a1"),
     Case("drills:drill_coverage", lambda w: reverse("drills:drill_coverage", args=[drill(w).pk]), target="a1"),
     Case("drills:drill_file", lambda w: (drill(w), reverse("drills:drill_file", args=[w.drill_file_a1.pk]))[1],

@@ -388,8 +388,8 @@ def test_an_action_form_shows_each_error_next_to_its_field_and_keeps_what_was_ty
     # then the page shows the form open, each error at its field, and what was typed
     page = response.content.decode()
     assert response.status_code == 200
-    assert '<p class="error" data-field="measures">请填写整改措施</p>' in page
-    assert '<p class="error" data-field="deadline">整改时限不能早于今天</p>' in page
+    assert '<p class="error" id="id_start_rectification_measures_error">请填写整改措施</p>' in page
+    assert '<p class="error" id="id_start_rectification_deadline_error">整改时限不能早于今天</p>' in page
     assert 'value="学校公用经费"' in page and "请修改标红的内容后再提交" in page
     hazard.refresh_from_db()
     assert hazard.status == "graded"

@@ -20,7 +20,7 @@ from anxiao.notifications.models import Channel, DailyRun, Notification, Outbox,
 @pytest.fixture
 def jobs(monkeypatch):
     registered: list = []
-    monkeypatch.setattr(actions, "_JOBS", registered)
+    monkeypatch.setattr(actions, "JOBS", registered)
     return registered
 
 

@@ -197,3 +197,29 @@ def test_it_does_not_redirect_to_another_site_after_a_tap(drills, as_user) -> No
     response = as_user("school_admin").post(f"/obligations/occurrences/{occ.pk}/done/",
                                              {"next": "https://evil.example/"})
     assert response["Location"] == "/obligations/"
+
+
+def test_the_home_shows_a_few_of_each_group_and_the_way_to_all(drills, client) -> None:
+    from anxiao.obligations.views import HOME_TOP
+
+    # given a principal with many slots due
+    for i in range(10):
+        ObligationRule.objects.create(bureau=drills.bureau_a, code=f"t.more{i}", title=f"规则{i:02d}",
+                                      activity_kind="inspection", unit_kinds=["school"], period="month",
+                                      credit=SELF)
+    actions.expand(drills.bureau_a, drills.today)
+    items = my_work_items(drills.users["school_admin"])
+    total = len(items["late"]) + len(items["week"]) + len(items["period"])
+    assert total >= 11
+    client.force_login(drills.users["school_admin"])
+    # when they open the home page on their phone
+    home = client.get("/").content.decode()
+    # then 我的工作 is short: the counts, at most a few items per group shown, and the way to all of them
+    section = home[home.index('id="home-my-work"'):]
+    section = section[:section.index("</section>")]
+    shown = sum(section.count(f"规则{i:02d}") for i in range(10)) + section.count("每月应急疏散演练")
+    assert 0 < shown <= 2 * HOME_TOP
+    assert f"更多：全部 {total} 项应办事项" in section and 'href="/obligations/"' in section
+    # and the full page still lists every one
+    page = client.get("/obligations/").content.decode()
+    assert all(f"规则{i:02d}" in page for i in range(10))

@@ -24,16 +24,16 @@ def _month(w) -> str:  # type: ignore[no-untyped-def]
     return timezone.localdate().strftime("%Y-%m")
 
 
-def _notice(w):  # type: ignore[no-untyped-def]
+def notice(w):  # type: ignore[no-untyped-def]
     from anxiao.reports import notices
 
-    if getattr(w, "_notice", None) is None:
-        w._notice = notices.issue(w.users["sysadmin"], w.bureau_a, title="测试通知", body="正文")
-    return w._notice
+    if getattr(w, "notice", None) is None:
+        w.notice = notices.issue(w.users["sysadmin"], w.bureau_a, title="测试通知", body="正文")
+    return w.notice
 
 
 def _receipt(w):  # type: ignore[no-untyped-def]
-    return _notice(w).recipients.get(unit=w.a1).pk
+    return notice(w).recipients.get(unit=w.a1).pk
 
 
 def _summary(w):  # type: ignore[no-untyped-def]
@@ -50,21 +50,21 @@ def _attachment(w):  # type: ignore[no-untyped-def]
     if getattr(w, "_attachment", None) is None:
         from anxiao.reports import notices
 
-        w._attachment = notices.attach(w.users["sysadmin"], _notice(w),
+        w._attachment = notices.attach(w.users["sysadmin"], notice(w),
                                        [SimpleUploadedFile("方案.pdf", b"%PDF-1.4\n%%EOF\n")])[0]
     return w._attachment
 
 
 CASES = [
     # POST views flash a refusal (302 for everyone who sees the notice); the action itself refuses non-issuers.
-    Case("reports:notice_attach", lambda w: reverse("reports:notice_attach", args=[_notice(w).pk]), target="a1",
+    Case("reports:notice_attach", lambda w: reverse("reports:notice_attach", args=[notice(w).pk]), target="a1",
          method="post", data=lambda w: {}, ok=302),
     Case("reports:notice_attachment", lambda w: reverse("reports:notice_attachment", args=[_attachment(w).pk]),
          target="a1"),
     Case("api:notices_attachment_download", lambda w: f"/api/v1/reports/notice-attachments/{_attachment(w).pk}",
          api=True, target="a1"),
     # JSON carries no file: the issuer gets as far as "please choose a file" (422).
-    Case("api:notices_attach", lambda w: f"/api/v1/reports/notices/{_notice(w).pk}/attachments", api=True,
+    Case("api:notices_attach", lambda w: f"/api/v1/reports/notices/{notice(w).pk}/attachments", api=True,
          target="a1", kind="write", method="post", data=lambda w: {}, ok=422, writers={"sysadmin", "bureau_admin"},
          write_scope_first=False, denied_status=403),
     Case("reports:summary_list", lambda w: reverse("reports:summary_list")),
@@ -76,16 +76,16 @@ CASES = [
     Case("reports:notice_list", lambda w: reverse("reports:notice_list")),
     Case("reports:notice_create", lambda w: reverse("reports:notice_create"), kind="write",
          writers={"sysadmin", "bureau_admin"}),
-    Case("reports:notice_detail", lambda w: reverse("reports:notice_detail", args=[_notice(w).pk]), target="a1"),
-    Case("reports:notice_docx", lambda w: reverse("reports:notice_docx", args=[_notice(w).pk]), target="a1"),
-    Case("reports:notice_pdf", lambda w: reverse("reports:notice_pdf", args=[_notice(w).pk]), target="a1"),
+    Case("reports:notice_detail", lambda w: reverse("reports:notice_detail", args=[notice(w).pk]), target="a1"),
+    Case("reports:notice_docx", lambda w: reverse("reports:notice_docx", args=[notice(w).pk]), target="a1"),
+    Case("reports:notice_pdf", lambda w: reverse("reports:notice_pdf", args=[notice(w).pk]), target="a1"),
     Case("reports:notice_confirm", lambda w: reverse("reports:notice_confirm", args=[_receipt(w)]), target="a1",
          method="post", data=lambda w: {}, ok=302),
     Case("api:notices_list", lambda w: "/api/v1/reports/notices", api=True),
     Case("api:notices_issue", lambda w: "/api/v1/reports/notices", api=True, target="bureau_a", kind="write",
          method="post", ok=201, write_scope_first=False,
          data=lambda w: {"bureau_id": w.bureau_a.pk, "title": "通知", "body": "正文"}),
-    Case("api:notices_confirm_read", lambda w: f"/api/v1/reports/notices/{_notice(w).pk}/read?unit_id={w.a1.pk}",
+    Case("api:notices_confirm_read", lambda w: f"/api/v1/reports/notices/{notice(w).pk}/read?unit_id={w.a1.pk}",
          api=True, target="a1", kind="write", method="post", writers={"sysadmin", "bureau_admin", "school_admin"},
          also_allowed={"school_member"}),
     Case("reports:ledger_list", lambda w: reverse("reports:ledger_list")),

@@ -71,7 +71,34 @@ def test_the_worker_schedule_runs_the_late_ledger_alert_once_a_day(world) -> Non
     month = figures.due_month()  # the most recent month whose deadline has passed
     for unit in (world.a2, world.b1):
         _submit(world, unit, month)
-    assert actions.late_ledger_job in notifications._JOBS
+    assert actions.late_ledger_job in notifications.JOBS
     assert notifications.run_jobs(worker="t") == 0
     assert notifications.run_jobs(worker="t2") == 0
     assert _app_titles(world.users["school_admin"]) == [f"台账月报逾期未报：新华中学 {month:%Y年%m月}"]
+
+
+def test_a_returned_ledger_not_resubmitted_by_the_due_date_alerts_once(world) -> None:
+    """A ledger the bureau returned and the school did not submit again by the due date is as late as a missing
+    one (the figures say 已退回, not 已报): the same people and robots hear it, once per school per month."""
+    hook, month = _setup(world)
+    before = timezone.make_aware(datetime.datetime.combine(figures.due_on(month), datetime.time(8)))
+    for unit in (world.a1, world.a2, world.b1):
+        _submit(world, unit, month)
+    actions.return_report(world.users["bureau_admin"], actions.current(world.a2, month), "隐患整改期限未填",
+                          now=before)
+    returned_and_resubmitted = actions.return_report(world.users["sysadmin"], actions.current(world.a1, month),
+                                                     "缺少签字", now=before)
+    again = actions.prepare(world.users["sysadmin"], world.a1, month, now=before)
+    actions.approve(None, again, now=before)
+    assert returned_and_resubmitted.status == "returned"
+    Outbox.objects.all().delete()  # (the month before's alerts)
+
+    day = figures.due_on(month) + datetime.timedelta(days=1)
+    assert actions.alert_late_ledgers(day) == 1  # a2 only: a1 submitted again, b1 never returned
+    title = f"台账月报退回未重报：{world.a2.name} {month:%Y年%m月}"
+    assert _app_titles(world.users["bureau_admin"]) == [title]
+    robot = list(Outbox.objects.filter(channel=Channel.WEBHOOK, webhook=hook).values_list("title", flat=True))
+    assert robot == [title]
+    body = Outbox.objects.filter(channel=Channel.WEBHOOK).get().body
+    assert "隐患整改期限未填" in body and "尚未重新报送" in body
+    assert actions.alert_late_ledgers(day + datetime.timedelta(days=1)) == 0

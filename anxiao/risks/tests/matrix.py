@@ -24,14 +24,14 @@ def settings_a(w):  # type: ignore[no-untyped-def]
     return w.risk_settings_a
 
 
-def _web(name: str, plural_obj, target: str) -> list[Case]:  # type: ignore[no-untyped-def]
+def _web(name: str, plural_obj, target: str, **extra) -> list[Case]:  # type: ignore[no-untyped-def]
     return [
-        Case(f"risks:{name}_list", lambda w: (plural_obj(w), reverse(f"risks:{name}_list"))[1]),
-        Case(f"risks:{name}_create", lambda w: reverse(f"risks:{name}_create"), kind="write"),
+        Case(f"risks:{name}_list", lambda w: (plural_obj(w), reverse(f"risks:{name}_list"))[1], **extra),
+        Case(f"risks:{name}_create", lambda w: reverse(f"risks:{name}_create"), kind="write", **extra),
         Case(f"risks:{name}_detail", lambda w: reverse(f"risks:{name}_detail", args=[plural_obj(w).pk]),
-             target=target),
+             target=target, **extra),
         Case(f"risks:{name}_edit", lambda w: reverse(f"risks:{name}_edit", args=[plural_obj(w).pk]), target=target,
-             kind="write"),
+             kind="write", **extra),
     ]
 
 
@@ -49,7 +49,7 @@ def _api(path: str, obj, target: str, create, create_target: str) -> list[Case]:
 
 CASES = [
     *_web("risk", risk, "a1"),
-    *_web("settings", settings_a, "bureau_a"),
+    *_web("settings", settings_a, "bureau_a", managers_only=True),
     Case("risks:export", lambda w: (risk(w), reverse("risks:export"))[1]),
     Case("risks:distribution", lambda w: (risk(w), reverse("risks:distribution"))[1],
          markers={"a1": lambda w: "新华中学"}),

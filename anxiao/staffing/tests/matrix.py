@@ -33,13 +33,13 @@ def settings_a(w):  # type: ignore[no-untyped-def]
     return w.staffing_settings_a
 
 
-def _web(name: str, obj, target: str) -> list[Case]:  # type: ignore[no-untyped-def]
+def _web(name: str, obj, target: str, **extra) -> list[Case]:  # type: ignore[no-untyped-def]
     return [
-        Case(f"staffing:{name}_list", lambda w: (obj(w), reverse(f"staffing:{name}_list"))[1]),
-        Case(f"staffing:{name}_create", lambda w: reverse(f"staffing:{name}_create"), kind="write"),
-        Case(f"staffing:{name}_detail", lambda w: reverse(f"staffing:{name}_detail", args=[obj(w).pk]), target=target),
+        Case(f"staffing:{name}_list", lambda w: (obj(w), reverse(f"staffing:{name}_list"))[1], **extra),
+        Case(f"staffing:{name}_create", lambda w: reverse(f"staffing:{name}_create"), kind="write", **extra),
+        Case(f"staffing:{name}_detail", lambda w: reverse(f"staffing:{name}_detail", args=[obj(w).pk]), target=target, **extra),
         Case(f"staffing:{name}_edit", lambda w: reverse(f"staffing:{name}_edit", args=[obj(w).pk]), target=target,
-             kind="write"),
+             kind="write", **extra),
     ]
 
 
@@ -58,7 +58,7 @@ def _api(plural: str, obj, target: str, create, create_target: str) -> list[Case
 CASES = [
     *_web("profile", profile, "a1"),
     *_web("guard", guard, "a1"),
-    *_web("settings", settings_a, "bureau_a"),
+    *_web("settings", settings_a, "bureau_a", managers_only=True),
     Case("staffing:compliance", lambda w: (profile(w), reverse("staffing:compliance"))[1],
          markers={"a1": lambda w: "新华中学", "b1": lambda w: "乙镇小学"}),
     Case("staffing:school", lambda w: reverse("staffing:school", args=[w.a1.pk]), target="a1"),

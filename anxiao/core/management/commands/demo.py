@@ -3,10 +3,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from anxiao.core.access import model
 from anxiao.core.demo import DemoContext, run_demo, run_scale
 
 
@@ -22,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=20261122)
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from anxiao.org.models import Unit
+        Unit = model("org", "Unit")
 
         if opts["scale"] and opts["scale"] < 1:
             raise CommandError("--scale 必须是正整数")
@@ -46,7 +48,7 @@ class Command(BaseCommand):
         self._print_logins(ctx)
 
     def _print_logins(self, ctx: DemoContext | None) -> None:
-        from anxiao.accounts.models import User
+        User = get_user_model()
 
         if ctx is None:
             users = User.objects.filter(email__endswith="@demo.anxiao.invalid").order_by("id")
