@@ -15,6 +15,29 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+
+def load_env_file(path: str | None) -> None:
+    """``ANXIAO_ENV_FILE``: read ``KEY=VALUE`` lines (systemd's ``EnvironmentFile`` form: ``#`` comments, values
+    optionally in quotes) into the environment, variables already set winning. The command line then needs no
+    ``env $(…)`` that would put the secret key and database password on it (``ps``, ``bash -x``)."""
+    if not path:
+        return
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"ANXIAO_ENV_FILE: cannot read {path}: {exc.strerror}") from None
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith(("#", ";")) or "=" not in line:
+            continue
+        key, value = (part.strip() for part in line.split("=", 1))
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        os.environ.setdefault(key, value)
+
+
+load_env_file(os.environ.get("ANXIAO_ENV_FILE"))
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ANXIAO_VAR_DIR", BASE_DIR / "var"))
 

@@ -11,7 +11,8 @@ BENCH_PORT (default: a free port), BENCH_REPEAT (timed requests per page, defaul
 BENCH_LOAD_USERS / BENCH_LOAD_SECONDS (load test, default 20 users for 60 s; 0 skips it), BENCH_CHECK=0 (skip
 the figures consistency check: the credible-figures test's views over HTTP against each figure's definition).
 
-The data set is built first if the database does not hold a finished build of that size
+The database is migrated first and the dashboard tallies recounted (as the worker does; BENCH_REFRESH_TALLIES=0
+skips it). The data set is built first if the database does not hold a finished build of that size
 (``benchmarks/data.py``, run in its own process; tens of minutes at 20,000 schools). Figures are printed as a
 table and written to var/bench/bench-<schools>-<time>.json (and bench-<schools>-latest.json). When the latest
 figures of the other size exist, both are printed side by side. The run exits 1 when a page answered an error,

@@ -285,12 +285,22 @@ def _stack(rule: ObligationRule, others: Iterable[ObligationRule]) -> None:
             _merge_into(other, rule)
 
 
+# Values a built-in rule had in an earlier release. A bureau's rule that still holds one never chose it (it is
+# what the pack said then), so a reload gives it the pack's value of today; a value the bureau set itself is kept.
+# Migration obligations 0011 applies the same table once on upgrade (a frozen copy).
+FORMER_PACK_VALUES: dict[str, dict[str, list[list[str]]]] = {
+    # 2026-12: the school's slot (every guard's rounds together), no longer one slot per guard
+    "national.school.daily_keypoint_patrol": {"post_kinds": [["security_guard"]]},
+}
+
+
 def load_rules(actor: Any, bureau: Unit, packs: Iterable[str] | None = None, *,
                supersede: bool = True, units: list[int] | None = None) -> tuple[int, int]:
     """Load the built-in rules of the given packs for one bureau. Returns (created, updated).
 
     Running it again updates the rule text and source but keeps a bureau's own changes to the
-    numbers (quota, period, due rule, grace, enabled) — those are the bureau's to decide.
+    numbers (quota, period, due rule, grace, enabled, post kinds) — those are the bureau's to decide; a value that
+    is only an earlier release's pack value (``FORMER_PACK_VALUES``) takes the pack's value of today.
 
     A seed pack repeats many national quotas. With ``supersede`` (the default) a pack's rule that asks the
     same subject for the same activity kind per the same period as an enabled rule of another pack switches
@@ -323,6 +333,9 @@ def load_rules(actor: Any, bureau: Unit, packs: Iterable[str] | None = None, *,
                                 "condition", "holder_kind", "teaching_only",
                                 *(("units",) if units is not None else ())):
                         setattr(rule, key, values[key])
+                    for key, former in FORMER_PACK_VALUES.get(rule.code, {}).items():
+                        if sorted(getattr(rule, key) or []) in [sorted(v) for v in former]:
+                            setattr(rule, key, values[key])
                     _check_rule(rule)
                     rule.save()
                     tally.recount_rule_kind(rule.pk, old_kind, rule.activity_kind)

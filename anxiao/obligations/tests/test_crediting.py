@@ -495,3 +495,40 @@ def test_signed_letters_fill_the_letter_signing_slots_of_the_side_that_signs_the
     assert school.is_met
     assert not _current("national.school.annual_letter_signing", unit=w.a2).is_met
     _tally_is_right()
+
+
+def test_a_bureau_with_the_old_per_guard_patrol_rule_gets_the_schools_slot_on_upgrade_and_reload(world) -> None:
+    import importlib
+
+    from django.apps import apps as registry
+
+    from anxiao.core.choices import PostKind
+    from anxiao.org.models import Person, Post
+
+    code = "national.school.daily_keypoint_patrol"
+    guard = Post.objects.create(unit=world.a1, kind=PostKind.SECURITY_GUARD, title="保安员",
+                                holder=Person.objects.create(name="刘保安", unit=world.a1))
+    migration = importlib.import_module("anxiao.obligations.migrations.0011_former_pack_values")
+    for fix in ("reload", "migrate"):
+        # given a bureau that loaded the national pack before 2026-12: one slot per guard
+        actions.load_rules(None, world.bureau_a, ["national"])
+        ObligationRule.objects.filter(bureau=world.bureau_a, code=code).update(post_kinds=[PostKind.SECURITY_GUARD])
+        actions.expand(world.bureau_a, timezone.localdate())
+        assert _current(code, unit=world.a1).post_id == guard.pk
+        # when the release's migration runs, or the pack is reloaded
+        if fix == "reload":
+            actions.load_rules(None, world.bureau_a, ["national"])
+        else:
+            migration.forward(registry, None)
+        actions.expand(world.bureau_a, timezone.localdate())
+        # then the rule is the school's again: one slot for all its guards, the per-guard slot gone
+        rule = ObligationRule.objects.get(bureau=world.bureau_a, code=code)
+        assert rule.post_kinds == [], fix
+        assert _current(code, unit=world.a1).post_id is None, fix
+    # and a value the bureau chose itself is kept by both
+    ObligationRule.objects.filter(bureau=world.bureau_a, code=code).update(
+        post_kinds=[PostKind.SECURITY_GUARD, PostKind.SAFETY_OFFICER])
+    actions.load_rules(None, world.bureau_a, ["national"])
+    migration.forward(registry, None)
+    assert sorted(ObligationRule.objects.get(bureau=world.bureau_a, code=code).post_kinds) == sorted(
+        [PostKind.SECURITY_GUARD, PostKind.SAFETY_OFFICER])

@@ -382,6 +382,36 @@ def test_the_figures_check_finds_every_view_in_agreement(world, frozen, persona)
     assert result.views["hazards"]["api"] == EXPECTED[LEVEL[persona]]
 
 
+def test_the_figures_check_compares_the_heat_map_by_region(world, frozen, monkeypatch):
+    from anxiao.obligations import tally
+    from anxiao.reports import consistency, dashboard
+
+    # given a scope whose heat map has a row per region (more schools than HEAT_SCHOOL_ROWS) and a fresh tally
+    _compliance(world)
+    monkeypatch.setattr(dashboard, "HEAT_SCHOOL_ROWS", 0)
+    tally.rebuild()
+    # when the check opens the dashboard as the bureau
+    result = consistency.check(world.users["bureau_admin"])
+    # then each region's row was compared with the compliance page's roll-up row of that region, and they agree
+    heat = result.views["compliance by region"]["heat map"]
+    assert heat and result.ok, result.disagreements
+    assert heat == {k: v for k, v in result.expected["compliance by region"].items() if k in heat}
+    assert not any("heat map by region" in s for s in result.skipped)
+    # and a region row that disagrees is reported
+    real = consistency.expected_figures
+
+    def off(user, today):  # type: ignore[no-untyped-def]
+        out = real(user, today)
+        name = next(iter(heat))
+        done, total, rate = out["compliance by region"][name]
+        out["compliance by region"][name] = (done + 1, total, rate)
+        return out
+
+    monkeypatch.setattr(consistency, "expected_figures", off)
+    assert any(d.startswith("compliance by region: heat map shows") for d in consistency.check(
+        world.users["bureau_admin"]).disagreements)
+
+
 def test_the_figures_check_reports_a_view_that_disagrees(world, frozen, monkeypatch):
     from anxiao.reports import consistency
 
