@@ -9,6 +9,15 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
 ROWS = 100
+COUNT_CAP = 10000  # a list of a large scope counts its rows up to here, not all two million
+
+
+def capped_count(qs: Any, cap: int | None = None) -> tuple[int, bool]:
+    """How many rows ``qs`` has, counted no further than ``cap`` (``COUNT_CAP``; one LIMITed count); and whether
+    there are more."""
+    cap = COUNT_CAP if cap is None else cap
+    n = qs.order_by()[:cap + 1].count()
+    return min(n, cap), n > cap
 
 
 def page_of(request: HttpRequest, items: Any, per_page: int | None = None) -> tuple[Page[Any], str]:

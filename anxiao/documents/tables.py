@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime
 import io
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -261,6 +262,23 @@ def to_bytes(wb: Any) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def to_file(wb: Any) -> IO[bytes]:
+    """The workbook saved to a temporary file (rewound), for a streamed response: a province's table is not held
+    in memory as bytes."""
+    out = tempfile.TemporaryFile()  # noqa: SIM115  (handed to the response, which closes it)
+    wb.save(out)
+    out.seek(0)
+    return out
+
+
+def table_file(**kwargs: Any) -> IO[bytes]:
+    """:func:`table_xlsx` into a temporary file, the rows written as they come (write-only mode)."""
+    wb = workbook()
+    kwargs.setdefault("sheet", kwargs["title"])
+    write_table(wb, **kwargs)
+    return to_file(wb)
 
 
 def table_xlsx(**kwargs: Any) -> bytes:

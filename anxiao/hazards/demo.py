@@ -159,6 +159,57 @@ def build(ctx: DemoContext) -> None:
     HazardEvent.objects.bulk_create(events, batch_size=2000)
     _supervision(ctx, hazards)
     ctx.say(f"隐患台账：{len(hazards)} 条隐患，{len(events)} 条处理记录。")
+    _rectification_lists(ctx, schools)
+
+
+# Schools whose Party branch studied the rectification list this month; the first FILED of them filed it with the
+# bureau's safety office (seed 002 五(二)), the others have yet to.
+PARTY_MEETINGS, FILED = 8, 6
+
+
+def _rectification_lists(ctx: DemoContext, schools: list[dict[str, Any]]) -> None:
+    """整改问题清单 as a school does it, through the actions: every open problem gets its owner and deadline (登记,
+    定级, 下达整改), the Party branch meets on the list (a meeting record with minutes), and the list is filed."""
+    from anxiao.obligations import actions as obligations
+
+    from . import actions
+
+    today = ctx.today
+    # The persona school (城关镇中心小学, xiaozhang) has met but not filed yet: its principal finds the meeting to
+    # choose and the problems still without an owner or deadline; the bureau sees the lists the others filed.
+    main = next((s for s in schools if s["school"].name == "城关镇中心小学"), None)
+    others = [s for s in schools if s is not main]
+    chosen = ctx.rng.sample(others, min(PARTY_MEETINGS - (main is not None), len(others)))
+    if main is not None:
+        chosen.insert(min(FILED, len(chosen)), main)
+    filed = 0
+    for i, s in enumerate(chosen):
+        school, deputy = s["school"], s["safety_deputy"].holder
+        if i < FILED:
+            for h in Hazard.objects.filter(unit=school, status__in=[Status.REPORTED, Status.REGISTERED, Status.GRADED],
+                                           voided_at__isnull=True).order_by("pk"):
+                if h.status == Status.REPORTED:
+                    h = actions.transition(None, h, "register")
+                if h.status == Status.REGISTERED:
+                    h = actions.transition(None, h, "grade", grade=h.grade or Grade.GENERAL)
+                major = h.grade == Grade.MAJOR
+                five: dict[str, Any] = {
+                    "measures": f"{ctx.rng.choice(MEASURES)}（{h.category}）", "responsible": deputy,
+                    "deadline": today + datetime.timedelta(days=60 if major else ctx.rng.choice([7, 15, 30]))}
+                if major:
+                    five.update(funds="5", funds_source="县财政专项", contingency_plan="制定专项应急预案，明确疏散路线和责任人",
+                                temporary_measures="停用相关场所，设置警示标志和隔离带")
+                actions.transition(None, h, "start_rectification", **five)
+        day = today - datetime.timedelta(days=ctx.rng.randint(0, min(10, today.day - 1)))
+        meeting = obligations.record_activity(
+            None, kind="meeting", meeting_kind="party_branch", unit=school, occurred_on=day, today=today,
+            title="党支部会议研究安全隐患整改问题清单",
+            notes="逐项研究查摆出的安全隐患问题，明确整改责任人和整改完成时限，同意报局安全办备案。" if i < FILED
+            else "传达上级学校安全工作要求，研究本校安全隐患整改，整改清单待补充责任人和时限后再议。")
+        if i < FILED:
+            actions.file_rectification_list(None, school, meeting=meeting, today=today)
+            filed += 1
+    ctx.say(f"整改清单：{len(chosen)} 所学校党支部会议研究，{filed} 所报局安全办备案。")
 
 
 def _supervision(ctx: DemoContext, hazards: list[Hazard]) -> None:

@@ -15,6 +15,7 @@ import datetime
 from typing import Any
 
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import Grade, Hazard, Status, overdue_q
@@ -132,11 +133,14 @@ def counts_by_unit(qs: Any, today: datetime.date | None = None) -> list[dict[str
     return rows
 
 
-def overdue_list(qs: Any, today: datetime.date, limit: int = 15) -> list[Hazard]:
-    """The most overdue hazards of ``qs``, oldest deadline first. Served by the partial index of open hazards
-    by deadline (``hazard_overdue_by_deadline``): closed hazards, which own nearly every old deadline, are not
-    in it."""
-    return list(qs.filter(overdue_q(today)).select_related("unit").order_by("deadline", "id")[:limit])
+def overdue_list(qs: Any, today: datetime.date, limit: int = 15, small: bool = False) -> list[Hazard]:
+    """The most overdue hazards of ``qs``, oldest deadline first, from a partial index of the hazards that can run
+    late (closed hazards, which own nearly every old deadline, are in neither). A large scope walks
+    ``hazard_overdue_by_deadline`` in deadline order; a ``small`` one (a county: 1 % of a province's deadlines)
+    reads its own units' rows of ``hazard_overdue_by_unit`` and sorts those few (the order is given as an
+    expression, so PostgreSQL does not walk the province's deadlines hoping to meet the county's soon)."""
+    order: Any = Coalesce("deadline", "deadline") if small else "deadline"
+    return list(qs.filter(overdue_q(today)).select_related("unit").order_by(order, "id")[:limit])
 
 
 def overdue_on(h: Any, day: datetime.date) -> bool:

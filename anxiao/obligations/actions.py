@@ -306,16 +306,19 @@ def load_rules(actor: Any, bureau: Unit, packs: Iterable[str] | None = None, *,
     same subject for the same activity kind per the same period as an enabled rule of another pack switches
     that rule off (its note says by which), so the bureau runs the seed as written without asking twice.
     """
-    from .packs import DEFAULT_PACKS, read_pack
+    from .packs import DEFAULT_PACKS, read_pack, repeats
 
     require_write(actor, bureau)
     if bureau.kind != UnitKind.BUREAU:
         raise ValidationError({"bureau": ["规则只能载入到教育局"]})
     created = updated = 0
     existing = {r.code: r for r in ObligationRule.objects.filter(bureau=bureau)}
+    repeated: list[tuple[ObligationRule, str]] = []
     with transaction.atomic():
         for pack in packs or DEFAULT_PACKS:
+            same = repeats(pack)
             for values in read_pack(pack):
+                same_as = same.get(values["code"], "")
                 if units is not None:
                     values["units"] = list(units)  # a school's own plan: its schools only
                 rule = existing.get(values["code"])
@@ -340,8 +343,18 @@ def load_rules(actor: Any, bureau: Unit, packs: Iterable[str] | None = None, *,
                     rule.save()
                     tally.recount_rule_kind(rule.pk, old_kind, rule.activity_kind)
                     updated += 1
+                if same_as:
+                    repeated.append((rule, same_as))
                 if supersede and rule.enabled:
                     _stack(rule, existing.values())
+        for rule, code in repeated:
+            # A document that says the same thing twice (s001 一(六) and 二(五)), or names it as an item of another
+            # check (s003's 每日清扫 in the monthly 大检查): the pack loads the repeat switched off and the kept
+            # rule's one slot shows both clauses. A bureau that switches the repeat on decides otherwise.
+            kept = existing.get(code)
+            if kept is not None and not rule.enabled and rule.own_source not in kept.also_sources:
+                kept.also_sources = [*kept.also_sources, rule.own_source]
+                kept.save(update_fields=["also_sources", "updated_at"])
     return created, updated
 
 

@@ -147,7 +147,8 @@ def build(ctx: DemoContext) -> None:
     if bureau is None:
         return
     today = ctx.today
-    actions.load_rules(None, bureau, ["national"])
+    # The rules are the ones the bureau's adopted packs loaded when it confirmed their mapping (policies demo), as
+    # for any bureau: nothing is loaded here behind the mapping's back.
     conf = actions.settings_for(bureau)
     conf.save()
     diligence = _diligence(ctx, schools)

@@ -384,6 +384,9 @@ class Occurrence(AnxiaoModel):
         ]
         indexes = [
             models.Index(fields=["unit", "period_start"]),
+            # The daily months (slots > 1) a window's edge or today cuts, counted day by day (tally.slot_counts):
+            # a twelfth of a unit's rows, not its whole year of one-slot rows.
+            models.Index(fields=["unit", "period_start"], name="occurrence_daily_months", condition=Q(slots__gt=1)),
             models.Index(fields=["post", "deadline"], name="occurrence_post_deadline", condition=Q(post__isnull=False)),
             models.Index(fields=["alert_on"], name="occurrence_alert_on", condition=Q(alert_on__isnull=False)),
         ]

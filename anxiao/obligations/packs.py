@@ -59,3 +59,10 @@ def read_pack(code: str) -> list[dict[str, Any]]:
             "credit": dict(entry.get("credit") or {}),
         })
     return out
+
+
+def repeats(code: str) -> dict[str, str]:
+    """The pack's entries that repeat another of its entries (``same_as``: the same check worded twice, or an item of
+    another check), each with the code of the entry that carries it."""
+    data = yaml.safe_load((PACK_DIR / f"{code}.yaml").read_text(encoding="utf-8")) or {}
+    return {e["code"]: str(e["same_as"]) for e in data.get("obligations") or [] if e.get("same_as")}

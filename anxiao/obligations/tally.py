@@ -223,7 +223,9 @@ def slot_counts(qs: Any, group: tuple[str, ...], today: datetime.date, start: da
         inside &= Q(period_end__lte=end)
         partial |= Q(slots__gt=1, period_start__lte=end, period_end__gt=end)
     if start is not None:
-        partial &= Q(period_end__gte=start)
+        # a daily month's slots are consecutive days (at most 31): one reaching the window starts at most 31 days
+        # before it, which bounds the index range read
+        partial &= Q(period_end__gte=start, period_start__gte=start - datetime.timedelta(days=31))
     if end is not None:
         partial &= Q(period_start__lte=end)
     open_ = F("slots") - F("met_slots")

@@ -440,6 +440,9 @@ def compliance_data(user: Any, params: Any, today: datetime.date | None = None) 
     today = today or timezone.localdate()
     by = params.get("by", "")
     by = by if by in DIMENSIONS else default_dimension(user)
+    too_wide = ""  # the dimension asked for when the scope is too large to rank unit by unit
+    if by != "region" and not params.get("subtree") and _too_wide(user, params.get("region")):
+        too_wide, by = by, "region"
     start = _day(params.get("from")) or today.replace(month=1, day=1)
     end = _day(params.get("to")) or today
     within = _region_within(user, params.get("region")) if by == "region" else None
@@ -458,7 +461,19 @@ def compliance_data(user: Any, params: Any, today: datetime.date | None = None) 
     total: dict[str, Any] = {k: sum(r[k] for r in rows) for k in ("done", "late", "missed")}
     total["rate"] = compliance_rate(total["done"], total["late"], total["missed"])
     total["rag"] = rag(total["rate"])
-    return {"rows": rows, "by": by, "start": start, "end": end, "total": total, "within": within, "source": source}
+    return {"rows": rows, "by": by, "start": start, "end": end, "total": total, "within": within, "source": source,
+            "too_wide": too_wide}
+
+
+def _too_wide(user: Any, region_id: Any) -> bool:
+    """Is the scope (narrowed to ``?region=``) too large for a ranking per unit, person or department: a city or
+    a province (``reports.dashboard.large_scope``, the rule of every page)? Such a scope opens on its regions and
+    drills down (issue 18): ranking 20,000 schools to show 100 counted a province's year of obligations."""
+    from anxiao.reports.dashboard import large_scope
+
+    region = Region.objects.visible_to(user).filter(pk=region_id).first() if str(region_id or "").isdecimal() \
+        else None
+    return large_scope(user, region) is not None
 
 
 def default_dimension(user: Any) -> str:

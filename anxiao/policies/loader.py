@@ -193,6 +193,7 @@ def _obligations(items: Any, refs: set[str], name: str) -> list[dict[str, Any]]:
         raise PackError(f"规则包 {name} 的 obligations：应为列表")
     codes: set[str] = set()
     out = []
+    repeats: list[tuple[str, str, bool]] = []
     for i, o in enumerate(items, start=1):
         where = f"规则包 {name} 的 obligations 第 {i} 项"
         if not isinstance(o, dict):
@@ -253,4 +254,12 @@ def _obligations(items: Any, refs: set[str], name: str) -> list[dict[str, Any]]:
             "enabled": bool(o.get("enabled", True)),
             "note": _str(o.get("note"), f"{where} 的 note", required=False),
         })
+        if o.get("same_as"):
+            # The document says the same thing twice (or names it as an item of another check): one slot.
+            repeats.append((where, str(o["same_as"]), bool(o.get("enabled", True))))
+    for where, kept, enabled in repeats:
+        if kept not in codes:
+            raise PackError(f"{where} 的 same_as：义务“{kept}”不在本规则包中")
+        if enabled:
+            raise PackError(f"{where} 的 same_as：与另一项义务相同的条目应停用（enabled: false），由那一项承担")
     return out

@@ -4,6 +4,8 @@ snapshot is frozen), the bureau may return it with a reason; a correction or a r
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -182,6 +184,15 @@ def month_status(units: Any, month: datetime.date, today: datetime.date | None =
         rows.append({"unit": unit, "report": r,
                      "state": figures.state(r.status if r else None, r.late if r else False, due, today)})
     return rows
+
+
+def month_status_stream(units: Any, month: datetime.date, today: datetime.date | None = None,
+                        model: Any = MonthlyLedger, chunk: int = 2000) -> Iterator[dict[str, Any]]:
+    """``month_status`` of a queryset of schools, ``chunk`` schools at a time (one query for their reports per
+    chunk): what an export of a whole province writes row by row without holding 20,000 rows."""
+    schools = units.iterator(chunk_size=chunk)
+    while batch := list(islice(schools, chunk)):
+        yield from month_status(batch, month, today, model)
 
 
 # --- late-ledger alert ---------------------------------------------------------------------------------

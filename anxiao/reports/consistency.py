@@ -163,7 +163,8 @@ def _report_views(pages: _Pages, result: Result) -> dict[str, dict[str, Any]]:
     export = pages.get(f"/reports/rollup.xlsx?month={_due(result.today):%Y-%m}")
     if export.status_code == 200:
         counted = dict.fromkeys(STATES, 0)
-        book = load_workbook(io.BytesIO(export.content), read_only=True)
+        body = b"".join(export.streaming_content) if getattr(export, "streaming", False) else export.content
+        book = load_workbook(io.BytesIO(body), read_only=True)
         for row in book.active.iter_rows(values_only=True):
             if row and len(row) > 3 and row[3] in key:
                 counted[key[row[3]]] += 1

@@ -2,11 +2,13 @@
 Charts are server-side SVG (no script, no CDN).
 
 The figures are counted in two ways that give the same numbers:
-- live, for a scope of up to ``TALLY_MIN_SCHOOLS`` schools (a county, a school): a handful of aggregate
-  queries over the user's scope;
-- from :class:`~anxiao.reports.models.Tally` for a larger scope (a city, a province): the same aggregates
+- live, for a small scope (a county, a town, a school, a set of units): a handful of aggregate queries over
+  the user's scope;
+- from :class:`~anxiao.reports.models.Tally` for a large scope (a city, a province): the same aggregates
   grouped by town, refreshed by the worker (:func:`refresh_tallies`, every ``TALLY_MINUTES``), summed over
   the towns in scope. Scanning two million hazards on every page view cannot answer within a second.
+Which of the two a scope gets is decided in one place for every page (the dashboard, the ledger and its counts,
+the roll-ups, the API): :func:`large_scope`, by the level of the regions the scope is made of.
 
 A user narrows the dashboard to a region in their scope (``?region=``); the heat map has one row per
 region one level below the one shown (a city per row for a province, a town per row for a county) and one
@@ -31,7 +33,6 @@ from anxiao.org.models import Region, Unit
 
 from . import figures
 
-TALLY_MIN_SCHOOLS = 1000
 TALLY_MINUTES = 15
 HEAT_MAX_COLUMNS = 60
 HEAT_SCHOOL_ROWS = 60  # up to this many schools, the heat map has a row per school
@@ -61,18 +62,28 @@ def _scoped(model: Any, user: Any, region: Region | None, unit_field: str) -> An
     return qs.filter(**{f"{unit_field}__region_path__startswith": region.path}) if region is not None else qs
 
 
+PARTS = ("hazards", "trend", "heat", "risks")
+HEADLINE = "hazards"  # the part counted live for a small scope even when the other parts are read from the tally
+PART_FIGURES = {"trend": {"found", "closed"}, "heat": {"heat"}, "risks": {"risks", "risk_schools"}}
+
+
+def part_of(figure: str) -> str:
+    """Which part of the dashboard a tally row's figure belongs to."""
+    return next((part for part, names in PART_FIGURES.items() if figure in names), HEADLINE)
+
+
 def count_rows(user: Any, region: Region | None, schools: QuerySet[Unit], today: datetime.date,
-               by_region: bool) -> list[Row]:
+               by_region: bool, parts: Iterable[str] = PARTS) -> list[Row]:
     """Every dashboard figure in the user's scope (everything for ``user=None``), narrowed to ``region``,
     either in total (``by_region=False``: region "", heat map per school) or per region path of the units
-    (the tally, and the heat map per region)."""
+    (the tally, and the heat map per region); only the ``parts`` asked for (hazards, trend, heat, risks)."""
     from anxiao.hazards import figures
     from anxiao.hazards.models import Hazard, Status
     from anxiao.obligations import figures as compliance_figures
     from anxiao.obligations.models import Occurrence
-    from anxiao.risks.models import Risk
 
     rows: list[Row] = []
+    parts = set(parts)
     g = ["unit__region_path"] if by_region else []
     every = _scoped(Hazard, user, region, "unit")
     hazards = every.exclude(status=Status.VOID)
@@ -80,7 +91,8 @@ def count_rows(user: Any, region: Region | None, schools: QuerySet[Unit], today:
     # headline figures counted by their one definition
     counted = [f for f in figures.FIGURES if f not in ("open", "major_open")]  # these two are sums of cells
     for r in (every.values(*g, "status", "grade").order_by()
-              .annotate(n=Count("id"), **{f: Count("id", filter=figures.figure_q(f, today)) for f in counted})):
+              .annotate(n=Count("id"), **{f: Count("id", filter=figures.figure_q(f, today)) for f in counted})
+              if HEADLINE in parts else ()):
         path = r["unit__region_path"] if by_region else ""
         rows.append((path, "hazards", f"{r['status']}|{r['grade']}", r["n"], 0))
         for figure in counted:
@@ -88,21 +100,31 @@ def count_rows(user: Any, region: Region | None, schools: QuerySet[Unit], today:
                 rows.append((path, figure, "", r[figure], 0))
     months = _months_back(today, 12)
     start = timezone.make_aware(datetime.datetime.combine(months[0], datetime.time.min))
-    for figure, field in (("found", "found_at"), ("closed", "closed_at")):
+    for figure, field in (("found", "found_at"), ("closed", "closed_at")) if "trend" in parts else ():
         for r in (hazards.filter(**{f"{field}__gte": start}).annotate(m=TruncMonth(field)).values(*g, "m")
                   .order_by().annotate(n=Count("id"))):
             rows.append((r["unit__region_path"] if by_region else "", figure, _month_key(r["m"]), r["n"], 0))
     # The compliance rate's one count (obligations.figures): on-time slots over the slots done, late or missed,
     # of the slots starting in the window, the running period's included (done early, or a daily month's days).
-    since, until = compliance_figures.heat_window(today)
-    occurrences = Occurrence.objects.filter(unit__in=schools, period_start__lte=until, period_end__gte=since)
-    unit_key = "unit__region_path" if by_region else "unit_id"
-    for (group, title), c in compliance_figures.compliance_counts(occurrences, (unit_key, "rule__title"), today,
-                                                                  since, until).items():
-        total = c["done"] + c["late"] + c["missed"]
-        if total:
-            # live: the group is the school (its id); tally: the town's path
-            rows.append((str(group), "heat", title, c["done"], total))
+    if "heat" in parts:
+        since, until = compliance_figures.heat_window(today)
+        occurrences = Occurrence.objects.filter(unit__in=schools, period_start__lte=until, period_end__gte=since)
+        unit_key = "unit__region_path" if by_region else "unit_id"
+        for (group, title), c in compliance_figures.compliance_counts(occurrences, (unit_key, "rule__title"), today,
+                                                                      since, until).items():
+            total = c["done"] + c["late"] + c["missed"]
+            if total:
+                # live: the group is the school (its id); tally: the town's path
+                rows.append((str(group), "heat", title, c["done"], total))
+    if "risks" in parts:
+        rows += _risk_rows(user, region, by_region)
+    return rows
+
+
+def _risk_rows(user: Any, region: Region | None, by_region: bool) -> list[Row]:
+    from anxiao.risks.models import Risk
+
+    rows: list[Row] = []
     risks = _scoped(Risk, user, region, "school").filter(is_active=True)
     for r in risks.values(*(["school__region_path"] if by_region else []), "level").order_by().annotate(n=Count("id")):
         rows.append((r["school__region_path"] if by_region else "", "risks", r["level"], r["n"], 0))
@@ -248,7 +270,8 @@ def overdue_list(user: Any, region: Region | None, today: datetime.date) -> list
     from anxiao.hazards import figures
     from anxiao.hazards.models import Hazard
 
-    return figures.overdue_list(_scoped(Hazard, user, region, "unit"), today)
+    return figures.overdue_list(_scoped(Hazard, user, region, "unit"), today,
+                                small=large_scope(user, region) is None)
 
 
 def trend_svg(trend: list[dict[str, Any]]) -> str:
@@ -354,17 +377,27 @@ def dashboard(user: Any, today: datetime.date | None = None, region: Region | No
         schools = schools.filter(region_path__startswith=region.path)
     n_schools = schools.count()
     focus = _focus(user, region)
-    prefixes = tally_prefixes(user, region)
     rows: list[Row] = []
-    tallied_at = None
+    tallied_at = parts_tallied_at = None
     by_school = n_schools <= HEAT_SCHOOL_ROWS or (focus is None and not scope.everything) or (focus is not None
                                                                                and focus.level == "town")
     children = [] if by_school else _children(focus)
-    if n_schools >= TALLY_MIN_SCHOOLS and prefixes is not None and not by_school:
-        rows, tallied_at = _tally_rows(prefixes, children)
-    if tallied_at is None:
+    # The heat map, the trend and the risk overview of a region-wide dashboard (a row per region: the tally's grain)
+    # are read from the tally whatever the size (three- and twelve-month figures; the time they were counted is
+    # shown); the headline hazard figures only for a large scope (``large_scope``, the rule of every page), counted
+    # live for a smaller one.
+    prefixes = tally_prefixes(user, region) if not by_school else None
+    if prefixes is not None:
+        rows, parts_tallied_at = _tally_rows(prefixes, children)
+    if parts_tallied_at is None:
         rows = count_rows(user, region, schools, today, by_region=not by_school)
+    elif large_scope(user, region) is not None:
+        tallied_at = parts_tallied_at
+    else:
+        rows = [r for r in rows if part_of(r[1]) != HEADLINE]
+        rows += count_rows(user, region, schools, today, by_region=False, parts=[HEADLINE])
     return {"today": today, "region": region, "focus": focus, "schools": n_schools, "tallied_at": tallied_at,
+            "parts_tallied_at": parts_tallied_at,
             "hazards": hazard_figures(rows, today), "overdue": overdue_list(user, region, today),
             "reports": report_figures(schools, today), "heat": compliance_heat(rows, children, schools, by_school),
             "risks": risk_figures(rows, n_schools), "incidents": incident_figures(user, region),

@@ -109,6 +109,15 @@ def rollup_xlsx(title: str, rows: Iterable[dict[str, Any]], signoff: Any = None)
     return table_xlsx(title=title, sheet="汇总", columns=columns, rows=rollup_rows(rows), signoff=signoff or Signoff())
 
 
+def rollup_file(title: str, rows: Iterable[dict[str, Any]], signoff: Any = None) -> IO[bytes]:
+    """:func:`rollup_xlsx` into a temporary file for a streamed download: with ``actions.month_status_stream`` a
+    province's 20,000 schools are read, written and sent a chunk at a time, never held whole (issue 18)."""
+    from anxiao.documents.tables import Column, Signoff, table_file
+
+    columns = [Column(label, w, kind, total=kind in ("int", "decimal")) for label, w, kind in ROLLUP_COLUMNS]
+    return table_file(title=title, sheet="汇总", columns=columns, rows=rollup_rows(rows), signoff=signoff or Signoff())
+
+
 def rollup_pdf(title: str, rows: Iterable[dict[str, Any]]) -> bytes:
     from anxiao.core import pdf as docs
 

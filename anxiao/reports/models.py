@@ -194,7 +194,7 @@ class Tally(models.Model):
     n = models.IntegerField(default=0)
     total = models.IntegerField(default=0)
     day = models.DateField()
-    computed_at = models.DateTimeField()
+    computed_at = models.DateTimeField(db_index=True)  # MAX(computed_at) on every tally read: no scan
 
     class Meta:
         verbose_name = _("看板汇总")

@@ -181,7 +181,7 @@ def ledger_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 def rollup_export(request: HttpRequest, fmt: str) -> HttpResponse | FileResponse:
     month = _month(request)
-    rows = actions.month_status(list(_schools(request)), month)
+    rows = actions.month_status_stream(_schools(request), month)  # a chunk of schools at a time
     title = f"学校安全隐患排查整治台账汇总（{month:%Y年%m月}）"
     if fmt == "pdf":
         return _download(exports.rollup_pdf(title, rows), f"{title}.pdf", "application/pdf")
@@ -193,7 +193,8 @@ def rollup_export(request: HttpRequest, fmt: str) -> HttpResponse | FileResponse
                             content_type="application/zip")
     from anxiao.documents.tables import Signoff
 
-    return _download(exports.rollup_xlsx(title, rows, Signoff.by(request.user)), f"{title}.xlsx", XLSX)
+    return FileResponse(exports.rollup_file(title, rows, Signoff.by(request.user)), as_attachment=True,
+                        filename=f"{title}.xlsx", content_type=XLSX)
 
 
 @login_required

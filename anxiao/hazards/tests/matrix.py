@@ -70,10 +70,11 @@ def party_meeting(w: Any) -> Any:
 
         from django.utils import timezone
 
+        from anxiao.hazards.actions import report_hazard
         from anxiao.hazards.models import OPEN_STATUSES, Hazard
         from anxiao.obligations.actions import record_activity
 
-        hazard(w)
+        report_hazard(None, unit=w.a1, location="围墙", category="XS", description="围墙裂缝", finder_name="测试")
         Hazard.objects.filter(unit=w.a1, status__in=OPEN_STATUSES).update(
             responsible=w.people["a1_principal"], deadline=timezone.localdate() + datetime.timedelta(days=30))
         w.party_meeting_a1 = record_activity(None, kind="meeting", meeting_kind="party_branch", unit=w.a1,

@@ -31,3 +31,16 @@ def test_the_demo_county_has_hazards_in_every_state_some_overdue_and_some_under_
     done = list(Inspection.objects.filter(status="done").order_by("?")[:25])
     assert done and all(not progress(i).missing() for i in done)
     assert Hazard.objects.filter(item_result__outcome="fail", item_result__inspection__status="done").exists()
+    # and a newcomer finds Party-branch meetings on the rectification list and lists filed with the bureau (seed 002
+    # 五(二)), each filing naming its meeting and every open problem of its school with owner and deadline
+    from anxiao.hazards.models import OPEN_STATUSES
+    from anxiao.obligations.models import Activity
+
+    meetings = Activity.objects.filter(kind="meeting", meeting_kind="party_branch")
+    filings = list(Activity.objects.filter(record_kind="rectification_list"))
+    assert meetings.count() == demo.PARTY_MEETINGS and len(filings) == demo.FILED
+    for filed in filings:
+        meeting = meetings.get(pk=int(filed.source_ref.split(":")[1]))
+        assert meeting.unit_id == filed.unit_id and meeting.title in filed.notes
+        open_now = Hazard.objects.filter(unit=filed.unit, status__in=OPEN_STATUSES, voided_at__isnull=True)
+        assert open_now.exists() and all(h.number in filed.notes for h in open_now)

@@ -194,3 +194,39 @@ def test_the_roll_up_drills_down_by_region_a_page_at_a_time(world, as_user, monk
     response = client.get(f"/hazards/rollup/?region={world.town_a.pk}")
     assert not response.context["by_region"] and response.context["page"].paginator.count == 2
     assert len(response.context["page"].object_list) == 1
+
+
+def test_a_large_scope_with_a_filter_counts_no_further_than_the_cap(world, as_user, monkeypatch):
+    """Issue 18: a province's ledger with a filter (the tally cannot answer it) counted every matching hazard of two
+    million; it counts up to ``core.paging.COUNT_CAP`` and says "more than", and every API list's count stops
+    there too. Below the cap the counts are whole."""
+    from anxiao.core import paging
+    from anxiao.reports import dashboard
+
+    # given more rectifying hazards than the cap, in a scope the rule calls large
+    many(world, 30)
+    monkeypatch.setattr(paging, "COUNT_CAP", 5)
+    monkeypatch.setattr(dashboard, "TALLY_LEVELS", ("province", "city", "county"))
+    client = as_user("bureau_admin")
+    # when the ledger is filtered
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/hazards/?status=rectifying")
+    # then it shows "5+" and the first page (a capped ledger is browsed as far as the cap), counting six rows
+    assert response.context["capped"] and response.context["counts"]["total"] == 5
+    assert "超过 5 条" in response.content.decode() and len(response.context["page"].object_list) == 5
+    assert [q for q in ctx.captured_queries if "LIMIT 6" in q["sql"] and "COUNT(" in q["sql"]]
+    # and the API list says 6 (more than 5) without counting every row
+    assert client.get("/api/v1/hazards?status=rectifying&limit=2").json()["count"] == 6
+    # while a filter that matches fewer than the cap shows every count, and a small scope is counted whole
+    response = client.get(f"/hazards/?status=rectifying&unit={world.a1.pk}")
+    assert not response.context["capped"] and response.context["counts"]["total"] == 5
+    assert response.context["counts"]["rectifying"] == 5
+    # and the list behind a card (one headline figure, nothing else) takes its total from the tally, exactly
+    dashboard.refresh_tallies()
+    response = client.get("/hazards/?overdue=1")
+    assert response.context["tallied_at"] is not None and response.context["counts"]["total"] == 10
+    assert client.get("/api/v1/hazards?overdue=true&limit=1").json()["count"] == 10
+    monkeypatch.setattr(dashboard, "TALLY_LEVELS", ("province", "city"))
+    response = client.get("/hazards/?status=rectifying")
+    assert not response.context["capped"] and response.context["counts"]["total"] == 10
+    assert response.context["counts"]["rectifying"] == 10

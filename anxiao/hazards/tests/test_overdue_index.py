@@ -1,5 +1,6 @@
-"""The dashboard's overdue list reads the partial index of open hazards by deadline (issue 18): closed hazards,
-which own nearly every old deadline, are not walked. PostgreSQL only (run with DATABASE_URL=postgres://…)."""
+"""The dashboard's overdue list reads a partial index of open hazards (issue 18): by deadline for a large scope
+(closed hazards, which own nearly every old deadline, are not walked), by unit for a small one (a county is not
+found by walking a province's deadlines). PostgreSQL only (run with DATABASE_URL=postgres://…)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from anxiao.hazards.figures import figure_q, overdue_list
@@ -38,3 +40,32 @@ def test_the_overdue_list_uses_the_partial_index_and_skips_closed_hazards(world)
     rows = overdue_list(qs, today)
     assert len(rows) == 15 and all(h.status == Status.RECTIFYING for h in rows)
 
+
+
+def test_a_small_scope_reads_its_own_units_overdue_hazards_not_the_provinces(world):
+    # given a province whose overdue hazards lie almost all in another county (a county is 1 % of a province)
+    today = timezone.localdate()
+    found = timezone.now() - datetime.timedelta(days=400)
+    common = {"location": "教学楼", "category": "XS", "description": "楼梯扶手松动", "found_at": found}
+    Hazard.objects.bulk_create([Hazard(unit=world.b1, status=Status.RECTIFYING,
+                                       deadline=today - datetime.timedelta(days=i % 300 + 1), **common)
+                                for i in range(8000)], batch_size=4000)
+    Hazard.objects.bulk_create([Hazard(unit=world.a1, status=Status.CLOSED, closed_at=found,
+                                       deadline=today - datetime.timedelta(days=i % 300 + 1), **common)
+                                for i in range(1000)])  # the county's own: mostly closed
+    Hazard.objects.bulk_create([Hazard(unit=world.a1, status=Status.GRADED,
+                                       deadline=today - datetime.timedelta(days=i % 30 + 1), **common)
+                                for i in range(40)])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE hazards_hazard")
+    # when the county's dashboard asks for its oldest overdue hazards
+    qs = Hazard.objects.visible_to(world.users["bureau_admin"])
+    with CaptureQueriesContext(connection) as ctx:
+        rows = overdue_list(qs, today, small=True)
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + ctx.captured_queries[-1]["sql"])
+        plan = "\n".join(line for (line,) in cursor.fetchall())
+    # then PostgreSQL reads the county's units in the partial index by unit, not every deadline of the province
+    assert "hazard_overdue_by_unit" in plan and "hazard_overdue_by_deadline" not in plan, plan
+    assert len(rows) == 15 and {h.unit_id for h in rows} == {world.a1.pk}
+    assert [h.deadline for h in rows] == sorted(h.deadline for h in rows)

@@ -51,3 +51,29 @@ def test_a_subtree_that_matches_nothing_gives_empty_figures_not_a_server_error(d
     assert response.status_code == 200
     assert (response.json()["done"], response.json()["rows"]) == (0, [])
     assert client.get("/obligations/compliance/?subtree=-887090701447&by=unit").status_code == 200
+
+
+def test_a_large_scope_is_not_ranked_unit_by_unit_but_drills_down(drills, as_user, monkeypatch) -> None:  # noqa: F811
+    """Issue 18: at a city or a province (``reports.dashboard.large_scope``) a ranking per unit, person or
+    department counted every occurrence of the scope to show a page; it opens on the regions (from the tally)
+    and a region small enough opens its units."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from anxiao.reports import dashboard
+
+    w = drills
+    monkeypatch.setattr(dashboard, "TALLY_LEVELS", ("province", "city", "county"))  # the county counts as large
+    client = as_user("bureau_admin")
+    for by in ("unit", "person", "department"):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"/obligations/compliance/?by={by}")
+        # then the page says why and shows the regions, read from the tally: no occurrence is counted
+        assert response.context["by"] == "region" and response.context["too_wide"] == by
+        assert response.context["source"] == "tally" and "不逐校排名" in response.content.decode()
+        assert not [q for q in ctx.captured_queries if "obligations_occurrence" in q["sql"]]
+        assert client.get(f"/api/v1/compliance?by={by}").json()["by"] == "region"
+    # and a town of it opens its schools
+    response = client.get(f"/obligations/compliance/?by=unit&region={w.town_a.pk}")
+    assert response.context["by"] == "unit" and not response.context["too_wide"]
+    assert {r["name"] for r in response.context["page"].object_list} == {w.a1.name, w.a2.name}

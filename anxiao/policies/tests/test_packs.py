@@ -64,6 +64,8 @@ def _bad_pack(tmp_path: Path, mutate) -> Path:  # type: ignore[no-untyped-def]
     (lambda d: d["obligations"][0].update(quota=0), "quota：应为正整数"),
     (lambda d: d.pop("clauses"), "缺少必填字段 clauses"),
     (lambda d: d["duty_lists"][0]["duties"][0].update(category="other"), "category：应为 business"),
+    (lambda d: d["obligations"][0].update(same_as="nowhere.rule", enabled=False), "same_as：义务“nowhere.rule”不在本规则包中"),
+    (lambda d: d["obligations"][0].update(same_as=d["obligations"][1]["code"]), "same_as：与另一项义务相同的条目应停用"),
 ])
 def test_it_refuses_a_malformed_pack_and_writes_nothing(db, tmp_path, mutate, message) -> None:  # type: ignore[no-untyped-def]
     # given a pack file with one mistake

@@ -177,6 +177,45 @@ def test_s002_weekly_safety_lessons_are_not_asked_in_vacation_weeks(db) -> None:
     assert datetime.date(2026, 10, 5) not in weeks and datetime.date(2026, 9, 28) in weeks
 
 
+# Daily rules whose text means the days pupils are at school (checked against the source text), and daily rules
+# the text asks every day: s001 七(四) "每天要对校园进行巡查", the guards' key-point rounds and the fire patrols.
+SCHOOL_DAY_RULES = ["national.school.daily_morning_check", "national.school.daily_meal_accompany",
+                    "national.school.daily_food_sample", "s003.school.daily_safety_tip"]
+EVERY_DAY_RULES = ["national.school.daily_patrol", "national.school.daily_keypoint_patrol",
+                   "national.school.daily_fire_patrol", "national.boarding.night_fire_patrol", "s001.school.daily_patrol"]
+
+
+def test_school_day_rules_are_asked_on_school_days_only_and_patrols_every_day(db) -> None:
+    # given a bureau with its school calendar that adopted the national defaults and s001 (s003 by one school)
+    w = fresh_bureau()
+    _school_calendar(w)
+    for code in ("national", "s001", "s003"):
+        _adopt_alone(w, code)
+    school = w.schools[Stage.JUNIOR]  # boarding, and the school that adopted s003
+    # when April (清明 4/6 off) and the summer vacation are expanded
+    obligations.expand(w.bureau, datetime.date(2026, 8, 31), start=datetime.date(2026, 4, 1))
+    rules = {r.code: r for r in ObligationRule.objects.filter(bureau=w.bureau, code__in=SCHOOL_DAY_RULES + EVERY_DAY_RULES)}
+    assert set(rules) == set(SCHOOL_DAY_RULES + EVERY_DAY_RULES)
+
+    def days(code: str) -> set[datetime.date]:
+        return {d for o in Occurrence.objects.filter(rule__code=code, rule__bureau=w.bureau, unit=school)
+                for d, _s in o.slot_states(datetime.date(2026, 8, 31))}
+
+    saturday, holiday, vacation, monday = (datetime.date(2026, 4, 18), datetime.date(2026, 4, 6),
+                                           datetime.date(2026, 7, 20), datetime.date(2026, 4, 20))
+    # then 晨午检, 陪餐, 留样 and the daily tip are school-day rules: a Monday of term, no weekend, holiday or vacation
+    for code in SCHOOL_DAY_RULES:
+        asked = days(code)
+        assert rules[code].teaching_only and monday in asked, code
+        assert not {saturday, holiday, vacation} & asked, code
+    # and the patrols the text asks every day are asked on the weekend, the holiday and in the vacation too (the ones
+    # another pack's stacked rule asks instead are switched off)
+    for code in EVERY_DAY_RULES:
+        assert not rules[code].teaching_only, code
+        if rules[code].enabled:
+            assert {monday, saturday, holiday, vacation} <= days(code), code
+
+
 def test_s003_daily_tip_is_asked_on_school_days_only_and_met_only_by_a_tip(db) -> None:
     # given a junior school adopting s003 四(三)3 继续开展每日安全小提示
     w = fresh_bureau()

@@ -88,7 +88,7 @@ def test_at_least_nine_in_ten_requirements_are_enforced_and_the_rest_say_why() -
     # issue 17: at least 90 % of the checkable requirements are enforced and tested; the rest say why not
     kinds = [r["probe"].partition(":")[0] for r in ROWS]
     enforced = sum(k in ("rule", "list", "test") for k in kinds)
-    assert enforced / len(ROWS) >= 0.9, f"{enforced}/{len(ROWS)}"
+    assert enforced / len(ROWS) >= 0.93, f"{enforced}/{len(ROWS)}"  # 173/185 now; the rest are text the source cuts off
     assert all(r["enforcement"] for r in ROWS if r["probe"].partition(":")[0] in ("gap", "text", "off"))
 
 

@@ -45,7 +45,7 @@ def test_the_tallies_give_the_same_figures_as_counting_live(world, monkeypatch):
     assert live["tallied_at"] is None
     # when the worker's job counts per town and the threshold lets the dashboard read the tallies
     dashboard.tally_job()
-    monkeypatch.setattr(dashboard, "TALLY_MIN_SCHOOLS", 1)
+    monkeypatch.setattr(dashboard, "TALLY_LEVELS", ("province", "city", "county"))
     tallied = dashboard.dashboard(user)
     # then every figure is the same
     assert tallied["tallied_at"] is not None
@@ -81,7 +81,7 @@ def test_a_region_narrows_the_dashboard_and_another_countys_region_is_not_found(
 def test_the_tallied_dashboard_needs_a_fixed_number_of_queries(world, monkeypatch, as_user):
     _hazards(world)
     dashboard.refresh_tallies()
-    monkeypatch.setattr(dashboard, "TALLY_MIN_SCHOOLS", 1)
+    monkeypatch.setattr(dashboard, "TALLY_LEVELS", ("province", "city", "county"))
     monkeypatch.setattr(dashboard, "HEAT_SCHOOL_ROWS", 0)
     user = world.users["sysadmin"]
     with CaptureQueriesContext(connection) as few:
@@ -107,7 +107,8 @@ def test_the_rollup_reads_summaries_in_a_fixed_number_of_queries(world, as_user)
     assert len(before) == len(after)
     from openpyxl import load_workbook
 
-    ws = load_workbook(io.BytesIO(response.content)).active
+    assert response.streaming  # written to a temporary file and sent from there, not built in memory
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     states = {row[0]: row[3] for row in ws.iter_rows(min_row=3, values_only=True)}
     assert states[world.a1.name] in ("已报", "迟报") and states[world.a1.name] == states[world.a2.name]
 
@@ -180,3 +181,37 @@ def test_a_town_whose_every_slot_was_late_tallies_zero_on_time(world):
     row = Tally.objects.get(figure="heat", key="每月安全检查", region_path=world.a1.region_path)
     assert (row.n, row.total) == (0, 1)
     assert [(n, t) for _g, f, k, n, t in live if f == "heat" and k == "每月安全检查"] == [(0, 1)]
+
+
+def test_one_rule_decides_between_the_tally_and_live_counts_on_every_page(world, monkeypatch, as_user):
+    """Issue 18: the dashboard, the ledger and the counts API read the per-town tally for the same scopes — one
+    rule (``dashboard.large_scope``, by the level of the regions the scope is made of), not a school count on one
+    page and a region level on the others."""
+    _hazards(world)
+    dashboard.refresh_tallies()
+    _hazards(world)  # after the count: the tally and the live count differ
+    monkeypatch.setattr(dashboard, "HEAT_SCHOOL_ROWS", 0)
+    client = as_user("bureau_viewer")
+
+    def tallied() -> tuple[bool, bool, bool]:
+        return (client.get("/reports/dashboard/").context["d"]["tallied_at"] is not None,
+                client.get("/hazards/").context["tallied_at"] is not None,
+                client.get("/api/v1/hazards/counts").json()["tallied_at"] is not None)
+
+    assert tallied() == (False, False, False)  # a county is counted live everywhere
+    monkeypatch.setattr(dashboard, "TALLY_LEVELS", ("province", "city", "county"))
+    assert tallied() == (True, True, True)  # and a scope the rule calls large reads the tally everywhere
+
+
+def test_the_roll_up_export_reads_the_schools_a_chunk_at_a_time(world):
+    """Issue 18: a province's export is read and written a chunk of schools at a time (one query for their reports
+    per chunk), with the same rows as reading them all at once."""
+    month = ledger.first_of_month(timezone.localdate())
+    actions.approve(world.users["sysadmin"], actions.prepare(world.users["sysadmin"], world.a1, month))
+    schools = Unit.objects.filter(kind="school").select_related("region").order_by("name")
+    whole = actions.month_status(list(schools), month)
+    assert len(whole) >= 2 and any(r["report"] is not None for r in whole)
+    with CaptureQueriesContext(connection) as ctx:
+        streamed = list(actions.month_status_stream(schools, month, chunk=1))
+    assert streamed == whole
+    assert len(ctx.captured_queries) == 1 + len(whole)  # the schools read as they go, and each chunk's reports

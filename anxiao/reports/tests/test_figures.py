@@ -210,7 +210,8 @@ def _report_views(client: Any) -> dict[str, dict[str, int]]:
     section = dash[dash.index("台账报送 <small"):dash.index("<h2>风险四色分布")]
     ledger_list = client.get("/reports/").content.decode()
     lst = ledger_list[ledger_list.index('<section class="cards">'):ledger_list.index("</section>")]
-    book = load_workbook(io_bytes(client.get("/reports/rollup.xlsx?month=2026-11").content), read_only=True)
+    book = load_workbook(io_bytes(b"".join(client.get("/reports/rollup.xlsx?month=2026-11").streaming_content)),
+                         read_only=True)
     export: dict[str, int] = dict.fromkeys(STATES, 0)
     for row in book.active.iter_rows(values_only=True):
         if row and len(row) > 3 and row[3] in label_to_key:

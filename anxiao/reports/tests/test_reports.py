@@ -132,11 +132,12 @@ def test_demo_has_a_year_of_reports_some_late_and_two_returned(db):
     from anxiao.inspections import demo as inspections_demo
     from anxiao.obligations import demo as obligations_demo
     from anxiao.org import demo as org_demo
+    from anxiao.policies import demo as policies_demo
     from anxiao.reports import demo as reports_demo
     from anxiao.reports.models import MonthlyLedger
 
     ctx = DemoContext()
-    for module in (org_demo, obligations_demo, inspections_demo, hazards_demo, reports_demo):
+    for module in (org_demo, policies_demo, obligations_demo, inspections_demo, hazards_demo, reports_demo):
         module.build(ctx)
     assert MonthlyLedger.objects.filter(status="returned").count() == 2
     assert MonthlyLedger.objects.filter(late=True).exists()
