@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install the Debian packages of a set from deploy/debian-packages.txt that are not installed yet.
-#   deploy/debian-packages.sh run|server|test [--check]
-# run: what `make run` needs; server: run + server; test: run + test. --check only lists what is missing.
+#   deploy/debian-packages.sh run|server|test|render [--check]
+# run: what `make run` needs; server: run + server; test: run + test; render: run + render (docs/render_exports.py).
+# --check only lists what is missing.
 # Without root (and without sudo) it prints the apt-get command to run and exits 0: the product still
 # starts (PDF exports answer a clear message until the font is installed).
 set -eu
@@ -11,10 +12,11 @@ case "$want" in
   run) sets="run" ;;
   server) sets="run server" ;;
   test) sets="run test" ;;
-  *) echo "usage: $0 run|server|test [--check]" >&2; exit 2 ;;
+  render) sets="run render" ;;
+  *) echo "usage: $0 run|server|test|render [--check]" >&2; exit 2 ;;
 esac
 missing=""
-for pkg in $(awk -v sets=" $sets " '!/^#/ && NF >= 2 && index(sets, " " $2 " ") { print $1 }' "$here/debian-packages.txt"); do
+for pkg in $(awk -v sets=" $sets " '!/^#/ && NF >= 2 { n = split($2, s, ","); for (i = 1; i <= n; i++) if (index(sets, " " s[i] " ")) { print $1; break } }' "$here/debian-packages.txt"); do
   # Installed as a package, or its command already on PATH from elsewhere (npm from NodeSource, say).
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
      && ! command -v "$pkg" >/dev/null 2>&1; then

@@ -7,8 +7,10 @@
 Writes, through the same URLs a user downloads from (as the demo's bureau administrator): a letter (DOCX and
 PDF), a notice (DOCX and PDF), the assessment bulletin (DOCX, PDF and XLSX), the county roll-up, one school's
 monthly ledger and the risk register (XLSX). PDFs become 80-dpi PNGs with poppler (``pdftoppm``); DOCX and XLSX
-are printed to PDF first by LibreOffice headless (``soffice``) where installed, and skipped with a note where not.
-Not part of the test suite.
+are printed to PDF first by LibreOffice headless (``soffice``). Both are the ``render`` set of
+deploy/debian-packages.txt (``deploy/debian-packages.sh render``; not needed to run the product). Without
+LibreOffice the DOCX/XLSX files are written and skipped with the command that installs it. Not part of the test
+suite.
 """
 
 from __future__ import annotations
@@ -60,6 +62,12 @@ def main(out: Path) -> None:
     client = Client()
     client.force_login(User.objects.get(username="anquanban"))
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not shutil.which("pdftoppm"):
+        raise SystemExit("pdftoppm (poppler-utils) is not installed: run `deploy/debian-packages.sh render` as root "
+                         "(or apt-get install poppler-utils)")
+    if not soffice:
+        print("LibreOffice is not installed: DOCX and XLSX files are written but not rendered to PNG. Install it with "
+              "`deploy/debian-packages.sh render` as root (apt-get install libreoffice-writer libreoffice-calc).")
     for name, url in _files().items():
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
@@ -69,7 +77,7 @@ def main(out: Path) -> None:
         pdf = path
         if path.suffix != ".pdf":
             if not soffice:
-                print(f"{name}: no LibreOffice (soffice), not rendered")
+                print(f"{name}: written, not rendered (no LibreOffice)")
                 continue
             subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(out / "lo"), str(path)],
                            check=True, capture_output=True)

@@ -170,7 +170,10 @@ def _indicator_score(indicator: Indicator, unit: Unit, year: int) -> tuple[Decim
 
 
 def compute(actor: Any, scheme: Scheme) -> list[Result]:
-    """Score every unit, apply the veto rules, rank, and mark the scheme completed."""
+    """Score every unit, apply the veto rules, rank, and mark the scheme completed (the result bulletin is issued:
+    its Word template version is recorded and it prints with that one from then on)."""
+    from anxiao.documents.render import current_template
+
     _require(actor, scheme.bureau)
     if scheme.status == SchemeStatus.DRAFT:
         raise ValidationError({"status": ["请先发布考核方案（指标分值合计须为 100）"]})
@@ -198,8 +201,9 @@ def compute(actor: Any, scheme: Scheme) -> list[Result]:
         results = [Result(scheme=scheme, unit=u, score=f, raw_score=t, breakdown=b, vetoes=v, vetoed=bool(v),
                           rank=i + 1) for i, (u, f, t, b, v) in enumerate(rows)]
         Result.objects.bulk_create(results)
-        Scheme.objects.filter(pk=scheme.pk).update(status=SchemeStatus.COMPLETED, computed_at=timezone.now(),
-                                                   updated_at=timezone.now())
+        Scheme.objects.filter(pk=scheme.pk).update(
+            status=SchemeStatus.COMPLETED, computed_at=timezone.now(), updated_at=timezone.now(),
+            bulletin_template=current_template(scheme.bureau, "assessment_bulletin"))
     scheme.refresh_from_db()
     return results
 

@@ -38,8 +38,14 @@ def bulletin_pdf(scheme: Any) -> bytes:
 
 
 def bulletin_docx(scheme: Any) -> bytes:
-    """The same bulletin from the bureau's current Word template (or the built-in one)."""
+    """The same bulletin in Word: once issued (results computed) from the template version recorded then (the
+    bureau's, or the built-in one), as notices and letters; before that from the bureau's current template."""
     from anxiao.documents.contexts import assessment_context
-    from anxiao.documents.render import render_for
+    from anxiao.documents.render import render, render_for, template_bytes
 
-    return render_for(scheme.bureau, "assessment_bulletin", assessment_context(scheme))
+    from .models import SchemeStatus
+
+    kind = "assessment_bulletin"
+    if scheme.status == SchemeStatus.COMPLETED:
+        return render(template_bytes(scheme.bulletin_template, kind), assessment_context(scheme))
+    return render_for(scheme.bureau, kind, assessment_context(scheme))

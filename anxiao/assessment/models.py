@@ -31,6 +31,10 @@ class Scheme(AnxiaoModel):
     name = models.CharField(_("名称"), max_length=120)
     status = models.CharField(_("状态"), max_length=10, choices=SchemeStatus.choices, default=SchemeStatus.DRAFT)
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    # The Word template (version) of the result bulletin current when the results were computed (issued), as for
+    # notices and letters; empty = the built-in template. Until then the bulletin previews the current one.
+    bulletin_template = models.ForeignKey("documents.DocumentTemplate", null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+", verbose_name=_("通报模板"))
 
     scope_unit_fields = ("bureau",)
 

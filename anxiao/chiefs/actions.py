@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from anxiao.core.access import write_scope
 from anxiao.core.choices import RegionLevel, UnitKind
-from anxiao.core.files import checked_content
+from anxiao.core.files import check_attachment_name as files_check_name
+from anxiao.core.files import checked_attachments
 from anxiao.org.models import Person, Post, Unit
 
 from .models import (
@@ -227,12 +228,18 @@ def _void_activity(meeting: ChiefMeeting) -> None:
 # --- agency tasks --------------------------------------------------------------------------
 
 
-def _event(task: AgencyTask, actor: Any, action: str, from_status: str, note: str = "") -> TaskEvent:
-    return TaskEvent.objects.create(
+def _event(task: AgencyTask, actor: Any, action: str, from_status: str, note: str = "",
+           at: datetime.datetime | None = None) -> TaskEvent:
+    """``at``: when the step was taken, if not now (a step recorded afterwards, the demo's history)."""
+    event = TaskEvent.objects.create(
         task=task, action=action, from_status=from_status, to_status=task.status,
         actor=actor if getattr(actor, "is_authenticated", False) else None, actor_repr=_actor_repr(actor),
         note=note,
     )
+    if at is not None:
+        event.created_at = at
+        event.save(update_fields=["created_at"])
+    return event
 
 
 def hazard_school(hazard: Any) -> Unit | None:
@@ -245,7 +252,7 @@ def hazard_school(hazard: Any) -> Unit | None:
 def create_task(actor: Any, *, government: Unit, agency: Unit, title: str, deadline: datetime.date | None,
                 school: Unit | None = None, source: str = TaskSource.OTHER, meeting: ChiefMeeting | None = None,
                 hazard_kind: str = "", description: str = "", hazard: Any = None,
-                today: datetime.date | None = None) -> AgencyTask:
+                today: datetime.date | None = None, at: datetime.datetime | None = None) -> AgencyTask:
     """Route a task to a member agency (交办). ``hazard`` (a hazards.Hazard the caller may see) links the
     task to the hazard a school reported upward: one step from the hazard to the agency."""
     today = today or timezone.localdate()
@@ -292,7 +299,7 @@ def create_task(actor: Any, *, government: Unit, agency: Unit, title: str, deadl
     with transaction.atomic():
         task.full_clean(exclude=["created_by"])
         task.save()
-        _event(task, actor, "created", "", f"交办{agency.name}，期限 {deadline}")
+        _event(task, actor, "created", "", f"交办{agency.name}，期限 {deadline}", at=at)
         if hazard is not None:
             from anxiao.hazards.actions import note_routed_task
 
@@ -336,27 +343,25 @@ def _copy(fresh: AgencyTask, task: AgencyTask) -> AgencyTask:
     return task
 
 
-def accept_task(actor: Any, task: AgencyTask, note: str = "") -> AgencyTask:
+def accept_task(actor: Any, task: AgencyTask, note: str = "", at: datetime.datetime | None = None) -> AgencyTask:
     """The agency's liaison signs for the task (签收)."""
     if not may_work(actor, task):
         raise PermissionDenied("只有承办成员单位的联络员可以签收")
     with transaction.atomic():
         fresh = _locked(task, [TaskStatus.ASSIGNED], "签收")
         fresh.status = TaskStatus.ACCEPTED
-        fresh.accepted_at = timezone.now()
+        fresh.accepted_at = at or timezone.now()
         fresh.save()
-        _event(fresh, actor, "accepted", TaskStatus.ASSIGNED, note)
+        _event(fresh, actor, "accepted", TaskStatus.ASSIGNED, note, at=at)
     return _copy(fresh, task)
 
 
 def check_attachment_name(name: str) -> None:
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in ALLOWED_ATTACHMENT_EXTENSIONS:
-        raise ValidationError({"attachments": [
-            f"不允许上传此类型的文件（{name}）；可上传：{'、'.join(ALLOWED_ATTACHMENT_EXTENSIONS)}"]})
+    files_check_name(name, ALLOWED_ATTACHMENT_EXTENSIONS)
 
 
-def close_task(actor: Any, task: AgencyTask, *, evidence: str, note: str = "", files: Iterable[Any] = ()) -> AgencyTask:
+def close_task(actor: Any, task: AgencyTask, *, evidence: str, note: str = "", files: Iterable[Any] = (),
+               at: datetime.datetime | None = None) -> AgencyTask:
     """The agency reports the task done (办结) with evidence: a text plus an attachment or a note."""
     if not may_work(actor, task):
         raise PermissionDenied("只有承办成员单位的联络员可以办结")
@@ -366,13 +371,7 @@ def close_task(actor: Any, task: AgencyTask, *, evidence: str, note: str = "", f
         errors["evidence"] = ["请填写办结情况"]
     if not files and not (note or "").strip():
         errors["attachments"] = ["办结需要佐证：请上传至少一个附件（照片、文书），或填写佐证说明"]
-    checked = []
-    for f in files:
-        try:
-            check_attachment_name(getattr(f, "name", ""))
-            checked.append(checked_content(f))
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+    checked = checked_attachments(files, ALLOWED_ATTACHMENT_EXTENSIONS, errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -381,30 +380,30 @@ def close_task(actor: Any, task: AgencyTask, *, evidence: str, note: str = "", f
         fresh.status = TaskStatus.DONE
         fresh.evidence = evidence.strip()
         fresh.evidence_note = (note or "").strip()
-        fresh.done_at = timezone.now()
+        fresh.done_at = at or timezone.now()
         fresh.save()
         for content in checked:
             TaskAttachment.objects.create(task=fresh, file=content, name=content.name[:200], size=content.size)
-        _event(fresh, actor, "done", before, fresh.evidence)
+        _event(fresh, actor, "done", before, fresh.evidence, at=at)
     _notify(_holders(fresh.government, CHIEF_KINDS), f"任务已办结待核验：{fresh.title}",
             f"{fresh.agency.name}：{fresh.evidence}", fresh, f"done:{fresh.done_at:%Y%m%d%H%M%S}")
     return _copy(fresh, task)
 
 
-def verify_task(actor: Any, task: AgencyTask, note: str = "") -> AgencyTask:
+def verify_task(actor: Any, task: AgencyTask, note: str = "", at: datetime.datetime | None = None) -> AgencyTask:
     """The chief's office checks the work and closes the loop (核验)."""
     if not may_route(actor, task.government):
         raise PermissionDenied("只有总校(园)长或总校(园)长制办公室可以核验")
     with transaction.atomic():
         fresh = _locked(task, [TaskStatus.DONE], "核验")
         fresh.status = TaskStatus.VERIFIED
-        fresh.verified_at = timezone.now()
+        fresh.verified_at = at or timezone.now()
         fresh.save()
-        _event(fresh, actor, "verified", TaskStatus.DONE, note)
+        _event(fresh, actor, "verified", TaskStatus.DONE, note, at=at)
     return _copy(fresh, task)
 
 
-def return_task(actor: Any, task: AgencyTask, note: str) -> AgencyTask:
+def return_task(actor: Any, task: AgencyTask, note: str, at: datetime.datetime | None = None) -> AgencyTask:
     """The office finds the work not done and sends it back to the agency (退回)."""
     if not may_route(actor, task.government):
         raise PermissionDenied("只有总校(园)长或总校(园)长制办公室可以退回")
@@ -414,7 +413,7 @@ def return_task(actor: Any, task: AgencyTask, note: str) -> AgencyTask:
         fresh = _locked(task, [TaskStatus.DONE], "退回")
         fresh.status = TaskStatus.RETURNED
         fresh.save()
-        _event(fresh, actor, "returned", TaskStatus.DONE, note.strip())
+        _event(fresh, actor, "returned", TaskStatus.DONE, note.strip(), at=at)
     return _copy(fresh, task)
 
 
@@ -477,8 +476,11 @@ def save_duty(actor: Any, duty: GateDuty | None, **data: Any) -> GateDuty:
 def check_in(actor: Any, duty: GateDuty, now: datetime.datetime | None = None, note: str = "",
              code: str = "") -> GateCheckIn:
     """The rostered person signs in at the gate, inside the slot only, with the code of the school's gate QR (the
-    proof of presence of patrol points, ``inspections.actions.prove_at_gate``)."""
+    proof of presence of patrol points, ``inspections.actions.prove_at_gate``). As at a patrol point, the gate's
+    打卡间隔 (``min_interval_minutes``) holds between two sign-ins at the gate by the same person (two people
+    rostered on one slot sign in side by side)."""
     from anxiao.inspections.actions import prove_at_gate
+    from anxiao.inspections.models import PatrolPoint
 
     if not _person_id(actor) or _person_id(actor) != duty.person_id:
         raise PermissionDenied("只有排班人员本人可以签到")
@@ -491,6 +493,18 @@ def check_in(actor: Any, duty: GateDuty, now: datetime.datetime | None = None, n
         raise ValidationError({"at": [f"不在值守时段内：本岗时段为{slot}，现在是{now_text}，请在时段内签到"]})
     if GateCheckIn.objects.filter(duty=duty, on=local.date()).exists():
         raise ValidationError({"at": ["今天已在本岗签到，无需重复签到"]})
-    prove_at_gate(duty.school, code)
-    return GateCheckIn.objects.create(duty=duty, person_id=duty.person_id, at=local, on=local.date(), note=note)
+    gate = prove_at_gate(duty.school, code)
+    with transaction.atomic():
+        gate = PatrolPoint.objects.select_for_update().get(pk=gate.pk)  # two quick scans cannot both pass
+        interval = datetime.timedelta(minutes=gate.min_interval_minutes)
+        last = (GateCheckIn.objects.filter(person_id=duty.person_id, duty__school_id=duty.school_id,
+                                           at__gt=local - interval, at__lte=local + interval)
+                .order_by("-at").first() if interval else None)
+        if last is not None:
+            again = timezone.localtime(last.at + interval)
+            raise ValidationError({"code": [
+                f"{gate.name}每 {gate.min_interval_minutes} 分钟只记一次签到（您上次 "
+                f"{timezone.localtime(last.at):%H:%M}），请 {again:%H:%M} 以后再签到"]})
+        return GateCheckIn.objects.create(duty=duty, person_id=duty.person_id, at=local, on=local.date(),
+                                          note=note)
 

@@ -5,6 +5,7 @@ meetings (one month missing in 东岭镇), tasks in every state, and gate duty a
 from __future__ import annotations
 
 import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from django.utils import timezone
@@ -15,7 +16,7 @@ from anxiao.org.models import Person, Post, PostTenure, Region, Unit
 
 from . import actions
 from .duties import AGENCIES
-from .models import DutyRole, GateCheckIn, GateDuty, MeetingKind, MemberAgency
+from .models import DutyRole, GateDuty, MeetingKind, MemberAgency
 
 MISSING_TOWN = "东岭镇"  # its monthly meeting three months ago was never held: the chief's page shows it
 
@@ -140,26 +141,43 @@ def _tasks(ctx: DemoContext, g: dict[str, Any], agencies: dict[str, dict[str, An
         (7, "politics_law", "school_request", "", "涉校矛盾纠纷化解（家长多次到校聚集）", "accepted", 8, 15),
     ]
     towns = list(g["town_govs"].items())
+    tz = timezone.get_current_timezone()
+    now = timezone.now()
+
+    def on(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+        return min(datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=tz), now)
+
+    def acting(post: Any) -> Any:
+        # the person who takes the step (the town's chief, the agency's liaison), recorded by name
+        return SimpleNamespace(person_id=post.holder_id, person=post.holder, is_authenticated=False, pk=None)
+
     for i, (town_i, agency_key, source, hazard, title, state, ago, days) in enumerate(plan):
         region_id, gov = towns[town_i]
         in_town: list[Unit | None] = list(by_town.get(region_id, [])) or [None]
         school = in_town[i % len(in_town)]
         created_on = today - datetime.timedelta(days=ago)
+        chief, liaison = acting(g["town_chiefs"][region_id]), acting(agencies[agency_key]["liaison"])
+        # each step on its own day of the task's history: signed for the next day, done about two thirds of the
+        # way, checked a day or two later (never after now)
+        accepted_on = created_on + datetime.timedelta(days=1)
+        done_on = created_on + datetime.timedelta(days=max(2, ago * 2 // 3))
+        checked_on = min(done_on + datetime.timedelta(days=1 + i % 2), today)
         task = actions.create_task(
-            None, government=gov, agency=agencies[agency_key]["unit"], school=school, source=source,
+            chief, government=gov, agency=agencies[agency_key]["unit"], school=school, source=source,
             hazard_kind=hazard, meeting=plenary if source == "meeting" else None, title=title,
             description=f"{school.name if school else ''}{title}。请于期限内办结并上传佐证材料。",
-            deadline=created_on + datetime.timedelta(days=days), today=created_on,
+            deadline=created_on + datetime.timedelta(days=days), today=created_on, at=on(created_on, 9, 10 + i),
         )
         if state in ("accepted", "done", "verified", "returned"):
-            actions.accept_task(None, task)
+            actions.accept_task(liaison, task, at=on(accepted_on, 10, 5 + i))
         if state in ("done", "verified", "returned"):
-            actions.close_task(None, task, evidence="已会同属地派出所、镇村现场处置，问题已整改。",
-                               note="现场照片和处置记录已存档。")
+            actions.close_task(liaison, task, evidence="已会同属地派出所、镇村现场处置，问题已整改。",
+                               note="现场照片和处置记录已存档。", at=on(done_on, 16, 20 + i))
         if state == "verified":
-            actions.verify_task(None, task, note="总校(园)长制办公室现场核验，整改到位。")
+            actions.verify_task(chief, task, note="总校(园)长制办公室现场核验，整改到位。", at=on(checked_on, 15, 10 + i))
         if state == "returned":
-            actions.return_task(None, task, note="减速带已设，人行横道标线尚未施划，请继续整改。")
+            actions.return_task(chief, task, note="减速带已设，人行横道标线尚未施划，请继续整改。",
+                                at=on(checked_on, 15, 10 + i))
     _tasks_from_hazards(g)
     actions.escalate_overdue(today)
 
@@ -211,18 +229,22 @@ def _gate_duty(ctx: DemoContext, g: dict[str, Any], police: Unit, schools: list[
     PatrolPoint.objects.bulk_create([PatrolPoint(unit=school, name="校门", location="校门口", key_area=False,
                                                  daily_minimum=0, gate=True) for school in schools
                                      if school.pk not in gated])
-    # Two weeks of check-ins, most slots covered; a few schools are often missed.
+    # Two weeks of check-ins, most slots covered; a few schools are often missed. Each is the rostered person's scan
+    # of the school's gate QR, through the sign-in action (its slot, its code, its interval), as on the phone.
+    from anxiao.chiefs.actions import check_in
+
+    codes = dict(PatrolPoint.objects.filter(unit__in=schools, gate=True, is_active=True).order_by("-pk")
+                 .values_list("unit_id", "secret"))
     start = ctx.today - datetime.timedelta(days=ctx.today.weekday() + 7)
-    check_ins = []
-    for duty in GateDuty.objects.filter(school__in=schools):
+    now = timezone.now()
+    for duty in GateDuty.objects.filter(school__in=schools).order_by("school_id", "weekday", "starts_at", "pk"):
         for week in (0, 7):
             day = start + datetime.timedelta(days=week + duty.weekday)
-            if day > ctx.today or (day == ctx.today and duty.starts_at > timezone.localtime().time()):
+            at = timezone.make_aware(datetime.datetime.combine(day, duty.starts_at) + datetime.timedelta(minutes=5))
+            if at > now:
                 continue
             if ctx.rng.random() < (0.55 if duty.school_id % 7 == 3 else 0.92):
-                at = timezone.make_aware(datetime.datetime.combine(day, duty.starts_at) + datetime.timedelta(minutes=5))
-                check_ins.append(GateCheckIn(duty=duty, person_id=duty.person_id, at=at, on=day))
-    GateCheckIn.objects.bulk_create(check_ins)
+                check_in(SimpleNamespace(person_id=duty.person_id), duty, now=at, code=codes[duty.school_id])
 
 
 def build(ctx: DemoContext) -> None:

@@ -108,17 +108,21 @@ def _risk(request: HttpRequest, pk: int | None):  # type: ignore[no-untyped-def]
 
 class HazardPagination(LimitOffsetPagination):
     """The API list's ``count`` for a large scope with no filter comes from the per-town tally (as the ledger
-    page's total does): counting two million hazards to send fifty took most of a second (issue 18); else the
-    count stops at ``core.paging.COUNT_CAP`` + 1, as every API list's does."""
+    page's total does): counting two million hazards to send fifty took most of a second (issue 18); so does the
+    count of a list filtered by one headline figure (``?overdue=true``); else the count stops at
+    ``core.paging.COUNT_CAP`` + 1, as every API list's does."""
 
     def paginate_queryset(self, queryset: Any, pagination: Any, request: HttpRequest, **params: Any) -> Any:
-        from .views import tallied_counts
+        from .views import tallied_counts, tallied_figure
 
         offset = pagination.offset
         limit: int = min(pagination.limit, self.max_limit)
-        tallied = tallied_counts(request, also=("limit", "offset"))
-        return {"items": queryset[offset:offset + limit],
-                "count": tallied[0]["total"] if tallied is not None else self._items_count(queryset)}
+        pager = ("limit", "offset")
+        tallied = tallied_counts(request, also=pager)
+        figure = tallied_figure(request, also=pager) if tallied is None else None
+        count = tallied[0]["total"] if tallied is not None else figure[0] if figure is not None \
+            else self._items_count(queryset)
+        return {"items": queryset[offset:offset + limit], "count": count}
 
 
 @router.get("/hazards", response=list[HazardOut], auth=AUTH, operation_id="hazards_list")

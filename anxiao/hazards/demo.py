@@ -175,7 +175,13 @@ def _rectification_lists(ctx: DemoContext, schools: list[dict[str, Any]]) -> Non
     from . import actions
 
     today = ctx.today
-    chosen = ctx.rng.sample(schools, min(PARTY_MEETINGS, len(schools)))
+    # The persona school (城关镇中心小学, xiaozhang) has met but not filed yet: its principal finds the meeting to
+    # choose and the problems still without an owner or deadline; the bureau sees the lists the others filed.
+    main = next((s for s in schools if s["school"].name == "城关镇中心小学"), None)
+    others = [s for s in schools if s is not main]
+    chosen = ctx.rng.sample(others, min(PARTY_MEETINGS - (main is not None), len(others)))
+    if main is not None:
+        chosen.insert(min(FILED, len(chosen)), main)
     filed = 0
     for i, s in enumerate(chosen):
         school, deputy = s["school"], s["safety_deputy"].holder

@@ -102,12 +102,15 @@ ONLY_SCOPE = {"region", "page"}  # the parameters the tally can answer for (no o
 
 
 def ledger_counts(request: HttpRequest, qs: Any) -> tuple[dict[str, int], Any, bool]:
-    """The ledger page's counts and whether they stop at a cap: from the tally for a large scope with no
-    filter; for a large scope with a filter, the matching hazards counted up to ``core.paging.COUNT_CAP`` (then only the total,
+    """The ledger page's counts and whether they are a total only: from the tally for a large scope with no
+    filter (or only the total of one headline figure's list); for a large scope with a filter, the matching hazards counted up to ``core.paging.COUNT_CAP`` (then only the total,
     "more than"), all its counts when fewer; live for a small scope."""
     tallied = tallied_counts(request)
     if tallied is not None:
         return tallied[0], tallied[1], False
+    figure = tallied_figure(request)
+    if figure is not None:  # the list behind a card: its total from the tally, no breakdown
+        return {"total": figure[0]}, figure[1], True
     if is_large(request):
         total, capped = capped_count(qs)
         if capped:
@@ -133,10 +136,25 @@ def scope_counts(request: HttpRequest, qs: Any) -> tuple[dict[str, int], Any]:
 def tallied_counts(request: HttpRequest, also: Iterable[str] = ()) -> tuple[dict[str, int], Any] | None:
     """The tally's ``status_counts`` for the request's scope (and ``?region=``) when it has no other filter (but
     the parameters in ``also``, e.g. the API pager's) and the scope is large; else None."""
-    from anxiao.reports.dashboard import large_scope, tallied_hazards
-
     if not set(request.GET) <= ONLY_SCOPE | set(also):
         return None
+    return _tallied(request)
+
+
+def tallied_figure(request: HttpRequest, also: Iterable[str] = ()) -> tuple[int, Any] | None:
+    """For a large scope filtered by one headline figure and nothing else (``?overdue=1``, the list behind a card):
+    that figure's count from the tally, which is what the list holds, and the time it was counted; else None."""
+    extra = set(request.GET) - ONLY_SCOPE - set(also)
+    name = next(iter(extra)) if len(extra) == 1 else ""
+    if name not in figures.FIGURES or str(request.GET.get(name)).lower() not in ("1", "true"):
+        return None
+    tallied = _tallied(request)
+    return (tallied[0][name], tallied[1]) if tallied is not None else None
+
+
+def _tallied(request: HttpRequest) -> tuple[dict[str, int], Any] | None:
+    from anxiao.reports.dashboard import large_scope, tallied_hazards
+
     region = _rollup_region(request) if str(request.GET.get("region", "")).isdecimal() else None
     if region is None and request.GET.get("region"):
         return None

@@ -690,10 +690,12 @@ def report_pdf(inspection: Inspection) -> bytes:
 
     results = {r.item_code: r for r in inspection.results.select_related("hazard").prefetch_related("photos")}
     state = progress(inspection, results)
-    doc = pdfs.new()
+    from anxiao.documents.gongwen import cn_date
+
+    doc = pdfs.document()  # A4 with "第 X 页 共 Y 页" on every page
     done = inspection.status == InspectionStatus.DONE
     pdfs.title(doc, f"{inspection.get_kind_display()}检查报告" + ("" if done else "（检查未完成）"),
-               f"{inspection.unit.name} · {inspection.planned_on:%Y年%m月%d日}")
+               f"{inspection.unit.name} · {cn_date(inspection.planned_on)}")
     team = "、".join(f"{m.name}（{m.get_role_display()}）" for m in inspection.members.all()) or (
         inspection.leader.name if inspection.leader_id and inspection.leader else "—")
     score = f"；得分 {state.score}" if state.scored and state.score is not None else ""

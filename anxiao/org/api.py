@@ -1,9 +1,13 @@
 # No "from __future__ import annotations": django-ninja reads these annotations at run time.
 import datetime
+from typing import Any
 
-from ninja import Router, Schema
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
 
-from anxiao.core.api import crud_routes
+from anxiao.core import privacy
+from anxiao.core.api import AUTH, ErrorOut, crud_routes
 
 from . import actions, filters
 from .models import Assignment, Group, Person, Post, Region, Unit
@@ -95,6 +99,15 @@ class PersonOut(Schema):
     email: str
     unit_id: int
     is_active: bool
+
+    # Masked for those who are not managers of the person's unit (core.privacy).
+    @staticmethod
+    def resolve_mobile(obj: Any) -> str | None:
+        return privacy.phone(obj.mobile, obj.unit, person=obj) or obj.mobile
+
+    @staticmethod
+    def resolve_email(obj: Any) -> str:
+        return privacy.email(obj.email, obj.unit, person=obj)
 
 
 class PersonIn(Schema):
@@ -203,8 +216,52 @@ def _save_assignment(actor, obj, **data):  # type: ignore[no-untyped-def]
 
 crud_routes(router, "regions", Region, RegionOut, RegionIn, RegionPatch, filters.RegionFilter, actions.save_region)
 crud_routes(router, "units", Unit, UnitOut, UnitIn, UnitPatch, filters.UnitFilter, actions.save_unit)
-crud_routes(router, "people", Person, PersonOut, PersonIn, PersonPatch, filters.PersonFilter, actions.save_person)
+crud_routes(router, "people", Person, PersonOut, PersonIn, PersonPatch, filters.PersonFilter, actions.save_person,
+            select_related=("unit",))
 crud_routes(router, "posts", Post, PostOut, PostIn, PostPatch, filters.PostFilter, actions.save_post)
 crud_routes(router, "groups", Group, GroupOut, GroupIn, GroupPatch, filters.GroupFilter, actions.save_group)
 crud_routes(router, "assignments", Assignment, AssignmentOut, AssignmentIn, AssignmentPatch,
             filters.AssignmentFilter, _save_assignment)
+
+
+# --- the people import (the page's action: /org/people/import/) -------------------------------------------
+
+class ImportedAccountOut(Schema):
+    row: int
+    name: str
+    username: str
+    role: str
+    password: str
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int
+    accounts: list[ImportedAccountOut]
+
+
+@router.post("/people/import", response={200: ImportOut, 403: ErrorOut, 422: ErrorOut},
+             auth=AUTH, operation_id="people_import")
+def people_import(request: HttpRequest, response: HttpResponse, file: UploadedFile = File(None),  # noqa: B008
+                  accounts: bool = Form(False)):  # type: ignore[no-untyped-def]  # noqa: B008
+    """Import people and posts from the template's XLSX (multipart ``file``), all or nothing; with
+    ``accounts=true`` also open an account for each person (role from the post, a temporary password to change
+    at the first log-in, returned here once). A refused file answers 422 with every row's errors
+    (``row``, ``field`` = the column, ``message``). Who may: anybody with a write scope, as on the page."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from anxiao.core.access import user_scope
+
+    from . import excel
+
+    if user_scope(request.user, write=True).empty:
+        raise PermissionDenied("您没有导入的权限")
+    if file is None:
+        raise ValidationError({"file": ["请上传人员导入模板（.xlsx）"]})
+    result = excel.import_file(request.user, "people", file, accounts=accounts)
+    if not result.ok:
+        errors = [{"row": e.row, "field": e.column, "message": e.message} for e in result.errors]
+        return 422, {"detail": f"导入未完成（{len(errors)} 处错误），未做任何更改", "errors": errors}
+    if result.accounts:
+        response["Cache-Control"] = "no-store"  # the temporary passwords are shown once
+    return {"created": result.created, "updated": result.updated, "accounts": result.accounts}

@@ -69,3 +69,10 @@ CASES += [
     Case("api:tokens_revoke", lambda w: f"/api/v1/auth/tokens/{_member_token(w)}/revoke", target="a1",
          kind="write", method="post", api=True, data=lambda w: {}, denied_status=404, also_allowed={"school_member"}),
 ]
+
+CASES += [
+    # The API of the account list's bulk disable: the same managers; another scope's id is a 422 on ``ids``.
+    Case("api:accounts_disable", lambda w: "/api/v1/accounts/disable", target="a1", kind="write", method="post",
+         api=True, hidden_status=422, data=lambda w: {"ids": [w.users["school_member"].pk], "reason": "已调离"}),
+    Case("api:accounts_departed", lambda w: "/api/v1/accounts/departed", api=True, managers_only=True),
+]

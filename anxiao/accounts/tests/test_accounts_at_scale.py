@@ -110,3 +110,62 @@ def test_the_accounts_of_people_who_left_are_disabled_from_the_page(world, as_us
     response = client.post("/accounts/disable/", {"ids": [world.users["outsider"].pk], "reason": "调离"})
     assert "不存在或不可见" in response.content.decode()
     assert User.objects.get(pk=world.users["outsider"].pk).is_active
+
+
+def _api(client, user, method: str, url: str, **kwargs: Any):  # type: ignore[no-untyped-def]
+    from anxiao.accounts.models import ApiToken
+
+    _token, raw = ApiToken.issue(user)
+    return getattr(client, method)(url, HTTP_AUTHORIZATION=f"Bearer {raw}", **kwargs)
+
+
+def test_the_people_import_api_opens_accounts_like_the_page(world, client) -> None:
+    admin = world.users["school_admin"]
+    upload = _xlsx([HEADER, ["李雷", "男", "13912345678", "新华中学", "班主任", "", "", "七年级（3）班", "", ""]])
+    answer = _api(client, admin, "post", "/api/v1/people/import", data={"file": upload, "accounts": "true"})
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["created"] == 1 and answer["Cache-Control"] == "no-store"
+    (opened,) = body["accounts"]
+    assert opened["username"] == "13912345678" and opened["row"] == 2 and opened["role"] == "学校成员"
+    li = User.objects.get(username="13912345678")
+    assert li.must_change_password and li.check_password(opened["password"])
+    assert [(g.role, g.unit) for g in Grant.objects.filter(user=li)] == [("school_member", world.a1)]
+    created = AuditLog.objects.get(object_id=str(li.pk), action="create", content_type__model="user")
+    assert created.via == "api" and created.actor == admin
+    # a role above the importer: the whole file is refused, with the row and the column
+    above = _xlsx([HEADER, ["王芳", "女", "13912345680", "新华中学", "教职工", "", "", "", "", "教育局管理员"]])
+    refused_file = _api(client, admin, "post", "/api/v1/people/import", data={"file": above, "accounts": "true"})
+    assert refused_file.status_code == 422
+    assert {e["row"] for e in refused_file.json()["errors"]} == {2}
+    assert not Person.objects.filter(mobile="13912345680").exists()
+    # the same access as the page: a member (no write scope) is refused before the file is read
+    member = _api(client, world.users["school_member"], "post", "/api/v1/people/import",
+                  data={"file": _xlsx([HEADER]), "accounts": "true"})
+    assert member.status_code == 403
+
+
+def test_bulk_disable_over_the_api_is_the_page_s_action(world, client) -> None:
+    import json
+
+    admin, member = world.users["school_admin"], world.users["school_member"]
+    Person.objects.filter(pk=member.person_id).update(is_active=False)  # the member's person left
+    departed = _api(client, admin, "get", "/api/v1/accounts/departed")
+    assert [a["id"] for a in departed.json()] == [member.pk]
+    outsider = world.users["outsider"]
+    refused_ids = _api(client, admin, "post", "/api/v1/accounts/disable", content_type="application/json",
+                       data=json.dumps({"ids": [member.pk, outsider.pk], "reason": "已调离"}))
+    assert refused_ids.status_code == 422
+    assert refused_ids.json()["errors"] == [{"field": "ids", "message": f"编号为 {outsider.pk} 的账号不存在或不可见"}]
+    no_reason = _api(client, admin, "post", "/api/v1/accounts/disable", content_type="application/json",
+                     data=json.dumps({"departed": True}))
+    assert no_reason.status_code == 422 and no_reason.json()["errors"][0]["field"] == "reason"
+    done = _api(client, admin, "post", "/api/v1/accounts/disable", content_type="application/json",
+                data=json.dumps({"departed": True, "reason": "已调离本校"}))
+    assert done.status_code == 200 and done.json() == {"disabled": [member.pk]}
+    member.refresh_from_db()
+    assert not member.is_active
+    event = AuditLog.objects.get(object_id=str(member.pk), changes__has_key="disabled_reason")
+    assert event.changes["disabled_reason"] == ["", "已调离本校"] and event.via == "api" and event.actor == admin
+    assert _api(client, world.users["school_member"], "get", "/api/v1/accounts/departed").status_code == 401
+    assert _api(client, world.users["bureau_viewer"], "get", "/api/v1/accounts/departed").status_code == 403

@@ -60,6 +60,28 @@ def test_it_runs_the_task_loop_from_routing_to_verification(world, c, town_chief
     assert task.attachments.count() == 1
 
 
+def test_a_step_recorded_afterwards_keeps_its_own_time_and_person(world, c, town_chief, liaison):
+    # given a task routed a week ago and worked since (the demo's history, or steps entered after the fact)
+    tz = timezone.get_current_timezone()
+    day = TODAY - datetime.timedelta(days=7)
+
+    def at(days: int, hour: int) -> datetime.datetime:
+        return datetime.datetime.combine(day + datetime.timedelta(days=days), datetime.time(hour), tzinfo=tz)
+
+    task = actions.create_task(town_chief, government=c.town_gov, agency=c.police, school=world.a1, title="护学",
+                               deadline=NEXT_WEEK, today=day, at=at(0, 9))
+    actions.accept_task(liaison, task, at=at(1, 10))
+    actions.close_task(liaison, task, evidence="已落实", note="照片存档", at=at(4, 16))
+    actions.verify_task(town_chief, task, at=at(5, 15))
+    # then each event carries the time it was taken and who took it, and the task its step times
+    events = list(task.events.order_by("created_at"))
+    assert [(e.action, e.created_at, e.actor_repr) for e in events] == [
+        ("created", at(0, 9), c.town_chief.holder.name), ("accepted", at(1, 10), c.liaison.holder.name),
+        ("done", at(4, 16), c.liaison.holder.name), ("verified", at(5, 15), c.town_chief.holder.name)]
+    task.refresh_from_db()
+    assert (task.accepted_at, task.done_at, task.verified_at) == (at(1, 10), at(4, 16), at(5, 15))
+
+
 def test_it_refuses_a_task_to_an_agency_outside_the_region(world, c):
     # given county B's police
     # when county A's government routes a task to it

@@ -90,3 +90,27 @@ def test_only_the_schools_managers_print_the_gate_code(client, world, c):
     client.force_login(world.users["school_admin"])
     sheet = client.get(reverse("chiefs:gate_qr", args=[world.a1.pk]))
     assert sheet.status_code == 200 and sheet.content.startswith(b"%PDF")
+
+
+def test_the_gate_keeps_its_check_in_interval_as_a_patrol_point_does(world, c):
+    from anxiao.chiefs.models import GateDuty
+
+    # given a person rostered twice at the gate the same day (two slots), and the gate's 30-minute interval
+    user = world.users["school_admin"]
+    first = _slot_today(world, c)
+    second = GateDuty.objects.create(school=world.a1, person=world.people["a1_principal"], weekday=first.weekday,
+                                     starts_at=datetime.time(0, 0), ends_at=datetime.time(23, 59, 59), role="police")
+    at = timezone.localtime().replace(hour=7, minute=25, second=0, microsecond=0)
+    actions.check_in(user, first, now=at, code=c.gate.secret)
+    # when the same person scans the gate again ten minutes later for the other slot, it is refused, naming when
+    with refused("code") as exc:
+        actions.check_in(user, second, now=at + datetime.timedelta(minutes=10), code=c.gate.secret)
+    assert "每 30 分钟只记一次签到" in exc.value.message_dict["code"][0] and "07:55 以后" in exc.value.message_dict["code"][0]
+    # and once the interval has passed it signs in
+    actions.check_in(user, second, now=at + datetime.timedelta(minutes=31), code=c.gate.secret)
+    assert GateCheckIn.objects.filter(person=world.people["a1_principal"]).count() == 2
+    # the interval is the gate point's own setting
+    type(c.gate).objects.filter(pk=c.gate.pk).update(min_interval_minutes=0)
+    GateCheckIn.objects.filter(duty=second).delete()
+    actions.check_in(user, second, now=at + datetime.timedelta(minutes=1), code=c.gate.secret)
+

@@ -210,3 +210,34 @@ def test_a_notice_or_bulletin_keeps_the_template_version_it_was_issued_with(worl
     actions.use_version(admin, v1)
     text = "\n".join(paragraphs(as_user("school_admin").get(f"/reports/notices/{plain.pk}/notice.docx").content))
     assert "【模板第" not in text
+
+
+def test_the_assessment_result_bulletin_keeps_the_template_version_it_was_issued_with(world, as_user) -> None:
+    """As notices: the results are issued when computed; the bulletin then prints with the template version of
+    that moment, whatever the bureau uploads later (before, it previews the current one)."""
+    from anxiao.assessment import actions as assessment
+    from anxiao.documents import actions
+
+    admin = world.users["bureau_admin"]
+    kind = "assessment_bulletin"
+    scheme = assessment.create_scheme(None, world.bureau_a, year=2025, name="测试考核")
+    assessment.publish(None, scheme)
+    v1 = actions.upload_template(admin, world.bureau_a, kind, _upload("v1.docx", _marked(kind, "【模板第一版】")))
+
+    def printed() -> str:
+        response = as_user("bureau_admin").get(f"/assessment/{scheme.pk}/bulletin.docx")
+        assert response.status_code == 200
+        return "\n".join(paragraphs(response.content))
+
+    assessment.compute(None, scheme)
+    scheme.refresh_from_db()
+    assert scheme.bulletin_template == v1
+    actions.upload_template(admin, world.bureau_a, kind, _upload("v2.docx", _marked(kind, "【模板第二版】")))
+    assert "【模板第一版】" in printed() and "【模板第二版】" not in printed()
+    # computed again (re-issued): the version current then; issued under the built-in template stays built-in
+    assessment.compute(None, scheme)
+    assert "【模板第二版】" in printed()
+    actions.use_builtin(admin, world.bureau_a, kind)
+    assessment.compute(None, scheme)
+    actions.use_version(admin, v1)
+    assert "【模板第" not in printed()

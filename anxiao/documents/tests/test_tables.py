@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
+
 from anxiao.documents.tables import Column, Signoff, table_xlsx
 
 from .checks import assert_xlsx_print_ready
@@ -53,3 +55,36 @@ def test_table_pdfs_number_their_pages_page_x_of_y() -> None:
     assert pages >= 3 and all(w > h for w, h in info["sizes"]), "A4 landscape"
     for n, text in enumerate(info["pages"], start=1):
         assert f"第{n}页共{pages}页" in "".join(text.split()), n
+
+
+def _assert_a4_embedded_numbered(pdf_bytes: bytes) -> int:
+    from .checks import pdf_info
+
+    info = pdf_info(pdf_bytes)
+    assert info["sizes"], "no pages"
+    for w, h in info["sizes"]:
+        assert sorted((round(w), round(h))) == [595, 842], (w, h)  # A4, either way round
+    assert info["fonts"] and all("yes" in row[-5:-2] for row in info["fonts"]), info["fonts"]  # emb column
+    pages = len(info["sizes"])
+    for n, text in enumerate(info["pages"], start=1):
+        assert f"第{n}页共{pages}页" in "".join(text.split()), f"page {n} of {pages} has no “第 X 页 共 Y 页”"
+    return pages
+
+
+@pytest.mark.django_db
+def test_the_ledger_roll_up_and_inspection_pdfs_are_a4_numbered_and_embed_their_fonts(world) -> None:
+    """The table and report PDFs users download (not only the generic table of the test above): the school's
+    monthly ledger, the county roll-up and an inspection report."""
+    from django.utils import timezone
+
+    from anxiao.inspections.actions import report_pdf
+    from anxiao.inspections.tests.matrix import inspection
+    from anxiao.reports import actions, exports, figures
+
+    month = figures.previous_month(figures.first_of_month(timezone.localdate()))
+    now = timezone.make_aware(datetime.datetime.combine(figures.due_on(month), datetime.time(9)))
+    report = actions.prepare(world.users["sysadmin"], world.a1, month, now=now)
+    _assert_a4_embedded_numbered(exports.ledger_pdf(report))
+    rows = actions.month_status([world.a1, world.a2, world.b1], month)
+    _assert_a4_embedded_numbered(exports.rollup_pdf("台账汇总", rows))
+    _assert_a4_embedded_numbered(report_pdf(inspection(world)))

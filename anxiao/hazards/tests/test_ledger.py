@@ -221,6 +221,11 @@ def test_a_large_scope_with_a_filter_counts_no_further_than_the_cap(world, as_us
     response = client.get(f"/hazards/?status=rectifying&unit={world.a1.pk}")
     assert not response.context["capped"] and response.context["counts"]["total"] == 5
     assert response.context["counts"]["rectifying"] == 5
+    # and the list behind a card (one headline figure, nothing else) takes its total from the tally, exactly
+    dashboard.refresh_tallies()
+    response = client.get("/hazards/?overdue=1")
+    assert response.context["tallied_at"] is not None and response.context["counts"]["total"] == 10
+    assert client.get("/api/v1/hazards?overdue=true&limit=1").json()["count"] == 10
     monkeypatch.setattr(dashboard, "TALLY_LEVELS", ("province", "city"))
     response = client.get("/hazards/?status=rectifying")
     assert not response.context["capped"] and response.context["counts"]["total"] == 10

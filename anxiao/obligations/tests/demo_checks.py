@@ -81,7 +81,50 @@ def check_letters() -> None:
     assert all(o.activities.filter(record_kind__startswith="letter:").exists() for o in met)
 
 
+def check_gate_check_ins() -> None:
+    """The demo's gate sign-ins went through the sign-in action (chiefs.actions.check_in, the gate's QR code): each
+    inside its slot, and one person's sign-ins at one school's gate at least the gate's interval apart."""
+    from django.utils import timezone
+
+    from anxiao.chiefs.models import GateCheckIn
+    from anxiao.inspections.models import PatrolPoint
+
+    interval = {u: datetime.timedelta(minutes=m) for u, m in PatrolPoint.objects.filter(gate=True)
+                .values_list("unit_id", "min_interval_minutes")}
+    rows = list(GateCheckIn.objects.select_related("duty").order_by("person_id", "duty__school_id", "at"))
+    assert rows
+    last: dict[tuple[int, int], datetime.datetime] = {}
+    for r in rows:
+        local = timezone.localtime(r.at)
+        assert local.weekday() == r.duty.weekday and r.duty.starts_at <= local.time() <= r.duty.ends_at, r.pk
+        key = (r.person_id, r.duty.school_id)
+        assert key not in last or r.at - last[key] >= interval[r.duty.school_id], r.pk
+        last[key] = r.at
+
+
+def check_task_history() -> None:
+    """The demo's agency tasks were worked through the actions by the people who act (the town's chief routes and
+    checks, the agency's liaison signs for and closes), each step on its own day, in order; only the overdue
+    escalation is the system's."""
+    from anxiao.chiefs.models import TaskEvent
+
+    events = list(TaskEvent.objects.order_by("task_id", "created_at", "pk"))
+    assert events
+    days = {e.created_at.date() for e in events}
+    assert len(days) > 5
+    by_task: dict[int, list[TaskEvent]] = defaultdict(list)
+    for e in events:
+        by_task[e.task_id].append(e)
+        assert (e.actor_repr == "系统") == (e.action == "escalated") or e.task.hazard_id, (e.pk, e.action)
+    order = ["created", "accepted", "done", "verified"]
+    for task_events in by_task.values():
+        steps = [e.action for e in task_events if e.action in order]
+        assert steps == order[:len(steps)], steps
+
+
 def check_demo(today: datetime.date) -> None:
+    check_task_history()
+    check_gate_check_ins()
     check_credited_as_live()
     check_drills()
     check_patrols(today)
