@@ -96,16 +96,16 @@ def _cards(html: str) -> dict[str, int]:
 
 
 class AtLeast(int):
-    """A count a large scope's list stops at (``core.paging.COUNT_CAP``): the ledger shows "10000+", the API list
-    10,001. It agrees with a figure of at least that many (the benchmark's figures check meets it at city and
+    """A count a large scope's list stops at (``core.paging.COUNT_CAP``): the ledger shows 10000 as
+    "合计（超过此数）", the API list 10,001. It agrees with a figure of at least that many (the benchmark's figures check meets it at city and
     province scope; the test worlds are too small)."""
 
 
-TOTAL_CARD = re.compile(r'<div class="num(?: [^"]*)?"[^>]*>(\d+)(\+?)</div>\s*<div class="label">合计</div>')
+TOTAL_CARD = re.compile(r'<div class="num(?: [^"]*)?"[^>]*>(\d+)</div>\s*<div class="label">合计(（超过此数）)?</div>')
 
 
 def _list_total(html: str) -> int:
-    """The ledger list's 合计 card: exact, or "N+" when the count stopped at the cap (more than N)."""
+    """The ledger list's 合计 card: exact, or "合计（超过此数）" when the count stopped at the cap (more than N)."""
     match = TOTAL_CARD.search(html)
     assert match is not None, "the ledger list shows no 合计 card"
     return AtLeast(int(match.group(1)) + 1) if match.group(2) else int(match.group(1))
