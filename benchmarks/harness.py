@@ -594,7 +594,7 @@ def check_figures(port: int, sessions: dict[str, str], users: dict[str, Any], co
     the count of that figure's one definition (hazards/figures.py) over the hazards the user may see."""
     from anxiao.hazards.figures import FIGURES, status_counts
     from anxiao.hazards.models import Hazard
-    from anxiao.reports.tests.test_figures import _hazard_views
+    from anxiao.reports.tests.test_figures import _hazard_views, agrees
 
     out: dict[str, Any] = {}
     for scope, user in users.items():
@@ -608,7 +608,8 @@ def check_figures(port: int, sessions: dict[str, str], users: dict[str, Any], co
         finally:
             browser.close()
         mismatches = [f"{view} shows {figure} = {n}, expected {expected[figure]}"
-                      for view, values in views.items() for figure, n in values.items() if n != expected[figure]]
+                      for view, values in views.items() for figure, n in values.items()
+                      if not agrees(n, expected[figure])]
         out[scope] = {"expected": {f: expected[f] for f in FIGURES}, "views": len(views),
                       "values": sum(len(v) for v in views.values()), "mismatches": mismatches}
     return out

@@ -145,6 +145,14 @@ def test_huge_limit_or_offset_is_a_422(world, api, query):
     assert response.json()["errors"][0]["field"] in ("limit", "offset")
 
 
+def test_an_id_filter_beyond_a_database_integer_is_a_422_and_an_empty_page(world, api, as_user):
+    # found by the negative fuzz pass (tests/test_api_fuzz.py): SQLite raised OverflowError → 500
+    response = api("get", "/inspections?unit=182247099866609025024")
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"][0]["field"] == "unit"
+    assert as_user("bureau_admin").get("/inspections/?unit=182247099866609025024").status_code == 200
+
+
 def test_an_out_of_range_year_is_a_422_everywhere(world, api):
     assert api("get", f"/accountability/dossier/{world.posts['a1_teacher'].pk}?year=0").status_code == 422
     for path, body in [("/assessment/schemes", {"bureau_id": world.bureau_a.pk, "year": 0, "name": "考核"}),

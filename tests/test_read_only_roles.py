@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import transaction
-from django.db.models import Model
 from django.test import Client
 from django.urls import Resolver404, resolve
 
 from anxiao.accounts.models import ApiToken
 from anxiao.core.access import OWN_ACCOUNT_VIEWS, PERSONAL_VIEWS
 from anxiao.core.models import AuditAction, AuditLog
+from anxiao.core.testing import alone
 from tests.test_permission_matrix import CASES
 
 READ_ONLY_ROLES = ["bureau_viewer"]
@@ -55,29 +52,6 @@ def _send(case: Any, client: Client, headers: dict[str, str], url: str, body: An
     return getattr(client, method)(url, data=body)
 
 
-def _refresh(world: Any) -> None:
-    """Objects of the world changed in place by a rolled-back fixture read their rows again."""
-    for value in vars(world).values():
-        for obj in value.values() if isinstance(value, dict) else [value]:
-            if isinstance(obj, Model):
-                obj.refresh_from_db()
-
-
-@contextmanager
-def _alone(world: Any) -> Iterator[None]:
-    """One matrix row's fixtures and requests, rolled back afterwards: the apps' fixtures are made for a world
-    of their own (two apps' fixtures may both make a1's campus profile), so each row starts from the bare world."""
-    cached = {k: dict(v) if isinstance(v, dict) else v for k, v in vars(world).items()}
-    savepoint = transaction.savepoint()
-    try:
-        yield
-    finally:
-        transaction.savepoint_rollback(savepoint)
-        vars(world).clear()  # fixtures cached on the world were rolled back with it
-        vars(world).update({k: dict(v) if isinstance(v, dict) else v for k, v in cached.items()})
-        _refresh(world)
-
-
 WRITES = [c for c in CASES if c.name not in OWN_ACCOUNT and (not c.api or c.method != "get")]
 
 
@@ -86,7 +60,7 @@ WRITES = [c for c in CASES if c.name not in OWN_ACCOUNT and (not c.api or c.meth
 def test_read_only_roles_write_nothing(world: Any, role: str) -> None:
     failures = []
     for case in WRITES:
-        with _alone(world):
+        with alone(world):
             url = case.url(world)  # the row's fixtures first: their audit rows are not the role's
             body = case.data(world) if case.data is not None else {}
             client, headers = _client(case, world, role)
@@ -116,7 +90,7 @@ def test_read_only_roles_are_offered_no_write(world: Any, role: str) -> None:
     client.force_login(world.users[role])
     failures = []
     for case in PAGES:
-        with _alone(world):
+        with alone(world):
             url = case.url(world)
             response = client.get(url)
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):

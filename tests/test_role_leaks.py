@@ -15,6 +15,7 @@ def test_read_only_roles_see_no_import_and_cannot_export_phones(as_user, world, 
     page = client.get("/org/people/").content.decode()
     assert "/org/people/import/" not in page and "导入" not in page
     assert client.get("/org/people/export.xlsx").status_code == 403
+    assert client.get("/org/people/print.xlsx").status_code == 403
 
 
 def test_managers_import_and_export_the_people_they_manage(as_user, world):

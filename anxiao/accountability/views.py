@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -89,14 +88,9 @@ def measure_settings(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("只有教育局可以设置追责措施")
     bureau = next((b for b in bureaus if str(b.pk) == request.GET.get("bureau")), bureaus[0])
     if request.method == "POST":
-        try:
-            actions.configure_measure(request.user, bureau, request.POST.get("measure", ""),
-                                      enabled=request.POST.get("enabled") == "on", label=request.POST.get("label", ""),
-                                      source=request.POST.get("source", ""))
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, "已保存")
+        run_and_flash(request, lambda: actions.configure_measure(
+            request.user, bureau, request.POST.get("measure", ""), enabled=request.POST.get("enabled") == "on",
+            label=request.POST.get("label", ""), source=request.POST.get("source", "")), "已保存")
         return redirect(f"{request.path}?bureau={bureau.pk}")
     options = {o.measure: o for o in MeasureOption.objects.filter(bureau=bureau)}
     enabled = set(actions.enabled_measures(bureau))

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from anxiao.core.access import write_scope
 from anxiao.core.choices import RegionLevel, UnitKind
-from anxiao.core.files import checked_content
+from anxiao.core.files import check_attachment_name as files_check_name
+from anxiao.core.files import checked_attachments
 from anxiao.org.models import Person, Post, Unit
 
 from .models import (
@@ -356,10 +357,7 @@ def accept_task(actor: Any, task: AgencyTask, note: str = "", at: datetime.datet
 
 
 def check_attachment_name(name: str) -> None:
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in ALLOWED_ATTACHMENT_EXTENSIONS:
-        raise ValidationError({"attachments": [
-            f"不允许上传此类型的文件（{name}）；可上传：{'、'.join(ALLOWED_ATTACHMENT_EXTENSIONS)}"]})
+    files_check_name(name, ALLOWED_ATTACHMENT_EXTENSIONS)
 
 
 def close_task(actor: Any, task: AgencyTask, *, evidence: str, note: str = "", files: Iterable[Any] = (),
@@ -373,13 +371,7 @@ def close_task(actor: Any, task: AgencyTask, *, evidence: str, note: str = "", f
         errors["evidence"] = ["请填写办结情况"]
     if not files and not (note or "").strip():
         errors["attachments"] = ["办结需要佐证：请上传至少一个附件（照片、文书），或填写佐证说明"]
-    checked = []
-    for f in files:
-        try:
-            check_attachment_name(getattr(f, "name", ""))
-            checked.append(checked_content(f))
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+    checked = checked_attachments(files, ALLOWED_ATTACHMENT_EXTENSIONS, errors)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():

@@ -224,3 +224,23 @@ def file_response(stored: StoredFileBase, thumb: bool = False) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def check_attachment_name(name: str, allowed: tuple[str, ...], field: str = "attachments") -> None:
+    """An attachment's file name must end in one of the ``allowed`` extensions (the app's list)."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in allowed:
+        raise ValidationError({field: [f"不允许上传此类型的文件（{name}）；可上传：{'、'.join(allowed)}"]})
+
+
+def checked_attachments(files: Any, allowed: tuple[str, ...], errors: dict[str, list[str]]) -> list[Any]:
+    """Each attachment checked by name and content (``checked_content``); what is wrong goes into ``errors`` so
+    the action reports it with its other field errors."""
+    checked = []
+    for f in files:
+        try:
+            check_attachment_name(getattr(f, "name", ""), allowed)
+            checked.append(checked_content(f))
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    return checked

@@ -31,6 +31,7 @@ import pydantic
 from django.db.models import Q
 from ninja import FilterLookup, FilterSchema
 from pydantic import PrivateAttr
+from pydantic_core import PydanticCustomError
 
 from .access import model
 
@@ -66,6 +67,16 @@ class ListFilter(FilterSchema):
     """The filters of one record type. See the module docstring."""
 
     _errors: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @pydantic.field_validator("*", mode="after")
+    @classmethod
+    def _fits_a_column(cls, value: Any) -> Any:
+        """A whole number a database integer column cannot hold (an id of 2^70) is out of range, not a 500."""
+        from .api import INT_RANGE
+
+        if isinstance(value, int) and not isinstance(value, bool) and not INT_RANGE[0] <= value <= INT_RANGE[1]:
+            raise PydanticCustomError("less_than_equal", "数值过大", {"le": INT_RANGE[1]})
+        return value
 
     @classmethod
     def label(cls, name: str) -> str:

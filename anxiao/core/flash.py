@@ -18,12 +18,13 @@ On success the ``done`` message (if any) is flashed. ``run_and_flash`` returns t
     return render(request, "incidents/form.html", {"form": form})
 
 (``run_form``: the form's POST; ``run_and_flash(request, action, done)``: a button; ``form=`` when a page builds the
-action's arguments itself.)
+action's arguments itself; ``form=PageErrors(request)`` for a page that lays out its own inputs from an ``errors``
+dict.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Final
 
 from django.contrib import messages
@@ -44,6 +45,28 @@ class _Refused:
 
 
 REFUSED: Final = _Refused()
+
+
+class PageErrors(dict[str, list[str]]):
+    """The ``errors`` of a page that lays out its own inputs (``errors.<field>`` beside each), used as the ``form`` of
+    ``run_and_flash``: a ValidationError's messages land under their field names, a PermissionDenied and errors that
+    name no field (or none of ``shown``, the names the page has an input for) are flashed on the page."""
+
+    def __init__(self, request: HttpRequest, shown: Iterable[str] | None = None) -> None:
+        super().__init__()
+        self.request = request
+        self.shown = None if shown is None else set(shown)
+
+    def apply_errors(self, exc: ValidationError) -> None:
+        for name, errors in (exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}).items():
+            for error in errors:
+                self.add_error(None if name == "__all__" else name, error)
+
+    def add_error(self, field: str | None, error: str) -> None:
+        if field is None or (self.shown is not None and field not in self.shown):
+            messages.error(self.request, error)
+        else:
+            self.setdefault(field, []).append(error)
 
 
 def refusal_messages(exc: ValidationError | PermissionDenied, denied: str = DENIED) -> list[str]:

@@ -134,18 +134,26 @@ def connect() -> None:
     pre_save.connect(_pre_save, dispatch_uid="anxiao.core.validation")
 
 
-def parse_date(value: Any, field: str, label: str = "日期") -> datetime.date | None:
-    """A date typed into a page or payload (``YYYY-MM-DD``); blank is None, anything else is a field error."""
+def as_date(value: Any) -> datetime.date | None:
+    """A date from a date, a datetime or ISO text (``YYYY-MM-DD``); blank is None; other text raises ValueError (each
+    caller words its own field error)."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
+    return datetime.date.fromisoformat(str(value).strip())
+
+
+def parse_date(value: Any, field: str, label: str = "日期") -> datetime.date | None:
+    """A date typed into a page or payload (``YYYY-MM-DD``); blank is None, anything else is a field error."""
     try:
-        day = datetime.date.fromisoformat(str(value).strip())
+        day = as_date(value)
     except ValueError:
         raise ValidationError({field: [f"{label}“{str(value)[:20]}”不是有效的日期（YYYY-MM-DD）"]})
+    if day is None:
+        return None
     if not YEAR_MIN <= day.year <= YEAR_MAX:
         raise ValidationError({field: [f"{label}的年份应在 {YEAR_MIN} 至 {YEAR_MAX} 之间"]})
     return day

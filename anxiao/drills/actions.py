@@ -19,6 +19,7 @@ from django.utils import timezone
 from anxiao.core.access import require_write, user_scope
 from anxiao.core.choices import PostKind, Stage, UnitKind
 from anxiao.core.models import assign
+from anxiao.core.validation import as_date
 from anxiao.org.models import Post, Unit
 
 from .models import (
@@ -440,14 +441,8 @@ def _activity_notes(drill: Drill) -> str:
 
 
 def _date(value: Any, field: str, errors: dict[str, list[str]], label: str) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
     try:
-        return datetime.date.fromisoformat(str(value))
+        return as_date(value)
     except ValueError:
         errors[field] = [f"{label}格式应为 YYYY-MM-DD"]
         return None

@@ -22,6 +22,7 @@ from anxiao.core.audit import write_entry
 from anxiao.core.context import audit_enabled
 from anxiao.core.files import CheckedFile, check_upload
 from anxiao.core.models import AuditAction
+from anxiao.core.validation import as_date
 from anxiao.org.models import Assignment, AssignmentKind, Group, Person, Post, Unit
 
 from .models import (
@@ -215,15 +216,8 @@ def _text(data: dict[str, Any], key: str) -> str:
 
 
 def _date(data: dict[str, Any], key: str, label: str) -> datetime.date | None:
-    value = data.get(key)
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
     try:
-        return datetime.date.fromisoformat(str(value))
+        return as_date(data.get(key))
     except ValueError:
         raise ValidationError({key: [f"{label}格式应为 YYYY-MM-DD"]})
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from anxiao.core.access import get_visible_or_404, resolve_visible, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.core.files import file_response
+from anxiao.core.flash import REFUSED, PageErrors, run_and_flash
 from anxiao.core.links import absolute_url
 from anxiao.core.validation import parse_date
 from anxiao.obligations.crediting import credited_by
@@ -42,12 +43,6 @@ from .models import (
     ResultPhoto,
     SignerRole,
 )
-
-
-def _messages(request: HttpRequest, exc: ValidationError) -> None:
-    for errs in exc.message_dict.values():
-        for e in errs:
-            messages.error(request, e)
 
 
 def _bureaus(user: Any) -> Any:
@@ -81,18 +76,15 @@ def checklist_create(request: HttpRequest) -> HttpResponse:
     if not bureaus.exists():
         raise PermissionDenied("只有教育局管理员可以新建本局检查表")
     sources = Checklist.objects.visible_to(request.user).filter(is_active=True).select_related("bureau")
-    errors: dict[str, list[str]] = {}
+    errors = PageErrors(request)
     if request.method == "POST":
         p = request.POST
         bureau = bureaus.filter(pk=p["bureau"]).first() if p.get("bureau", "").isdecimal() else None
         copy_from = sources.filter(pk=p["copy_from"]).first() if p.get("copy_from", "").isdecimal() else None
-        try:
-            checklist = actions.create_checklist(request.user, bureau=bureau, code=p.get("code", ""),
-                                                 title=p.get("title", ""), source=p.get("source", ""),
-                                                 copy_from=copy_from)
-        except ValidationError as exc:
-            errors = exc.message_dict
-        else:
+        checklist = run_and_flash(request, lambda: actions.create_checklist(
+            request.user, bureau=bureau, code=p.get("code", ""), title=p.get("title", ""), source=p.get("source", ""),
+            copy_from=copy_from), form=errors)
+        if checklist is not REFUSED:
             messages.success(request, f"已新建检查表 {checklist}")
             return redirect("inspections:checklist_detail", checklist.pk)
     return render(request, "inspections/checklist_form.html", {
@@ -114,17 +106,16 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int | None = None) -> Http
     item = get_visible_or_404(ChecklistItem, request.user, pk=item_pk, checklist=checklist) if item_pk else None
     if checklist.bureau_id is None or not user_scope(request.user, write=True).covers_unit(checklist.bureau):
         raise PermissionDenied("只有本局管理员可以修改本局检查表")
-    errors: dict[str, list[str]] = {}
+    errors = PageErrors(request)
     data: Any = request.POST if request.method == "POST" else (
         {k: getattr(item, k) for k in ("code", "category", "text", "grade", "major_basis", "frequency", "source",
                                        "boarding_only", "lab_only", "school_bus_only", "required", "allow_na",
                                        "points")} if item else {"required": True, "allow_na": True, "points": 0})
     if request.method == "POST":
-        try:
-            version, _saved = actions.save_item(request.user, checklist, item, **_item_data(request.POST))
-        except ValidationError as exc:
-            errors = exc.message_dict
-        else:
+        saved = run_and_flash(request, lambda: actions.save_item(request.user, checklist, item,
+                                                                 **_item_data(request.POST)), form=errors)
+        if saved is not REFUSED:
+            version, _saved = saved
             if version.pk != checklist.pk:
                 messages.success(request, f"该检查表已被检查使用，修改已保存为第 {version.version} 版")
             else:
@@ -141,10 +132,8 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int | None = None) -> Http
 def item_retire(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     checklist = get_visible_or_404(Checklist.objects.select_related("bureau"), request.user, pk=pk)
     item = get_visible_or_404(ChecklistItem, request.user, pk=item_pk, checklist=checklist)
-    try:
-        version = actions.retire_item(request.user, checklist, item)
-    except ValidationError as exc:
-        _messages(request, exc)
+    version = run_and_flash(request, lambda: actions.retire_item(request.user, checklist, item))
+    if version is REFUSED:
         return redirect("inspections:checklist_detail", checklist.pk)
     messages.success(request, f"已停用检查项 {item.code}" + (
         f"（已保存为第 {version.version} 版）" if version.pk != checklist.pk else ""))
@@ -155,12 +144,7 @@ def item_retire(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @require_POST
 def checklist_retire(request: HttpRequest, pk: int) -> HttpResponse:
     checklist = get_visible_or_404(Checklist.objects.select_related("bureau"), request.user, pk=pk)
-    try:
-        actions.retire_checklist(request.user, checklist)
-    except ValidationError as exc:
-        _messages(request, exc)
-    else:
-        messages.success(request, f"已停用检查表 {checklist}")
+    run_and_flash(request, lambda: actions.retire_checklist(request.user, checklist), f"已停用检查表 {checklist}")
     return redirect("inspections:checklist_detail", checklist.pk)
 
 
@@ -205,27 +189,24 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
                                                                         UnitKind.SCHOOL)).order_by("kind", "name")
     checklists = Checklist.objects.visible_to(request.user).filter(is_active=True).select_related("bureau")
     people = _people(request.user)
-    errors: dict[str, list[str]] = {}
+    errors = PageErrors(request, shown={"members"})  # the page shows the team's errors at the team, the rest on top
     if request.method == "POST":
         p = request.POST
         unit = units.filter(pk=p["unit"]).first() if p.get("unit", "").isdecimal() else None
         by = inspecting.filter(pk=p["inspecting_unit"]).first() if p.get("inspecting_unit", "").isdecimal() else None
         checklist = checklists.filter(pk=p["checklist"]).first() if p.get("checklist", "").isdecimal() else None
-        try:
+
+        def start() -> Inspection:
             if unit is None:
                 raise ValidationError({"unit": ["请选择受检单位"]})
             planned = parse_date(p.get("planned_on"), "planned_on", "计划日期")
-            inspection = actions.start_inspection(request.user, unit=unit, kind=p.get("kind", ""), planned_on=planned,
-                                                  inspecting_unit=by, title=p.get("title", ""), checklist=checklist,
-                                                  members=_member_rows(p, people),
-                                                  risk_controls=bool(p.get("risk_controls")),
-                                                  client_uuid=p.get("client_uuid") or None)
-        except ValidationError as exc:
-            errors = exc.message_dict
-            _messages(request, exc)
-        except ValueError:
-            messages.error(request, "检查日期格式应为 YYYY-MM-DD")
-        else:
+            return actions.start_inspection(request.user, unit=unit, kind=p.get("kind", ""), planned_on=planned,
+                                            inspecting_unit=by, title=p.get("title", ""), checklist=checklist,
+                                            members=_member_rows(p, people), risk_controls=bool(p.get("risk_controls")),
+                                            client_uuid=p.get("client_uuid") or None)
+
+        inspection = run_and_flash(request, start, form=errors)
+        if inspection is not REFUSED:
             return redirect("inspections:inspection_detail", inspection.pk)
     return render(request, "inspections/inspection_create.html", {
         "units": units, "inspecting": inspecting, "kinds": InspectionKind.choices, "checklists": checklists,
@@ -239,13 +220,14 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
 def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_visible_or_404(Inspection.objects.select_related("unit", "inspecting_unit"), request.user, pk=pk)
     p = request.POST
-    try:
+
+    def add() -> InspectionMember:
         person = resolve_visible(_people(request.user), None, p.get("person"), "members", "人员")
-        member = actions.add_member(request.user, inspection, person=person, name=p.get("name", ""),
-                                    role=p.get("role") or "inspector", organisation=p.get("organisation", ""))
-    except ValidationError as exc:
-        _messages(request, exc)
-    else:
+        return actions.add_member(request.user, inspection, person=person, name=p.get("name", ""),
+                                  role=p.get("role") or "inspector", organisation=p.get("organisation", ""))
+
+    member = run_and_flash(request, add)
+    if member is not REFUSED:
         messages.success(request, f"已将 {member.name} 加入检查组")
     return redirect("inspections:inspection_detail", inspection.pk)
 
@@ -254,12 +236,7 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(InspectionMember.objects.select_related("inspection__unit"), request.user, pk=pk)
-    try:
-        actions.remove_member(request.user, member)
-    except ValidationError as exc:
-        _messages(request, exc)
-    else:
-        messages.success(request, f"已将 {member.name} 移出检查组")
+    run_and_flash(request, lambda: actions.remove_member(request.user, member), f"已将 {member.name} 移出检查组")
     return redirect("inspections:inspection_detail", member.inspection_id)
 
 
@@ -296,21 +273,14 @@ def inspection_submit(request: HttpRequest, pk: int) -> HttpResponse:
             if files:
                 photos[code] = files
     back = reverse("inspections:inspection_detail", args=[inspection.pk])
-    try:
-        actions.record_results(request.user, inspection, results, photos=photos)
-    except ValidationError as exc:
-        _messages(request, exc)
+    if run_and_flash(request, lambda: actions.record_results(request.user, inspection, results, photos=photos),
+                     f"已保存 {len(results)} 项检查结果") is REFUSED:
         return redirect(back)
-    messages.success(request, f"已保存 {len(results)} 项检查结果")
     # The phone drops what it kept offline once the server has it.
     back += "?" + urlencode({"saved": request.POST.get("submission", "")})
     if request.POST.get("complete"):
-        try:
-            actions.complete_inspection(request.user, inspection, request.POST.get("summary", ""))
-        except ValidationError as exc:
-            _messages(request, exc)
-        else:
-            messages.success(request, "检查已完成")
+        run_and_flash(request, lambda: actions.complete_inspection(request.user, inspection,
+                                                                   request.POST.get("summary", "")), "检查已完成")
     return redirect(back)
 
 
@@ -328,13 +298,10 @@ def inspection_report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def inspection_sign(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_visible_or_404(Inspection.objects.select_related("unit", "inspecting_unit"), request.user, pk=pk)
-    try:
-        signature = actions.sign(request.user, inspection, role=request.POST.get("role", ""),
-                                 name=request.POST.get("signer_name", ""),
-                                 image=request.FILES.get("signature") or request.POST.get("signature", ""))
-    except ValidationError as exc:
-        _messages(request, exc)
-    else:
+    signature = run_and_flash(request, lambda: actions.sign(
+        request.user, inspection, role=request.POST.get("role", ""), name=request.POST.get("signer_name", ""),
+        image=request.FILES.get("signature") or request.POST.get("signature", "")))
+    if signature is not REFUSED:
         messages.success(request, f"{signature.get_role_display()} {signature.signer_name} 已签名")
     return redirect(reverse("inspections:inspection_detail", args=[inspection.pk]) + "#signatures")
 
@@ -349,10 +316,9 @@ def signature_image(request: HttpRequest, pk: int) -> Any:
 @require_POST
 def result_to_hazard(request: HttpRequest, pk: int) -> HttpResponse:
     result = get_visible_or_404(ItemResult.objects.select_related("inspection__unit", "item"), request.user, pk=pk)
-    try:
-        hazard = actions.fail_to_hazard(request.user, result, location=request.POST.get("location", ""))
-    except ValidationError as exc:
-        _messages(request, exc)
+    hazard = run_and_flash(request, lambda: actions.fail_to_hazard(request.user, result,
+                                                                   location=request.POST.get("location", "")))
+    if hazard is REFUSED:
         return redirect("inspections:inspection_detail", result.inspection_id)
     messages.success(request, f"已登记隐患 {hazard.number}")
     return redirect("hazards:hazard_detail", hazard.pk)
@@ -401,22 +367,22 @@ def point_create(request: HttpRequest) -> HttpResponse:
     if user_scope(request.user, write=True).empty:
         raise PermissionDenied("您没有新建巡查点的权限")
     units = Unit.objects.writable_by(request.user).filter(kind=UnitKind.SCHOOL).order_by("name")
-    errors: dict[str, list[str]] = {}
+    errors = PageErrors(request)
     if request.method == "POST":
         p = request.POST
         unit = units.filter(pk=p["unit"]).first() if p.get("unit", "").isdecimal() else None
         interval = p.get("min_interval_minutes", "30").strip() or "30"
-        try:
+
+        def save() -> PatrolPoint:
             if unit is None:
                 raise ValidationError({"unit": ["请选择学校"]})
             if not interval.isdecimal() or not 0 < int(interval) <= 720:
                 raise ValidationError({"min_interval_minutes": ["打卡间隔应为 1–720 分钟"]})
-            actions.save_point(request.user, None, unit=unit, name=p.get("name", ""), location=p.get("location", ""),
-                               key_area=bool(p.get("key_area")), min_interval_minutes=int(interval),
-                               gate=bool(p.get("gate")))
-        except ValidationError as exc:
-            errors = exc.message_dict
-        else:
+            return actions.save_point(request.user, None, unit=unit, name=p.get("name", ""),
+                                      location=p.get("location", ""), key_area=bool(p.get("key_area")),
+                                      min_interval_minutes=int(interval), gate=bool(p.get("gate")))
+
+        if run_and_flash(request, save, form=errors) is not REFUSED:
             return redirect("inspections:point_list")
     return render(request, "inspections/point_create.html", {"units": units, "errors": errors,
                                                              "data": request.POST})
@@ -450,16 +416,12 @@ def point_checkin(request: HttpRequest, token: str) -> HttpResponse:
     """Opened by scanning the point's QR code (which carries ``k``, the point's secret); without it, no check-in."""
     point = get_visible_or_404(PatrolPoint.objects.select_related("unit"), request.user, token=token)
     code = request.POST.get("code", "") if request.method == "POST" else request.GET.get("k", "")
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        try:
-            actions.check_in(request.user, point, code=code, normal=request.POST.get("normal", "1") == "1",
-                             note=request.POST.get("note", ""), client_uuid=request.POST.get("client_uuid") or None)
-        except ValidationError as exc:
-            errors = exc.message_dict
-        else:
-            messages.success(request, f"{point.name} 已打卡")
-            return redirect("inspections:point_list")
+    errors = PageErrors(request)
+    if request.method == "POST" and run_and_flash(request, lambda: actions.check_in(
+            request.user, point, code=code, normal=request.POST.get("normal", "1") == "1",
+            note=request.POST.get("note", ""), client_uuid=request.POST.get("client_uuid") or None),
+            f"{point.name} 已打卡", form=errors) is not REFUSED:
+        return redirect("inspections:point_list")
     today = timezone.localdate()
     return render(request, "inspections/point_checkin.html", {
         "point": point, "count": actions.daily_counts([point], today).get(point.pk, 0), "uuid": actions.new_uuid(),

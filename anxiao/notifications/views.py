@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from anxiao.core.access import can_write, get_visible_or_404, user_scope
 from anxiao.core.crud import Crud
+from anxiao.core.flash import REFUSED, run_and_flash
 
 from . import actions, filters, forms
 from .models import Notification, WebhookEndpoint
@@ -63,12 +64,7 @@ def webhook_test(request: HttpRequest, pk: int) -> HttpResponse:
     hook = get_visible_or_404(WebhookEndpoint.objects.select_related("bureau"), request.user, pk=pk)
     if not can_write(request.user, hook):
         raise PermissionDenied("您只能查看该群机器人，不能发送测试消息")
-    try:
-        actions.send_test(request.user, hook)
-    except ValidationError as exc:
-        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
-    else:
-        messages.success(request, "测试消息已发送，请在群里查看")
+    run_and_flash(request, lambda: actions.send_test(request.user, hook), "测试消息已发送，请在群里查看")
     return redirect(WEBHOOKS.url("detail", hook.pk))
 
 
@@ -98,10 +94,7 @@ def outbox_retry(request: HttpRequest) -> HttpResponse:
     ids: Any = request.POST.getlist("ids")
     if request.POST.get("all") == "1":
         ids = actions.problem_messages().values_list("pk", flat=True)
-    try:
-        n = actions.retry_messages(request.user, [int(i) for i in ids if str(i).isdecimal()])
-    except ValidationError as exc:
-        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
-    else:
+    n = run_and_flash(request, lambda: actions.retry_messages(request.user, [int(i) for i in ids if str(i).isdecimal()]))
+    if n is not REFUSED:
         messages.success(request, f"已重新排队 {n} 条消息，后台进程将在下一轮发送")
     return redirect("notifications:outbox")

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from anxiao.core.access import require_write, write_scope
 from anxiao.core.choices import POST_KIND_UNIT_KINDS, PostKind, UnitFunction, UnitKind
-from anxiao.core.files import checked_content
+from anxiao.core.files import check_attachment_name as files_check_name
+from anxiao.core.files import checked_attachments, checked_content
 from anxiao.core.periods import DEFAULT_TERMS, Period, TermCalendar, due_date, next_period, period_containing
 from anxiao.org.models import Assignment, AssignmentKind, Post, Unit
 from anxiao.policies.loader import CONDITIONS
@@ -834,10 +835,7 @@ def _check_post_for_unit(post: Post, unit: Unit) -> bool:
 
 
 def check_attachment_name(name: str) -> None:
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in ALLOWED_ATTACHMENT_EXTENSIONS:
-        raise ValidationError({"attachments": [
-            f"不允许上传此类型的文件（{name}）；可上传：{'、'.join(ALLOWED_ATTACHMENT_EXTENSIONS)}"]})
+    files_check_name(name, ALLOWED_ATTACHMENT_EXTENSIONS)
 
 
 def record_activity(actor: Any, activity: Activity | None = None, *, files: Iterable[Any] = (),
@@ -881,13 +879,7 @@ def record_activity(actor: Any, activity: Activity | None = None, *, files: Iter
             and not _check_post_for_unit(activity.responsible_post, activity.unit)
             and not (activity.by_unit is not None and _check_post_for_unit(activity.responsible_post, activity.by_unit))):
         errors["responsible_post"] = ["负责岗位不属于该单位，也不负责联系该单位"]
-    checked = []
-    for f in files:
-        try:
-            check_attachment_name(getattr(f, "name", ""))
-            checked.append(checked_content(f))
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
+    checked = checked_attachments(files, ALLOWED_ATTACHMENT_EXTENSIONS, errors)
     if errors:
         raise ValidationError(errors)
     if not _may_record(actor, activity.unit, activity.responsible_post):

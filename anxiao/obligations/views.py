@@ -21,7 +21,7 @@ from anxiao.core.access import can_write, get_visible_or_404, home_region, user_
 from anxiao.core.choices import PostKind, UnitKind
 from anxiao.core.crud import Crud, detail_view, list_view
 from anxiao.core.files import field_file_response
-from anxiao.core.flash import REFUSED, run_form
+from anxiao.core.flash import REFUSED, run_and_flash, run_form
 from anxiao.core.paging import page_of
 from anxiao.core.periods import period_containing
 from anxiao.core.validation import parse_date
@@ -116,10 +116,8 @@ def occurrence_done(request: HttpRequest, pk: int) -> HttpResponse:
     """One tap: record today's activity for a slot that is due."""
     occ = get_visible_or_404(Occurrence.objects.select_related("rule", "unit", "post"), request.user, pk=pk)
     today = timezone.localdate()
-    try:
-        activity = actions.tap_done(request.user, occ, today)
-    except ValidationError as exc:
-        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+    activity = run_and_flash(request, lambda: actions.tap_done(request.user, occ, today))
+    if activity is REFUSED:
         return redirect(_next(request))
     messages.success(request, f"已记录：{activity.get_kind_display()}（{activity.occurred_on}），计入 {occ.rule.title}")
     if request.htmx:  # type: ignore[attr-defined]
@@ -259,12 +257,8 @@ def activity_void(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_visible_or_404(Activity.objects.select_related("unit"), request.user, pk=pk)
     if not can_write(request.user, activity):
         raise PermissionDenied("您只能查看该记录，不能作废")
-    try:
-        actions.void_activity(request.user, activity, request.POST.get("reason", ""))
-    except ValidationError as exc:
-        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
-    else:
-        messages.success(request, "记录已作废，相关应办事项已重新计算")
+    run_and_flash(request, lambda: actions.void_activity(request.user, activity, request.POST.get("reason", "")),
+                  "记录已作废，相关应办事项已重新计算")
     return redirect(ACTIVITIES.url("detail", activity.pk))
 
 

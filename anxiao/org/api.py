@@ -1,10 +1,12 @@
 # No "from __future__ import annotations": django-ninja reads these annotations at run time.
 import datetime
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 
+from anxiao.core import privacy
 from anxiao.core.api import AUTH, ErrorOut, crud_routes
 
 from . import actions, filters
@@ -97,6 +99,15 @@ class PersonOut(Schema):
     email: str
     unit_id: int
     is_active: bool
+
+    # Masked for those who are not managers of the person's unit (core.privacy).
+    @staticmethod
+    def resolve_mobile(obj: Any) -> str | None:
+        return privacy.phone(obj.mobile, obj.unit, person=obj) or obj.mobile
+
+    @staticmethod
+    def resolve_email(obj: Any) -> str:
+        return privacy.email(obj.email, obj.unit, person=obj)
 
 
 class PersonIn(Schema):
@@ -205,7 +216,8 @@ def _save_assignment(actor, obj, **data):  # type: ignore[no-untyped-def]
 
 crud_routes(router, "regions", Region, RegionOut, RegionIn, RegionPatch, filters.RegionFilter, actions.save_region)
 crud_routes(router, "units", Unit, UnitOut, UnitIn, UnitPatch, filters.UnitFilter, actions.save_unit)
-crud_routes(router, "people", Person, PersonOut, PersonIn, PersonPatch, filters.PersonFilter, actions.save_person)
+crud_routes(router, "people", Person, PersonOut, PersonIn, PersonPatch, filters.PersonFilter, actions.save_person,
+            select_related=("unit",))
 crud_routes(router, "posts", Post, PostOut, PostIn, PostPatch, filters.PostFilter, actions.save_post)
 crud_routes(router, "groups", Group, GroupOut, GroupIn, GroupPatch, filters.GroupFilter, actions.save_group)
 crud_routes(router, "assignments", Assignment, AssignmentOut, AssignmentIn, AssignmentPatch,

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from anxiao.core import privacy
 from anxiao.core.access import get_visible_or_404, user_scope
 from anxiao.core.crud import Crud
 from anxiao.core.flash import run_and_flash
@@ -96,11 +97,11 @@ UNITS = Crud(
 
 PEOPLE = Crud(
     name="person", app="org", model=Person, title="人员", form=forms.PersonForm, save=actions.save_person,
-    columns=[("姓名", str), ("所属单位", lambda p: p.unit), ("手机号", lambda p: p.mobile or ""),
+    columns=[("姓名", str), ("所属单位", lambda p: p.unit), ("手机号", lambda p: privacy.phone(p.mobile, p.unit, person=p)),
              ("状态", lambda p: "在职" if p.is_active else "离职")],
     filters=filters.PersonFilter, select_related=("unit",),
-    detail_fields=[("姓名", str), ("性别", lambda p: p.get_gender_display()), ("手机号", lambda p: p.mobile),
-                   ("电子邮箱", lambda p: p.email), ("所属单位", lambda p: p.unit),
+    detail_fields=[("姓名", str), ("性别", lambda p: p.get_gender_display()), ("手机号", lambda p: privacy.phone(p.mobile, p.unit, person=p)),
+                   ("电子邮箱", lambda p: privacy.email(p.email, p.unit, person=p)), ("所属单位", lambda p: p.unit),
                    ("状态", lambda p: "在职" if p.is_active else "离职")],
     detail_template="org/person_detail.html", detail_context=_person_context,
     admin_actions=[("导入", "org:person_import"), ("导出 Excel（可重新导入）", "org:person_export"),

@@ -4,13 +4,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from anxiao.core.access import may_manage, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.core.crud import Crud
+from anxiao.core.flash import REFUSED, run_form
 from anxiao.org.models import Unit
 
 from . import actions, excel, filters, forms
@@ -91,12 +92,8 @@ def risk_adopt(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("您没有采用风险清单的权限")
     schools = Unit.objects.writable_by(request.user).filter(kind=UnitKind.SCHOOL, is_active=True).order_by("name")
     form = forms.AdoptForm(request.POST or None, schools=schools, starter=starter_risks())
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = actions.adopt_starter(request.user, form.cleaned_data["school"], form.cleaned_data["codes"] or None)
-        except ValidationError as exc:
-            form.add_error(None, "；".join(exc.messages))
-        else:
-            messages.success(request, f"已采用 {len(created)} 项风险，请逐项核对评分")
-            return redirect(f"{RISKS.url_list}?school={form.cleaned_data['school'].pk}")
+    created = run_form(request, form, lambda d: actions.adopt_starter(request.user, d["school"], d["codes"] or None))
+    if created is not REFUSED:
+        messages.success(request, f"已采用 {len(created)} 项风险，请逐项核对评分")
+        return redirect(f"{RISKS.url_list}?school={form.cleaned_data['school'].pk}")
     return render(request, "risks/adopt.html", {"form": form, "starter": starter_risks()})

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
+from anxiao.core import privacy
 from anxiao.core.access import get_visible_or_404
 from anxiao.core.api import AUTH, ErrorOut, crud_routes
 
@@ -102,9 +103,17 @@ class GuardOut(Schema):
     from_security_company: bool
     company: str
     licence_no: str
-    birth_date: datetime.date
+    birth_date: datetime.date | str  # only the year ("1980 年") for those who may not read it (core.privacy)
     equipment: list[str]
     is_active: bool
+
+    @staticmethod
+    def resolve_licence_no(obj: Any) -> str:
+        return privacy.id_number(obj.licence_no, obj.profile.school)
+
+    @staticmethod
+    def resolve_birth_date(obj: Any) -> Any:
+        return privacy.birth_date(obj.birth_date, obj.profile.school)
 
 
 class GuardIn(Schema):
@@ -149,7 +158,8 @@ class StaffingSettingsPatch(Schema):
 
 
 crud_routes(router, "staffing/profiles", SchoolProfile, ProfileOut, ProfileIn, ProfilePatch, filters.ProfileFilter, actions.save_profile, select_related=("school",))
-crud_routes(router, "staffing/guards", Guard, GuardOut, GuardIn, GuardPatch, filters.GuardFilter, actions.save_guard)
+crud_routes(router, "staffing/guards", Guard, GuardOut, GuardIn, GuardPatch, filters.GuardFilter, actions.save_guard,
+            select_related=("profile__school",))
 def _save_settings(actor, obj, **data):  # type: ignore[no-untyped-def]
     # bureau is a one-to-one link, which crud_routes leaves as an id: resolve it through the visible units.
     if isinstance(data.get("bureau"), int):

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from anxiao.core import privacy
 from anxiao.core.access import get_visible_or_404, may_manage
 from anxiao.core.choices import UnitKind
 from anxiao.core.crud import Crud
@@ -58,12 +59,13 @@ GUARDS = Crud(
     name="guard", app="staffing", model=Guard, title="保安员", form=forms.GuardForm, save=actions.save_guard,
     columns=[("姓名", lambda g: g.name), ("校区", lambda g: g.profile),
              ("保安公司", lambda g: g.company if g.from_security_company else "社会人员"),
-             ("出生日期", lambda g: g.birth_date),
+             ("出生日期", lambda g: privacy.birth_date(g.birth_date, g.profile.school)),
              ("装备", lambda g: f"{len(g.equipment or [])}/7")],
     filters=filters.GuardFilter, select_related=("profile__school",),
     detail_fields=[("姓名", lambda g: g.name), ("校区", lambda g: g.profile),
                    ("保安公司选派", lambda g: _yes(g.from_security_company)), ("保安公司", lambda g: g.company),
-                   ("保安员证号", lambda g: g.licence_no), ("出生日期", lambda g: g.birth_date),
+                   ("保安员证号", lambda g: privacy.id_number(g.licence_no, g.profile.school)),
+                   ("出生日期", lambda g: privacy.birth_date(g.birth_date, g.profile.school)),
                    ("年龄（周岁）", lambda g: rules.age_on(g.birth_date, timezone.localdate())),
                    ("本学期脱产培训天数（按培训记录）", _training_days),
                    ("装备", lambda g: "、".join(rules.EQUIPMENT_LABELS[c] for c in g.equipment or []) or "无"),

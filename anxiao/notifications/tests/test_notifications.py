@@ -1,48 +1,12 @@
 from __future__ import annotations
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
-
 import pytest
 from django.core import mail
 from django.core.management import call_command
 
 from anxiao.notifications import actions
 from anxiao.notifications.models import Channel, Notification, Outbox, OutboxStatus, WebhookEndpoint
-
-
-class FakeRobot:
-    """A local stand-in for a DingTalk / WeCom group robot on 127.0.0.1."""
-
-    def __init__(self, answer: dict | None = None) -> None:
-        self.received: list[dict] = []
-        robot = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                robot.received.append(json.loads(body))
-                data = json.dumps(answer or {"errcode": 0, "errmsg": "ok"}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/robot/send?access_token=t"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> FakeRobot:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+from anxiao.notifications.tests.robots import FakeRobot
 
 
 def test_it_delivers_an_in_app_notice_once(world) -> None:

@@ -6,64 +6,35 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, HTTPServer
-from urllib.parse import parse_qs, urlsplit
+from typing import Any
 
 import pytest
 
 from anxiao.notifications import actions
 from anxiao.notifications.models import Outbox, OutboxStatus, WebhookEndpoint
+from anxiao.notifications.tests.robots import FakeRobot
 
 SECRET = "SEC0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd"
 
 
-class SigningRobot:
+class SigningRobot(FakeRobot):
     """Answers like DingTalk: 310000 "sign not match" unless timestamp and sign are right for its secret."""
 
     def __init__(self, secret: str = "") -> None:
+        super().__init__()
         self.secret = secret
-        self.received: list[dict] = []
-        self.queries: list[dict] = []
-        robot = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
-                query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
-                robot.queries.append(query)
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                answer = {"errcode": 0, "errmsg": "ok"}
-                if robot.secret:
-                    stamp = query.get("timestamp", "0")
-                    expected = base64.b64encode(hmac.new(robot.secret.encode(), f"{stamp}\n{robot.secret}".encode(),
-                                                         hashlib.sha256).digest()).decode()
-                    fresh = abs(int(stamp) - time.time() * 1000) < 3600 * 1000
-                    if not fresh or query.get("sign") != expected:
-                        answer = {"errcode": 310000, "errmsg": "sign not match"}
-                if answer["errcode"] == 0:
-                    robot.received.append(body)
-                data = json.dumps(answer).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = HTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/robot/send?access_token=t"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> SigningRobot:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, query: dict, body: Any) -> dict:
+        if self.secret:
+            stamp = query.get("timestamp", "0")
+            expected = base64.b64encode(hmac.new(self.secret.encode(), f"{stamp}\n{self.secret}".encode(),
+                                                 hashlib.sha256).digest()).decode()
+            fresh = abs(int(stamp) - time.time() * 1000) < 3600 * 1000
+            if not fresh or query.get("sign") != expected:
+                return {"errcode": 310000, "errmsg": "sign not match"}
+        self.received.append(body)
+        return {"errcode": 0, "errmsg": "ok"}
 
 
 def test_a_signed_dingtalk_robot_accepts_our_messages(world, settings) -> None:
