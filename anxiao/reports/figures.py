@@ -78,13 +78,16 @@ def state(status: str | None, late: bool, due: datetime.date, today: datetime.da
 
 def state_counts(schools: Any, month: datetime.date, today: datetime.date | None = None,
                  model: Any = None) -> dict[str, int]:
-    """How many schools are in each state for a period: one query for the schools, one for the reports."""
+    """How many schools are in each state for a period. A queryset of schools is counted in the database (one
+    query, :func:`state_annotated`: no row per school in Python at a province); a list of schools in Python."""
     from .models import MonthlyLedger
 
     today = today or timezone.localdate()
     model = model or MonthlyLedger
+    if hasattr(schools, "values_list"):
+        return grouped_state_counts(schools, month, None, today, model=model).get(None, dict.fromkeys(STATES, 0))
     due = due_on(month) if model is MonthlyLedger else quarter_due(month)
-    ids = list(schools.values_list("pk", flat=True)) if hasattr(schools, "values_list") else [u.pk for u in schools]
+    ids = [u.pk for u in schools]
     latest: dict[int, tuple[str, bool]] = {}
     for unit_id, status, late in (model.objects.filter(unit__in=ids, **{model.period_field: month})
                                   .order_by("unit_id", "version").values_list("unit_id", "status", "late")):
@@ -101,23 +104,26 @@ def state_annotated(schools: Any, month: datetime.date, today: datetime.date | N
     as SQL over the newest version (``test_figures`` holds the two to the same answer). For the pages of a
     large scope: counts grouped by region or stage, and a page of schools filtered by state, with no row per
     school in Python."""
-    from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
+    from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
+    from django.db.models.functions import Coalesce
 
     from .models import LedgerStatus, MonthlyLedger
 
     today = today or timezone.localdate()
     model = model or MonthlyLedger
     due = due_on(month) if model is MonthlyLedger else quarter_due(month)
-    newest = model.objects.filter(unit=OuterRef("pk"), **{model.period_field: month}).order_by("-version")
+    missing = "missing" if today > due else "pending"
     text: CharField[str, str] = CharField()
-    return schools.annotate(
-        report_status=Subquery(newest.values("status")[:1]), report_late=Subquery(newest.values("late")[:1]),
-    ).annotate(state=Case(
-        When(Q(report_status__isnull=True) | Q(report_status=LedgerStatus.PREPARED),
-             then=Value("missing" if today > due else "pending")),
-        When(report_status=LedgerStatus.RETURNED, then=Value("returned")),
-        When(report_late=True, then=Value("late")),
-        default=Value("submitted"), output_field=text))
+    # the state of the newest version, worked out inside one correlated subquery (one lookup per school: a Case
+    # over two separate subqueries repeats each lookup wherever the Case names it)
+    newest = (model.objects.filter(unit=OuterRef("pk"), **{model.period_field: month}).order_by("-version")
+              .annotate(report_state=Case(
+                  When(status=LedgerStatus.PREPARED, then=Value(missing)),
+                  When(status=LedgerStatus.RETURNED, then=Value("returned")),
+                  When(late=True, then=Value("late")),
+                  default=Value("submitted"), output_field=text)))
+    return schools.annotate(state=Coalesce(Subquery(newest.values("report_state")[:1]), Value(missing),
+                                           output_field=text))
 
 
 def grouped_state_counts(schools: Any, month: datetime.date, group: str | None, today: datetime.date | None = None,

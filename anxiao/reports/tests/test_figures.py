@@ -528,3 +528,40 @@ def test_the_report_roll_up_drills_down_by_region(world, personas, frozen):
     assert not town.context["by_region"] and {r["unit"].pk for r in town.context["rows"]} == {s.pk for s in schools}
     missing = client.get(f"/reports/?region={world.town_a.pk}&state=missing")
     assert [r["state"] for r in missing.context["rows"]] == ["missing"]
+
+
+@pytest.mark.parametrize("today", [datetime.date(2026, 11, 27), datetime.date(2026, 12, 4)])  # before / after the due day
+def test_the_state_worked_out_in_sql_is_the_state_of_the_definition(world, today):
+    """``state_annotated`` (the SQL the large pages and ``state_counts`` use) gives each school exactly
+    :func:`state` of its newest version, for every status, late or not, with earlier versions present."""
+    from anxiao.org.models import Unit
+    from anxiao.reports import figures
+    from anxiao.reports.models import LedgerStatus, MonthlyLedger
+
+    month = datetime.date(2026, 11, 1)
+    user = world.users["sysadmin"]
+    versions = [  # each school's versions, oldest first (none: no report at all)
+        [], [(LedgerStatus.PREPARED, False)], [(LedgerStatus.SUBMITTED, False)], [(LedgerStatus.SUBMITTED, True)],
+        [(LedgerStatus.SUBMITTED, False), (LedgerStatus.RETURNED, False)],
+        [(LedgerStatus.RETURNED, False), (LedgerStatus.PREPARED, True)],
+        [(LedgerStatus.RETURNED, True), (LedgerStatus.SUBMITTED, True)],
+        [(LedgerStatus.SUPERSEDED, False), (LedgerStatus.SUBMITTED, False)],
+    ]
+    schools = [Unit.objects.create(name=f"状态校{i}", kind=world.a1.kind, stage=world.a1.stage, parent=world.a1.parent,
+                                   region=world.a1.region) for i in range(len(versions))]
+    for school, history in zip(schools, versions, strict=True):
+        for number, (status, late) in enumerate(history, start=1):
+            MonthlyLedger.objects.create(unit=school, month=month, version=number, status=status, late=late,
+                                         prepared_by=user, prepared_at=_aware(datetime.date(2026, 11, 27)),
+                                         due_on=datetime.date(2026, 11, 28), snapshot={"summary": {}})
+    due = figures.due_on(month)
+    expected = {s.pk: figures.state(h[-1][0] if h else None, h[-1][1] if h else False, due, today)
+                for s, h in zip(schools, versions, strict=True)}
+    qs = Unit.objects.filter(pk__in=[s.pk for s in schools])
+    assert dict(figures.state_annotated(qs, month, today).values_list("pk", "state")) == expected
+    counts = dict.fromkeys(figures.STATES, 0)
+    for value in expected.values():
+        counts[value] += 1
+    assert figures.state_counts(qs, month, today) == counts
+    assert figures.state_counts(list(qs), month, today) == counts  # a list of schools: the same, in Python
+    assert len(set(expected.values())) >= 4  # the cases reach every state of that day
