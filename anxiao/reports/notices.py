@@ -12,6 +12,7 @@ from django.utils import timezone
 from anxiao.core.access import roles_over_unit
 from anxiao.core.choices import Role, Stage, UnitKind
 from anxiao.core.files import CheckedFile, check_upload
+from anxiao.documents.gongwen import cn_date
 from anxiao.org.models import Region, Unit
 
 from . import actions
@@ -115,6 +116,15 @@ def confirm_read(actor: Any, recipient: NoticeRecipient) -> NoticeRecipient:
     return recipient
 
 
+def _brief(text: str, length: int = 20) -> str:
+    """A description shortened for a 公文 sentence: whitespace folded, cut with "…", never ending on an open
+    bracket or a pause mark (a cut "合格（" followed by "（整改时限…）" read "合格（（")."""
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text.rstrip("（([【“‘、，,；;：: ")
+    return text[:length].rstrip("（([【“‘、，,；;：: ") + "…"
+
+
 def bulletin_text(bureau: Unit, month: datetime.date, today: datetime.date | None = None) -> tuple[str, str]:
     """A bulletin drafted from data: late and missing reports of the month, and overdue hazards."""
     from anxiao.hazards.figures import figure_q
@@ -134,7 +144,7 @@ def bulletin_text(bureau: Unit, month: datetime.date, today: datetime.date | Non
     lines.append(f"未报（{len(missing)} 所）：{'、'.join(missing) or '无'}。")
     if returned:
         lines.append(f"被退回尚未重报（{len(returned)} 所）：{'、'.join(returned)}。")
-    items = [f"{h.unit.name}：{h.location}{h.description[:20]}（整改时限 {h.deadline}）" for h in overdue[:50]]
+    items = [f"{h.unit.name}：{h.location}，{_brief(h.description)}（整改时限{cn_date(h.deadline)}）" for h in overdue[:50]]
     lines.append(f"二、逾期未整改隐患 {overdue.count()} 条：" + ("；".join(items) if items else "无") + "。")
     lines.append("请相关学校于 5 个工作日内完成整改或补报，逾期将纳入年度考核。")
     return f"关于{month:%Y年%m月}学校安全台账报送和隐患整改情况的通报", "\n".join(lines)

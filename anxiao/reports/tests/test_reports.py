@@ -194,3 +194,21 @@ def test_the_quarterly_summary_is_drafted_from_the_months_and_submitted(world):
     with refused("quarter"):
         actions.prepare_summary(world.users["school_admin"], world.a1,
                                 timezone.localdate() + datetime.timedelta(days=100))
+
+
+def test_the_bulletin_writes_dates_as_a_document_does_and_cuts_descriptions_cleanly(world):
+    """Issue 20: the drafted 通报 wrote 整改时限 as 2026-12-01 and cut a description on its open bracket
+    ("合格（（整改时限…"). Dates in the 成文 form, a cut description ends with "…", never on a bracket."""
+    from anxiao.hazards.models import Hazard, Status
+    from anxiao.reports import notices
+
+    h = _hazard(world, days_ago=20, description="学校东区消防器材每月检查结果均为不合格（灭火器压力不足）")
+    Hazard.objects.filter(pk=h.pk).update(status=Status.RECTIFYING, deadline=timezone.localdate() - datetime.timedelta(days=3))
+    h.refresh_from_db()
+    last_month = (_month() - datetime.timedelta(days=1)).replace(day=1)
+    _title, body = notices.bulletin_text(world.bureau_a, last_month)
+    deadline = h.deadline
+    assert f"（整改时限{deadline.year}年{deadline.month}月{deadline.day}日）" in body
+    assert str(deadline) not in body and "（（" not in body
+    assert "学校东区消防器材每月检查结果均为不合格…（整改时限" in body  # cut on its 20th character, an open bracket: dropped
+    assert notices._brief("短的描述（") == "短的描述" and notices._brief("  两处  空白 ") == "两处 空白"
