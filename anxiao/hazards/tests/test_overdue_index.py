@@ -65,7 +65,8 @@ def test_a_small_scope_reads_its_own_units_overdue_hazards_not_the_provinces(wor
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + ctx.captured_queries[-1]["sql"])
         plan = "\n".join(line for (line,) in cursor.fetchall())
-    # then PostgreSQL reads the county's units in the partial index by unit, not every deadline of the province
-    assert "hazard_overdue_by_unit" in plan and "hazard_overdue_by_deadline" not in plan, plan
+    # then PostgreSQL reads the county's own units' rows by unit (the partial index by unit, or the unit index when
+    # the statistics of a small table favour it) and sorts the few, never walking the province's deadline index
+    assert "hazard_overdue_by_deadline" not in plan and "Index Cond: (unit_id = ANY" in plan, plan
     assert len(rows) == 15 and {h.unit_id for h in rows} == {world.a1.pk}
     assert [h.deadline for h in rows] == sorted(h.deadline for h in rows)
