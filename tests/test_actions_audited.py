@@ -135,6 +135,7 @@ READ_ONLY: set[str] = {
     "responsibility.is_acknowledged",
     "responsibility.posts_of_bureau",
     "responsibility.remind_unsigned",
+    "responsibility.require_own",
     "responsibility.template_for",
     "risks.adopt_starter",
     "risks.thresholds_for",
