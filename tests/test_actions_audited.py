@@ -76,6 +76,7 @@ READ_ONLY: set[str] = {
     "chiefs.may_route",
     "chiefs.may_route_somewhere",
     "chiefs.may_work",
+    "chiefs.require_rostered",
     "drills.allowed_actions",
     "drills.config_for",
     "drills.coverage",
