@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -310,8 +311,9 @@ def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 files=request.FILES.getlist("attachments")), form=close_form) is REFUSED:
             return _task_page(request, task, close_form=close_form)
     else:  # a button: the refusal is flashed on the task's page
-        step = {"accept": actions.accept_task, "verify": actions.verify_task, "return": actions.return_task}[action]
-        run_and_flash(request, lambda: step(request.user, task, note=note))
+        steps: dict[str, Callable[..., AgencyTask]] = {
+            "accept": actions.accept_task, "verify": actions.verify_task, "return": actions.return_task}
+        run_and_flash(request, lambda: steps[action](request.user, task, note=note))
     return redirect(reverse("chiefs:task_detail", args=[task.pk]))
 
 
