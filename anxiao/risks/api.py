@@ -110,14 +110,6 @@ class RiskSettingsPatch(Schema):
     ls_yellow: int | None = None
 
 
-def _save_settings(actor, obj, **data):  # type: ignore[no-untyped-def]
-    # bureau is a one-to-one link, which crud_routes leaves as an id: resolve it through the visible units.
-    if isinstance(data.get("bureau"), int):
-        bureau = Unit.objects.visible_to(actor).filter(pk=data["bureau"]).first()
-        if bureau is None:
-            raise ValidationError({"bureau": [f"编号为 {data['bureau']} 的单位不存在或不可见"]})
-        data["bureau"] = bureau
-    return actions.save_settings(actor, obj, **data)
 
 
 class AssessmentOut(Schema):
@@ -189,4 +181,4 @@ def assessments(request: HttpRequest, pk: int):
 
 crud_routes(router, "risks", Risk, RiskOut, RiskIn, RiskPatch, filters.RiskFilter, actions.save_risk,
             select_related=("school",))
-crud_routes(router, "risks/settings", RiskSettings, RiskSettingsOut, RiskSettingsIn, RiskSettingsPatch, filters.RiskSettingsFilter, _save_settings)
+crud_routes(router, "risks/settings", RiskSettings, RiskSettingsOut, RiskSettingsIn, RiskSettingsPatch, filters.RiskSettingsFilter, actions.save_settings)
