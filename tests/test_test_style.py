@@ -25,3 +25,10 @@ def test_it_finds_no_assertion_that_cannot_fail() -> None:
              for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
              if re.search(r"^\s*assert .* or True\s*(#.*)?$", line)]
     assert not found, ", ".join(found)
+
+
+def test_every_browser_test_module_runs_in_one_pass_only() -> None:
+    # make test runs browser tests in the SQLite pass only (pyproject's one_pass marker; CI stays under 25 min)
+    missing = [str(p.relative_to(ROOT)) for p in (ROOT / "tests" / "browser").glob("test_*.py")
+               if not re.search(r"^pytestmark = \[pytest\.mark\.browser, pytest\.mark\.one_pass\b", p.read_text(encoding="utf-8"), re.M)]
+    assert not missing, "declare pytestmark = [pytest.mark.browser, pytest.mark.one_pass, …] in " + ", ".join(missing)

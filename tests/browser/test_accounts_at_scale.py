@@ -15,7 +15,7 @@ from anxiao.org.models import Person
 
 from .conftest import PHONE, shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.one_pass, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_bureau_admin_opens_accounts_from_the_import_and_disables_the_departed(page_for, world, tmp_path):

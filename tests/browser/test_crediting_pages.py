@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from django.utils import timezone
 
 from anxiao.core.testing import PASSWORD
 
 from .conftest import shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.one_pass, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_bureau_reads_what_fills_a_rule_and_the_principal_gets_no_one_tap_for_a_drill(page_for, world):

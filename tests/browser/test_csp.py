@@ -10,7 +10,7 @@ from anxiao.core.testing import PASSWORD
 
 from .conftest import shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.one_pass, pytest.mark.django_db(transaction=True)]
 
 PAGES = ["/", "/hazards/", "/hazards/new/", "/inspections/", "/reports/dashboard/", "/obligations/compliance/",
          "/org/units/", "/accounts/grants/"]

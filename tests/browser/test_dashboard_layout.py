@@ -13,7 +13,7 @@ from anxiao.core.testing import PASSWORD
 
 from .conftest import PHONE, shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.one_pass, pytest.mark.django_db(transaction=True)]
 
 LAPTOP = {"width": 1366, "height": 768}
 TITLES = ["每学期开学前开展一次校园安全隐患全面排查整治", "每月组织一次消防安全检查并建立台账", "每周一节安全教育课",

@@ -14,7 +14,7 @@ from anxiao.responsibility.tests.fixtures import lists
 
 from .conftest import shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.one_pass, pytest.mark.django_db(transaction=True)]
 
 
 def _bureau_layout(path):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from anxiao.drills.tests.fixtures import CLASS_A1, drill
 
 from .conftest import PHONE, shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.one_pass, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)

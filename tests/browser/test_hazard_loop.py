@@ -9,7 +9,7 @@ from anxiao.hazards.models import Hazard, Status
 
 from .conftest import shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.one_pass, pytest.mark.django_db(transaction=True)]
 
 
 def _act(page, action: str, fields: dict[str, str] | None = None, selects: dict[str, str] | None = None) -> None:  # type: ignore[no-untyped-def]

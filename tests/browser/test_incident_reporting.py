@@ -7,7 +7,7 @@ from anxiao.incidents.models import Incident
 
 from .conftest import shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.one_pass, pytest.mark.django_db(transaction=True)]
 
 
 def test_principal_records_an_incident_from_a_phone_and_sees_the_clocks(page_for, world):

@@ -13,7 +13,7 @@ from anxiao.inspections.models import Inspection, ItemResult
 
 from .conftest import PHONE, shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.one_pass, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ from anxiao.core.testing import PASSWORD
 
 from .conftest import shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.one_pass, pytest.mark.django_db(transaction=True)]
 
 
 def test_principal_sees_only_their_school(page_for, world):

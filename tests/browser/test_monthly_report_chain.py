@@ -7,7 +7,7 @@ from anxiao.core.testing import PASSWORD
 
 from .conftest import shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.one_pass, pytest.mark.django_db(transaction=True)]
 
 
 def test_deputy_prepares_principal_submits_bureau_returns_and_the_school_corrects(page_for, world):

@@ -9,7 +9,7 @@ from anxiao.core.testing import PASSWORD
 
 from .conftest import shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.one_pass, pytest.mark.django_db(transaction=True)]
 
 
 def test_principal_records_a_drill_from_my_work(page_for, world):

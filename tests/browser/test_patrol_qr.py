@@ -13,7 +13,7 @@ from anxiao.inspections.models import PatrolCheckIn, PatrolPoint
 
 from .conftest import CHROMIUM, PHONE, shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.one_pass, pytest.mark.django_db(transaction=True)]
 
 
 def camera_video(text: str, path: Path) -> Path:

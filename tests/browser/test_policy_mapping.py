@@ -6,7 +6,7 @@ from anxiao.core.testing import PASSWORD
 
 from .conftest import shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.one_pass, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_bureau_confirms_a_corrected_mapping_and_sees_the_coverage(page_for, world):

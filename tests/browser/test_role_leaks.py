@@ -13,7 +13,7 @@ from anxiao.core.testing import PASSWORD
 
 from .test_role_homes import _guard
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.one_pass, pytest.mark.django_db(transaction=True)]
 
 COLLEAGUE_MOBILE = "13812345678"
 MAX_PAGES = 15

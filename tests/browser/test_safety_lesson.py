@@ -12,7 +12,7 @@ from anxiao.core.testing import PASSWORD
 
 from .conftest import shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.one_pass, pytest.mark.django_db(transaction=True)]
 
 
 def test_homeroom_teacher_records_this_weeks_lesson_on_a_phone(page_for, world):

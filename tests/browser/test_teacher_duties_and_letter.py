@@ -10,7 +10,7 @@ from anxiao.responsibility.tests.fixtures import letters, lists
 
 from .conftest import shot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.one_pass, pytest.mark.django_db(transaction=True)]
 
 
 def test_teacher_acknowledges_duties_and_signs_the_letter_from_a_phone(page_for, world):

@@ -57,6 +57,7 @@ def _unshare_works() -> bool:
     return probe.returncode == 0
 
 
+@pytest.mark.one_pass  # a subprocess builds the demo in its own SQLite database
 def test_demo_builds_and_pages_render_with_the_fonts_hidden(tmp_path: Path) -> None:
     if not _unshare_works():
         pytest.skip("unshare -m with a tmpfs mount is not permitted here")
