@@ -1,4 +1,5 @@
-"""Demo: last year's school assessment, published, scored on site, computed and ranked (one veto)."""
+"""Demo: the annual school assessment of the year the demo's history covers (DemoContext.assessed_year),
+published, scored on site, computed and ranked (one veto)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ def build(ctx: DemoContext) -> None:
 
     owner = User.objects.get(username="fenguan")
     assessor = User.objects.get(username="anquanban")
-    year = ctx.today.year - 1
+    year = ctx.assessed_year
     scheme = actions.create_scheme(owner, ctx.data["bureau"], year=year, name=f"{year}年度学校安全工作考核")
     actions.publish(owner, scheme)
     onsite = scheme.indicators.get(method=Method.ASSESSED)

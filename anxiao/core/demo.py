@@ -41,6 +41,20 @@ class DemoContext:
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
 
+    @property
+    def assessed_year(self) -> int:
+        """The calendar year the demo's year of history mostly covers (the history is the twelve months before
+        today): the year of the annual assessment and of the case that vetoes it, so the assessment is computed
+        on months that have ledgers, hazards and letters (on 8 December 2026: 2026; on 1 March 2027: 2026)."""
+        return (self.today - datetime.timedelta(days=183)).year
+
+    def in_assessed_year(self, share: float) -> datetime.date:
+        """A day of the assessed year inside the history, ``share`` of the way through the part it covers."""
+        year = self.assessed_year
+        start = max(datetime.date(year, 1, 1), self.today - datetime.timedelta(days=365))
+        end = min(datetime.date(year, 12, 31), self.today - datetime.timedelta(days=1))
+        return start + datetime.timedelta(days=int((end - start).days * share))
+
     def say(self, message: str) -> None:
         if self.out is not None:
             self.out.write(message)

@@ -19,14 +19,15 @@ TEAM_LEADERS = {
     TeamKind.INVESTIGATION: "principal",
 }
 
-# (school index, days ago, title, category, subcategory, minutes to phone, minutes to written, figures, follow-up)
+# (school index, days ago (None: in the assessed year, whose assessment the case vetoes), title, category,
+#  subcategory, minutes to phone, minutes to written, figures, follow-up)
 INCIDENTS: list[tuple[Any, ...]] = [
     (0, 300, "学生体育课扭伤", "accident", "accidental_injury", 12, 70, {"minor_injuries": 1}, None),
     (9, 210, "午餐后多名学生腹痛", "public_health", "food_poisoning", 20, 100, {"minor_injuries": 6},
      {"minor_injuries": 9, "content": "续报：又有 3 名学生就医，均为轻症"}),
     (14, 120, "放学途中学生交通事故", "accident", "traffic", 52, 180, {"serious_injuries": 1}, None),
     (22, 45, "校外人员滋扰学生", "social_security", "intrusion", 15, 95, {}, None),
-    (17, 400, "学生周末校外溺水", "accident", "drowning", 95, 260, {"deaths": 1}, None),
+    (17, None, "学生周末校外溺水", "accident", "drowning", 95, 260, {"deaths": 1}, None),
     (8, 0, "课间学生追逐摔伤", "accident", "accidental_injury", None, None, {"minor_injuries": 1}, None),
 ]
 
@@ -48,6 +49,8 @@ def build(ctx: DemoContext) -> None:
     admin = _user("anquanban")
     now = timezone.now()
     for index, days, title, category, sub, phone, written, figures, follow in INCIDENTS:
+        if days is None:
+            days = (ctx.today - ctx.in_assessed_year(0.3)).days
         school = ctx.data["schools"][index]["school"]
         learned = now - datetime.timedelta(days=days, minutes=40 if days == 0 else 0)
         if days:

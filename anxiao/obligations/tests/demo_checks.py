@@ -122,7 +122,23 @@ def check_task_history() -> None:
         assert steps == order[:len(steps)], steps
 
 
+def check_assessment() -> None:
+    """The demo's annual assessment is computed on a year its history covers: no computed indicator scores 0 for
+    every school (台账按时报送率 did, when the demo assessed the year before its history began)."""
+    from decimal import Decimal
+
+    from anxiao.assessment.models import Method, Result
+
+    results = list(Result.objects.select_related("scheme"))
+    assert results
+    computed = {i.name for i in results[0].scheme.indicators.filter(method=Method.COMPUTED)}
+    for name in computed:
+        scores = [Decimal(b["score"]) for r in results for b in r.breakdown if b["indicator"] == name]
+        assert scores and any(scores), (name, "every school scores 0")
+
+
 def check_demo(today: datetime.date) -> None:
+    check_assessment()
     check_task_history()
     check_gate_check_ins()
     check_credited_as_live()
