@@ -29,6 +29,7 @@ from .models import (
     ActivityAttachment,
     ActivityKind,
     ActivityOccurrence,
+    ComplianceMonthTally,
     ComplianceTally,
     DueRule,
     HeightenedPeriod,
@@ -554,6 +555,7 @@ def _insert_postgres(plans: list[_Plan], today: datetime.date, deltas: tally.Del
     table = connection.ops.quote_name(Occurrence._meta.db_table)
     unit_table = connection.ops.quote_name(Unit._meta.db_table)
     tally_table = connection.ops.quote_name(ComplianceTally._meta.db_table)
+    month_table = connection.ops.quote_name(ComplianceMonthTally._meta.db_table)  # the same counts by month
     columns = f"{', '.join(_OCCURRENCE_COLUMNS)}, done_count, met_slots, day_mask, alert_stage, created_at, updated_at"
     # The subjects go as three comma-separated strings: adapting Python lists element by element cost more than
     # the database's work for a county's year.
@@ -616,9 +618,16 @@ def _insert_postgres(plans: list[_Plan], today: datetime.date, deltas: tally.Del
                                                        late)
                            SELECT region_id, %s, period_start, deadline, n, 0, 0 FROM agg
                            ON CONFLICT (region_id, activity_kind, period_start, deadline)
-                           DO UPDATE SET total = {tally_table}.total + excluded.total)
+                           DO UPDATE SET total = {tally_table}.total + excluded.total),
+                    upm AS (INSERT INTO {month_table} (region_id, activity_kind, month, deadline_month, total, done,
+                                                       late)
+                            SELECT region_id, %s, CAST(date_trunc('month', period_start) AS date),
+                                   CAST(date_trunc('month', deadline) AS date), SUM(n), 0, 0 FROM agg
+                            GROUP BY 1, 3, 4
+                            ON CONFLICT (region_id, activity_kind, month, deadline_month)
+                            DO UPDATE SET total = {month_table}.total + excluded.total)
                     SELECT COUNT(*) FROM ins""",
-                    [*params(chunk), rule.activity_kind])
+                    [*params(chunk), rule.activity_kind, rule.activity_kind])
                 created += int(cursor.fetchone()[0])
     return created
 
