@@ -319,18 +319,19 @@ def status_q(status: str, today: datetime.date) -> Q:
 
 
 def posts_holding_elsewhere(units: Any) -> list[int]:
-    """The posts of ``units`` that can hold slots of a unit other than their own (``Occurrence.scope_q``): a
-    slot's unit is its post's own unit except for the rules whose posts inspect schools, 包保 (an assignment's
-    holder post, for its target school) and every school of the bureau (the rule's post kinds). A superset, so
-    reading ``post_id IN`` these together with ``unit_id IN units`` finds every slot the post's unit puts in
-    scope. Two small queries."""
+    """The posts of ``units`` that hold slots of a unit outside ``units`` (``Occurrence.scope_q``): a slot's unit
+    is its post's own unit except for the rules whose posts inspect schools, 包保 (an assignment's holder post, for
+    its target school) and every school of the bureau (the rule's post kinds); only those posts' slots are looked
+    at, by the post index. Usually none: a county's department heads inspect the county's own schools. Two small
+    queries."""
     from anxiao.org.models import Assignment, Post
 
     kinds = {kind for kinds in ObligationRule.objects.filter(scope__in=[SubjectScope.BAOBAO, SubjectScope.SCHOOLS])
              .values_list("post_kinds", flat=True) for kind in kinds or []}
     holders = Assignment.objects.filter(holder_post__isnull=False).values("holder_post_id")
-    return list(Post.objects.filter(unit__in=units).filter(Q(kind__in=kinds) | Q(pk__in=holders))
-                .order_by().values_list("id", flat=True))
+    inspecting = Post.objects.filter(unit__in=units).filter(Q(kind__in=kinds) | Q(pk__in=holders)).values("id")
+    return sorted(set(Occurrence.objects.filter(post__in=inspecting).exclude(unit__in=units).order_by()
+                      .values_list("post_id", flat=True).distinct()))
 
 
 class Occurrence(AnxiaoModel):
@@ -378,7 +379,8 @@ class Occurrence(AnxiaoModel):
     def scope_q(cls, scope: Scope, write: bool = False) -> Q:
         """Same rows as ``scope_unit_fields`` (the unit, or the post's unit, in scope), written so PostgreSQL reads
         them by the unit index: ``unit_id IN (ids)``, and ``OR post_id IN (ids)`` only for the posts in scope that
-        can hold slots of a unit outside it (:func:`posts_holding_elsewhere`, usually none). Every other slot's
+        hold slots of a unit outside it (:func:`posts_holding_elsewhere`, usually none: an OR makes PostgreSQL's
+        capped count scan the table). Every other slot's
         unit is its post's own unit, which the unit branch covers. Joins on the path prefixes made PostgreSQL scan
         every occurrence (a county's roll-up by unit took 2.6 s over 6.4 M slots; benchmarks/bench_obligations.py);
         an OR over every post of the scope (8,000 ids at 2,000 schools) cost more to send and plan than to run and
@@ -593,7 +595,9 @@ class ComplianceTally(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["region", "activity_kind", "period_start", "deadline"],
                                                name="compliance_tally_once")]
-        indexes = [models.Index(fields=["period_start"])]
+        # deadline: the per-day rows a wide roll-up still reads beside the month roll-up are the ones starting or
+        # due this month (tally.region_counts), found by the two indexes
+        indexes = [models.Index(fields=["period_start"]), models.Index(fields=["deadline"], name="compliance_tally_deadline")]
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.activity_kind} {self.period_start}–{self.deadline}"

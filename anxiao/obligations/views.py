@@ -455,7 +455,7 @@ def compliance_data(user: Any, params: Any, today: datetime.date | None = None) 
         from anxiao.reports.dashboard import large_scope
 
         # a city's or a province's whole months from the month roll-up (the one rule of tally or live)
-        large = large_scope(user, within if params.get("region") else None) is not None
+        large = large_scope(user, within) is not None  # the region shown (no query for the user's grants)
         rows = region_rows(region_paths, within, start, end, today, kind, months=large)
         source = "tally"
     else:

@@ -50,4 +50,8 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(fill_from_days, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name='compliancetally',
+            index=models.Index(fields=['deadline'], name='compliance_tally_deadline'),
+        ),
     ]

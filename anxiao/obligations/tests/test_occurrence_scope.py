@@ -52,15 +52,15 @@ def test_the_scope_filter_finds_the_same_slots_as_the_unit_and_post_definition(e
         Occurrence.objects.filter(Occurrence.scope_q(department)).values_list("pk", flat=True))
 
 
-def test_only_posts_that_inspect_schools_are_named_in_the_filter(expanded) -> None:
+def test_only_posts_holding_slots_outside_the_scope_are_named_in_the_filter(expanded) -> None:
     w = expanded
     from anxiao.core.access import units_in_scope
 
-    # when the posts of a county's scope are asked which may hold other units' slots
-    held = posts_holding_elsewhere(units_in_scope(user_scope(w.users["bureau_admin"])))
-    # then the 包保 holder is named, the schools' own posts (principals, teachers) are not
-    assert w.posts["dept_head"].pk in held
-    assert not {w.posts[k].pk for k in w.posts if k.startswith("a1_")} & set(held)
+    # when the posts of a county's scope are asked which hold other units' slots: none (its 包保 school is its own)
+    assert posts_holding_elsewhere(units_in_scope(user_scope(w.users["bureau_admin"]))) == []
+    # and for the department alone: its head, for the school outside it; no school's own post
+    held = posts_holding_elsewhere(units_in_scope(_scopes(w)["department"]))
+    assert held == [w.posts["dept_head"].pk]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN of a PostgreSQL plan")
@@ -83,13 +83,22 @@ def test_a_countys_capped_count_reads_the_unit_index_not_the_table(world) -> Non
     # when the county's list counts its slots (capped, as every API list does) and takes its first page
     from anxiao.core.paging import COUNT_CAP
 
-    qs = Occurrence.objects.visible_to(w.users["bureau_admin"])
-    with CaptureQueriesContext(connection) as ctx:
-        assert qs[:COUNT_CAP].count() == 2000
+    def plan(qs) -> str:  # type: ignore[no-untyped-def]
+        with CaptureQueriesContext(connection) as ctx:
+            assert qs[:COUNT_CAP].count() == 2000
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + ctx.captured_queries[-1]["sql"])
+            return "\n".join(line for (line,) in cursor.fetchall())
+
+    county = plan(Occurrence.objects.visible_to(w.users["bureau_admin"]))
+    # then PostgreSQL reads the county's units by the unit index, never the whole table
+    assert "Seq Scan" not in county and "unit_id = ANY" in county, county
+    # and a scope whose post holds another unit's slots (a department head's 包保 school) reads both indexes
+    Occurrence.objects.create(rule=rule, unit=w.b1, post=w.posts["dept_head"], subject_key="p", period_key="p",
+                              period_start=D(2026, 1, 1), period_end=D(2026, 1, 1), due_on=D(2026, 1, 1),
+                              deadline=D(2026, 1, 1))
+    department = Occurrence.objects.filter(Occurrence.scope_q(Scope(unit_paths=frozenset({w.dept_a.path}))))
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN " + ctx.captured_queries[-1]["sql"])
-        plan = "\n".join(line for (line,) in cursor.fetchall())
-    # then PostgreSQL reads the county's units by the unit index (and the 包保 holder's by the post index), never
-    # the whole table
-    assert "Seq Scan" not in plan and "unit_id = ANY" in plan, plan
-    assert "occurrence_post_deadline" in plan, plan  # the post branch: the department head's 包保 slots
+        cursor.execute("EXPLAIN " + str(department.query))
+        both = "\n".join(line for (line,) in cursor.fetchall())
+    assert "Seq Scan" not in both and "occurrence_post_deadline" in both, both
