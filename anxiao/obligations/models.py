@@ -322,14 +322,18 @@ def posts_holding_elsewhere(units: Any) -> list[int]:
     """The posts of ``units`` that hold slots of a unit outside ``units`` (``Occurrence.scope_q``): a slot's unit
     is its post's own unit except for the rules whose posts inspect schools, 包保 (an assignment's holder post, for
     its target school) and every school of the bureau (the rule's post kinds); only those posts' slots are looked
-    at, by the post index. Usually none: a county's department heads inspect the county's own schools. Two small
-    queries."""
+    at, by the post index. Usually none: a county's department heads inspect the county's own schools. Two or
+    three small queries."""
     from anxiao.org.models import Assignment, Post
 
     kinds = {kind for kinds in ObligationRule.objects.filter(scope__in=[SubjectScope.BAOBAO, SubjectScope.SCHOOLS])
              .values_list("post_kinds", flat=True) for kind in kinds or []}
     holders = Assignment.objects.filter(holder_post__isnull=False).values("holder_post_id")
-    inspecting = Post.objects.filter(unit__in=units).filter(Q(kind__in=kinds) | Q(pk__in=holders)).values("id")
+    # the candidates as a list (a few per county): given as a subquery PostgreSQL walked the whole post index
+    inspecting = list(Post.objects.filter(unit__in=units).filter(Q(kind__in=kinds) | Q(pk__in=holders))
+                      .order_by().values_list("id", flat=True))
+    if not inspecting:
+        return []
     return sorted(set(Occurrence.objects.filter(post__in=inspecting).exclude(unit__in=units).order_by()
                       .values_list("post_id", flat=True).distinct()))
 
