@@ -54,6 +54,7 @@ def ledger_pdf(report: Any) -> bytes:
     the body at 8 pt; each table with its header repeated, its 合计 row and the sign-off block; page X of Y."""
     from anxiao.core import pdf as docs
     from anxiao.documents.gongwen import cn_date, heading_number
+    from anxiao.documents.tables import header_label
 
     snap = report.snapshot
     h = snap["header"]
@@ -71,7 +72,7 @@ def ledger_pdf(report: Any) -> bytes:
                    f"分管负责人：{h['safety_deputy']}  第 {report.version} 版 · {report.get_status_display()}")
         rows = [[r.get(k, "") for k, _l, _w in chosen] for r in snap["rows"]]
         rows.append(["合计", f"共 {len(snap['rows'])} 项", *[""] * (len(chosen) - 2)])
-        docs.table(doc, [label for _k, label, _w in chosen], rows, [w for _k, _l, w in chosen], font_size=LEDGER_PT)
+        docs.table(doc, [header_label(label, w) for _k, label, w in chosen], rows, [w for _k, _l, w in chosen], font_size=LEDGER_PT)
         if n == len(bounds) - 1:
             doc.ln(3)
             doc.set_font("cjk", size=9)
@@ -132,13 +133,28 @@ def rollup_file(title: str, rows: Iterable[dict[str, Any]], signoff: Any = None)
     return table_file(title=title, sheet="汇总", columns=columns, rows=rollup_rows(rows), signoff=signoff or Signoff())
 
 
-def rollup_pdf(title: str, rows: Iterable[dict[str, Any]]) -> bytes:
-    from anxiao.core import pdf as docs
+def rollup_pdf(title: str, rows: Iterable[dict[str, Any]], signoff: Any = None) -> bytes:
+    """The roll-up as the XLSX prints it: A4 landscape, 8 pt body, header repeated, the 合计 row (count of schools,
+    sums of the number columns), the sign-off block, page X of Y."""
+    from decimal import Decimal
 
+    from anxiao.core import pdf as docs
+    from anxiao.documents.gongwen import cn_date
+    from anxiao.documents.tables import Signoff, header_label, typed
+
+    widths = [42, 18, 16, 14, 20, 14, 16, 14, 14, 16, 10, 16, 14, 18]
+    body = list(rollup_rows(rows))
+    sums = [sum((Decimal(str(typed(r[i], kind) or 0)) for r in body), Decimal(0)) if kind in ("int", "decimal")
+            else None for i, (_l, _w, kind) in enumerate(ROLLUP_COLUMNS)]
+    total = ["合计", f"共 {len(body)} 所", *["" if v is None else f"{v:.2f}" if kind == "decimal" else str(int(v))
+                                           for v, (_l, _w, kind) in zip(sums[2:], ROLLUP_COLUMNS[2:], strict=True)]]
     doc = docs.document(landscape=True)
     docs.title(doc, title)
-    docs.table(doc, ROLLUP_HEADERS, list(rollup_rows(rows)), [42, 18, 16, 14, 20, 14, 16, 14, 14, 16, 10, 16, 14, 18],
-               font_size=7)
+    docs.table(doc, [header_label(label, w) for label, w, _k in ROLLUP_COLUMNS], [*body, total], widths,
+               font_size=8)
+    s = signoff or Signoff()
+    docs.signoff(doc, [f"制表单位（盖章）：{s.unit}", f"制表人：{s.preparer}", f"审核：{s.reviewer}",
+                       f"日期：{cn_date(s.date)}"])
     return docs.output(doc)
 
 

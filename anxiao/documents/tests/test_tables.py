@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from anxiao.documents.tables import Column, Signoff, table_xlsx
+from anxiao.documents.tables import Column, Signoff, header_label, table_xlsx
 
 from .checks import assert_xlsx_print_ready, pdf_info
 
@@ -87,7 +87,14 @@ def test_the_ledger_roll_up_and_inspection_pdfs_are_a4_numbered_and_embed_their_
     report = actions.prepare(world.users["sysadmin"], world.a1, month, now=now)
     _assert_a4_embedded_numbered(exports.ledger_pdf(report))
     rows = actions.month_status([world.a1, world.a2, world.b1], month)
-    _assert_a4_embedded_numbered(exports.rollup_pdf("台账汇总", rows))
+    rollup = exports.rollup_pdf("台账汇总", rows, Signoff("甲县教育局", "张三", date=datetime.date(2026, 12, 5)))
+    _assert_a4_embedded_numbered(rollup)
+    # the roll-up PDF as its XLSX: the 合计 row counting the schools, the sign-off, nothing below 8 pt
+    from .checks import pdf_font_sizes
+
+    text = "".join("".join(p.split()) for p in pdf_info(rollup)["pages"])
+    assert "合计共3所" in text and "制表单位（盖章）：甲县教育局" in text and "日期：2026年12月5日" in text
+    assert min(pdf_font_sizes(rollup)) >= 8
     _assert_a4_embedded_numbered(report_pdf(inspection(world)))
 
 
@@ -126,7 +133,8 @@ def test_the_school_ledger_prints_its_24_columns_in_two_tables_at_8_pt_or_more(w
     assert len(wb.worksheets) == 2
     headers = [[c.value for c in ws[3]] for ws in wb.worksheets]
     assert all(h[:2] == ["序号", "隐患编号"] for h in headers)
-    assert headers[0][2:] + headers[1][2:] == [label for _k, label, _w in COLUMNS][2:]
+    assert headers[0][2:] + headers[1][2:] == [header_label(label, w) for _k, label, w in COLUMNS][2:]
+    assert "整改资金\n（万元）\n及来源" in headers[1], "a bracket is not cut from its text"
     for ws, name in zip(wb.worksheets, ("表一（共二表·隐患排查登记）", "表二（共二表·整改落实与销号）"), strict=True):
         assert ws.page_setup.orientation == "landscape" and ws["A2"].value.startswith(name)
         assert printed_body_pt(ws) >= 9, printed_body_pt(ws)
