@@ -89,7 +89,10 @@ def test_results_rank_schools_and_a_veto_zeroes_the_score(world):
     assert ws.cell(row=4, column=2).value == "甲镇幼儿园"
     pdf = exports.bulletin_pdf(scheme)
     assert pdf.startswith(b"%PDF") and len(pdf) > 2000
-    from anxiao.documents.tests.checks import assert_docx_a4_with_page_numbers, assert_pdf_a4_numbered_embedded
+    from anxiao.documents.tests.checks import (
+        assert_docx_a4_with_page_numbers,
+        assert_pdf_a4_numbered_embedded,
+    )
 
     assert_pdf_a4_numbered_embedded(pdf)  # A4, “— 1 —” on every page, the serif face embedded
     assert_docx_a4_with_page_numbers(exports.bulletin_docx(scheme))
