@@ -299,3 +299,18 @@ def _east_asia(run) -> str | None:  # type: ignore[no-untyped-def]
 
     fonts = run._element.rPr.find(qn("w:rFonts")) if run._element.rPr is not None else None
     return fonts.get(qn("w:eastAsia")) if fonts is not None else None
+
+
+def test_the_upload_page_previews_a_template_or_says_why_not(world, as_user) -> None:
+    # the check (预览) runs through core.flash like the upload: a refusal is the page again with the message (422)
+    from anxiao.documents.models import DocumentTemplate
+
+    client = as_user("bureau_admin")
+    good = client.post("/documents/templates/upload/", {"unit": world.bureau_a.pk, "kind": "notice",
+                                                        "action": "preview", "file": _upload("通知.docx",
+                                                                                           builtin_bytes("notice"))})
+    bad = client.post("/documents/templates/upload/", {"unit": world.bureau_a.pk, "kind": "notice",
+                                                       "action": "preview", "file": _upload("通知.docx", b"not a docx")})
+    assert good.status_code == 200 and bad.status_code == 422
+    assert 'class="msg error"' not in good.content.decode() and 'class="msg error"' in bad.content.decode()
+    assert not DocumentTemplate.objects.exists()
