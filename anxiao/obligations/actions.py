@@ -724,7 +724,8 @@ def expand(bureau: Unit, today: datetime.date | None = None, *, ahead: int = 1, 
                        .values_list("rule_id", "subject_key", "period_key"))
             created = _insert_generic(plans, have, deltas, regions)
         deltas.apply()
-        _requota(quota_updates)
+        # slots made by this run have the quota already: only rules that had slots before need checking
+        _requota([u for u in quota_updates if u[0] in stocked])
     return created
 
 
