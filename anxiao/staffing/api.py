@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from anxiao.core import privacy
-from anxiao.core.access import get_visible_or_404
+from anxiao.core.access import get_visible_or_404, may_manage
 from anxiao.core.api import AUTH, ErrorOut, crud_routes
 
 from . import actions, compliance, filters, rules
@@ -174,7 +174,8 @@ def _save_settings(actor, obj, **data):  # type: ignore[no-untyped-def]
     return actions.save_settings(actor, obj, **data)
 
 
-crud_routes(router, "staffing/settings", StaffingSettings, StaffingSettingsOut, StaffingSettingsIn, StaffingSettingsPatch, filters.StaffingSettingsFilter, _save_settings)
+crud_routes(router, "staffing/settings", StaffingSettings, StaffingSettingsOut, StaffingSettingsIn, StaffingSettingsPatch, filters.StaffingSettingsFilter, _save_settings,
+            needs=may_manage)
 
 
 class StaffingFindingOut(Schema):
