@@ -189,7 +189,8 @@ def install_error_handlers(api: Any) -> None:
 
 
 def resolve_fks(model: Any, user: Any, data: dict[str, Any], nulls: bool = False) -> dict[str, Any]:
-    """Turn ``<fk>_id`` inputs into visible objects; an invisible or unknown id is a field error.
+    """Turn ``<fk>_id`` inputs (foreign keys and one-to-one links) into visible objects; an invisible or unknown id
+    is a field error.
     Plain values get core.validation's check first (choices, lengths, ranges), before any action uses them;
     with ``nulls`` (a PATCH, where a None was sent on purpose) a None for a required field is an error too."""
     from .validation import check_values
@@ -203,7 +204,7 @@ def resolve_fks(model: Any, user: Any, data: dict[str, Any], nulls: bool = False
         except Exception:
             out[key] = value
             continue
-        if field.is_relation and field.many_to_one:
+        if field.is_relation and (field.many_to_one or field.one_to_one) and field.concrete:
             if value is None:
                 out[name] = None
                 continue

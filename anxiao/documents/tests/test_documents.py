@@ -241,3 +241,18 @@ def test_the_assessment_result_bulletin_keeps_the_template_version_it_was_issued
     assessment.compute(None, scheme)
     actions.use_version(admin, v1)
     assert "【模板第" not in printed()
+
+
+def test_the_upload_page_previews_a_template_or_says_why_not(world, as_user) -> None:
+    # the check (预览) runs through core.flash like the upload: a refusal is the page again with the message (422)
+    from anxiao.documents.models import DocumentTemplate
+
+    client = as_user("bureau_admin")
+    good = client.post("/documents/templates/upload/", {"unit": world.bureau_a.pk, "kind": "notice",
+                                                        "action": "preview", "file": _upload("通知.docx",
+                                                                                           builtin_bytes("notice"))})
+    bad = client.post("/documents/templates/upload/", {"unit": world.bureau_a.pk, "kind": "notice",
+                                                       "action": "preview", "file": _upload("通知.docx", b"not a docx")})
+    assert good.status_code == 200 and bad.status_code == 422
+    assert 'class="msg error"' not in good.content.decode() and 'class="msg error"' in bad.content.decode()
+    assert not DocumentTemplate.objects.exists()

@@ -229,3 +229,15 @@ def test_the_api_adopts_starter_risks_and_shows_history(client, world):
     # and the distribution counts them
     data = client.get("/api/v1/risks/distribution", **auth).json()
     assert data["total"] == {"red": 1, "orange": 0, "yellow": 0, "blue": 1, "total": 2}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/risks/settings", "/api/v1/staffing/settings"])
+def test_a_settings_bureau_out_of_scope_is_answered_like_an_unknown_id(world, as_user, path) -> None:
+    # the settings' bureau is a one-to-one link, resolved by core.api.resolve_fks like every other id
+    import json
+
+    client = as_user("bureau_admin")
+    answers = {pk: client.post(path, json.dumps({"bureau_id": pk}), content_type="application/json")
+               for pk in (world.bureau_b.pk, 987654)}
+    assert {pk: (a.status_code, a.json()["errors"]) for pk, a in answers.items()} == {
+        pk: (422, [{"field": "bureau", "message": f"编号为 {pk} 的单位不存在或不可见"}]) for pk in answers}
