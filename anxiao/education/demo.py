@@ -18,7 +18,7 @@ from typing import Any
 from anxiao.core.demo import DemoContext
 from anxiao.core.periods import period_containing, periods_between
 from anxiao.obligations import actions as obligations
-from anxiao.obligations import tally
+from anxiao.obligations import crediting, tally
 from anxiao.obligations.models import Activity, ActivityKind, ActivityOccurrence, ObligationRule, Occurrence
 from anxiao.org.models import Person
 
@@ -146,6 +146,11 @@ def build(ctx: DemoContext) -> None:
     # guards written just above: count them again as live recording does (education.actions.record)
     counted = [r._activity for r in records  # type: ignore[attr-defined]
                if r.kind in (ActivityKind.STAFF_TRAINING, ActivityKind.GUARD_TRAINING)]
+    # and a training fills every slot crediting says it fills (the obligations demo linked each activity to the one
+    # slot it was made for; a staff training is also each employee's yearly fire training)
+    ActivityOccurrence.objects.bulk_create(
+        [ActivityOccurrence(activity=a, occurrence=o) for a in counted for o in crediting.slots_for(a)],
+        batch_size=2000, ignore_conflicts=True)
     obligations.recount(set(ActivityOccurrence.objects.filter(activity__in=counted)
                             .values_list("occurrence_id", flat=True)))
     lessons = sum(1 for r in records if r.kind == ActivityKind.SAFETY_LESSON)
