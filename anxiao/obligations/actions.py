@@ -19,8 +19,8 @@ from anxiao.core.choices import POST_KIND_UNIT_KINDS, PostKind, UnitFunction, Un
 from anxiao.core.files import check_attachment_name as files_check_name
 from anxiao.core.files import checked_attachments, checked_content
 from anxiao.core.periods import DEFAULT_TERMS, Period, TermCalendar, due_date, next_period, period_containing
+from anxiao.org.conditions import CONDITIONS, condition_holds, school_of
 from anxiao.org.models import Assignment, AssignmentKind, Post, Unit
-from anxiao.policies.loader import CONDITIONS
 
 from . import crediting, tally
 from .models import (
@@ -397,8 +397,6 @@ def bureau_units(bureau: Unit) -> Any:
 def _unit_matches(rule: ObligationRule, unit: Unit, department: Unit | None = None) -> bool:
     """``department``: the post's own unit, whose functions count (a school department's post counts for its school
     in everything else)."""
-    from anxiao.policies.selectors import condition_holds, school_of
-
     return ((not rule.unit_kinds or unit.kind in rule.unit_kinds)
             and (not rule.stages or unit.stage in rule.stages)
             and (rule.boarding is None or unit.boarding == rule.boarding)
@@ -408,8 +406,6 @@ def _unit_matches(rule: ObligationRule, unit: Unit, department: Unit | None = No
 
 def _target_matches(rule: ObligationRule, target: Unit) -> bool:
     """A school a post inspects (包保 or every school of the bureau) fits the rule's stages, boarding, condition."""
-    from anxiao.policies.selectors import condition_holds
-
     return ((not rule.stages or target.stage in rule.stages)
             and (rule.boarding is None or target.boarding == rule.boarding)
             and (not rule.condition or condition_holds(rule.condition, target)))
