@@ -997,7 +997,7 @@ def recount(occurrence_ids: Iterable[int]) -> None:
             dates = list(Activity.objects.filter(counted__occurrence=occ, voided_at__isnull=True)
                          .order_by("occurred_on").values_list("occurred_on", flat=True))
             occ.done_count = len(dates)
-            counter = crediting.people_days(occ.rule.activity_kind)
+            counter = crediting.people_counter(occ.rule)
             if occ.is_daily:
                 _count_days(occ, dates, heightened)
             elif counter is not None:
@@ -1016,6 +1016,17 @@ def recount(occurrence_ids: Iterable[int]) -> None:
             for key, old, new in zip(keys, before, after, strict=True):
                 deltas.move(key, old, new)
         deltas.apply()
+
+
+def recount_people(unit: Unit, today: datetime.date | None = None) -> None:
+    """The unit's people changed (``org.actions.PEOPLE_CHANGED``): count again the slots of this period that are
+    owed by each of the school's people (crediting.people_counter), the school's and, for a department, its
+    school's. Past periods keep what they were."""
+    today = today or timezone.localdate()
+    units = [unit.pk] + ([unit.parent_id] if unit.kind == UnitKind.SCHOOL_DEPARTMENT and unit.parent_id else [])
+    slots = (Occurrence.objects.filter(unit_id__in=units, post__isnull=True, slots=1, period_start__lte=today,
+                                       period_end__gte=today).select_related("rule"))
+    recount([o.pk for o in slots if crediting.people_counter(o.rule) is not None])
 
 
 def _count_people_days(occ: Occurrence, counter: crediting.PeopleDays) -> None:
