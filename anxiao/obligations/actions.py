@@ -19,8 +19,8 @@ from anxiao.core.choices import POST_KIND_UNIT_KINDS, PostKind, UnitFunction, Un
 from anxiao.core.files import check_attachment_name as files_check_name
 from anxiao.core.files import checked_attachments, checked_content
 from anxiao.core.periods import DEFAULT_TERMS, Period, TermCalendar, due_date, next_period, period_containing
+from anxiao.org.conditions import CONDITIONS, condition_holds, school_of
 from anxiao.org.models import Assignment, AssignmentKind, Post, Unit
-from anxiao.policies.loader import CONDITIONS
 
 from . import crediting, tally
 from .models import (
@@ -398,8 +398,6 @@ def bureau_units(bureau: Unit) -> Any:
 def _unit_matches(rule: ObligationRule, unit: Unit, department: Unit | None = None) -> bool:
     """``department``: the post's own unit, whose functions count (a school department's post counts for its school
     in everything else)."""
-    from anxiao.policies.selectors import condition_holds, school_of
-
     return ((not rule.unit_kinds or unit.kind in rule.unit_kinds)
             and (not rule.stages or unit.stage in rule.stages)
             and (rule.boarding is None or unit.boarding == rule.boarding)
@@ -409,8 +407,6 @@ def _unit_matches(rule: ObligationRule, unit: Unit, department: Unit | None = No
 
 def _target_matches(rule: ObligationRule, target: Unit) -> bool:
     """A school a post inspects (包保 or every school of the bureau) fits the rule's stages, boarding, condition."""
-    from anxiao.policies.selectors import condition_holds
-
     return ((not rule.stages or target.stage in rule.stages)
             and (rule.boarding is None or target.boarding == rule.boarding)
             and (not rule.condition or condition_holds(rule.condition, target)))
@@ -737,7 +733,8 @@ def expand(bureau: Unit, today: datetime.date | None = None, *, ahead: int = 1, 
                        .values_list("rule_id", "subject_key", "period_key"))
             created = _insert_generic(plans, have, deltas, regions)
         deltas.apply()
-        _requota(quota_updates)
+        # slots made by this run have the quota already: only rules that had slots before need checking
+        _requota([u for u in quota_updates if u[0] in stocked])
     return created
 
 
@@ -1009,7 +1006,7 @@ def recount(occurrence_ids: Iterable[int]) -> None:
             dates = list(Activity.objects.filter(counted__occurrence=occ, voided_at__isnull=True)
                          .order_by("occurred_on").values_list("occurred_on", flat=True))
             occ.done_count = len(dates)
-            counter = crediting.people_days(occ.rule.activity_kind)
+            counter = crediting.people_counter(occ.rule)
             if occ.is_daily:
                 _count_days(occ, dates, heightened)
             elif counter is not None:
@@ -1028,6 +1025,17 @@ def recount(occurrence_ids: Iterable[int]) -> None:
             for key, old, new in zip(keys, before, after, strict=True):
                 deltas.move(key, old, new)
         deltas.apply()
+
+
+def recount_people(unit: Unit, today: datetime.date | None = None) -> None:
+    """The unit's people changed (``org.actions.PEOPLE_CHANGED``): count again the slots of this period that are
+    owed by each of the school's people (crediting.people_counter), the school's and, for a department, its
+    school's. Past periods keep what they were."""
+    today = today or timezone.localdate()
+    units = [unit.pk] + ([unit.parent_id] if unit.kind == UnitKind.SCHOOL_DEPARTMENT and unit.parent_id else [])
+    slots = (Occurrence.objects.filter(unit_id__in=units, post__isnull=True, slots=1, period_start__lte=today,
+                                       period_end__gte=today).select_related("rule"))
+    recount([o.pk for o in slots if crediting.people_counter(o.rule) is not None])
 
 
 def _count_people_days(occ: Occurrence, counter: crediting.PeopleDays) -> None:

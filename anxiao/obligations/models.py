@@ -452,9 +452,9 @@ class Occurrence(AnxiaoModel):
 
     @property
     def progress(self) -> str:
-        from .crediting import people_days
+        from .crediting import people_counter
 
-        counter = people_days(self.rule.activity_kind) if self.slots == 1 else None
+        counter = people_counter(self.rule) if self.slots == 1 else None
         if counter is not None:
             owed = len(counter.days_per_person(self.unit, [], self.period_start, self.period_end))
             return f"{self.done_count}/{self.quota * owed} {counter.unit_label}"

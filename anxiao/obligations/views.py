@@ -149,6 +149,7 @@ def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     counted = Activity.objects.visible_to(request.user).filter(counted__occurrence=occ).select_related(
         "responsible_post__holder")
     return render(request, "obligations/occurrence_detail.html", {"occ": occ, "counted": counted,
+                                                                  "owing": crediting.people_owing(occ),
                                                                   "today": timezone.localdate()})
 
 

@@ -39,6 +39,13 @@ def test_each_list_links_its_export_with_its_filters_and_the_file_is_print_ready
     assert reverse(export) + "?" in html.content.decode()
     ws, rows = _sheet(client.get(reverse(export)))
     assert ws.cell(row=2, column=1).value.startswith("筛选条件：")
+    # every number or date column holds typed cells, never text (the world's rows, where the list has any)
+    from django.urls import resolve
+
+    spec = resolve(reverse(export)).func.__self__  # the list's ListExport
+    for i, (column, _getter) in enumerate(spec.columns):
+        if column.kind != "text":
+            assert all(not isinstance(r[i], str) for r in rows if r[i] is not None), column.label
 
 
 def test_the_hazard_export_holds_exactly_the_filtered_rows_and_their_totals(as_user, world):
