@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Callable
 from typing import Any
 
@@ -183,7 +182,6 @@ def gate_scan(request: HttpRequest, school_id: int) -> HttpResponse:
 @login_required
 def gate_qr(request: HttpRequest, school_id: int) -> HttpResponse:
     """A4 sheet with the school's gate QR code, to post at the gate."""
-    from anxiao.core import pdf as docs
     from anxiao.inspections import actions as inspections
     from anxiao.inspections import qr
 
@@ -192,16 +190,9 @@ def gate_qr(request: HttpRequest, school_id: int) -> HttpResponse:
     if not can_write(request.user, school):
         raise PermissionDenied("只有本校管理员可以打印校门二维码：二维码是到岗的凭证，应张贴在校门现场")
     url = absolute_url(inspections.checkin_path(inspections.gate_point(request.user, school)), request)
-    pdf = docs.new(margin=10, page_break=20)
-    pdf.set_font("cjk", size=22)
-    pdf.cell(0, 16, school.name, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("cjk", size=16)
-    pdf.cell(0, 10, "护学岗扫码签到", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.image(io.BytesIO(qr.png(url)), x=45, y=50, w=120, h=120)
-    pdf.set_xy(10, 178)
-    pdf.set_font("cjk", size=11)
-    pdf.multi_cell(0, 7, "值守人员在排班时段内用本人账号扫码签到，他人不能代签。\n" + url, align="C")
-    response = HttpResponse(bytes(pdf.output()), content_type="application/pdf")
+    pdf = qr.posters_pdf([qr.Poster(heading=school.name, name="护学岗扫码签到", place="校门", url=url,
+                                    lines=("值守人员在排班时段内用本人账号扫码签到，他人不能代签",))])
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="gate-{school.pk}.pdf"'
     return response
 

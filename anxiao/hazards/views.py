@@ -362,6 +362,9 @@ def photo_download(request: HttpRequest, pk: int) -> Any:
     return file_response(photo, thumb=request.GET.get("thumb") == "1")
 
 
+OWING_SHOWN = 100
+
+
 @login_required
 def rectification_list(request: HttpRequest) -> HttpResponse:
     """整改问题清单 (seed 002 五(二)): a school's open problems with owners and deadlines, filed with the bureau's
@@ -391,5 +394,15 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
             unit=school, kind="meeting", meeting_kind="party_branch", voided_at__isnull=True)[:20])
     filed = (Activity.objects.visible_to(request.user).filter(record_kind="rectification_list", voided_at__isnull=True)
              .select_related("unit").order_by("-occurred_on")[:200])
+    # who still owes the filing: the filing slots not met whose period has started (obligations.figures.owing, the
+    # compliance figures' definition), overdue first
+    from anxiao.core.paging import capped_count
+    from anxiao.obligations.figures import owing
+    from anxiao.obligations.models import Occurrence
+
+    today = timezone.localdate()
+    owed = owing(Occurrence.objects.visible_to(request.user), "rectification_list", today)
     return render(request, "hazards/rectification_list.html", {
-        "schools": schools, "school": school, "problems": problems, "meetings": meetings, "filed": filed})
+        "schools": schools, "school": school, "problems": problems, "meetings": meetings, "filed": filed,
+        "owing": list(owed[:OWING_SHOWN]), "owing_count": capped_count(owed),
+        "today": today})

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from anxiao.core.access import get_visible_or_404, user_scope
+from anxiao.core.access import get_visible_or_404, may_manage, user_scope
 from anxiao.core.api import AUTH, ErrorOut, crud_routes
 from anxiao.org.models import Unit
 
@@ -174,4 +174,5 @@ def assessments(request: HttpRequest, pk: int):
 
 crud_routes(router, "risks", Risk, RiskOut, RiskIn, RiskPatch, filters.RiskFilter, actions.save_risk,
             select_related=("school",))
-crud_routes(router, "risks/settings", RiskSettings, RiskSettingsOut, RiskSettingsIn, RiskSettingsPatch, filters.RiskSettingsFilter, actions.save_settings)
+crud_routes(router, "risks/settings", RiskSettings, RiskSettingsOut, RiskSettingsIn, RiskSettingsPatch,
+            filters.RiskSettingsFilter, actions.save_settings, needs=may_manage)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from anxiao.core import privacy
-from anxiao.core.access import get_visible_or_404
+from anxiao.core.access import get_visible_or_404, may_manage
 from anxiao.core.api import AUTH, ErrorOut, crud_routes
 
 from . import actions, compliance, filters, rules
@@ -162,7 +162,8 @@ crud_routes(router, "staffing/guards", Guard, GuardOut, GuardIn, GuardPatch, fil
             select_related=("profile__school",))
 
 
-crud_routes(router, "staffing/settings", StaffingSettings, StaffingSettingsOut, StaffingSettingsIn, StaffingSettingsPatch, filters.StaffingSettingsFilter, actions.save_settings)
+crud_routes(router, "staffing/settings", StaffingSettings, StaffingSettingsOut, StaffingSettingsIn, StaffingSettingsPatch,
+            filters.StaffingSettingsFilter, actions.save_settings, needs=may_manage)
 
 
 class StaffingFindingOut(Schema):

@@ -212,7 +212,14 @@ def test_the_gate_page_is_hidden_from_a_stranger_and_the_qr_sheet_is_a_pdf(clien
     client.force_login(world.users["school_admin"])
     sheet = client.get(reverse("chiefs:gate_qr", args=[world.a1.pk]))
     assert sheet.status_code == 200 and sheet["Content-Type"] == "application/pdf"
-    assert sheet.content.startswith(b"%PDF")
+    # one A4 poster, its Chinese text in the embedded CJK font (issue 20)
+    from anxiao.documents.tests.checks import pdf_info
+
+    info = pdf_info(sheet.content)
+    assert [(round(w), round(h)) for w, h in info["sizes"]] == [(595, 842)]
+    assert info["fonts"] and all("yes" in row[-5:-2] and "CJK" in row[0] for row in info["fonts"]), info["fonts"]
+    text = "".join(info["pages"][0].split())
+    assert world.a1.name in text and "护学岗扫码签到" in text and "他人不能代签" in text
 
 
 def test_the_chief_page_reads_the_bureau_s_adopted_and_edited_list(client, world, c):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -132,11 +133,18 @@ def test_the_export_has_chinese_headers_and_only_visible_rows(as_user, world):
     response = as_user("school_admin").get("/risks/export.xlsx")
     from anxiao.documents.tests.checks import assert_xlsx_print_ready
 
-    ws, rows = assert_xlsx_print_ready(response.content, header_row=2)
-    assert [c.value for c in ws[2]][:4] == ["学校", "编号", "类别", "区域/活动"]
+    ws, rows = assert_xlsx_print_ready(response.content, header_row=3)  # title, which table, header
+    assert [c.value for c in ws[3]][:4] == ["学校", "编号", "类别", "区域/活动"]
     assert ws.column_dimensions["E"].width == 36
     assert {r[1] for r in rows} == {"XF-01", "JT-01"}
-    assert all(isinstance(r[9], (int, float)) for r in rows), "风险值 is a number"
+    # too wide for 8 pt on one A4 width: the second table carries 学校, 编号 and the grading (issue 20)
+    from openpyxl import load_workbook
+
+    second = load_workbook(io.BytesIO(response.content)).worksheets[1]
+    header = [c.value for c in second[3]]
+    assert header[:3] == ["学校", "编号", "评价方法"] and "表二（共二表·评价与管控）" in second["A2"].value
+    values = [r for r in second.iter_rows(min_row=4, values_only=True) if r[1] in ("XF-01", "JT-01")]
+    assert len(values) == 2 and all(isinstance(r[header.index("风险值")], (int, float)) for r in values), "风险值"
 
 
 def test_the_edit_page_regrades_through_the_action(as_user, world):
