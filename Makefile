@@ -74,14 +74,15 @@ lint: install-test
 	ANXIAO_ENV=test $(BIN)/anxiao makemigrations --check --dry-run -v0
 
 test-sqlite: install-test
-	ANXIAO_ENV=test $(BIN)/pytest -q -n 2 --dist loadfile
+	ANXIAO_ENV=test $(BIN)/pytest -q -n 2 --dist loadfile --durations=20
 
 # PostgreSQL must be reachable in CI (CI=true); on a developer machine without it this pass is skipped loudly.
-# Tests marked one_pass (browser tests, the fonts-hidden demo build: nothing in them depends on the backend) run in
-# the SQLite pass only, which keeps `make test` under 25 minutes on 2 cores.
+# Tests marked one_pass (browser tests, the fonts-hidden demo build, the response-schema fuzz passes: nothing in them
+# depends on the backend) run in the SQLite pass only, which keeps `make test` under 25 minutes on 2 cores. Each pass
+# prints its 20 slowest tests.
 test-postgres: install-test
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL:anxiao=postgres)', connect_timeout=3).close()" 2>/dev/null; then \
-		ANXIAO_ENV=test DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 --dist loadfile -m "not one_pass"; \
+		ANXIAO_ENV=test DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -n 2 --dist loadfile --durations=20 -m "not one_pass"; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "PostgreSQL at 127.0.0.1:5432 is not reachable, and CI=true: failing."; exit 1; \
 	else \

@@ -22,7 +22,12 @@ EXAMPLES = int(os.environ.get("ANXIAO_FUZZ_EXAMPLES", "3"))
 SECONDS = float(os.environ.get("ANXIAO_FUZZ_SECONDS", "60"))
 NEGATIVE_EXAMPLES = int(os.environ.get("ANXIAO_FUZZ_NEGATIVE_EXAMPLES", "2"))
 NEGATIVE_SECONDS = float(os.environ.get("ANXIAO_FUZZ_NEGATIVE_SECONDS", "45"))
-PASSES = [("bureau_admin", "positive"), ("school_admin", "positive"), ("bureau_admin", "negative")]
+# The positive passes check the documented response schemas, which do not depend on the database: they run in
+# the SQLite pass of `make test` only (one_pass). The negative pass runs on both: PostgreSQL refuses input SQLite
+# takes (a NUL byte in text), so a 500 may hide on either backend.
+PASSES = [pytest.param("bureau_admin", "positive", marks=pytest.mark.one_pass, id="bureau_admin-positive"),
+          pytest.param("school_admin", "positive", marks=pytest.mark.one_pass, id="school_admin-positive"),
+          pytest.param("bureau_admin", "negative", id="bureau_admin-negative")]
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +50,7 @@ def _schema():  # type: ignore[no-untyped-def]
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
 
-@pytest.mark.parametrize(("role", "mode"), PASSES, ids=[f"{r}-{m}" for r, m in PASSES])
+@pytest.mark.parametrize(("role", "mode"), PASSES)
 def test_no_generated_request_gets_a_server_error_or_an_undocumented_body(world, role, mode, settings):
     from hypothesis import HealthCheck, given
     from hypothesis import settings as hsettings
