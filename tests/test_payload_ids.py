@@ -9,9 +9,11 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from anxiao.accounts.models import ApiToken
 from anxiao.core.access import resolve_many, resolve_visible
+from anxiao.core.testing import alone
 from anxiao.org.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -115,3 +117,104 @@ def test_people_import_does_not_reach_a_person_outside_the_scope_by_mobile(world
     assert stranger.name not in text and world.b1.name not in text
     # and the answer is the one a number already in use gets, whoever holds it
     assert not result.ok and "手机号" in text
+
+
+# --- every id in every payload, found by walking the API schema, the pages' forms and the import ---------------
+
+from tests import payload_ids_walk as walk  # noqa: E402
+
+CALLERS = ("school_admin", "bureau_admin")  # a school's and a county bureau's manager
+# What the walk finds today (it may find more, never fewer: a walk that finds nothing must not pass).
+KNOWN_API_ID_FIELDS = 89
+# A field whose name says nothing of the record it names (a bare ``ids``): the model, by operation.
+# Or one whose name's foreign keys point to several models, or to another one than the operation's.
+MODEL_OF = {("accounts_disable", "ids"): "accounts.User", ("notifications_read", "ids"): "notifications.Notification",
+            ("rectification_lists_file", "meeting_id"): "obligations.Activity",
+            ("matters_assign", "owner_id"): "org.Person"}
+
+
+def _api_model(field, stems):  # type: ignore[no-untyped-def]
+    from django.apps import apps as django_apps
+
+    if (field.operation, field.name) in MODEL_OF:
+        return django_apps.get_model(MODEL_OF[(field.operation, field.name)])
+    found = stems.get(walk.stem_of(field.name), set())
+    own = [m for m in found if m._meta.model_name == field.operation.split("_")[0].rstrip("s")]  # regions_create
+    return next(iter(found)) if len(found) == 1 else own[0] if len(own) == 1 else found or None
+
+
+# A refusal that is itself recorded (the same row whatever id was tried): the table, and why.
+REFUSALS_RECORDED = {"drills_signinattempt": "a refused drill sign-in is shown to the school's safety office"}
+
+
+def _refusal_log(wrote):  # type: ignore[no-untyped-def]
+    return any(t in wrote for t in REFUSALS_RECORDED) and set(wrote) <= {*REFUSALS_RECORDED, "core_auditlog"}
+
+
+def _matrix_row(rows, role):  # type: ignore[no-untyped-def]
+    from anxiao.core.testing import WRITABLE
+
+    def fits(c):  # type: ignore[no-untyped-def]
+        return role in (c.writers if c.writers is not None else WRITABLE[c.target]) | c.also_allowed
+
+    return sorted(rows, key=lambda c: (not fits(c), c.target != "a1", c.data is None))[0] if rows else None
+
+
+def _named(errors, field):  # type: ignore[no-untyped-def]
+    stem = walk.stem_of(field.name)
+    names = {field.name, stem, stem + "s", str(field.path[0]), walk.stem_of(str(field.path[0]))}
+    return any(str(e.get("field") or "").split(".")[0] in names for e in errors)
+
+
+def test_every_id_in_every_api_payload_answers_like_an_unknown_id(world):
+    from tests.test_permission_matrix import CASES
+
+    # given every id field of every request body in the OpenAPI document
+    fields = walk.api_id_fields()
+    assert len(fields) >= KNOWN_API_ID_FIELDS, f"the walk found {len(fields)} id fields: {fields}"
+    stems = walk.model_by_stem()
+    # and a record of every kind made outside both callers' scopes (the matrix's fixtures, in the other county)
+    walk.make_hidden_records(world, CASES)
+    headers = {role: _auth(world, role) for role in CALLERS}
+    failures, named, refused_first = [], 0, []
+    by_operation: dict[tuple[str, str], list] = {}
+    for field in fields:
+        by_operation.setdefault((field.operation, field.method), []).append(field)
+    for (operation, method), op_fields in by_operation.items():
+        rows = [c for c in CASES if c.api and c.name == f"api:{operation}" and c.method == method]
+        for role in CALLERS:
+            case = _matrix_row(rows, role)
+            if case is None:
+                failures.append(f"{method.upper()} {operation}: no permission-matrix row")
+                continue
+            with alone(world):  # the row's fixtures, once per operation and caller
+                url = case.url(world)
+                body = case.data(world) if case.data is not None else {}
+                for field in op_fields:
+                    model = _api_model(field, stems)
+                    hidden = walk.hidden_record(model, world.users[role]) if isinstance(model, type) else None
+                    if hidden is None:
+                        failures.append(f"{field}: which record does it name ({model})? none outside {role}'s scope")
+                        continue
+                    answers = []
+                    for pk in (hidden.pk, MISSING):
+                        with walk.rolled_back():
+                            before = walk.row_counts()
+                            response = Client().generic(method.upper(), url,
+                                                        json.dumps(walk.with_id(body, field, pk), default=str),
+                                                        content_type="application/json", **headers[role])
+                            wrote = walk.written(before, walk.row_counts())
+                        answers.append((response.status_code, walk.normalise(response.content.decode(), pk), wrote))
+                    (hs, hb, hw), (ms, mb, mw) = answers
+                    where = f"{field} as {role} ({model.__name__} {hidden.pk})"
+                    if (hw or mw) and not (hw == mw and _refusal_log(hw)):
+                        failures.append(f"{where}: written {hw or mw}")
+                    if (hs, hb) != (ms, mb):
+                        failures.append(f"{where}: out of scope {hs} {hb[:300]} ≠ unknown {ms} {mb[:300]}")
+                    elif hs == 422 and _named(json.loads(hb).get("errors", []), field):
+                        named += 1
+                    else:
+                        refused_first.append(f"{where}: {hs} {hb[:160]}")
+    assert not failures, "\n".join(failures)
+    # the answer named the field for most of them (the rest were refused before the id was read, alike)
+    assert named >= len(fields), f"{named} named; refused before the id:\n" + "\n".join(refused_first)
