@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -204,7 +205,7 @@ def test_every_id_in_every_api_payload_answers_like_an_unknown_id(world):
                                                         json.dumps(walk.with_id(body, field, pk), default=str),
                                                         content_type="application/json", **headers[role])
                             wrote = walk.written(before, walk.row_counts())
-                        answers.append((response.status_code, walk.normalise(response.content.decode(), pk), wrote))
+                        answers.append((response.status_code, walk.normalise(response.content.decode(), hidden.pk, MISSING), wrote))
                     (hs, hb, hw), (ms, mb, mw) = answers
                     where = f"{field} as {role} ({model.__name__} {hidden.pk})"
                     if (hw or mw) and not (hw == mw and _refusal_log(hw)):
@@ -218,3 +219,96 @@ def test_every_id_in_every_api_payload_answers_like_an_unknown_id(world):
     assert not failures, "\n".join(failures)
     # the answer named the field for most of them (the rest were refused before the id was read, alike)
     assert named >= len(fields), f"{named} named; refused before the id:\n" + "\n".join(refused_first)
+
+
+# Whole numbers a page posts that name no record (a year, a month, a count): the walk reports any other
+# integer control whose record it cannot tell, so an id field cannot be skipped unnoticed.
+NOT_IDS = {"risk_controls", "school_bus_only"}  # check boxes posting 1
+KNOWN_FORM_ID_FIELDS = 90
+
+
+def _messages(response):  # type: ignore[no-untyped-def]
+    """The messages this request added (not those still waiting from an earlier one)."""
+    return [str(m) for m in getattr(response.wsgi_request._messages, "_queued_messages", [])]
+
+
+def test_every_id_in_every_page_form_answers_like_an_unknown_id(world):
+    from urllib.parse import urljoin, urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    from anxiao.core.testing import VISIBLE
+    from tests.test_permission_matrix import CASES
+
+    walk.make_hidden_records(world, CASES)
+    stems = walk.model_by_stem()
+    # a page that can carry a form: a record's page or a form page (lists only filter, by GET)
+    pages = [c for c in CASES if not c.api and c.method == "get" and (c.kind == "write" or c.target != "any")]
+    failures, unknown, found = [], [], set()
+    discovered: dict[tuple[str, str], tuple[Any, dict[str, Any], Any, Any]] = {}
+    clients = {}
+    for role in CALLERS:
+        clients[role] = Client()
+        clients[role].force_login(world.users[role])
+    scout = "bureau_admin"  # sees every page of both callers
+    for case in pages:
+        with alone(world):
+            url = case.url(world)
+            with walk.django_forms_built() as built:
+                page = clients[scout].get(url)
+            if page.status_code != 200 or "text/html" not in page.get("Content-Type", ""):
+                continue
+            posts = []
+            for form in walk.post_forms(page.content.decode()):
+                action = urljoin(url, form["action"] or url)
+                try:
+                    view = resolve(urlsplit(action).path).view_name
+                except Resolver404:
+                    continue
+                for name, control in walk.integer_controls(form).items():
+                    if (view, name) in discovered or name in NOT_IDS:
+                        continue
+                    model = walk.guess_model(world.users[scout], name, control["labels"], stems, built)
+                    discovered[(view, name)] = (model, form, action, case)
+                    if model is None:
+                        unknown.append(f"{view} {name} ({case.name})")
+                        continue
+                    posts.append((view, name, model, form, action))
+            for view, name, model, form, action in posts:
+                for role in CALLERS:
+                    client = clients[role]
+                    if role not in VISIBLE[case.target]:
+                        continue
+                    user = world.users[role]
+                    hidden = walk.hidden_record(model, user)
+                    if hidden is None:
+                        failures.append(f"{view} {name}: no {model.__name__} outside {role}'s scope")
+                        continue
+                    found.add((view, name))
+                    body = walk.form_body(form)
+                    answers = []
+                    for pk in (hidden.pk, MISSING):
+                        with walk.rolled_back():
+                            before = walk.row_counts()
+                            response = client.post(action, {**body, name: [str(pk)]})
+                            wrote = walk.written(before, walk.row_counts())
+                        ids = (hidden.pk, MISSING)
+                        answers.append((response.status_code, walk.normalise(response.get("Location", ""), *ids),
+                                        [walk.normalise(m, *ids) for m in _messages(response)],
+                                        walk.normalise(response.content.decode(), *ids), wrote))
+                    (hs, hl, hm, hb, hw), (ms, ml, mm, mb, mw) = answers
+                    where = f"{view} {name} as {role} ({model.__name__} {hidden.pk}, page {case.name})"
+                    if (hw or mw) and not (hw == mw and _refusal_log(hw)):
+                        failures.append(f"{where}: written {hw or mw}")
+                    if (hs, hl, hm) != (ms, ml, mm):
+                        failures.append(f"{where}: out of scope {hs} {hl} {hm} ≠ unknown {ms} {ml} {mm}")
+                    elif hb != mb:
+                        import difflib
+
+                        diff = [d for d in difflib.unified_diff(hb.splitlines(), mb.splitlines(), lineterm="", n=0)
+                                if d[:1] in "+-" and d[:3] not in ("+++", "---")]
+                        failures.append(f"{where}: the pages differ: {diff[:6]}")
+    print(f"{len(found)} id fields in forms: {sorted(found)}")
+    assert not failures, "\n".join(failures)
+    assert not unknown, "integer controls of unknown record (add to NOT_IDS if not an id):\n" + "\n".join(unknown)
+    assert len(found) >= KNOWN_FORM_ID_FIELDS
