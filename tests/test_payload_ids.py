@@ -223,7 +223,14 @@ def test_every_id_in_every_api_payload_answers_like_an_unknown_id(world):
 
 # Whole numbers a page posts that name no record (a year, a month, a count): the walk reports any other
 # integer control whose record it cannot tell, so an id field cannot be skipped unnoticed.
-NOT_IDS = {"risk_controls", "school_bus_only"}  # check boxes posting 1
+NOT_IDS = {
+    # check boxes posting 1
+    "risk_controls", "school_bus_only", "boarding_only", "lab_only", "required", "allow_na", "complete", "key_area",
+    # choices that are numbers: risk scores (LEC, LS), months, weekdays
+    "lec_c", "ls_l", "ls_s", "bus_months", "weekday",
+}
+# A form control whose name and labels do not tell its record.
+FORM_MODEL_OF = {"copy_from": "inspections.Checklist"}
 KNOWN_FORM_ID_FIELDS = 90
 
 
@@ -235,6 +242,7 @@ def _messages(response):  # type: ignore[no-untyped-def]
 def test_every_id_in_every_page_form_answers_like_an_unknown_id(world):
     from urllib.parse import urljoin, urlsplit
 
+    from django.apps import apps as django_apps
     from django.urls import Resolver404, resolve
 
     from anxiao.core.testing import VISIBLE
@@ -268,7 +276,8 @@ def test_every_id_in_every_page_form_answers_like_an_unknown_id(world):
                 for name, control in walk.integer_controls(form).items():
                     if (view, name) in discovered or name in NOT_IDS:
                         continue
-                    model = walk.guess_model(world.users[scout], name, control["labels"], stems, built)
+                    model = (django_apps.get_model(FORM_MODEL_OF[name]) if name in FORM_MODEL_OF else
+                             walk.guess_model(world.users[scout], name, control["labels"], stems, built))
                     discovered[(view, name)] = (model, form, action, case)
                     if model is None:
                         unknown.append(f"{view} {name} ({case.name})")
