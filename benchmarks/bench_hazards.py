@@ -18,12 +18,12 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from anxiao.accounts.models import Grant, User
+from anxiao.accounts.models import User
 from anxiao.core.choices import Role
 from anxiao.hazards.models import Hazard
 from anxiao.org.models import Region, Unit
 
-from .common import measure
+from .common import bench_user, measure
 
 CHUNK = 250_000
 
@@ -89,15 +89,6 @@ def ensure_hazards(wanted: int, report: Callable[[str], None]) -> None:
            f"{time.perf_counter() - started:.1f} s")
 
 
-def _user(name: str, role: str, region: Region | None = None, unit: Unit | None = None) -> User:
-    user, created = User.objects.get_or_create(username=name)
-    if created:
-        user.set_password("Bench-pass-2026")
-        user.save()
-        Grant.objects.create(user=user, role=role, region=region, unit=unit)
-    return user
-
-
 def _page(client: Client, url: str) -> Callable[[], None]:
     def call() -> None:
         response = client.get(url)
@@ -141,8 +132,8 @@ def run(report: Callable[[str], None]) -> None:
     counties = Region.objects.filter(level="county", name__startswith="基准").order_by("id")
     county = counties[min(5, counties.count() - 1)]
     province = Region.objects.get(level="province", name="基准省")
-    bureau_user = _user("bench_bureau", Role.BUREAU_ADMIN, region=county)
-    provincial = _user("bench_province", Role.BUREAU_VIEWER, region=province)
+    bureau_user = bench_user("bench_bureau", Role.BUREAU_ADMIN, county)
+    provincial = bench_user("bench_province", Role.BUREAU_VIEWER, province)
     in_county = Hazard.objects.visible_to(bureau_user).count()
     report(f"hazards in the measured county: {in_county:,}")
     month = timezone.localdate().strftime("%Y-%m")

@@ -15,24 +15,15 @@ from django.db.models import Sum
 from django.test import Client
 from django.utils import timezone
 
-from anxiao.accounts.models import Grant, User
+from anxiao.accounts.models import User
 from anxiao.core.choices import Role
 from anxiao.obligations import actions
 from anxiao.obligations.models import ComplianceTally, ObligationRule, Occurrence
 from anxiao.obligations.views import compliance_data
 from anxiao.org.models import Region, Unit
 
-from .common import measure
+from .common import bench_user, measure
 from .data import _history
-
-
-def _user(name: str, role: str, region: Region | None = None, unit: Unit | None = None) -> User:
-    user, created = User.objects.get_or_create(username=name)
-    if created:
-        user.set_password("Bench-pass-2026")
-        user.save()
-        Grant.objects.create(user=user, role=role, region=region, unit=unit)
-    return user
 
 
 def _timed(label: str, fn: Callable[[], object], report: Callable[[str], None]) -> object:
@@ -78,8 +69,8 @@ def _read(report: Callable[[str], None], today: datetime.date, start: datetime.d
     province = Region.objects.get(level="province", name="基准省")
     counties = Region.objects.filter(level="county", name__startswith="基准").order_by("id")
     county = counties[min(5, counties.count() - 1)]
-    provincial = _user("bench_province", Role.BUREAU_VIEWER, region=province)
-    bureau_user = _user("bench_bureau", Role.BUREAU_ADMIN, region=county)
+    provincial = bench_user("bench_province", Role.BUREAU_VIEWER, province)
+    bureau_user = bench_user("bench_bureau", Role.BUREAU_ADMIN, county)
     year = {"from": start.isoformat(), "to": today.isoformat()}
     measure("province roll-up by region (tally), 1 year",
             lambda: compliance_data(provincial, {"by": "region", **year}, today), report, repeat=5)
@@ -100,7 +91,7 @@ def _read(report: Callable[[str], None], today: datetime.date, start: datetime.d
     post = school.posts.filter(kind="principal", holder__isnull=False).select_related("holder").first()
     principal = User.objects.filter(person=post.holder).first() if post else None
     if principal is None:
-        principal = _user("bench_principal_mywork", Role.SCHOOL_ADMIN, unit=school)
+        principal = bench_user("bench_principal_mywork", Role.SCHOOL_ADMIN, unit=school)
         if post is not None:
             principal.person = post.holder
             principal.save()

@@ -6,20 +6,10 @@ from collections.abc import Callable
 
 from django.test import Client
 
-from anxiao.accounts.models import Grant, User
 from anxiao.core.choices import Role
 from anxiao.org.models import Region, Unit
 
-from .common import measure
-
-
-def _user(name: str, role: str, region: Region | None = None, unit: Unit | None = None) -> User:
-    user, created = User.objects.get_or_create(username=name)
-    if created:
-        user.set_password("Bench-pass-2026")
-        user.save()
-        Grant.objects.create(user=user, role=role, region=region, unit=unit)
-    return user
+from .common import bench_user, measure
 
 
 def run(report: Callable[[str], None]) -> None:
@@ -27,9 +17,9 @@ def run(report: Callable[[str], None]) -> None:
     province = Region.objects.get(level="province", name="基准省")
     school = Unit.objects.filter(kind="school", region_path__startswith=county.path).first()
     assert school is not None
-    bureau = _user("bench_bureau", Role.BUREAU_ADMIN, region=county)
-    provincial = _user("bench_province", Role.BUREAU_VIEWER, region=province)
-    principal = _user("bench_principal", Role.SCHOOL_ADMIN, unit=school)
+    bureau = bench_user("bench_bureau", Role.BUREAU_ADMIN, county)
+    provincial = bench_user("bench_province", Role.BUREAU_VIEWER, province)
+    principal = bench_user("bench_principal", Role.SCHOOL_ADMIN, unit=school)
     for label, user, url in [
         ("county unit list page (bureau admin, 200 schools)", bureau, "/org/units/?kind=school"),
         ("province unit list page (all schools, paginated)", provincial, "/org/units/?kind=school"),

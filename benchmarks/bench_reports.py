@@ -22,20 +22,11 @@ from collections.abc import Callable
 from django.test import Client
 from django.utils import timezone
 
-from anxiao.accounts.models import Grant, User
 from anxiao.core.choices import Role
 from anxiao.org.models import Region, Unit
 from anxiao.reports import actions, exports, ledger
 
-from .common import measure
-
-
-def _user(name: str, role: str, *regions: Region) -> User:
-    user, created = User.objects.get_or_create(username=name)
-    if created:
-        for region in regions:
-            Grant.objects.create(user=user, role=role, region=region)
-    return user
+from .common import bench_user, measure
 
 
 def _five_hundred(province: Region) -> list[Region]:
@@ -49,7 +40,7 @@ def run(report: Callable[[str], None]) -> None:
     month = (ledger.first_of_month(timezone.localdate()) - datetime.timedelta(days=1)).replace(day=1)
     province = Region.objects.get(level="province", name="基准省")
     regions = _five_hundred(province)
-    county_user = _user("bench_rollup_500", Role.BUREAU_ADMIN, *regions)
+    county_user = bench_user("bench_rollup_500", Role.BUREAU_ADMIN, *regions)
     client = Client()
     client.force_login(county_user)
     schools_qs = Unit.objects.visible_to(county_user).filter(kind="school")
@@ -94,9 +85,9 @@ def run(report: Callable[[str], None]) -> None:
            f"{', '.join(f'{r:.1f}' for r in runs)}), {count} rows")
     county = Region.objects.filter(level="county", name__startswith="基准").order_by("id").first()
     assert county is not None
-    for label, user in (("province dashboard (20,000 schools)", _user("bench_dash_province", Role.BUREAU_VIEWER, province)),
-                        ("city dashboard (2,000 schools)", _user("bench_dash_city", Role.BUREAU_VIEWER, county.parent)),
-        ("county dashboard (200 schools, live)", _user("bench_dash_county", Role.BUREAU_ADMIN, county))):
+    for label, user in (("province dashboard (20,000 schools)", bench_user("bench_dash_province", Role.BUREAU_VIEWER, province)),
+                        ("city dashboard (2,000 schools)", bench_user("bench_dash_city", Role.BUREAU_VIEWER, county.parent)),
+        ("county dashboard (200 schools, live)", bench_user("bench_dash_county", Role.BUREAU_ADMIN, county))):
         dash = Client()
         dash.force_login(user)
 

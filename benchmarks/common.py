@@ -26,3 +26,18 @@ def measure(label: str, fn: Callable[[], Any], report: Callable[[str], None], re
     with connection.execute_wrapper(counter):
         fn()
     report(f"{label}: median {statistics.median(times):.1f} ms (min {min(times):.1f}), {count} queries")
+
+
+def bench_user(name: str, role: str, *regions: Any, unit: Any = None) -> Any:
+    """The benchmark account ``name`` (made once) with a grant of ``role`` over each of ``regions``, or over ``unit``.
+    Benchmarks log in with ``force_login`` or a made session, never a password: none is hashed (the production
+    hasher takes a second or more per user on a loaded machine)."""
+    from anxiao.accounts.models import Grant, User
+
+    user, created = User.objects.get_or_create(username=name)
+    if created:
+        user.set_unusable_password()
+        user.save()
+        for region in regions or (None,):
+            Grant.objects.create(user=user, role=role, region=region, unit=unit)
+    return user

@@ -233,37 +233,29 @@ def setup_django(env: dict[str, str]) -> None:
 def bench_users() -> dict[str, Any]:
     """One user per scope (created once): a county bureau admin, city and province bureau viewers, and the
     principal of a school in the county (who has "my work")."""
-    from anxiao.accounts.models import Grant, User
+    from anxiao.accounts.models import User
     from anxiao.core.choices import Role
     from anxiao.org.models import Region, Unit
+
+    from .common import bench_user
 
     province = Region.objects.get(level="province", name="基准省")
     counties = Region.objects.filter(level="county", path__startswith=province.path).order_by("id")
     county = counties[min(5, counties.count() - 1)]
     city = county.parent
 
-    def user(name: str, role: str, region: Any = None, unit: Any = None) -> Any:
-        u, created = User.objects.get_or_create(username=name)
-        if created:
-            # sessions are made directly (``session_for``), never by logging in: no password to hash (the
-            # production hasher takes a second or more per user on a loaded machine)
-            u.set_unusable_password()
-            u.save()
-            Grant.objects.create(user=u, role=role, region=region, unit=unit)
-        return u
-
     school = Unit.objects.filter(kind="school", region_path__startswith=county.path).order_by("id").first()
     assert school is not None
     post = school.posts.filter(kind="principal", holder__isnull=False).select_related("holder").first()
     principal = User.objects.filter(person=post.holder).first() if post else None
     if principal is None:
-        principal = user("bench_principal", Role.SCHOOL_ADMIN, unit=school)
+        principal = bench_user("bench_principal", Role.SCHOOL_ADMIN, unit=school)
         if post is not None and principal.person_id is None:
             principal.person = post.holder
             principal.save()
-    return {"county": user("bench_county", Role.BUREAU_ADMIN, region=county),
-            "city": user("bench_city", Role.BUREAU_VIEWER, region=city),
-            "province": user("bench_province", Role.BUREAU_VIEWER, region=province),
+    return {"county": bench_user("bench_county", Role.BUREAU_ADMIN, county),
+            "city": bench_user("bench_city", Role.BUREAU_VIEWER, city),
+            "province": bench_user("bench_province", Role.BUREAU_VIEWER, province),
             "school": principal}
 
 

@@ -44,6 +44,7 @@ READ_ONLY: set[str] = {
     "notifications.dingtalk_sign",
     "notifications.signed_url",
     "obligations.tap_done",
+    "obligations.recount_people",  # counts slots again through recount (the worker's kind of write, not audited)
     "accountability.bars",
     "accountability.enabled_measures",
     "accountability.require_eligible",
@@ -76,6 +77,7 @@ READ_ONLY: set[str] = {
     "chiefs.may_route",
     "chiefs.may_route_somewhere",
     "chiefs.may_work",
+    "chiefs.require_rostered",
     "drills.allowed_actions",
     "drills.config_for",
     "drills.coverage",
@@ -135,6 +137,7 @@ READ_ONLY: set[str] = {
     "responsibility.is_acknowledged",
     "responsibility.posts_of_bureau",
     "responsibility.remind_unsigned",
+    "responsibility.require_own",
     "responsibility.template_for",
     "risks.adopt_starter",
     "risks.thresholds_for",

@@ -73,3 +73,39 @@ def test_core_imports_no_app():
             offenders += [f"{relative}:{node.lineno} {n}" for n in names
                           if n.startswith(("anxiao.accounts", "anxiao.org"))]
     assert offenders == []
+
+
+# Pairs of apps that import each other (at any depth of the module, function-level imports included): each one is a
+# cycle a function-level import hides. The set may only shrink; a new pair fails (give the shared piece one home, as
+# org.conditions did for obligations and policies).
+KNOWN_TWO_WAY = {
+    ("accounts", "notifications"), ("accounts", "org"), ("core", "notifications"), ("documents", "org"),
+    ("documents", "responsibility"), ("education", "staffing"), ("hazards", "inspections"), ("hazards", "reports"),
+    ("hazards", "risks"), ("inspections", "risks"), ("notifications", "obligations"), ("obligations", "reports"),
+    ("obligations", "responsibility"), ("policies", "responsibility"),
+}
+
+
+def two_way_app_imports() -> set[tuple[str, str]]:
+    apps = {p.name for p in (ROOT / "anxiao").iterdir() if p.is_dir()}
+    uses: dict[str, set[str]] = {}
+    for path in _sources():
+        relative = str(path.relative_to(ROOT))
+        if "tests" in path.parts or path.parent == ROOT / "anxiao" or relative in CORE_MAY_IMPORT_APPS:
+            continue
+        app = _app(path)
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) and node.level == 0 else \
+                [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            for name in names:
+                parts = name.split(".")
+                if parts[0] == "anxiao" and len(parts) > 1 and parts[1] in apps and parts[1] != app:
+                    uses.setdefault(app, set()).add(parts[1])
+    return {(a, b) for a in uses for b in uses[a] if a < b and a in uses.get(b, set())}
+
+
+def test_no_new_pair_of_apps_imports_each_other():
+    found = two_way_app_imports()
+    assert found - KNOWN_TWO_WAY == set(), "a new import cycle between apps: give the shared piece one home"
+    assert KNOWN_TWO_WAY - found == set(), f"gone, take them off KNOWN_TWO_WAY: {sorted(KNOWN_TWO_WAY - found)}"
+    assert ("obligations", "policies") not in found

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from anxiao.core.access import get_visible_or_404, may_manage, user_scope
+from anxiao.core.flash import REFUSED, run_and_flash, run_form
 
 from . import actions
 from .forms import AccountForm, LoginForm
@@ -46,7 +47,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def grant_list(request: HttpRequest, errors: list[str] | None = None) -> HttpResponse:
+def grant_list(request: HttpRequest) -> HttpResponse:
     if not may_manage(request.user):
         raise PermissionDenied("您没有管理账号的权限")
     qs = Grant.objects.visible_to(request.user).select_related("user__person", "unit", "region").filter(
@@ -58,8 +59,7 @@ def grant_list(request: HttpRequest, errors: list[str] | None = None) -> HttpRes
     for g in page:
         g.revocable = actions.can_revoke(request.user, g)  # type: ignore[attr-defined]
     departed = list(actions.departed_accounts(request.user).select_related("person")[:200])
-    return render(request, "accounts/grant_list.html", {"page": page, "q": q, "departed": departed,
-                                                        "errors": errors or []})
+    return render(request, "accounts/grant_list.html", {"page": page, "q": q, "departed": departed})
 
 
 @login_required
@@ -72,11 +72,9 @@ def accounts_disable(request: HttpRequest) -> HttpResponse:
     ids: list[Any] = request.POST.getlist("ids")
     if request.POST.get("departed"):
         ids = list(actions.departed_accounts(request.user).values_list("pk", flat=True))
-    try:
-        done = actions.disable_accounts(request.user, ids, request.POST.get("reason", ""))
-    except ValidationError as exc:
-        return grant_list(request, [m for errors in exc.message_dict.values() for m in errors])
-    messages.success(request, f"已停用 {len(done)} 个账号")
+    done = run_and_flash(request, lambda: actions.disable_accounts(request.user, ids, request.POST.get("reason", "")))
+    if done is not REFUSED:
+        messages.success(request, f"已停用 {len(done)} 个账号")
     return redirect("accounts:grant_list")
 
 
@@ -85,16 +83,10 @@ def account_create(request: HttpRequest) -> HttpResponse:
     if user_scope(request.user, write=True).empty:
         raise PermissionDenied("您没有管理账号的权限")
     form = AccountForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.create_account(request.user, d["person"], d["username"], d["password"], d["role"],
-                                   region=d.get("region"), unit=d.get("unit"))
-        except ValidationError as exc:
-            form.apply_errors(exc)
-        else:
-            messages.success(request, "账号已创建")
-            return redirect("accounts:grant_list")
+    if run_form(request, form, lambda d: actions.create_account(
+            request.user, d["person"], d["username"], d["password"], d["role"], region=d.get("region"),
+            unit=d.get("unit")), "账号已创建") is not REFUSED:
+        return redirect("accounts:grant_list")
     return render(request, "accounts/account_form.html", {"form": form})
 
 
@@ -151,14 +143,8 @@ def forgot_password(request: HttpRequest) -> HttpResponse:
     """Ask for a reset link (e-mail) or code (SMS); the answer never says whether the account exists."""
     channels = actions.reset_channels()
     form = _reset_form(channels, request.POST or None)
-    sent = ""
-    if request.method == "POST" and form.is_valid():
-        try:
-            sent = actions.request_password_reset(request, form.cleaned_data["login"], form.cleaned_data["channel"])
-        except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-    return render(request, "accounts/forgot.html", {"form": form, "sent": sent, "sms": "sms" in channels,
+    sent = run_form(request, form, lambda d: actions.request_password_reset(request, d["login"], d["channel"]))
+    return render(request, "accounts/forgot.html", {"form": form, "sent": sent or "", "sms": "sms" in channels,
                                                     "channel": request.POST.get("channel", "")})
 
 
@@ -180,18 +166,15 @@ def forgot_code(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     for name, field in form.fields.items():
         field.widget.attrs.update({"class": "input"}, **({"inputmode": "numeric"} if name == "code" else {}))
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.reset_with_code(request, d["login"], d["code"], d["new_password1"])
-        except actions.LoginLocked as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            messages.success(request, "密码已重设，请用新密码登录")
-            return redirect("accounts:login")
+    try:
+        done = run_form(request, form, lambda d: actions.reset_with_code(request, d["login"], d["code"],
+                                                                         d["new_password1"]),
+                        "密码已重设，请用新密码登录")
+    except actions.LoginLocked as exc:  # not a refusal of the input: too many tries
+        form.add_error(None, str(exc))
+        done = REFUSED
+    if done is not REFUSED:
+        return redirect("accounts:login")
     return render(request, "accounts/forgot_code.html", {"form": form})
 
 

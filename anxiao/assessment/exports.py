@@ -15,9 +15,10 @@ def bulletin_xlsx(scheme: Any, user: Any = None) -> bytes:
     from anxiao.documents.tables import Column, Signoff, table_xlsx
 
     indicators = list(scheme.indicators.all())
-    columns = [Column("排名", 6, "int"), Column("单位", 24), *[Column(f"{i.name}（{_points(i.weight)}）", 12, "decimal")
-                                                           for i in indicators],
-               Column("否决前得分", 11, "decimal"), Column("最终得分", 10, "decimal"), Column("一票否决情形", 40, wrap=True)]
+    # The weight on its own line under the indicator ("履职任务完成率" / "（30分）"), full-width brackets.
+    columns = [Column("排名", 6, "int"), Column("单位", 22, wrap=True),
+               *[Column(f"{i.name}（{_points(i.weight)}分）", 10, "decimal") for i in indicators],
+               Column("否决前得分", 10, "decimal"), Column("最终得分", 10, "decimal"), Column("一票否决情形", 30, wrap=True)]
     rows = []
     for r in scheme.results.select_related("unit").order_by("rank"):
         scores = {b["indicator"]: b["score"] for b in r.breakdown}

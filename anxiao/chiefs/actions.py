@@ -473,6 +473,13 @@ def save_duty(actor: Any, duty: GateDuty | None, **data: Any) -> GateDuty:
     return duty
 
 
+def require_rostered(actor: Any, duty: GateDuty) -> None:
+    """The ``PermissionDenied`` of signing in to a slot that is not the actor's own (views ask it before the action,
+    so another's slot is a 403 page and a refused sign-in a message)."""
+    if not _person_id(actor) or _person_id(actor) != duty.person_id:
+        raise PermissionDenied("只有排班人员本人可以签到")
+
+
 def check_in(actor: Any, duty: GateDuty, now: datetime.datetime | None = None, note: str = "",
              code: str = "") -> GateCheckIn:
     """The rostered person signs in at the gate, inside the slot only, with the code of the school's gate QR (the
@@ -482,8 +489,7 @@ def check_in(actor: Any, duty: GateDuty, now: datetime.datetime | None = None, n
     from anxiao.inspections.actions import prove_at_gate
     from anxiao.inspections.models import PatrolPoint
 
-    if not _person_id(actor) or _person_id(actor) != duty.person_id:
-        raise PermissionDenied("只有排班人员本人可以签到")
+    require_rostered(actor, duty)
     local = timezone.localtime(now or timezone.now())
     slot = f"{duty.get_weekday_display()} {duty.starts_at:%H:%M}–{duty.ends_at:%H:%M}"
     if not duty.is_active:

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import datetime
-import io
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +18,7 @@ from anxiao.core.access import can_write, get_visible_or_404
 from anxiao.core.choices import UnitKind
 from anxiao.core.crud import Crud
 from anxiao.core.files import field_file_response
-from anxiao.core.flash import REFUSED, run_form
+from anxiao.core.flash import REFUSED, run_and_flash, run_form
 from anxiao.core.links import absolute_url
 from anxiao.org.models import Post, Unit
 
@@ -106,13 +107,9 @@ def meeting_void(request: HttpRequest, pk: int) -> HttpResponse:
     if not actions.may_route_somewhere(request.user):
         raise PermissionDenied(actions.NO_RIGHT)
     meeting = get_visible_or_404(ChiefMeeting.objects.select_related("government"), request.user, pk=pk)
-    try:
-        actions.void_meeting(request.user, meeting, request.POST.get("void_reason", ""))
-    except ValidationError as exc:
-        ctx = {"cfg": MEETINGS, "obj": meeting, "fields": [(label, fn(meeting)) for label, fn in MEETINGS.detail_fields],
-               "errors": [m for msgs in exc.message_dict.values() for m in msgs]}
-        ctx.update(_meeting_context(request, meeting))
-        return render(request, "chiefs/meeting_detail.html", ctx, status=422)
+    if not actions.may_route(request.user, meeting.government):
+        raise PermissionDenied(actions.NO_RIGHT)
+    run_and_flash(request, lambda: actions.void_meeting(request.user, meeting, request.POST.get("void_reason", "")))
     return redirect(MEETINGS.url("detail", meeting.pk))
 
 
@@ -140,14 +137,9 @@ DUTIES = Crud(
 @require_POST
 def duty_checkin(request: HttpRequest, pk: int) -> HttpResponse:
     duty = get_visible_or_404(GateDuty.objects.select_related("school", "person"), request.user, pk=pk)
-    try:
-        actions.check_in(request.user, duty, note=request.POST.get("note", ""), code=request.POST.get("code", ""))
-    except ValidationError as exc:
-        return render(request, "chiefs/duty_detail.html", {
-            "cfg": DUTIES, "obj": duty, "fields": [(label, fn(duty)) for label, fn in DUTIES.detail_fields],
-            "check_ins": duty.check_ins.all()[:20], "is_mine": True, "can_print": can_write(request.user, duty.school),
-            "errors": [m for msgs in exc.message_dict.values() for m in msgs],
-        }, status=422)
+    actions.require_rostered(request.user, duty)  # another's slot: a 403 page
+    run_and_flash(request, lambda: actions.check_in(request.user, duty, note=request.POST.get("note", ""),
+                                                    code=request.POST.get("code", "")))
     return redirect(DUTIES.url("detail", duty.pk))
 
 
@@ -173,31 +165,23 @@ def gate_scan(request: HttpRequest, school_id: int) -> HttpResponse:
     now = timezone.localtime()
     today = [d for d in mine if d.weekday == now.weekday()]
     code = request.POST.get("code", "") if request.method == "POST" else request.GET.get("k", "")
-    errors: list[str] = []
-    status = 200
-    if request.method == "POST":
+    if request.method == "POST":  # a refusal is flashed on the page shown again
         duty = next((d for d in mine if str(d.pk) == request.POST.get("duty")), None)
         if duty is None:
-            errors = ["请选择您本人在本校的排班"]
-            status = 422
-        else:
-            try:
-                actions.check_in(request.user, duty, note=request.POST.get("note", ""), code=code)
-                return redirect(reverse("chiefs:gate_scan", args=[school.pk]) + "?ok=1")
-            except ValidationError as exc:
-                errors = [m for msgs in exc.message_dict.values() for m in msgs]
-                status = 422
+            messages.error(request, "请选择您本人在本校的排班")
+        elif run_and_flash(request, lambda: actions.check_in(request.user, duty, note=request.POST.get("note", ""),
+                                                             code=code)) is not REFUSED:
+            return redirect(reverse("chiefs:gate_scan", args=[school.pk]) + "?ok=1")
     signed = set(GateCheckIn.objects.filter(duty__in=today, on=now.date()).values_list("duty_id", flat=True))
     return render(request, "chiefs/gate_scan.html", {
         "school": school, "today": today, "signed": signed, "others": [d for d in mine if d not in today],
-        "errors": errors, "ok": request.GET.get("ok") == "1", "now": now, "code": code,
-    }, status=status)
+        "ok": request.GET.get("ok") == "1", "now": now, "code": code,
+    })
 
 
 @login_required
 def gate_qr(request: HttpRequest, school_id: int) -> HttpResponse:
     """A4 sheet with the school's gate QR code, to post at the gate."""
-    from anxiao.core import pdf as docs
     from anxiao.inspections import actions as inspections
     from anxiao.inspections import qr
 
@@ -206,16 +190,9 @@ def gate_qr(request: HttpRequest, school_id: int) -> HttpResponse:
     if not can_write(request.user, school):
         raise PermissionDenied("只有本校管理员可以打印校门二维码：二维码是到岗的凭证，应张贴在校门现场")
     url = absolute_url(inspections.checkin_path(inspections.gate_point(request.user, school)), request)
-    pdf = docs.new(margin=10, page_break=20)
-    pdf.set_font("cjk", size=22)
-    pdf.cell(0, 16, school.name, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("cjk", size=16)
-    pdf.cell(0, 10, "护学岗扫码签到", align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.image(io.BytesIO(qr.png(url)), x=45, y=50, w=120, h=120)
-    pdf.set_xy(10, 178)
-    pdf.set_font("cjk", size=11)
-    pdf.multi_cell(0, 7, "值守人员在排班时段内用本人账号扫码签到，他人不能代签。\n" + url, align="C")
-    response = HttpResponse(bytes(pdf.output()), content_type="application/pdf")
+    pdf = qr.posters_pdf([qr.Poster(heading=school.name, name="护学岗扫码签到", place="校门", url=url,
+                                    lines=("值守人员在排班时段内用本人账号扫码签到，他人不能代签",))])
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="gate-{school.pk}.pdf"'
     return response
 
@@ -290,15 +267,14 @@ def _task(request: HttpRequest, pk: int) -> AgencyTask:
     return task
 
 
-def _task_page(request: HttpRequest, task: AgencyTask, errors: list[str] | None = None,
-               close_form: Any = None, status: int = 200) -> HttpResponse:
+def _task_page(request: HttpRequest, task: AgencyTask, close_form: Any = None) -> HttpResponse:
     user = request.user
     return render(request, "chiefs/task_detail.html", {
         "task": task, "events": task.events.all(), "attachments": task.attachments.all(),
-        "today": timezone.localdate(), "errors": errors or [],
+        "today": timezone.localdate(),
         "may_work": actions.may_work(user, task), "may_verify": actions.may_route(user, task.government),
         "close_form": close_form or forms.CloseForm(), "statuses": TaskStatus,
-    }, status=status)
+    })
 
 
 @login_required
@@ -316,20 +292,19 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     task = _task(request, pk)
     note = request.POST.get("note", "")
-    close_form = forms.CloseForm(request.POST or None)
-    try:
-        if action == "accept":
-            actions.accept_task(request.user, task, note=note)
-        elif action == "close":
-            actions.close_task(request.user, task, evidence=request.POST.get("evidence", ""), note=note,
-                               files=request.FILES.getlist("attachments"))
-        elif action == "verify":
-            actions.verify_task(request.user, task, note=note)
-        else:
-            actions.return_task(request.user, task, note=note)
-    except ValidationError as exc:
-        errors = [m for msgs in exc.message_dict.values() for m in msgs]
-        return _task_page(request, task, errors=errors, close_form=close_form, status=422)
+    work = action in ("accept", "close")  # the agency's steps; verify and return are the chief's office's
+    if not (actions.may_work(request.user, task) if work else actions.may_route(request.user, task.government)):
+        raise PermissionDenied(actions.NO_RIGHT)  # a task the user sees but may not move: a 403 page
+    if action == "close":  # a form page: the refusal lands on the close form, shown again with what was typed
+        close_form = forms.CloseForm(request.POST)
+        if run_and_flash(request, lambda: actions.close_task(
+                request.user, task, evidence=request.POST.get("evidence", ""), note=note,
+                files=request.FILES.getlist("attachments")), form=close_form) is REFUSED:
+            return _task_page(request, task, close_form=close_form)
+    else:  # a button: the refusal is flashed on the task's page
+        steps: dict[str, Callable[..., AgencyTask]] = {
+            "accept": actions.accept_task, "verify": actions.verify_task, "return": actions.return_task}
+        run_and_flash(request, lambda: steps[action](request.user, task, note=note))
     return redirect(reverse("chiefs:task_detail", args=[task.pk]))
 
 

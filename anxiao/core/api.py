@@ -189,7 +189,8 @@ def install_error_handlers(api: Any) -> None:
 
 
 def resolve_fks(model: Any, user: Any, data: dict[str, Any], nulls: bool = False) -> dict[str, Any]:
-    """Turn ``<fk>_id`` inputs into visible objects; an invisible or unknown id is a field error.
+    """Turn ``<fk>_id`` inputs (foreign keys and one-to-one links) into visible objects; an invisible or unknown id
+    is a field error.
     Plain values get core.validation's check first (choices, lengths, ranges), before any action uses them;
     with ``nulls`` (a PATCH, where a None was sent on purpose) a None for a required field is an error too."""
     from .validation import check_values
@@ -203,7 +204,7 @@ def resolve_fks(model: Any, user: Any, data: dict[str, Any], nulls: bool = False
         except Exception:
             out[key] = value
             continue
-        if field.is_relation and field.many_to_one:
+        if field.is_relation and (field.many_to_one or field.one_to_one) and field.concrete:
             if value is None:
                 out[name] = None
                 continue
@@ -215,12 +216,17 @@ def resolve_fks(model: Any, user: Any, data: dict[str, Any], nulls: bool = False
 
 def crud_routes(
     router: Router, path: str, model: Any, out: Any, create_in: Any, update_in: Any, filters: Any,
-    save: Callable[..., Any], select_related: tuple[str, ...] = (),
+    save: Callable[..., Any], select_related: tuple[str, ...] = (), needs: Callable[[Any], bool] | None = None,
+    refused: str = "该接口仅供管理人员使用",
 ) -> None:
-    """GET list (filtered, paginated), GET one, POST create, PATCH update — through the app's action."""
+    """GET list (filtered, paginated), GET one, POST create, PATCH update — through the app's action. ``needs`` is
+    the pages' own check (``core.crud.Crud.needs``, e.g. ``core.access.may_manage`` for settings): a user it refuses
+    gets 403 on every route, reading included, before anything is looked up."""
     name = path.replace("/", "_").replace("-", "_")
 
     def base(request: HttpRequest) -> Any:
+        if needs is not None and not needs(request.user):
+            raise PermissionDenied(refused)
         qs = model.objects.visible_to(request.user)
         return qs.select_related(*select_related) if select_related else qs
 
@@ -236,6 +242,8 @@ def crud_routes(
     @router.post(f"/{path}", response={201: out, 403: ErrorOut, 422: ErrorOut}, auth=AUTH,
                  operation_id=f"{name}_create")
     def create_item(request: HttpRequest, payload: create_in):  # type: ignore[valid-type]
+        if needs is not None and not needs(request.user):
+            raise PermissionDenied(refused)
         if user_scope(request.user, write=True).empty:
             raise PermissionDenied("您没有新建记录的权限")
         data = resolve_fks(model, request.user, payload.dict())

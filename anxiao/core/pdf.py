@@ -162,5 +162,20 @@ def title(pdf: Any, text: str, subtitle: str = "") -> None:
     pdf.ln(2)
 
 
+def signoff(pdf: Any, labels: Sequence[str]) -> None:
+    """制表单位（盖章）/ 制表人 / 审核 / 日期 spread over the width, with room below to sign and stamp."""
+    height = 20
+    if pdf.get_y() + height + 4 > pdf.h - pdf.b_margin:
+        pdf.add_page()
+    pdf.ln(4)
+    pdf.set_font("cjk", size=10)
+    width = pdf.epw / max(len(labels), 1)
+    y = pdf.get_y()
+    for n, label in enumerate(labels):
+        pdf.set_xy(pdf.l_margin + n * width, y)
+        pdf.cell(width, 6, label)
+    pdf.set_xy(pdf.l_margin, y + height)
+
+
 def output(pdf: Any) -> bytes:
     return bytes(pdf.output())

@@ -179,8 +179,12 @@ class Case:
     # A managers' page (core.access.may_manage, as its menu entry): a role without any write scope is refused
     # before anything is looked up, reading included.
     managers_only: bool = False
+    # What a role gets that the generic rule does not say (a refusal the page shows on its form: 200).
+    role_status: dict[str, int] = field(default_factory=dict)
 
     def expected(self, role: str | None) -> int:
+        if role in self.role_status:
+            return self.role_status[role]
         if role is None:
             return 401 if self.api else 302
         if role in READ_ONLY and self.method != "get" and self.name not in OWN_ACCOUNT_NAMES:

@@ -69,6 +69,11 @@ def cn_date(value: Any) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def cn_month(value: datetime.date) -> str:
+    """A month in a document's text: 2026年1月 (no zero padding, as 成文日期)."""
+    return f"{value.year}年{value.month}月"
+
+
 def cn_datetime(value: Any) -> str:
     """2026年12月4日 9:05 — for signature records, where the time matters."""
     if value is None:

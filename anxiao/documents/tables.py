@@ -1,6 +1,9 @@
 """Every table export (ledgers, lists, roll-ups, bulletins) as a print-ready XLSX, written one way.
 
 A4 in the orientation asked, all columns fitted to the page width, the header row repeated on every page,
+the body never printed below 8 pt: a table too wide for that is split into parts (表一, 表二, … one sheet each,
+the first ``key`` columns repeated in every part so each row can be found again; ``Column.starts_part`` names
+where a part begins, else the columns are cut into parts of equal width),
 numbers and dates as real cell types (never text), a 合计 row summing the columns marked ``total``, the footer
 "第 X 页 共 Y 页", and a 制表单位 / 制表人 / 审核 / 日期 block with room to sign and stamp. The sheet is written
 row by row (openpyxl write-only), so a province-sized roll-up keeps memory bounded.
@@ -8,8 +11,10 @@ row by row (openpyxl write-only), so a province-sized roll-up keeps memory bound
 
 from __future__ import annotations
 
+import copy
 import datetime
 import io
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,6 +39,13 @@ CELL_MAX = 32_767  # what a spreadsheet cell holds; longer text is cut with a no
 CUT_NOTE = "…（内容过长，已截断）"
 TOTAL_LABEL = "合计"
 FOOTER = "第 &P 页 共 &N 页"
+BODY_PT = 10  # the body font (cell); printed smaller when the page is scaled to fit the width
+MIN_PT = 8.0  # never printed smaller: a wider table is split into parts
+# Printable width of A4 in pixels (96 dpi) less the 0.4-inch side margins, and the pixels of one unit of column
+# width (a character of the default font, 7 px, counted as 7.5 to keep on the safe side: LibreOffice measured
+# 7.0–7.3) plus the cell padding. Spreadsheets scale the page by printable ÷ the columns' pixels.
+PRINTABLE_PX = {True: (11.69 - 0.8) * 96, False: (8.27 - 0.8) * 96}
+PX_PER_UNIT, PX_PADDING = 7.5, 5
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,54 @@ class Column:
     kind: str = "text"  # text | int | decimal | percent | date | datetime
     total: bool = False  # summed in the 合计 row
     wrap: bool = False
+    starts_part: str = ""  # a table too wide for one page width starts a part here, named so (表二·整改落实与销号)
+
+
+def printed_pt(columns: list[Column], landscape: bool = True) -> float:
+    """The body font size as printed once the spreadsheet scales these columns to the A4 width."""
+    pixels = sum(c.width * PX_PER_UNIT + PX_PADDING for c in columns)
+    return BODY_PT * min(1.0, PRINTABLE_PX[landscape] / pixels)
+
+
+def parts(columns: list[Column], landscape: bool = True, key: int = 1) -> list[list[int]]:
+    """Column indices of each printed part: one part when the body prints at MIN_PT or more; else the first
+    ``key`` columns in every part, the rest cut where a column ``starts_part`` (or into parts of about equal width),
+    each part cut again until it prints at MIN_PT."""
+    if printed_pt(columns, landscape) >= MIN_PT or len(columns) <= key + 1:
+        return [list(range(len(columns)))]
+    keys = list(range(key))
+    named = [i for i in range(key + 1, len(columns)) if columns[i].starts_part]
+    if named:
+        bounds = [key, *named, len(columns)]
+        groups = [list(range(a, b)) for a, b in zip(bounds, bounds[1:], strict=False)]
+    else:
+        groups = [list(range(key, len(columns)))]
+    out: list[list[int]] = []
+    for group in groups:
+        n = 1
+        while True:  # the fewest equal-width cuts of this group that each print at MIN_PT
+            cuts = _cut(columns, group, n)
+            if all(printed_pt([columns[i] for i in keys + c], landscape) >= MIN_PT for c in cuts) or n >= len(group):
+                break
+            n += 1
+        out.extend(keys + c for c in cuts)
+    return out
+
+
+def _cut(columns: list[Column], group: list[int], n: int) -> list[list[int]]:
+    """``group`` cut into ``n`` consecutive runs of about equal width."""
+    widths = [columns[i].width * PX_PER_UNIT + PX_PADDING for i in group]
+    target, acc = sum(widths) / n, 0.0
+    runs: list[list[int]] = []
+    run: list[int] = []
+    for i, w in zip(group, widths, strict=True):
+        if run and acc + w / 2 > target * (len(runs) + 1) and len(runs) < n - 1:
+            runs.append(run)
+            run = []
+        run.append(i)
+        acc += w
+    runs.append(run)
+    return runs
 
 
 @dataclass(frozen=True)
@@ -143,84 +203,133 @@ def page_setup(ws: Any, landscape: bool, title_rows: str) -> None:
 def write_table(wb: Any, sheet: str, *, title: str, columns: list[Column], rows: Iterable[list[Any]],
                 subtitle: str = "", signoff: Signoff | None = None, landscape: bool = True,
                 total: bool = True, row_styles: Any = None, row_height: Any = None,
-                notes: Iterable[str] = ()) -> Any:
-    """Add one sheet: title, subtitle, header, rows, 合计, notes (merged lines), sign-off block.
+                notes: Iterable[str] = (), key: int = 1) -> Any:
+    """Add one sheet per printed part (:func:`parts`; usually one): title, subtitle, header, rows, 合计, notes
+    (merged lines, on the last part), sign-off block. Returns the first sheet.
 
     ``row_styles(values)`` may return {column index: PatternFill} to colour cells (risk colours and the like);
-    ``row_height(values)`` a height in points (spreadsheets do not grow rows for text a program wrapped)."""
-    ws = wb.create_sheet(sheet[:31])
-    n = len(columns)
-    last = get_column_letter(n)
-    for i, col in enumerate(columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = col.width
-    header_row = 3 if subtitle else 2
-    page_setup(ws, landscape, f"{header_row}:{header_row}")
-    ws.freeze_panes = f"A{header_row + 1}"
-    full_width = sum(c.width for c in columns)
-    written = 0
-
-    def put(cells: list[Any], height: float | None = None, merge: bool = False) -> None:
-        # Write-only sheets write a row's height and merges as the row goes out: set them first.
-        nonlocal written
-        written += 1
-        if height:
-            ws.row_dimensions[written].height = height
-        if merge:
-            ws.merged_cells.add(f"A{written}:{last}{written}")
-        ws.append(cells)
-
-    put([cell(ws, title, font=Font(name=FONT, size=16, bold=True),
-              alignment=Alignment(horizontal="center", vertical="center"))], 30, merge=True)
-    if subtitle:
-        put([cell(ws, subtitle, alignment=Alignment(horizontal="left", vertical="center", wrap_text=True))],
-            _lines_height(subtitle, full_width), merge=True)
-    centered = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    put([cell(ws, c.label, font=Font(name=FONT, size=10, bold=True), fill=HEAD, border=BOX, alignment=centered)
-         for c in columns], max(_lines_height(c.label, c.width) or 0 for c in columns) or None)
-    sums: list[Decimal] = [Decimal(0)] * n
+    ``row_height(values)`` a height in points (spreadsheets do not grow rows for text a program wrapped).
+    The rows are read once and written to every part as they come (write-only sheets), so memory stays bounded."""
+    split = parts(columns, landscape, key)
+    names = [_part_name(columns, p, n, len(split)) for n, p in enumerate(split, start=1)]
+    sheets = [_Part(wb, (f"{sheet[:26]}（{n}）" if len(split) > 1 else sheet)[:31], [columns[i] for i in p], p,
+                    landscape, title, names[n - 1] + subtitle if len(split) > 1 else subtitle)
+              for n, p in enumerate(split, start=1)]
+    sums: list[Decimal] = [Decimal(0)] * len(columns)
     count = 0
     for values in rows:
         count += 1
         fills = row_styles(values) if row_styles else {}
-        out = []
+        typed_cells = []
         for i, (col, value) in enumerate(zip(columns, values, strict=True)):
-            c = cell(ws, value, kind=col.kind, border=BOX, fill=fills.get(i),
+            c = cell(sheets[0].ws, value, kind=col.kind, border=BOX, fill=fills.get(i),
                      alignment=Alignment(vertical="top", wrap_text=col.wrap or col.kind == "text"))
             if col.total and isinstance(c.value, (int, float)):
                 sums[i] += Decimal(str(c.value))
-            out.append(c)
-        height = row_height(values) if row_height is not None else max(
-            (_lines_height(str(v), col.width) or 0 for col, v in zip(columns, values, strict=True)
-             if col.kind == "text" and v), default=0) or None
-        put(out, height)
-    if total:
+            typed_cells.append(c)
+        for part in sheets:
+            out = [typed_cells[i] if part is sheets[0] else _copy(part.ws, typed_cells[i]) for i in part.indices]
+            height = row_height(values) if row_height is not None else max(
+                (_lines_height(str(values[i]), columns[i].width) or 0 for i in part.indices
+                 if columns[i].kind == "text" and values[i]), default=0) or None
+            part.put(out, height)
+    notes = list(notes)
+    for n, part in enumerate(sheets):
+        if total:
+            part.totals(sums, count)
+        if n == len(sheets) - 1:
+            for line in notes:
+                part.put([cell(part.ws, line, alignment=Alignment(vertical="top", wrap_text=True))],
+                         _lines_height(line, part.full_width), merge=True)
+        if signoff is not None:
+            part.put([])
+            part.written += 1
+            _signoff(part.ws, signoff, len(part.columns), part.written)
+    return sheets[0].ws
+
+
+def _part_name(columns: list[Column], indices: list[int], n: int, of: int) -> str:
+    from .gongwen import heading_number
+
+    named = next((columns[i].starts_part for i in indices if columns[i].starts_part), "")
+    return f"表{heading_number(n)}（共{heading_number(of)}表{'·' + named if named else ''}）　"
+
+
+def _copy(ws: Any, c: Any) -> WriteOnlyCell:
+    """The same typed cell for another part's sheet (a write-only cell belongs to one sheet)."""
+    out = WriteOnlyCell(ws, value=c.value)
+    out.data_type = c.data_type
+    out._style = copy.copy(c._style)  # same workbook: the style ids hold
+    return out
+
+
+class _Part:
+    """One printed part of a table: its own sheet with the title, subtitle and header of its columns."""
+
+    def __init__(self, wb: Any, sheet: str, columns: list[Column], indices: list[int], landscape: bool,
+                 title: str, subtitle: str) -> None:
+        self.ws = ws = wb.create_sheet(sheet)
+        self.columns, self.indices = columns, indices
+        self.last = get_column_letter(len(columns))
+        self.full_width = sum(c.width for c in columns)
+        self.written = 0
+        for i, col in enumerate(columns, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = col.width
+        header_row = 3 if subtitle else 2
+        page_setup(ws, landscape, f"{header_row}:{header_row}")
+        ws.freeze_panes = f"A{header_row + 1}"
+        self.put([cell(ws, title, font=Font(name=FONT, size=16, bold=True),
+                       alignment=Alignment(horizontal="center", vertical="center"))], 30, merge=True)
+        if subtitle:
+            self.put([cell(ws, subtitle, alignment=Alignment(horizontal="left", vertical="center", wrap_text=True))],
+                     _lines_height(subtitle, self.full_width), merge=True)
+        labels = [header_label(c.label, c.width) for c in columns]
+        self.put([cell(ws, label, font=Font(name=FONT, size=10, bold=True), fill=HEAD, border=BOX,
+                       alignment=CENTERED) for label in labels],
+                 max(_lines_height(label, c.width) or 0 for label, c in zip(labels, columns, strict=True)) or None)
+
+    def put(self, cells: list[Any], height: float | None = None, merge: bool = False) -> None:
+        # Write-only sheets write a row's height and merges as the row goes out: set them first.
+        self.written += 1
+        if height:
+            self.ws.row_dimensions[self.written].height = height
+        if merge:
+            self.ws.merged_cells.add(f"A{self.written}:{self.last}{self.written}")
+        self.ws.append(cells)
+
+    def totals(self, sums: list[Decimal], count: int) -> None:
         bold = Font(name=FONT, size=10, bold=True)
         out = []
-        for i, col in enumerate(columns):
-            if i == 0:
-                out.append(cell(ws, TOTAL_LABEL, font=bold, border=BOX, alignment=centered))
-            elif i == 1 and not col.total:
-                out.append(cell(ws, f"共 {count} 项", font=bold, border=BOX))
+        for n, i in enumerate(self.indices):
+            col = self.columns[n]
+            if n == 0:
+                out.append(cell(self.ws, TOTAL_LABEL, font=bold, border=BOX, alignment=CENTERED))
+            elif n == 1 and not col.total:
+                out.append(cell(self.ws, f"共 {count} 项", font=bold, border=BOX))
             elif col.total:
                 value = int(sums[i]) if col.kind == "int" else float(sums[i])
-                out.append(cell(ws, value, kind=col.kind, font=bold, border=BOX))
+                out.append(cell(self.ws, value, kind=col.kind, font=bold, border=BOX))
             else:
-                out.append(cell(ws, None, border=BOX))
-        put(out)
-    for line in notes:
-        put([cell(ws, line, alignment=Alignment(vertical="top", wrap_text=True))], _lines_height(line, full_width),
-            merge=True)
-    if signoff is not None:
-        put([])
-        written += 1
-        _signoff(ws, signoff, n, written)
-    return ws
+                out.append(cell(self.ws, None, border=BOX))
+        self.put(out)
+
+
+CENTERED = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def header_label(label: str, width: float) -> str:
+    """A header too long for its column breaks its line before a bracketed part and after it, so "（30分）" or
+    "（万元）" is never cut in two ("履职任务完成率（\n30）"): the spreadsheet wraps the rest at the width."""
+    if "\n" in label or _display_width(label) <= width - 1:
+        return label
+    out = re.sub(r"(?<=.)（", "\n（", label)
+    return re.sub(r"）(?=.)", "）\n", out)
 
 
 def _lines_height(text: str, width: float) -> float | None:
     """Row height (points, 15 a line, at most 12 lines) for ``text`` wrapped in a column ``width`` characters wide;
     None for one line. Spreadsheets do not grow a row for text a program wrapped."""
-    lines = -(-_display_width(text) // max(int(width) - 2, 1))
+    lines = sum(-(-_display_width(line) // max(int(width) - 2, 1)) or 1 for line in text.split("\n"))
     return 15.0 * min(lines, 12) if lines > 1 else None
 
 
@@ -282,7 +391,7 @@ def table_file(**kwargs: Any) -> IO[bytes]:
 
 
 def table_xlsx(**kwargs: Any) -> bytes:
-    """One sheet, one table: see :func:`write_table` for the arguments (``sheet`` defaults to the title)."""
+    """One table (a sheet per printed part, usually one): see :func:`write_table` for the arguments (``sheet`` defaults to the title)."""
     wb = workbook()
     kwargs.setdefault("sheet", kwargs["title"])
     write_table(wb, **kwargs)

@@ -74,14 +74,10 @@ def template_upload(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("没有权限管理该单位的公文模板")
     kind, upload, note = request.POST.get("kind", ""), request.FILES.get("file"), request.POST.get("note", "")
     if request.POST.get("action") == "preview":
-        try:
-            _checked, document = actions.check_template(kind, upload, owner)
-        except ValidationError as exc:
-            from django.contrib import messages
-
-            messages.error(request, "；".join(exc.messages))
+        checked = run_and_flash(request, lambda: actions.check_template(kind, upload, owner))
+        if checked is REFUSED:
             return _page(request, owner, data=request.POST, status=422)
-        return _page(request, owner, preview=paragraphs(document), data=request.POST)
+        return _page(request, owner, preview=paragraphs(checked[1]), data=request.POST)
     template = run_and_flash(request, lambda: actions.upload_template(request.user, owner, kind, upload, note),
                              "模板已上传并启用，此后下发的该类公文将使用新模板")
     if template is REFUSED:

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
-from anxiao.core.access import can_write, get_visible_or_404
+from anxiao.core.access import can_write, get_visible_or_404, may_manage
 from anxiao.core.api import AUTH, ErrorOut, LimitOffsetPagination, Year, crud_routes
 from anxiao.core.middleware import client_ip
 from anxiao.org.models import Unit
@@ -330,5 +330,6 @@ def plan_approve(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
 
 
 crud_routes(router, "drills/plans", DrillPlan, PlanOut, PlanIn, PlanPatch, filters.PlanFilter, _save_plan, select_related=("school",))
-crud_routes(router, "drills/settings", DrillSettings, DrillSettingsOut, DrillSettingsIn, DrillSettingsPatch, filters.DrillSettingsFilter, _save_settings)
+crud_routes(router, "drills/settings", DrillSettings, DrillSettingsOut, DrillSettingsIn, DrillSettingsPatch, filters.DrillSettingsFilter, _save_settings,
+            needs=may_manage)
 crud_routes(router, "drills", Drill, DrillOut, DrillIn, DrillPatch, filters.DrillFilter, actions.save_drill, select_related=("school",))

@@ -14,8 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from anxiao.core.access import resolve_many, user_scope
+from anxiao.core.access import resolve_many, resolve_visible, user_scope
+from anxiao.core.audit import write_event
 from anxiao.core.choices import PostKind, UnitKind
+from anxiao.core.models import AuditAction
 from anxiao.obligations import actions as obligations
 from anxiao.obligations.models import ActivityKind
 from anxiao.org.models import Person, Post, Unit
@@ -179,8 +181,9 @@ def record(actor: Any, *, kind: str, school: Unit | None, occurred_on: datetime.
                 notes=_notes(rec), record_kind=f"education:{kind}", evidence="record", post_role="led",
                 source_ref=f"education:{rec.pk}")
             RecordActivity.objects.create(record=rec, activity=activity, day=day)
-        if kind == ActivityKind.GUARD_TRAINING:
-            # a guard-training slot counts guard-days through the record's days (links written just above)
+        if kind in (ActivityKind.GUARD_TRAINING, ActivityKind.STAFF_TRAINING):
+            # a guard-training slot counts guard-days, an attended-training slot the people present, through the
+            # record's links written just above (obligations.crediting.people_counter)
             from anxiao.obligations.models import ActivityOccurrence
 
             obligations.recount(ActivityOccurrence.objects.filter(activity__in=rec.links.values("activity"))
@@ -229,3 +232,42 @@ def void(actor: Any, rec: EducationRecord, reason: str) -> EducationRecord:
             if not link.activity.is_voided:
                 obligations.void_activity(actor, link.activity, reason)
     return rec
+
+
+def set_attendance(actor: Any, rec: EducationRecord, person_id: Any, present: bool) -> Attendance:
+    """Mark one of the school's people present or absent on a staff training's sign-in sheet (a late sign-in, or
+    somebody signed in by mistake). The row is kept either way; the slots the training credited are counted again,
+    so a rule crediting those who attended (每名教职工每年一次消防培训) credits or uncredits that person."""
+    if actor is not None and not user_scope(actor, write=True).covers_unit(rec.school):
+        raise PermissionDenied(NO_RIGHT)
+    if rec.kind != ActivityKind.STAFF_TRAINING:
+        raise ValidationError({"attendance": ["只有教职工安全培训登记签到"]})
+    if rec.is_voided:
+        raise ValidationError({"attendance": ["该记录已作废，不能修改签到"]})
+    person = resolve_visible(Person.objects.select_related("unit"), actor, person_id, "person", "人员")
+    if person is None:
+        raise ValidationError({"person": ["请选择人员"]})
+    if not _in_school(person.unit.path, rec.school):
+        raise ValidationError({"person": [f"{person.name}不是本校人员，不能登记签到"]})
+    present = bool(present)
+    with transaction.atomic():
+        row = Attendance.objects.select_for_update().filter(record=rec, person=person).first()
+        before = None if row is None else row.present
+        if row is None:
+            row = Attendance.objects.create(record=rec, person=person, present=present)
+        elif row.present != present:
+            row.present = present
+            row.save(update_fields=["present", "updated_at"])
+        if before != present:
+            word = {None: "未登记", True: "出席", False: "缺席"}
+            write_event(rec, AuditAction.UPDATE, {"attendance": [f"{person.name}：{word[before]}",
+                                                                 f"{person.name}：{word[present]}"]},
+                        unit=rec.school)
+            count = rec.attendance.filter(present=True).count()
+            from anxiao.obligations.models import Activity, ActivityOccurrence
+
+            activities = rec.links.values("activity")
+            Activity.objects.filter(pk__in=activities).update(participant_count=count)
+            obligations.recount(ActivityOccurrence.objects.filter(activity__in=activities)
+                                .values_list("occurrence_id", flat=True).distinct())
+    return row

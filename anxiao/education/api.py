@@ -129,6 +129,11 @@ class EducationVoidIn(Schema):
     reason: str
 
 
+class AttendanceIn(Schema):
+    person_id: int
+    present: bool
+
+
 def _qs(request: HttpRequest) -> Any:
     return (EducationRecord.objects.visible_to(request.user).select_related("class_post")
             .prefetch_related("guards", "attendance", "links"))
@@ -184,6 +189,19 @@ def void_record(request: HttpRequest, pk: int, payload: EducationVoidIn):  # typ
     if not can_write(request.user, rec):
         raise PermissionDenied("您只能查看该记录，不能作废")
     actions.void(request.user, rec, payload.reason)
+    return _qs(request).get(pk=pk)
+
+
+@router.post("/education/records/{int:pk}/attendance",
+             response={200: RecordOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+             operation_id="education_records_attendance")
+def set_attendance(request: HttpRequest, pk: int, payload: AttendanceIn):  # type: ignore[no-untyped-def]
+    """Mark one of the school's people present or absent at a staff training (a late sign-in, or one signed in
+    by mistake); the slots crediting those who attended are counted again."""
+    rec = get_visible_or_404(_qs(request).select_related("school"), request.user, pk=pk)
+    if not can_write(request.user, rec):
+        raise PermissionDenied("您只能查看该记录，不能修改签到")
+    actions.set_attendance(request.user, rec, payload.person_id, payload.present)
     return _qs(request).get(pk=pk)
 
 

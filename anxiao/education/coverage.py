@@ -18,10 +18,10 @@ from anxiao.core.choices import PostKind
 from anxiao.core.periods import Period, TermCalendar, period_containing
 from anxiao.obligations.actions import bureau_for, settings_for
 from anxiao.obligations.models import ActivityKind, ObligationRule, PeriodKind
-from anxiao.org.models import Post, Unit
+from anxiao.org.models import Person, Post, Unit
 
 from . import safedays
-from .models import MODULE_SHORT, EducationRecord, Module, RecordActivity
+from .models import MODULE_SHORT, Attendance, EducationRecord, Module, RecordActivity
 
 TERM_KINDS = (ActivityKind.PARENT_MEETING, ActivityKind.LECTURE, ActivityKind.STAFF_TRAINING,
               ActivityKind.GUARD_TRAINING, ActivityKind.LEGAL_EDUCATION)
@@ -338,3 +338,30 @@ def guard_training_days(school: Unit, activity_ids: list[int], start: datetime.d
         for guard, day in rows:
             out[guard].add(day)
     return out
+
+
+def staff_attendance(school: Unit, activity_ids: list[int], start: datetime.date,
+                     end: datetime.date) -> dict[int, set[datetime.date]]:
+    """The days each of the school's people (its own and its departments', active) was present at a staff
+    training among these activities, every person owed included (with no days): what a slot of a rule crediting
+    those who attended counts (obligations.crediting.people_counter)."""
+    owed = list(Person.objects.filter(unit__path__startswith=school.path, is_active=True).values_list("pk", flat=True))
+    out: dict[int, set[datetime.date]] = {pk: set() for pk in owed}
+    if activity_ids and owed:
+        rows = (Attendance.objects.filter(record__links__activity_id__in=activity_ids, record__voided_at__isnull=True,
+                                          present=True, person_id__in=owed, record__links__day__gte=start,
+                                          record__links__day__lte=end)
+                .values_list("person_id", "record__links__day"))
+        for person, day in rows:
+            out[person].add(day)
+    return out
+
+
+def person_names(keys: Iterable[int]) -> dict[int, str]:
+    return dict(Person.objects.filter(pk__in=list(keys)).values_list("pk", "name"))
+
+
+def guard_names(keys: Iterable[int]) -> dict[int, str]:
+    from anxiao.staffing.models import Guard
+
+    return dict(Guard.objects.filter(pk__in=list(keys)).values_list("pk", "name"))

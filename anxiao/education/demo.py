@@ -18,7 +18,7 @@ from typing import Any
 from anxiao.core.demo import DemoContext
 from anxiao.core.periods import period_containing, periods_between
 from anxiao.obligations import actions as obligations
-from anxiao.obligations import tally
+from anxiao.obligations import crediting, tally
 from anxiao.obligations.models import Activity, ActivityKind, ActivityOccurrence, ObligationRule, Occurrence
 from anxiao.org.models import Person
 
@@ -142,6 +142,17 @@ def build(ctx: DemoContext) -> None:
             guard_rows += [through(educationrecord_id=r.pk, guard_id=g.pk) for g in mine]
     Attendance.objects.bulk_create(sheets, batch_size=2000)
     through.objects.bulk_create(guard_rows, batch_size=2000)
+    # the slots that count people (each employee's yearly fire training, each guard's days) read the sheets and
+    # guards written just above: count them again as live recording does (education.actions.record)
+    counted = [r._activity for r in records  # type: ignore[attr-defined]
+               if r.kind in (ActivityKind.STAFF_TRAINING, ActivityKind.GUARD_TRAINING)]
+    # and a training fills every slot crediting says it fills (the obligations demo linked each activity to the one
+    # slot it was made for; a staff training is also each employee's yearly fire training)
+    ActivityOccurrence.objects.bulk_create(
+        [ActivityOccurrence(activity=a, occurrence=o) for a in counted for o in crediting.slots_for(a)],
+        batch_size=2000, ignore_conflicts=True)
+    obligations.recount(set(ActivityOccurrence.objects.filter(activity__in=counted)
+                            .values_list("occurrence_id", flat=True)))
     lessons = sum(1 for r in records if r.kind == ActivityKind.SAFETY_LESSON)
     ctx.say(f"安全教育与培训：{len(records)} 条记录（其中安全教育课 {lessons} 节），{len(sheets)} 人次签到。")
 

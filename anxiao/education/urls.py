@@ -13,4 +13,5 @@ urlpatterns = [
     path("records/", views.record_list, name="record_list"),
     path("records/<int:pk>/", views.record_detail, name="record_detail"),
     path("records/<int:pk>/void/", views.record_void, name="record_void"),
+    path("records/<int:pk>/attendance/", views.record_attendance, name="record_attendance"),
 ]

@@ -146,7 +146,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     links = list(rec.links.select_related("activity"))
     counted = [(link, list(link.activity.occurrences.select_related("rule"))) for link in links]
     return render(request, "education/record_detail.html", {
-        "rec": rec, "sheet": sheet, "present": present, "rate": round(100 * present / len(sheet)) if sheet else None,
+        "rec": rec, "sheet": sheet, "present": present, "can_sign": can_write(request.user, rec) and not rec.is_voided, "rate": round(100 * present / len(sheet)) if sheet else None,
         "guards": rec.guards.select_related("profile"), "counted": counted, "can_void": can_write(request.user, rec),
         "safety_day": safedays.BY_CODE.get(rec.safety_day), "module": Module(rec.module).label if rec.module else "",
         "void_form": forms.VoidForm()})
@@ -160,6 +160,19 @@ def record_void(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("您只能查看该记录，不能作废")
     run_and_flash(request, lambda: actions.void(request.user, rec, request.POST.get("reason", "")),
                   "记录已作废，相关应办事项已重新计算")
+    return redirect("education:record_detail", rec.pk)
+
+
+@login_required
+@require_POST
+def record_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    """A row of the sign-in sheet marked present or absent (education.actions.set_attendance)."""
+    rec = get_visible_or_404(EducationRecord.objects.select_related("school"), request.user, pk=pk)
+    if not can_write(request.user, rec):
+        raise PermissionDenied("您只能查看该记录，不能修改签到")
+    present = request.POST.get("present") == "1"
+    run_and_flash(request, lambda: actions.set_attendance(request.user, rec, request.POST.get("person"), present),
+                  "签到已更新，相关应办事项已重新计算")
     return redirect("education:record_detail", rec.pk)
 
 

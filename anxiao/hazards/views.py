@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from anxiao.core.access import ancestor_ids, get_visible_or_404, home_region, user_scope
 from anxiao.core.choices import UnitKind
 from anxiao.core.files import file_response
-from anxiao.core.flash import REFUSED, run_and_flash
+from anxiao.core.flash import REFUSED, PageErrors, run_and_flash
 from anxiao.core.paging import capped_count, page_of
 from anxiao.core.validation import parse_datetime
 from anxiao.org.models import Unit
@@ -230,25 +230,29 @@ def _report_units(user: Any) -> Any:
         .order_by("name")
 
 
+REPORT_INPUTS = ("unit", "location", "category", "description", "found_at", "photos", "risk")  # hazards/create.html
+
+
 @login_required
 def hazard_create(request: HttpRequest) -> HttpResponse:
     if user_scope(request.user).empty:
         raise PermissionDenied("您没有上报隐患的权限")
     units = _report_units(request.user)
-    errors: dict[str, list[str]] = {}
+    errors = PageErrors(request, shown=REPORT_INPUTS)
     if request.method == "POST":
         data = request.POST
         unit = units.filter(pk=data.get("unit")).first() if str(data.get("unit", "")).isdecimal() else None
-        try:
-            found = parse_datetime(data.get("found_at"), "found_at", "发现时间")
-            hazard = actions.report_hazard(
+
+        def report() -> Hazard:
+            return actions.report_hazard(
                 request.user, unit=unit, location=data.get("location", ""), category=data.get("category", ""),
                 description=data.get("description", ""), source=data.get("source") or Source.STAFF_REPORT,
-                found_at=found, grade=data.get("grade") or Grade.GENERAL, photos=request.FILES.getlist("photos"),
+                found_at=parse_datetime(data.get("found_at"), "found_at", "发现时间"),
+                grade=data.get("grade") or Grade.GENERAL, photos=request.FILES.getlist("photos"),
                 risk=_risk_choice(request.user, data.get("risk", "")))
-        except ValidationError as exc:
-            errors = exc.message_dict
-        else:
+
+        hazard = run_and_flash(request, report, form=errors)
+        if hazard is not REFUSED:
             messages.success(request, f"已上报隐患 {hazard.number}")
             return redirect("hazards:hazard_detail", hazard.pk)
     from anxiao.risks.models import Risk
@@ -358,6 +362,9 @@ def photo_download(request: HttpRequest, pk: int) -> Any:
     return file_response(photo, thumb=request.GET.get("thumb") == "1")
 
 
+OWING_SHOWN = 100
+
+
 @login_required
 def rectification_list(request: HttpRequest) -> HttpResponse:
     """整改问题清单 (seed 002 五(二)): a school's open problems with owners and deadlines, filed with the bureau's
@@ -387,5 +394,15 @@ def rectification_list(request: HttpRequest) -> HttpResponse:
             unit=school, kind="meeting", meeting_kind="party_branch", voided_at__isnull=True)[:20])
     filed = (Activity.objects.visible_to(request.user).filter(record_kind="rectification_list", voided_at__isnull=True)
              .select_related("unit").order_by("-occurred_on")[:200])
+    # who still owes the filing: the filing slots not met whose period has started (obligations.figures.owing, the
+    # compliance figures' definition), overdue first
+    from anxiao.core.paging import capped_count
+    from anxiao.obligations.figures import owing
+    from anxiao.obligations.models import Occurrence
+
+    today = timezone.localdate()
+    owed = owing(Occurrence.objects.visible_to(request.user), "rectification_list", today)
     return render(request, "hazards/rectification_list.html", {
-        "schools": schools, "school": school, "problems": problems, "meetings": meetings, "filed": filed})
+        "schools": schools, "school": school, "problems": problems, "meetings": meetings, "filed": filed,
+        "owing": list(owed[:OWING_SHOWN]), "owing_count": capped_count(owed),
+        "today": today})

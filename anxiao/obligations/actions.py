@@ -19,8 +19,8 @@ from anxiao.core.choices import POST_KIND_UNIT_KINDS, PostKind, UnitFunction, Un
 from anxiao.core.files import check_attachment_name as files_check_name
 from anxiao.core.files import checked_attachments, checked_content
 from anxiao.core.periods import DEFAULT_TERMS, Period, TermCalendar, due_date, next_period, period_containing
+from anxiao.org.conditions import CONDITIONS, condition_holds, school_of
 from anxiao.org.models import Assignment, AssignmentKind, Post, Unit
-from anxiao.policies.loader import CONDITIONS
 
 from . import crediting, tally
 from .models import (
@@ -29,6 +29,7 @@ from .models import (
     ActivityAttachment,
     ActivityKind,
     ActivityOccurrence,
+    ComplianceMonthTally,
     ComplianceTally,
     DueRule,
     HeightenedPeriod,
@@ -397,8 +398,6 @@ def bureau_units(bureau: Unit) -> Any:
 def _unit_matches(rule: ObligationRule, unit: Unit, department: Unit | None = None) -> bool:
     """``department``: the post's own unit, whose functions count (a school department's post counts for its school
     in everything else)."""
-    from anxiao.policies.selectors import condition_holds, school_of
-
     return ((not rule.unit_kinds or unit.kind in rule.unit_kinds)
             and (not rule.stages or unit.stage in rule.stages)
             and (rule.boarding is None or unit.boarding == rule.boarding)
@@ -408,8 +407,6 @@ def _unit_matches(rule: ObligationRule, unit: Unit, department: Unit | None = No
 
 def _target_matches(rule: ObligationRule, target: Unit) -> bool:
     """A school a post inspects (包保 or every school of the bureau) fits the rule's stages, boarding, condition."""
-    from anxiao.policies.selectors import condition_holds
-
     return ((not rule.stages or target.stage in rule.stages)
             and (rule.boarding is None or target.boarding == rule.boarding)
             and (not rule.condition or condition_holds(rule.condition, target)))
@@ -537,7 +534,7 @@ def _insert_generic(plans: list[_Plan], have: set[tuple[int, str, str]], deltas:
 
 
 def _insert_postgres(plans: list[_Plan], today: datetime.date, deltas: tally.Deltas,
-                     regions: dict[int, int]) -> int:
+                     regions: dict[int, int], stocked: set[int]) -> int:
     """Set-based on PostgreSQL: per rule, INSERT … SELECT of subjects × periods.
 
     Periods whose slots all exist already (one index scan per rule) are skipped, so a re-run writes nothing.
@@ -554,6 +551,7 @@ def _insert_postgres(plans: list[_Plan], today: datetime.date, deltas: tally.Del
     table = connection.ops.quote_name(Occurrence._meta.db_table)
     unit_table = connection.ops.quote_name(Unit._meta.db_table)
     tally_table = connection.ops.quote_name(ComplianceTally._meta.db_table)
+    month_table = connection.ops.quote_name(ComplianceMonthTally._meta.db_table)  # the same counts by month
     columns = f"{', '.join(_OCCURRENCE_COLUMNS)}, done_count, met_slots, day_mask, alert_stage, created_at, updated_at"
     # The subjects go as three comma-separated strings: adapting Python lists element by element cost more than
     # the database's work for a county's year.
@@ -573,10 +571,12 @@ def _insert_postgres(plans: list[_Plan], today: datetime.date, deltas: tally.Del
             rule = plan.rule
             keys = [k for _u, _p, k in plan.subjects]
             joined = ",".join(keys)
-            cursor.execute(f"SELECT period_key, COUNT(*) FROM {table} WHERE rule_id = %s "
-                           "AND subject_key = ANY(string_to_array(%s, ',')) AND period_key = ANY(%s) GROUP BY period_key",
-                           [rule.pk, joined, [p[0] for p in plan.periods]])
-            have = dict(cursor.fetchall())
+            have: dict[str, int] = {}
+            if rule.pk in stocked:  # a rule with no slot at all has every period to make (see _rules_with_rows)
+                cursor.execute(f"SELECT period_key, COUNT(*) FROM {table} WHERE rule_id = %s AND subject_key = "
+                               "ANY(string_to_array(%s, ',')) AND period_key = ANY(%s) GROUP BY period_key",
+                               [rule.pk, joined, [p[0] for p in plan.periods]])
+                have = dict(cursor.fetchall())
             fresh = [p for p in plan.periods if not have.get(p[0])]
             careful = [p for p in plan.periods if 0 < have.get(p[0], 0) < len(keys)]
             subjects = [",".join(str(s[0]) for s in plan.subjects),
@@ -616,9 +616,16 @@ def _insert_postgres(plans: list[_Plan], today: datetime.date, deltas: tally.Del
                                                        late)
                            SELECT region_id, %s, period_start, deadline, n, 0, 0 FROM agg
                            ON CONFLICT (region_id, activity_kind, period_start, deadline)
-                           DO UPDATE SET total = {tally_table}.total + excluded.total)
+                           DO UPDATE SET total = {tally_table}.total + excluded.total),
+                    upm AS (INSERT INTO {month_table} (region_id, activity_kind, month, deadline_month, total, done,
+                                                       late)
+                            SELECT region_id, %s, CAST(date_trunc('month', period_start) AS date),
+                                   CAST(date_trunc('month', deadline) AS date), SUM(n), 0, 0 FROM agg
+                            GROUP BY 1, 3, 4
+                            ON CONFLICT (region_id, activity_kind, month, deadline_month)
+                            DO UPDATE SET total = {month_table}.total + excluded.total)
                     SELECT COUNT(*) FROM ins""",
-                    [*params(chunk), rule.activity_kind])
+                    [*params(chunk), rule.activity_kind, rule.activity_kind])
                 created += int(cursor.fetchone()[0])
     return created
 
@@ -713,20 +720,35 @@ def expand(bureau: Unit, today: datetime.date | None = None, *, ahead: int = 1, 
     kinds = {r.pk: r.activity_kind for r in all_rules}
     deltas = tally.Deltas()
     with transaction.atomic():
+        stocked = _rules_with_rows([p.rule.pk for p in plans if p.subjects or prune])
         if prune and units is None:
             if connection.vendor == "postgresql":
-                _prune_postgres(plans, today, deltas, kinds)
+                _prune_postgres([p for p in plans if p.rule.pk in stocked], today, deltas, kinds)
             else:
                 _prune_generic(plans, today, deltas, kinds)
         if connection.vendor == "postgresql":
-            created = _insert_postgres(plans, today, deltas, regions)
+            created = _insert_postgres(plans, today, deltas, regions, stocked)
         else:
             have = set(Occurrence.objects.filter(rule__in=[r.pk for r in all_rules], period_end__gte=first)
                        .values_list("rule_id", "subject_key", "period_key"))
             created = _insert_generic(plans, have, deltas, regions)
         deltas.apply()
-        _requota(quota_updates)
+        # slots made by this run have the quota already: only rules that had slots before need checking
+        _requota([u for u in quota_updates if u[0] in stocked])
     return created
+
+
+def _rules_with_rows(rule_ids: list[int]) -> set[int]:
+    """The rules (of ``rule_ids``) that have any slot at all, in one statement (PostgreSQL: an index probe per
+    rule). A bureau's first expansion, a year of history, then skips two statements per rule (what exists of each
+    period, what to prune): some 4,000 for a province (issue 18)."""
+    if connection.vendor != "postgresql" or not rule_ids:
+        return set(rule_ids)
+    table = connection.ops.quote_name(Occurrence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT r FROM unnest(%s::int[]) AS r WHERE EXISTS (SELECT 1 FROM {table} WHERE rule_id = r)",
+                       [rule_ids])
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _school_day_runs(terms: TermCalendar, start: datetime.date, end: datetime.date) -> list[Period]:
@@ -984,7 +1006,7 @@ def recount(occurrence_ids: Iterable[int]) -> None:
             dates = list(Activity.objects.filter(counted__occurrence=occ, voided_at__isnull=True)
                          .order_by("occurred_on").values_list("occurred_on", flat=True))
             occ.done_count = len(dates)
-            counter = crediting.people_days(occ.rule.activity_kind)
+            counter = crediting.people_counter(occ.rule)
             if occ.is_daily:
                 _count_days(occ, dates, heightened)
             elif counter is not None:
@@ -1003,6 +1025,17 @@ def recount(occurrence_ids: Iterable[int]) -> None:
             for key, old, new in zip(keys, before, after, strict=True):
                 deltas.move(key, old, new)
         deltas.apply()
+
+
+def recount_people(unit: Unit, today: datetime.date | None = None) -> None:
+    """The unit's people changed (``org.actions.PEOPLE_CHANGED``): count again the slots of this period that are
+    owed by each of the school's people (crediting.people_counter), the school's and, for a department, its
+    school's. Past periods keep what they were."""
+    today = today or timezone.localdate()
+    units = [unit.pk] + ([unit.parent_id] if unit.kind == UnitKind.SCHOOL_DEPARTMENT and unit.parent_id else [])
+    slots = (Occurrence.objects.filter(unit_id__in=units, post__isnull=True, slots=1, period_start__lte=today,
+                                       period_end__gte=today).select_related("rule"))
+    recount([o.pk for o in slots if crediting.people_counter(o.rule) is not None])
 
 
 def _count_people_days(occ: Occurrence, counter: crediting.PeopleDays) -> None:

@@ -27,3 +27,9 @@ class ObligationsConfig(AppConfig):
         from .alerts import daily_job
 
         register_job(daily_job)
+
+        from anxiao.org.actions import PEOPLE_CHANGED
+
+        from .actions import recount_people
+
+        PEOPLE_CHANGED.append(recount_people)

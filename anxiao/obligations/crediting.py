@@ -150,14 +150,31 @@ class PeopleDays:
 
     unit_label: str
     days_per_person: Any  # (unit, activity ids, start, end) -> {person key: days}; every person owed, 0 included
+    names: Any = None  # (person keys) -> {person key: name}: who still owes, on the slot's page
 
 
 # activity kind -> how its slots count; registered by the app holding the people (education: guard_training).
 PEOPLE_DAYS: dict[str, PeopleDays] = {}
+# record kind -> who was present at each record and who is owed it: what a rule with ``roles: [attended]`` counts
+# (each person present fills their own place in the unit's slot; registered by the app keeping the sign-in sheet,
+# education: staff_training).
+ATTENDANCE: dict[str, PeopleDays] = {}
 
 
 def people_days(activity_kind: str) -> PeopleDays | None:
     return PEOPLE_DAYS.get(activity_kind)
+
+
+def people_counter(rule: ObligationRule) -> PeopleDays | None:
+    """How a rule's slot counts people, if it does: by attendance when the rule credits those who attended (its
+    figure is people present / people owed), by people × days for the kinds that count so (guard training);
+    ``None`` for a slot that counts records."""
+    credit = credit_of(rule)
+    if Role.ATTENDED in credit.roles and credit.slot == Slot.UNIT:
+        for record in credit.records:
+            if record in ATTENDANCE:
+                return ATTENDANCE[record]
+    return PEOPLE_DAYS.get(rule.activity_kind)
 
 
 def default_credit(activity_kind: str, *, on_post: bool = False, baobao: bool = False) -> Credit:
@@ -218,6 +235,9 @@ def parse(data: Any, activity_kind: str, *, on_post: bool = False, baobao: bool 
         errors.append(f"计入对象“{slot}”不是有效的选项（可用：{'、'.join(Slot.values)}）")
     elif slot == Slot.POST and not on_post:
         errors.append("计入对象为“责任人本人的岗位”的规则须指定岗位类别")
+    if Role.ATTENDED in roles and (slot != Slot.UNIT or not any(r in ATTENDANCE for r in records)):
+        errors.append("角色“参加”只用于计入单位的规则，且计入的记录须有签到（可用："
+                      f"{'、'.join(ATTENDANCE) or '无'}）：每名应参加人员签到出席即计入本人")
     evidence = data.get("evidence", base.evidence)
     if evidence not in RULE_EVIDENCE:
         errors.append(f"证据要求“{evidence}”不是有效的选项（可用：{'、'.join(RULE_EVIDENCE)}）")
@@ -356,6 +376,21 @@ def slots_for(activity: Activity, rules: list[ObligationRule] | None = None) -> 
     return Occurrence.objects.filter(slot_q(activity, rules), period_start__lte=day, period_end__gte=day)
 
 
+def people_owing(occ: Any) -> list[str] | None:
+    """The names of the people who still owe a slot that counts people (:func:`people_counter`), for its page;
+    ``None`` for a slot that counts records."""
+    from .models import Activity
+
+    counter = people_counter(occ.rule) if occ.slots == 1 else None
+    if counter is None or counter.names is None:
+        return None
+    ids = list(Activity.objects.filter(counted__occurrence=occ, voided_at__isnull=True).values_list("pk", flat=True))
+    days = counter.days_per_person(occ.unit, ids, occ.period_start, occ.period_end)
+    short = [key for key, d in days.items() if len(d) < occ.quota]
+    names = counter.names(short)
+    return sorted(names.get(key, str(key)) for key in short)
+
+
 def credited_by(user: Any, source_ref: str) -> list[Activity]:
     """The records an app's record wrote (by ``source_ref``, e.g. "inspection:12"), with the slots each filled,
     as the user may see them: what the record's page shows under 计入的应办事项."""
@@ -375,8 +410,12 @@ def describe(rule: ObligationRule) -> dict[str, str]:
     records = "；".join(RECORDS.get(r, r) if r != "entry" else
                        f"手工登记的“{rule.get_activity_kind_display()}”" for r in credit.records)
     roles = "、".join(str(Role(r).label) for r in credit.roles) or "不限"
-    return {"records": records, "roles": roles if credit.slot == Slot.POST else "—",
-            "slot": str(Slot(credit.slot).label), "evidence": str(Evidence(credit.evidence).label),
+    slot = str(Slot(credit.slot).label)
+    attended = credit.slot == Slot.UNIT and Role.ATTENDED in credit.roles
+    if attended:
+        slot = "单位的应办事项，按人计：每名应参加人员签到出席计入本人（已参加人数/应参加人数）"
+    return {"records": records, "roles": roles if credit.slot == Slot.POST or attended else "—",
+            "slot": slot, "evidence": str(Evidence(credit.evidence).label),
             "one_tap": "可以" if credit.self_attestable else "不可以"}
 
 
@@ -417,20 +456,26 @@ def markdown() -> str:
         "  school's \"每年层层签订\" slot when the school's own department heads, teachers or staff sign, and the",
         "  局长's \"与学校签订\" slot (as party A, role led) when a principal signs the bureau's letter. A letter",
         "  of last year signed in January fills last year's slot, late.",
-        "- The role `attended` (参加) is declared and used by no built-in rule. The drill and meeting rules are the",
-        "  unit's or the leader's (a drill's 班主任签到 is evidence of the unit's drill). The one rule that asks",
-        "  something of each person, `national.school.annual_fire_training` (61号令 第三十六条: 每名教职工每年一次",
-        "  消防培训), stays the school's slot, filled by a staff training with its sign-in (evidence `record`).",
-        "  Why `roles: [attended]` is not wired to it: (1) a record fills a post's slot through its one",
-        "  `responsible_post` and `post_role` (`crediting.slots_q`); a staff training's attendees are people in",
-        "  `education.Attendance`, not posts of the record, so `attended` needs one record to fan out to every",
-        "  present attendee's post slot: a second path through crediting and the tally's record-to-slot counting;",
-        "  (2) per-post slots owe the training only to people holding a post of the listed kinds (教职工, 班主任,",
-        "  食堂从业人员…), and a school's register need not give every employee a post; (3) the counting that does",
-        "  reach every person owed (`PEOPLE_DAYS`, the guards' 3 days a term) is keyed by activity kind, and",
-        "  `staff_training` also fills `national.school.term_staff_training` and `s002.school.term_staff_training`,",
-        "  which count trainings held, so registering it would change those two rules. Wiring it cleanly needs a",
-        "  people count per rule (owed: the school's active people; met: their present attendance in the year).",
+        "- Letters are a decision confirmed by test (`test_only_party_b_signing_fills_party_a_s_slot…`): only party",
+        "  B's own signature makes the record (party A cannot sign the letter it issued), it fills party A's slot and",
+        "  no slot of party B's posts. Signing a letter is B's act, but \"每年与学校签订\" is A's duty: A has done it when",
+        "  B has signed what A issued, as a 61号令 sign-off is the checker's work once the checked party signs.",
+        "- Attendance (`roles: [attended]`, 参加): a rule that asks something of each person is the unit's slot",
+        "  counted in people: owed are the school's active people (its own and its departments'), met is each of",
+        "  them present on the sign-in sheet of a record of the kind the rule names in the period; the slot is done",
+        "  on the day the last person owed was trained, and its figure reads `已参加/应参加 人`. Built in:",
+        "  `national.school.annual_fire_training` (61号令 第三十六条: 重点单位对每名员工至少每年进行一次消防培训),",
+        "  credited by a staff training (`education:staff_training`, its 签到). Why a per-unit slot and not one slot",
+        "  per employee: the duty-holder in the text is the unit (重点单位 trains its staff), the seeds give",
+        "  schools, not people, the training duty (s000 五.5 \"进行…消防安全…的教育培训\"), a school's register need",
+        "  not give every employee a post (slots belong to units or posts, not people), and one row per school-year",
+        "  keeps the tally and the figures one definition. The per-person view is the sheet: the slot's page lists",
+        "  the records that filled it and the training's page the slots it credited. Marking a person absent or",
+        "  present on a sheet (`education.actions.set_attendance`, audited), voiding the training, or a person",
+        "  joining or leaving the school (`org.actions.PEOPLE_CHANGED` → `obligations.actions.recount_people`, this",
+        "  period's slots only) counts the slot again. `national.school.term_staff_training` and",
+        "  `s002.school.term_staff_training` (no `attended` role) still count trainings held. Drills keep the unit's",
+        "  slot: their 班主任签到 is evidence of the drill, and no built-in rule asks a drill of each person.",
         "",
         "Record kinds:",
         "",

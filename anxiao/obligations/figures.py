@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db.models import Q
+
 GREEN, AMBER = 90, 70  # percent: green from 90, amber from 70, red below
 
 
@@ -45,3 +47,23 @@ def compliance_counts(qs: Any, group: tuple[str, ...], today: datetime.date, sta
 def heat_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
     """The dashboard heat map's window: the slots starting in the last three months (92 days) up to today."""
     return today - datetime.timedelta(days=92), today
+
+
+def owing_q(today: datetime.date) -> Q:
+    """A slot still owed: not met and its period has started (due, or missed once its deadline passed): the slots
+    the compliance figures count as neither done nor late nor upcoming."""
+    from .models import Status, status_q
+
+    return status_q(Status.DUE, today) | status_q(Status.MISSED, today)
+
+
+def owing(occurrences: Any, record: str, today: datetime.date) -> Any:
+    """The slots among ``occurrences`` still owed (:func:`owing_q`) of the rules a record kind fills (e.g.
+    ``rectification_list``): who still owes that record, overdue first."""
+    from .crediting import credit_of
+    from .models import ObligationRule
+
+    candidates = ObligationRule.objects.filter(pk__in=occurrences.values("rule_id").distinct(), enabled=True)
+    rules = [r.pk for r in candidates if record in credit_of(r).records]
+    return (occurrences.filter(owing_q(today), rule_id__in=rules).select_related("unit", "rule")
+            .order_by("deadline", "unit__name", "pk"))

@@ -318,6 +318,26 @@ def status_q(status: str, today: datetime.date) -> Q:
     raise ValueError(status)
 
 
+def posts_holding_elsewhere(units: Any) -> list[int]:
+    """The posts of ``units`` that hold slots of a unit outside ``units`` (``Occurrence.scope_q``): a slot's unit
+    is its post's own unit except for the rules whose posts inspect schools, 包保 (an assignment's holder post, for
+    its target school) and every school of the bureau (the rule's post kinds); only those posts' slots are looked
+    at, by the post index. Usually none: a county's department heads inspect the county's own schools. Two or
+    three small queries."""
+    from anxiao.org.models import Assignment, Post
+
+    kinds = {kind for kinds in ObligationRule.objects.filter(scope__in=[SubjectScope.BAOBAO, SubjectScope.SCHOOLS])
+             .values_list("post_kinds", flat=True) for kind in kinds or []}
+    holders = Assignment.objects.filter(holder_post__isnull=False).values("holder_post_id")
+    # the candidates as a list (a few per county): given as a subquery PostgreSQL walked the whole post index
+    inspecting = list(Post.objects.filter(unit__in=units).filter(Q(kind__in=kinds) | Q(pk__in=holders))
+                      .order_by().values_list("id", flat=True))
+    if not inspecting:
+        return []
+    return sorted(set(Occurrence.objects.filter(post__in=inspecting).exclude(unit__in=units).order_by()
+                      .values_list("post_id", flat=True).distinct()))
+
+
 class Occurrence(AnxiaoModel):
     """One expected slot: a rule, a subject (a unit; or a post; or a 包保 holder post × target school), a period.
 
@@ -361,17 +381,19 @@ class Occurrence(AnxiaoModel):
 
     @classmethod
     def scope_q(cls, scope: Scope, write: bool = False) -> Q:
-        """Same rule as ``scope_unit_fields``, written as ``unit_id IN (ids) OR post_id IN (ids)``: joins on the
-        unit's and the post's unit's path prefixes make PostgreSQL scan every occurrence (a county's roll-up by
-        unit took 2.6 s over 6.4 M slots; benchmarks/bench_obligations.py)."""
-        from anxiao.org.models import Post
-
+        """Same rows as ``scope_unit_fields`` (the unit, or the post's unit, in scope), written so PostgreSQL reads
+        them by the unit index: ``unit_id IN (ids)``, and ``OR post_id IN (ids)`` only for the posts in scope that
+        hold slots of a unit outside it (:func:`posts_holding_elsewhere`, usually none: an OR makes PostgreSQL's
+        capped count scan the table). Every other slot's
+        unit is its post's own unit, which the unit branch covers. Joins on the path prefixes made PostgreSQL scan
+        every occurrence (a county's roll-up by unit took 2.6 s over 6.4 M slots; benchmarks/bench_obligations.py);
+        an OR over every post of the scope (8,000 ids at 2,000 schools) cost more to send and plan than to run and
+        made the capped count scan the table (issue 18)."""
         if scope.everything:
             return Q()
         units = units_in_scope(scope)
-        posts = Post.objects.filter(unit__in=units).order_by()
-        post_ids = list(posts.values_list("id", flat=True)) if isinstance(units, list) else posts.values("id")
-        return Q(unit__in=units) | Q(post__in=post_ids)
+        held = posts_holding_elsewhere(units)
+        return Q(unit__in=units) | Q(post__in=held) if held else Q(unit__in=units)
 
     objects: ClassVar[Any] = OccurrenceQuerySet.as_manager()
 
@@ -430,9 +452,9 @@ class Occurrence(AnxiaoModel):
 
     @property
     def progress(self) -> str:
-        from .crediting import people_days
+        from .crediting import people_counter
 
-        counter = people_days(self.rule.activity_kind) if self.slots == 1 else None
+        counter = people_counter(self.rule) if self.slots == 1 else None
         if counter is not None:
             owed = len(counter.days_per_person(self.unit, [], self.period_start, self.period_end))
             return f"{self.done_count}/{self.quota * owed} {counter.unit_label}"
@@ -577,7 +599,39 @@ class ComplianceTally(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["region", "activity_kind", "period_start", "deadline"],
                                                name="compliance_tally_once")]
-        indexes = [models.Index(fields=["period_start"])]
+        # deadline: the per-day rows a wide roll-up still reads beside the month roll-up are the ones starting or
+        # due this month (tally.region_counts), found by the two indexes
+        indexes = [models.Index(fields=["period_start"]), models.Index(fields=["deadline"], name="compliance_tally_deadline")]
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.activity_kind} {self.period_start}–{self.deadline}"
+
+
+class ComplianceMonthTally(models.Model):
+    """The compliance tally at month grain: ``ComplianceTally``'s counts summed per region × activity kind × the
+    month the slots start in × the month of their deadline, written in the same statement batch as the per-day
+    rows (``tally.Deltas``, ``tally.rebuild`` and the expansion's careful path) so the two never disagree
+    (``tally.month_drift`` is empty; the tests and ``anxiao figures check`` hold it).
+
+    The wide roll-ups (a city's or a province's year: 1.24 M per-day rows at 20,000 schools) read whole months
+    from here. An open slot's status on the day of reading follows from the two months alone unless today falls
+    in one of them: before today's month the deadline has passed (missed), after it the slot has not started
+    (upcoming), and a slot that started before today's month and is due after it is due. Only those rows, and a
+    window's partial edge months, are read from the per-day tally (``tally.region_counts``).
+    """
+
+    region = models.ForeignKey("org.Region", on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                               db_index=False)
+    activity_kind = models.CharField(max_length=30)
+    month = models.DateField()  # first day of the month the slots start in
+    deadline_month = models.DateField()  # first day of the month of their deadline
+    total = models.IntegerField(default=0)
+    done = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "activity_kind", "month", "deadline_month"],
+                                               name="compliance_month_tally_once")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.activity_kind} {self.month:%Y-%m}→{self.deadline_month:%Y-%m}"

@@ -16,10 +16,11 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 
-from .models import ComplianceTally, Occurrence, Status
+from .models import ComplianceMonthTally, ComplianceTally, Occurrence, Status
 
 Key = tuple[int, str, datetime.date, datetime.date]  # region id, activity kind, period start, deadline
 TABLE = ComplianceTally._meta.db_table
+MONTH_TABLE = ComplianceMonthTally._meta.db_table
 
 
 def slot_keys(region_id: int, kind: str, start: datetime.date, deadline: datetime.date, slots: int) -> list[Key]:
@@ -59,32 +60,45 @@ class Deltas:
         self.rows.clear()
         if not changes:
             return
-        ops = connection.ops
-        day = ops.adapt_datefield_value
-        table = ops.quote_name(TABLE)
-        upsert = ("ON CONFLICT (region_id, activity_kind, period_start, deadline) "
-                  f"DO UPDATE SET total = {table}.total + excluded.total, done = {table}.done + excluded.done, "
-                  f"late = {table}.late + excluded.late")
-        columns = "region_id, activity_kind, period_start, deadline, total, done, late"
-        rows = sorted(changes)  # one order for every writer, so concurrent ones do not deadlock
-        with transaction.atomic(), connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # One statement for any number of keys (a county-year of history is some 50,000), each column
-                # as one comma-separated string: adapting Python lists element by element was slower than the
-                # database's work.
-                for i in range(0, len(rows), 20000):
-                    part = rows[i:i + 20000]
-                    arrays = ", ".join(f"string_to_array(%s, ','){cast}" for cast in (
-                        "::int[]", "", "::date[]", "::date[]", "::int[]", "::int[]", "::int[]"))
-                    cursor.execute(
-                        f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) {upsert}",
-                        [",".join(str(k[0]) for k, _v in part), ",".join(k[1] for k, _v in part),
-                         ",".join(k[2].isoformat() for k, _v in part), ",".join(k[3].isoformat() for k, _v in part),
-                         ",".join(str(v[0]) for _k, v in part), ",".join(str(v[1]) for _k, v in part),
-                         ",".join(str(v[2]) for _k, v in part)])
-            else:
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s) {upsert}",
-                                   [(r, k, day(s), day(d), t, dn, lt) for (r, k, s, d), (t, dn, lt) in rows])
+        # the month roll-up's changes are the same changes summed by month (ComplianceMonthTally)
+        months: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0])
+        for (region_id, kind, start, deadline), v in changes:
+            row = months[(region_id, kind, start.replace(day=1), deadline.replace(day=1))]
+            for i in range(3):
+                row[i] += v[i]
+        with transaction.atomic():
+            _upsert(TABLE, ("period_start", "deadline"), changes)
+            _upsert(MONTH_TABLE, ("month", "deadline_month"), [(k, v) for k, v in months.items() if any(v)])
+
+
+def _upsert(table_name: str, days: tuple[str, str], changes: list[tuple[Key, list[int]]]) -> None:
+    """Add (total, done, late) to the rows of one tally table keyed (region, kind, *days)."""
+    ops = connection.ops
+    day = ops.adapt_datefield_value
+    table = ops.quote_name(table_name)
+    upsert = (f"ON CONFLICT (region_id, activity_kind, {days[0]}, {days[1]}) "
+              f"DO UPDATE SET total = {table}.total + excluded.total, done = {table}.done + excluded.done, "
+              f"late = {table}.late + excluded.late")
+    columns = f"region_id, activity_kind, {days[0]}, {days[1]}, total, done, late"
+    rows = sorted(changes)  # one order for every writer, so concurrent ones do not deadlock
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One statement for any number of keys (a county-year of history is some 50,000), each column
+            # as one comma-separated string: adapting Python lists element by element was slower than the
+            # database's work.
+            for i in range(0, len(rows), 20000):
+                part = rows[i:i + 20000]
+                arrays = ", ".join(f"string_to_array(%s, ','){cast}" for cast in (
+                    "::int[]", "", "::date[]", "::date[]", "::int[]", "::int[]", "::int[]"))
+                cursor.execute(
+                    f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays}) {upsert}",
+                    [",".join(str(k[0]) for k, _v in part), ",".join(k[1] for k, _v in part),
+                     ",".join(k[2].isoformat() for k, _v in part), ",".join(k[3].isoformat() for k, _v in part),
+                     ",".join(str(v[0]) for _k, v in part), ",".join(str(v[1]) for _k, v in part),
+                     ",".join(str(v[2]) for _k, v in part)])
+        else:
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s) {upsert}",
+                               [(r, k, day(s), day(d), t, dn, lt) for (r, k, s, d), (t, dn, lt) in rows])
 
 
 def _slot_sql() -> tuple[str, str, str, str]:
@@ -123,7 +137,43 @@ def rebuild() -> int:
             f"FROM {occ} o JOIN n ON n.i < o.slots JOIN {unit} u ON u.id = o.unit_id "
             f"JOIN {rule} r ON r.id = o.rule_id "
             f"GROUP BY u.region_id, r.activity_kind, {day_start}, {day_deadline}")
+        rebuild_months(cursor)
     return int(ComplianceTally.objects.count())
+
+
+def _month_of(column: str) -> str:
+    """SQL for the first day of the month of a date column."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"
+
+
+def rebuild_months(cursor: Any) -> None:
+    """The month roll-up recomputed from the per-day tally (inside the caller's transaction)."""
+    ops = connection.ops
+    table, months = ops.quote_name(TABLE), ops.quote_name(MONTH_TABLE)
+    month, deadline_month = _month_of("period_start"), _month_of("deadline")
+    cursor.execute(f"DELETE FROM {months}")
+    cursor.execute(
+        f"INSERT INTO {months} (region_id, activity_kind, month, deadline_month, total, done, late) "
+        f"SELECT region_id, activity_kind, {month}, {deadline_month}, SUM(total), SUM(done), SUM(late) "
+        f"FROM {table} GROUP BY region_id, activity_kind, {month}, {deadline_month} "
+        "HAVING SUM(total) <> 0 OR SUM(done) <> 0 OR SUM(late) <> 0")
+
+
+def month_drift() -> dict[tuple[Any, ...], tuple[tuple[int, int, int], tuple[int, int, int]]]:
+    """Where the month roll-up differs from the per-day tally summed by month: {key: (month row, summed days)}.
+    Empty when they agree (the tests and ``anxiao figures check`` hold it)."""
+    from django.db.models.functions import TruncMonth
+
+    summed = (ComplianceTally.objects.annotate(m=TruncMonth("period_start"), dm=TruncMonth("deadline"))
+              .values_list("region_id", "activity_kind", "m", "dm")
+              .annotate(t=Sum("total"), d=Sum("done"), lt=Sum("late")).order_by())
+    days = {(r, k, m, dm): (t, d, lt) for r, k, m, dm, t, d, lt in summed if t or d or lt}
+    months = {(r, k, m, dm): (t, d, lt) for r, k, m, dm, t, d, lt in ComplianceMonthTally.objects.values_list(
+        "region_id", "activity_kind", "month", "deadline_month", "total", "done", "late") if t or d or lt}
+    return {key: (months.get(key, (0, 0, 0)), days.get(key, (0, 0, 0)))
+            for key in set(days) | set(months) if months.get(key) != days.get(key)}
 
 
 def recount_rule_kind(rule_id: int, old_kind: str, new_kind: str) -> None:
@@ -162,32 +212,71 @@ def _classify(rows: Iterable[tuple[Any, datetime.date, datetime.date, int, int, 
     return out
 
 
+def _month_after(day: datetime.date) -> datetime.date:
+    """The first day of the month after ``day``'s."""
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
 def region_counts(region_paths: Iterable[str] | None, start: datetime.date, end: datetime.date,
-                  today: datetime.date, kind: str = "") -> dict[str, dict[str, int]]:
+                  today: datetime.date, kind: str = "", months: bool = False) -> dict[str, dict[str, int]]:
     """Counts per status for each region (keyed by the region's path) whose slots start in [start, end].
 
-    ``region_paths`` limits the regions (a user's region scope); None means every region.
+    ``region_paths`` limits the regions (a user's region scope); None means every region. ``months`` (a large
+    scope, ``reports.dashboard.large_scope``) reads the window's whole months from the month roll-up
+    (``ComplianceMonthTally``) where the two months of a row decide every open slot's status, and only the rest
+    from the per-day rows: the same figures (``test_tally``), a twelfth of the rows for a year.
     """
     from anxiao.org.models import Region
 
-    qs = ComplianceTally.objects.filter(period_start__gte=start, period_start__lte=end)
+    region_ids: list[int] | None = None
     if region_paths is not None:
         # The regions under the user's (one query; a county is a few dozen towns, a province about a thousand).
         q = Q(pk__in=[])
         for prefix in region_paths:
             q |= Q(path__startswith=prefix)
-        qs = qs.filter(region_id__in=list(Region.objects.filter(q).values_list("pk", flat=True)))
+        region_ids = list(Region.objects.filter(q).values_list("pk", flat=True))
+    qs = ComplianceTally.objects.filter(period_start__gte=start, period_start__lte=end)
+    whole: tuple[datetime.date, datetime.date] | None = None  # the window's whole months, first days
+    if months:
+        first = start if start.day == 1 else _month_after(start)
+        last = end.replace(day=1) if _month_after(end) == end + datetime.timedelta(days=1) else \
+            (end.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+        if first <= last:
+            whole = (first, last)
+    this_month = (today.replace(day=1), _month_after(today) - datetime.timedelta(days=1))
+    if whole is not None:
+        # the per-day rows the month rows do not decide: outside the whole months, or starting or due this month
+        qs = qs.filter(Q(period_start__lt=whole[0]) | Q(period_start__gte=_month_after(whole[1]))
+                       | Q(period_start__range=this_month) | Q(deadline__range=this_month))
+    if region_ids is not None:
+        qs = qs.filter(region_id__in=region_ids)
     if kind:
         qs = qs.filter(activity_kind=kind)
     open_ = F("total") - F("done") - F("late")
-    grouped = qs.values("region_id").annotate(
+    grouped = list(qs.values("region_id").annotate(
         done_=Sum("done"), late_=Sum("late"),
         missed_=Sum(open_, filter=Q(deadline__lt=today)),
         upcoming_=Sum(open_, filter=Q(period_start__gt=today)),
-        due_=Sum(open_, filter=Q(period_start__lte=today, deadline__gte=today))).order_by()
-    by_region: dict[int, dict[str, int]] = {g["region_id"]: {Status.DONE: g["done_"] or 0, Status.LATE: g["late_"] or 0,
-                                  Status.MISSED: g["missed_"] or 0, Status.UPCOMING: g["upcoming_"] or 0,
-                                  Status.DUE: g["due_"] or 0} for g in grouped}
+        due_=Sum(open_, filter=Q(period_start__lte=today, deadline__gte=today))).order_by())
+    if whole is not None:
+        mq = ComplianceMonthTally.objects.filter(month__gte=whole[0], month__lte=whole[1]).exclude(
+            month=this_month[0]).exclude(deadline_month=this_month[0])
+        if region_ids is not None:
+            mq = mq.filter(region_id__in=region_ids)
+        if kind:
+            mq = mq.filter(activity_kind=kind)
+        grouped += list(mq.values("region_id").annotate(
+            done_=Sum("done"), late_=Sum("late"),
+            missed_=Sum(open_, filter=Q(deadline_month__lt=this_month[0])),
+            upcoming_=Sum(open_, filter=Q(month__gt=this_month[0])),
+            due_=Sum(open_, filter=Q(month__lt=this_month[0], deadline_month__gt=this_month[0]))).order_by())
+    by_region: dict[int, dict[str, int]] = {}
+    for g in grouped:
+        counts = by_region.setdefault(g["region_id"], dict.fromkeys(
+            (Status.DONE, Status.LATE, Status.MISSED, Status.UPCOMING, Status.DUE), 0))
+        for status, column in ((Status.DONE, "done_"), (Status.LATE, "late_"), (Status.MISSED, "missed_"),
+                               (Status.UPCOMING, "upcoming_"), (Status.DUE, "due_")):
+            counts[status] += g[column] or 0
     paths = dict(Region.objects.filter(pk__in=list(by_region)).values_list("pk", "path"))
     out: dict[str, dict[str, int]] = {}
     allowed = tuple(region_paths) if region_paths is not None else None

@@ -149,6 +149,7 @@ def occurrence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     counted = Activity.objects.visible_to(request.user).filter(counted__occurrence=occ).select_related(
         "responsible_post__holder")
     return render(request, "obligations/occurrence_detail.html", {"occ": occ, "counted": counted,
+                                                                  "owing": crediting.people_owing(occ),
                                                                   "today": timezone.localdate()})
 
 
@@ -391,11 +392,12 @@ def _finish(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def region_rows(region_paths: Any, within: Region | None, start: datetime.date, end: datetime.date,
-                today: datetime.date, kind: str = "") -> list[dict[str, Any]]:
-    """The region roll-up read from the compliance tally (same rows as ``compliance_rows(..., "region")``)."""
+                today: datetime.date, kind: str = "", months: bool = False) -> list[dict[str, Any]]:
+    """The region roll-up read from the compliance tally (same rows as ``compliance_rows(..., "region")``); a
+    large scope's (``months``) whole months from the month roll-up."""
     if within is not None and (region_paths is None or any(within.path.startswith(p) for p in region_paths)):
         region_paths = [within.path]  # only the region looked into, which lies inside the user's scope
-    counts = tally.region_counts(region_paths, start, end, today, kind)
+    counts = tally.region_counts(region_paths, start, end, today, kind, months=months)
     children = list(Region.objects.filter(parent=within)) if within else []
     rows: dict[Any, dict[str, Any]] = {}
     for path, c in counts.items():
@@ -451,7 +453,11 @@ def compliance_data(user: Any, params: Any, today: datetime.date | None = None) 
     source = "occurrences"
     if by == "region" and not scope.unit_paths and not params.get("subtree"):
         region_paths = None if scope.everything else scope.region_paths
-        rows = region_rows(region_paths, within, start, end, today, kind)
+        from anxiao.reports.dashboard import large_scope
+
+        # a city's or a province's whole months from the month roll-up (the one rule of tally or live)
+        large = large_scope(user, within) is not None  # the region shown (no query for the user's grants)
+        rows = region_rows(region_paths, within, start, end, today, kind, months=large)
         source = "tally"
     else:
         qs = Occurrence.objects.visible_to(user).filter(period_start__lte=end, period_end__gte=start)

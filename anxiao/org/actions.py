@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,9 @@ from anxiao.core.models import assign
 from .models import Assignment, Group, GroupMember, Person, Post, PostTenure, Region, Unit, check_functions
 
 NO_RIGHT = "您没有在该范围内修改的权限"
+# Called with each unit whose people changed (a person added, moved, leaving or back): apps whose figures count
+# a unit's people register here (obligations: the slots owed by each employee, crediting.people_counter).
+PEOPLE_CHANGED: list[Callable[[Unit], None]] = []
 
 
 
@@ -135,6 +139,7 @@ def save_person(actor: Any, person: Person | None, **data: Any) -> Person:
     person = person or Person()
     if not creating:
         require_unit(actor, person.unit)
+    before = (None, None) if creating else (person.unit_id, person.is_active)
     assign(person, data)
     if person.mobile:
         person.mobile = person.mobile.strip()
@@ -143,7 +148,13 @@ def save_person(actor: Any, person: Person | None, **data: Any) -> Person:
     if person.unit_id:
         require_unit(actor, person.unit)
     with transaction.atomic():
-        return _clean_and_save(person)
+        _clean_and_save(person)
+        if before != (person.unit_id, person.is_active):
+            changed: set[int] = {u for u in (before[0], person.unit_id) if u is not None}
+            for unit in Unit.objects.filter(pk__in=changed):
+                for hook in PEOPLE_CHANGED:
+                    hook(unit)
+    return person
 
 
 def _check_post(post: Post) -> None:

@@ -365,15 +365,21 @@ def _download(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
+# Column widths of the print layout (characters): the body prints at 8 pt or more on A4 landscape (documents.tables).
+PRINT_WIDTHS = {"name": 22, "short_name": 10, "code": 12, "kind": 8, "region": 14, "parent": 20, "stage": 8,
+                "boarding": 6, "campuses": 6, "address": 24, "phone": 13, "gender": 5, "mobile": 13, "unit": 22,
+                "post_kind": 14, "post_title": 16, "post_unit": 22, "class_name": 10}
+
+
 def build_print(kind: str, queryset: Any, user: Any = None, subtitle: str = "") -> bytes:
     """The same list in the official table layout (issue 20: A4 fitted to width, repeated header, 合计 row with the
     count, page X of Y, 制表单位/制表人/审核/日期) through ``documents.tables``: for printing and filing. The plain
     export (``build_export``) stays the file the import reads back."""
     from anxiao.documents.tables import Column, Signoff, table_xlsx
 
-    columns = [Column(title, 24 if i in (0, 3, 4, 5) else 12, "int" if fname == "campuses" else "text",
-                      total=fname == "campuses")
-               for i, (title, fname, _r) in enumerate(COLUMNS[kind])]
+    columns = [Column(title, PRINT_WIDTHS.get(fname, 12), "int" if fname == "campuses" else "text",
+                      total=fname == "campuses", wrap=fname in ("name", "parent", "address", "unit", "post_unit"))
+               for title, fname, _r in COLUMNS[kind]]
     if kind == "units":
         rows: Any = (_unit_row(u) for u in queryset.select_related("region__parent", "parent").iterator(chunk_size=2000))
     else:

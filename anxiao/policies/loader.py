@@ -14,6 +14,7 @@ import yaml
 from django.core.exceptions import ValidationError
 
 from anxiao.core.choices import PostKind, Stage, UnitFunction, UnitKind
+from anxiao.org.conditions import CONDITIONS
 
 PACK_DIR = Path(__file__).resolve().parent / "packs"
 
@@ -28,7 +29,6 @@ ACTIVITY_KINDS = {
 PERIODS = {"day", "week", "half_month", "month", "quarter", "term", "half_year", "year"}
 DUE_RULES = {"end_of_period", "day_of_month", "day_in_last_month_of_quarter"}
 # A duty list that applies only where a unit has some feature the organisation data records.
-CONDITIONS = {"school_bus": "使用校车的学校", "boarding": "寄宿制学校", "private": "民办学校"}
 SCOPES = ("own", "baobao", "class", "schools")
 
 

@@ -10,7 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from anxiao.core.choices import PostKind, UnitKind
+from anxiao.core.choices import PostKind, Stage, UnitFunction, UnitKind
+from anxiao.org.conditions import CONDITIONS
 from anxiao.org.models import Post, Unit
 
 from .models import DutyList, Policy
@@ -57,10 +58,6 @@ class ListMapping:
 
 
 def describe(duty_list: DutyList) -> str:
-    from anxiao.core.choices import Stage, UnitFunction
-
-    from .loader import CONDITIONS
-
     parts = ["、".join(str(PostKind(k).label) for k in duty_list.post_kinds if k in PostKind.values)]
     if duty_list.function_codes:
         parts.append("职能：" + "、".join(str(UnitFunction(f).label) for f in duty_list.function_codes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from anxiao.org.conditions import condition_holds, school_of
 from anxiao.org.models import Post, Unit
 
 from .models import DutyList, DutyTemplate, ObligationTemplate, PolicyStatus
@@ -36,29 +37,6 @@ def current_duties(bureau: Unit) -> list[tuple[DutyList, list[DutyTemplate]]]:
     for d in DutyTemplate.objects.filter(duty_list__in=lists, is_current=True, retired=False).order_by("order"):
         duties[d.duty_list_id].append(d)
     return [(dl, duties[dl.pk]) for dl in lists]
-
-
-def school_of(unit: Unit) -> Unit | None:
-    if unit.kind == "school":
-        return unit
-    if unit.kind == "school_department" and unit.parent_id:
-        return unit.parent
-    return None
-
-
-def condition_holds(condition: str, school: Unit | None) -> bool:
-    """Whether a school has the feature a conditional list or rule names (loader.CONDITIONS)."""
-    if not condition:
-        return True
-    if school is None:
-        return False
-    if condition == "school_bus":
-        return school.uses_bus
-    if condition == "boarding":
-        return school.boarding
-    if condition == "private":
-        return school.is_private
-    return False
 
 
 DEPARTMENT_KINDS = ("bureau_department", "school_department")

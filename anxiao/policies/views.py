@@ -3,12 +3,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from anxiao.core.access import can_write, get_visible_or_404, user_scope
-from anxiao.core.flash import REFUSED, run_form
+from anxiao.core.flash import REFUSED, run_and_flash, run_form
 
 from . import actions
 from .forms import AdoptForm, DutyForm
@@ -60,7 +60,6 @@ def policy_mapping(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_visible_or_404(Policy.objects.filter(bureau__isnull=False).select_related("bureau"), request.user,
                                 pk=pk)
     editable = can_write(request.user, policy)
-    errors: list[str] = []
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("您只能查看该制度的映射，不能确认")
@@ -68,16 +67,10 @@ def policy_mapping(request: HttpRequest, pk: int) -> HttpResponse:
         for m in proposal(policy):
             for c in m.candidates:
                 applies[(m.duty_list.pk, c.unit.pk)] = f"m-{m.duty_list.pk}-{c.unit.pk}" in request.POST
-        try:
-            actions.confirm_mapping(request.user, policy, applies)
-        except ValidationError as exc:
-            errors = [m for msgs in exc.message_dict.values() for m in msgs]
-        except PermissionDenied as exc:
-            errors = [str(exc)]
-        else:
+        if run_and_flash(request, lambda: actions.confirm_mapping(request.user, policy, applies)) is not REFUSED:
             return redirect("policies:policy_coverage", policy.pk)
-    return render(request, "policies/mapping.html", {
-        "policy": policy, "mappings": proposal(policy), "editable": editable, "errors": errors,
+    return render(request, "policies/mapping.html", {  # a refusal: flashed on the page shown again
+        "policy": policy, "mappings": proposal(policy), "editable": editable,
     })
 
 

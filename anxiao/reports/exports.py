@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from .figures import STATES
-from .ledger import ACTIVITY_KINDS, COLUMNS
+from .ledger import ACTIVITY_KINDS, COLUMNS, KEY_COLUMNS, PARTS
 
 
 def summary_lines(s: dict[str, Any]) -> list[str]:
@@ -37,38 +37,53 @@ def ledger_xlsx(report: Any) -> bytes:
     info = (f"填报单位：{h['school']}（代码 {h['code'] or '—'}）  所属镇街：{h['town']}  学段：{h['stage']}  寄宿制：{h['boarding']}  "
             f"统计周期：{h['period_start']} 至 {h['period_end']}  第一责任人：{h['principal']}  分管负责人：{h['safety_deputy']}  "
             f"联系电话：{h['phone']}  版本：第 {report.version} 版  状态：{report.get_status_display()}")
-    columns = [Column(label, w, "int" if key == "no" else "date" if key in DATE_KEYS else "text") for key, label, w in COLUMNS]
+    columns = [Column(label, w, "int" if key == "no" else "date" if key in DATE_KEYS else "text",
+                      starts_part=PARTS.get(key, "")) for key, label, w in COLUMNS]
     rows = [[row.get(key, "") for key, _l, _w in COLUMNS] for row in snap["rows"]]
     submitted = f"报送时间：{report.submitted_at:%Y-%m-%d %H:%M}" if report.submitted_at else "未报送"
     notes = ["月度汇总：", *summary_lines(snap["summary"]), f"学校说明：{report.remarks or '无'}", submitted]
     return table_xlsx(title=f"{h['school']} · 学校安全隐患排查整治台账（{h['month']}）", sheet=f"{report.month:%Y年%m月}",
-                      subtitle=info, columns=columns, rows=rows, notes=notes,
+                      subtitle=info, columns=columns, rows=rows, notes=notes, key=KEY_COLUMNS,
                       signoff=Signoff(unit=h["school"], preparer=_preparer(report.prepared_by),
                                       reviewer=_preparer(report.approved_by),
                                       date=report.submitted_at.date() if report.submitted_at else None))
 
 
 def ledger_pdf(report: Any) -> bytes:
+    """All 24 columns on A4 landscape in the two tables of the XLSX (``ledger.PARTS``; 序号 and 隐患编号 in both),
+    the body at 8 pt; each table with its header repeated, its 合计 row and the sign-off block; page X of Y."""
     from anxiao.core import pdf as docs
+    from anxiao.documents.gongwen import cn_date, heading_number
+    from anxiao.documents.tables import header_label
 
     snap = report.snapshot
     h = snap["header"]
     doc = docs.document(landscape=True)
-    docs.title(doc, f"{h['school']} · 学校安全隐患排查整治台账（{h['month']}）",
-               f"统计周期 {h['period_start']} 至 {h['period_end']}  第一责任人：{h['principal']}  分管负责人：{h['safety_deputy']}"
-               f"  第 {report.version} 版 · {report.get_status_display()}")
-    keys = ["no", "number", "found_on", "category", "location", "description", "grade", "measures", "responsible",
-            "deadline", "status", "closed_on"]
-    labels = {k: lbl for k, lbl, _w in COLUMNS}
-    docs.table(doc, [labels[k] for k in keys], [[r.get(k, "") for k in keys] for r in snap["rows"]],
-               [8, 22, 18, 20, 22, 55, 14, 40, 22, 18, 18, 18], font_size=7)
-    doc.ln(3)
-    doc.set_font("cjk", size=9)
-    for line in summary_lines(snap["summary"]) + [f"学校说明：{report.remarks or '无'}"]:
-        doc.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+    bounds = [i for i, (key, _l, _w) in enumerate(COLUMNS) if key in PARTS] + [len(COLUMNS)]
+    keys = list(range(KEY_COLUMNS))
+    signed = report.submitted_at.date() if report.submitted_at else None
+    for n, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False), start=1):
+        if n > 1:
+            doc.add_page()
+        chosen = [COLUMNS[i] for i in keys + list(range(start, end))]
+        docs.title(doc, f"{h['school']} · 学校安全隐患排查整治台账（{h['month']}）",
+                   f"表{heading_number(n)}（共{heading_number(len(bounds) - 1)}表·{PARTS[COLUMNS[start][0]]}）　"
+                   f"统计周期 {h['period_start']} 至 {h['period_end']}  第一责任人：{h['principal']}  "
+                   f"分管负责人：{h['safety_deputy']}  第 {report.version} 版 · {report.get_status_display()}")
+        rows = [[r.get(k, "") for k, _l, _w in chosen] for r in snap["rows"]]
+        rows.append(["合计", f"共 {len(snap['rows'])} 项", *[""] * (len(chosen) - 2)])
+        docs.table(doc, [header_label(label, w) for _k, label, w in chosen], rows, [w for _k, _l, w in chosen], font_size=LEDGER_PT)
+        if n == len(bounds) - 1:
+            doc.ln(3)
+            doc.set_font("cjk", size=9)
+            for line in summary_lines(snap["summary"]) + [f"学校说明：{report.remarks or '无'}"]:
+                doc.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+        docs.signoff(doc, [f"制表单位（盖章）：{h['school']}", f"制表人：{_preparer(report.prepared_by)}",
+                           f"审核：{_preparer(report.approved_by)}", f"日期：{cn_date(signed)}"])
     return docs.output(doc)
 
 
+LEDGER_PT = 8  # the PDF ledger's body (issue 20: never below 8 pt)
 
 
 def stage_labels() -> dict[str, str]:
@@ -118,13 +133,28 @@ def rollup_file(title: str, rows: Iterable[dict[str, Any]], signoff: Any = None)
     return table_file(title=title, sheet="汇总", columns=columns, rows=rollup_rows(rows), signoff=signoff or Signoff())
 
 
-def rollup_pdf(title: str, rows: Iterable[dict[str, Any]]) -> bytes:
-    from anxiao.core import pdf as docs
+def rollup_pdf(title: str, rows: Iterable[dict[str, Any]], signoff: Any = None) -> bytes:
+    """The roll-up as the XLSX prints it: A4 landscape, 8 pt body, header repeated, the 合计 row (count of schools,
+    sums of the number columns), the sign-off block, page X of Y."""
+    from decimal import Decimal
 
+    from anxiao.core import pdf as docs
+    from anxiao.documents.gongwen import cn_date
+    from anxiao.documents.tables import Signoff, header_label, typed
+
+    widths = [42, 18, 16, 14, 20, 14, 16, 14, 14, 16, 10, 16, 14, 18]
+    body = list(rollup_rows(rows))
+    sums = [sum((Decimal(str(typed(r[i], kind) or 0)) for r in body), Decimal(0)) if kind in ("int", "decimal")
+            else None for i, (_l, _w, kind) in enumerate(ROLLUP_COLUMNS)]
+    total = ["合计", f"共 {len(body)} 所", *["" if v is None else f"{v:.2f}" if kind == "decimal" else str(int(v))
+                                           for v, (_l, _w, kind) in zip(sums[2:], ROLLUP_COLUMNS[2:], strict=True)]]
     doc = docs.document(landscape=True)
     docs.title(doc, title)
-    docs.table(doc, ROLLUP_HEADERS, list(rollup_rows(rows)), [42, 18, 16, 14, 20, 14, 16, 14, 14, 16, 10, 16, 14, 18],
-               font_size=7)
+    docs.table(doc, [header_label(label, w) for label, w, _k in ROLLUP_COLUMNS], [*body, total], widths,
+               font_size=8)
+    s = signoff or Signoff()
+    docs.signoff(doc, [f"制表单位（盖章）：{s.unit}", f"制表人：{s.preparer}", f"审核：{s.reviewer}",
+                       f"日期：{cn_date(s.date)}"])
     return docs.output(doc)
 
 

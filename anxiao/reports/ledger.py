@@ -27,6 +27,10 @@ COLUMNS = [  # (key, 中文列名, width): narrow enough that 24 columns print l
     ("rectified_on", "整改完成日期", 10), ("acceptance", "验收人/日期/结论", 14), ("closed_on", "销号日期", 10),
     ("unfinished", "未完成原因及下步措施", 12), ("upward", "需上级协调解决事项", 12), ("remark", "备注", 7),
 ]
+# Printed as two tables on A4 landscape (序号 and 隐患编号 repeated in both), the body at 8 pt or more: the
+# column each part starts at, and its name. The XLSX and the PDF split the same way.
+PARTS = {"found_on": "隐患排查登记", "responsible": "整改落实与销号"}
+KEY_COLUMNS = 2
 ACTIVITY_KINDS = [("patrol", "日常巡查"), ("inspection", "集中排查/检查"), ("leadership_inspection", "领导带队检查"),
                   ("drill", "应急演练"), ("safety_lesson", "安全教育课"), ("staff_training", "教职工培训"),
                   ("meeting", "安全会议")]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from anxiao.core.access import roles_over_unit
 from anxiao.core.choices import Role, Stage, UnitKind
 from anxiao.core.files import CheckedFile, check_upload
-from anxiao.documents.gongwen import cn_date
+from anxiao.documents.gongwen import cn_date, cn_month
 from anxiao.org.models import Region, Unit
 
 from . import actions
@@ -138,7 +138,7 @@ def bulletin_text(bureau: Unit, month: datetime.date, today: datetime.date | Non
     returned = [r["unit"].name for r in rows if r["state"] == "returned"]
     overdue = (Hazard.objects.filter(figure_q("overdue", today), unit__supervising_unit=bureau)
                .select_related("unit").order_by("unit__name", "deadline"))
-    lines = [f"根据{month:%Y年%m月}学校安全隐患排查整治台账报送和隐患整改情况，现通报如下：",
+    lines = [f"根据{cn_month(month)}学校安全隐患排查整治台账报送和隐患整改情况，现通报如下：",
              f"一、台账报送。应报 {len(rows)} 所，按时报送 {sum(r['state'] == 'submitted' for r in rows)} 所。"]
     lines.append(f"迟报（{len(late)} 所）：{'、'.join(late) or '无'}。")
     lines.append(f"未报（{len(missing)} 所）：{'、'.join(missing) or '无'}。")
@@ -147,5 +147,5 @@ def bulletin_text(bureau: Unit, month: datetime.date, today: datetime.date | Non
     items = [f"{h.unit.name}：{h.location}，{_brief(h.description)}（整改时限{cn_date(h.deadline)}）" for h in overdue[:50]]
     lines.append(f"二、逾期未整改隐患 {overdue.count()} 条：" + ("；".join(items) if items else "无") + "。")
     lines.append("请相关学校于 5 个工作日内完成整改或补报，逾期将纳入年度考核。")
-    return f"关于{month:%Y年%m月}学校安全台账报送和隐患整改情况的通报", "\n".join(lines)
+    return f"关于{cn_month(month)}学校安全台账报送和隐患整改情况的通报", "\n".join(lines)
 

@@ -183,16 +183,16 @@ def rollup_export(request: HttpRequest, fmt: str) -> HttpResponse | FileResponse
     month = _month(request)
     rows = actions.month_status_stream(_schools(request), month)  # a chunk of schools at a time
     title = f"学校安全隐患排查整治台账汇总（{month:%Y年%m月}）"
+    from anxiao.documents.tables import Signoff
+
     if fmt == "pdf":
-        return _download(exports.rollup_pdf(title, rows), f"{title}.pdf", "application/pdf")
+        return _download(exports.rollup_pdf(title, rows, Signoff.by(request.user)), f"{title}.pdf", "application/pdf")
     if fmt == "zip":
         ids = [r["report"].pk for r in rows if r["report"] is not None and r["report"].status != "prepared"]
         reports = (MonthlyLedger.objects.filter(pk__in=ids).select_related("unit", "prepared_by", "approved_by")
                    .order_by("unit__name").iterator(chunk_size=50))
         return FileResponse(exports.zip_file(reports), as_attachment=True, filename=f"{title}.zip",
                             content_type="application/zip")
-    from anxiao.documents.tables import Signoff
-
     return FileResponse(exports.rollup_file(title, rows, Signoff.by(request.user)), as_attachment=True,
                         filename=f"{title}.xlsx", content_type=XLSX)
 

@@ -162,11 +162,22 @@ def edit_list(actor: Any, rl: ResponsibilityList, business: list[str], safety: l
         return _write_list(rl.post, duties, actor, note or "手工修订", edited=True)
 
 
+NOT_OWN_LIST = "只能由岗位现任本人用自己的账号确认知悉"
+NOT_OWN_LETTER = "只能由乙方签订人本人用自己的账号签订"
+
+
+def require_own(actor: Any, person_id: int | None, message: str) -> Person:
+    """The actor's own person when it is ``person_id`` (a list's holder, a letter's signatory), else the
+    ``PermissionDenied`` of a record the actor may see but is not theirs to sign (views ask it before the action)."""
+    person = _person(actor)
+    if person is None or person_id != person.pk:
+        raise PermissionDenied(message)
+    return person
+
+
 def acknowledge(actor: Any, rl: ResponsibilityList) -> Acknowledgement:
     """确认知悉 by the post's holder, with their own account only."""
-    person = _person(actor)
-    if person is None or rl.post.holder_id != person.pk:
-        raise PermissionDenied("只能由岗位现任本人用自己的账号确认知悉")
+    person = require_own(actor, rl.post.holder_id, NOT_OWN_LIST)
     if not ResponsibilityList.objects.filter(pk=rl.pk, is_current=True).exists():
         raise ValidationError({"version": [f"第 {rl.version} 版已被新版本替代，请确认当前版本"]})
     ack, _created = Acknowledgement.objects.get_or_create(responsibility_list=rl, person=person,
@@ -433,9 +444,7 @@ def revise_letter(actor: Any, letter: Letter, **data: Any) -> Letter:
 
 def sign_letter(actor: Any, letter: Letter) -> Signature:
     """Electronic signature by the signatory's own account: timestamp and SHA-256 of the signed content."""
-    person = _person(actor)
-    if person is None or letter.signatory_person_id != person.pk:
-        raise PermissionDenied("只能由乙方签订人本人用自己的账号签订")
+    person = require_own(actor, letter.signatory_person_id, NOT_OWN_LETTER)
     if letter.status == LetterStatus.SIGNED:
         raise ValidationError({"status": ["该责任书已签订"]})
     if letter.status != LetterStatus.ISSUED:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -101,10 +101,9 @@ def list_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def list_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     rl = get_visible_or_404(ResponsibilityList.objects.select_related("post"), request.user, pk=pk)
-    try:
-        actions.acknowledge(request.user, rl)
-    except ValidationError as exc:
-        return render(request, "responsibility/refused.html", {"message": "；".join(exc.messages)}, status=422)
+    actions.require_own(request.user, rl.post.holder_id, actions.NOT_OWN_LIST)  # another's list: a 403 page
+    if run_and_flash(request, lambda: actions.acknowledge(request.user, rl)) is REFUSED:
+        return redirect("responsibility:list_detail", rl.pk)
     return redirect("responsibility:my_duties")
 
 
@@ -174,10 +173,8 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def letter_sign(request: HttpRequest, pk: int) -> HttpResponse:
     letter = get_visible_or_404(Letter, request.user, pk=pk)
-    try:
-        actions.sign_letter(request.user, letter)
-    except ValidationError as exc:
-        return render(request, "responsibility/refused.html", {"message": "；".join(exc.messages)}, status=422)
+    actions.require_own(request.user, letter.signatory_person_id, actions.NOT_OWN_LETTER)  # not theirs: a 403 page
+    run_and_flash(request, lambda: actions.sign_letter(request.user, letter))
     return redirect("responsibility:letter_detail", letter.pk)
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from anxiao.core.access import get_visible_or_404, user_scope
+from anxiao.core.access import get_visible_or_404, may_manage, user_scope
 from anxiao.core.api import AUTH, ErrorOut, crud_routes
 from anxiao.org.models import Unit
 
@@ -19,7 +19,33 @@ from .starter import starter_risks
 router = Router()
 
 
-class RiskOut(Schema):
+class ScoreInputs(Schema):
+    """What a score is worked out from (LEC: L×E×C, LS: L×S), the same in every risk schema; unused ones are null."""
+    lec_l: Decimal | None = None
+    lec_e: Decimal | None = None
+    lec_c: Decimal | None = None
+    ls_l: int | None = None
+    ls_s: int | None = None
+
+
+class Scored(ScoreInputs):
+    """A risk or one of its assessments as scored (``grading``)."""
+    method: str
+    score: Decimal
+    level: str
+
+
+class Thresholds(Schema):
+    """The bureau's level thresholds (red, orange, yellow) for each method; null where not set."""
+    lec_red: Decimal | None = None
+    lec_orange: Decimal | None = None
+    lec_yellow: Decimal | None = None
+    ls_red: int | None = None
+    ls_orange: int | None = None
+    ls_yellow: int | None = None
+
+
+class RiskOut(Scored, Thresholds):
     id: int
     school_id: int
     code: str
@@ -28,14 +54,6 @@ class RiskOut(Schema):
     hazard_factors: str
     consequences: str
     existing_controls: str
-    method: str
-    lec_l: Decimal | None
-    lec_e: Decimal | None
-    lec_c: Decimal | None
-    ls_l: int | None
-    ls_s: int | None
-    score: Decimal
-    level: str
     control_level: str
     control_level_overridden: bool
     reported_to_bureau: bool
@@ -44,7 +62,7 @@ class RiskOut(Schema):
     is_active: bool
 
 
-class RiskIn(Schema):
+class RiskIn(ScoreInputs):
     school_id: int
     category: str = "other"
     area: str
@@ -52,28 +70,18 @@ class RiskIn(Schema):
     consequences: str = ""
     existing_controls: str = ""
     method: str = "lec"
-    lec_l: Decimal | None = None
-    lec_e: Decimal | None = None
-    lec_c: Decimal | None = None
-    ls_l: int | None = None
-    ls_s: int | None = None
     control_level: str | None = None
     control_post_id: int | None = None
     review_date: datetime.date | None = None
 
 
-class RiskPatch(Schema):
+class RiskPatch(ScoreInputs):
     category: str | None = None
     area: str | None = None
     hazard_factors: str | None = None
     consequences: str | None = None
     existing_controls: str | None = None
     method: str | None = None
-    lec_l: Decimal | None = None
-    lec_e: Decimal | None = None
-    lec_c: Decimal | None = None
-    ls_l: int | None = None
-    ls_s: int | None = None
     control_level: str | None = None
     control_post_id: int | None = None
     review_date: datetime.date | None = None
@@ -101,35 +109,12 @@ class RiskSettingsIn(Schema):
     ls_yellow: int = 9
 
 
-class RiskSettingsPatch(Schema):
-    lec_red: Decimal | None = None
-    lec_orange: Decimal | None = None
-    lec_yellow: Decimal | None = None
-    ls_red: int | None = None
-    ls_orange: int | None = None
-    ls_yellow: int | None = None
+class RiskSettingsPatch(Thresholds):
+    pass
 
 
-def _save_settings(actor, obj, **data):  # type: ignore[no-untyped-def]
-    # bureau is a one-to-one link, which crud_routes leaves as an id: resolve it through the visible units.
-    if isinstance(data.get("bureau"), int):
-        bureau = Unit.objects.visible_to(actor).filter(pk=data["bureau"]).first()
-        if bureau is None:
-            raise ValidationError({"bureau": [f"编号为 {data['bureau']} 的单位不存在或不可见"]})
-        data["bureau"] = bureau
-    return actions.save_settings(actor, obj, **data)
-
-
-class AssessmentOut(Schema):
+class AssessmentOut(Scored):
     id: int
-    method: str
-    lec_l: Decimal | None
-    lec_e: Decimal | None
-    lec_c: Decimal | None
-    ls_l: int | None
-    ls_s: int | None
-    score: Decimal
-    level: str
     assessed_by_id: int | None
     note: str
     created_at: datetime.datetime
@@ -189,4 +174,5 @@ def assessments(request: HttpRequest, pk: int):
 
 crud_routes(router, "risks", Risk, RiskOut, RiskIn, RiskPatch, filters.RiskFilter, actions.save_risk,
             select_related=("school",))
-crud_routes(router, "risks/settings", RiskSettings, RiskSettingsOut, RiskSettingsIn, RiskSettingsPatch, filters.RiskSettingsFilter, _save_settings)
+crud_routes(router, "risks/settings", RiskSettings, RiskSettingsOut, RiskSettingsIn, RiskSettingsPatch,
+            filters.RiskSettingsFilter, actions.save_settings, needs=may_manage)

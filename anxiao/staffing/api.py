@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import Router, Schema
 
 from anxiao.core import privacy
-from anxiao.core.access import get_visible_or_404
+from anxiao.core.access import get_visible_or_404, may_manage
 from anxiao.core.api import AUTH, ErrorOut, crud_routes
 
 from . import actions, compliance, filters, rules
@@ -160,21 +160,10 @@ class StaffingSettingsPatch(Schema):
 crud_routes(router, "staffing/profiles", SchoolProfile, ProfileOut, ProfileIn, ProfilePatch, filters.ProfileFilter, actions.save_profile, select_related=("school",))
 crud_routes(router, "staffing/guards", Guard, GuardOut, GuardIn, GuardPatch, filters.GuardFilter, actions.save_guard,
             select_related=("profile__school",))
-def _save_settings(actor, obj, **data):  # type: ignore[no-untyped-def]
-    # bureau is a one-to-one link, which crud_routes leaves as an id: resolve it through the visible units.
-    if isinstance(data.get("bureau"), int):
-        from django.core.exceptions import ValidationError
-
-        from anxiao.org.models import Unit
-
-        bureau = Unit.objects.visible_to(actor).filter(pk=data["bureau"]).first()
-        if bureau is None:
-            raise ValidationError({"bureau": [f"编号为 {data['bureau']} 的单位不存在或不可见"]})
-        data["bureau"] = bureau
-    return actions.save_settings(actor, obj, **data)
 
 
-crud_routes(router, "staffing/settings", StaffingSettings, StaffingSettingsOut, StaffingSettingsIn, StaffingSettingsPatch, filters.StaffingSettingsFilter, _save_settings)
+crud_routes(router, "staffing/settings", StaffingSettings, StaffingSettingsOut, StaffingSettingsIn, StaffingSettingsPatch,
+            filters.StaffingSettingsFilter, actions.save_settings, needs=may_manage)
 
 
 class StaffingFindingOut(Schema):

@@ -44,6 +44,7 @@ def test_a_town_chief_routes_a_hazard_to_the_police_and_sees_it_verified(page_fo
     liaison.wait_for_selector("text=提交办结")
     liaison.click("text=提交办结")
     assert "请填写办结情况" in liaison.inner_text("main")
+    shot(liaison, "chiefs_task_close_refused_phone")  # the close form again, each refusal at its field
     photo = tmp_path / "现场.jpg"
     from PIL import Image  # a real JPEG: evidence goes through the content-checked upload (core.files)
 

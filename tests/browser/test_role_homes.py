@@ -77,3 +77,37 @@ def test_every_persona_sees_its_own_work_on_its_home_page(page_for, world):
         if who in BUREAU_SIDE:  # the bureau works at a laptop too
             page.set_viewport_size(DESKTOP)
             shot(page, f"home_{who}_1366")
+
+
+def test_the_bureau_offices_phone_home_shows_three_of_each_list_and_links_to_the_rest(page_for, world):
+    import datetime
+
+    from django.utils import timezone
+
+    from anxiao.core.tests.homes import build
+    from anxiao.hazards import actions as hazards
+    from anxiao.hazards.models import Hazard
+
+    # given the office's home with six overdue hazards (issue 19 follow-up: it was 2,640 px tall on a phone)
+    build(world)
+    admin, today = world.users["school_admin"], timezone.localdate()
+    for i in range(5):
+        h = hazards.report_hazard(admin, unit=world.a1, location=f"实验楼{i}层", category="XF", description="灭火器过期",
+                                  source="inspection")
+        hazards.transition(admin, h, "register")
+        hazards.transition(admin, h, "grade", grade="general")
+        hazards.transition(admin, h, "start_rectification", measures="更换", responsible=world.people["a1_officer"],
+                           deadline=today + datetime.timedelta(days=7))
+    Hazard.objects.filter(location__startswith="实验楼").update(deadline=today - datetime.timedelta(days=2))
+    visible = ("els => els.filter(e => e.offsetParent !== null && !e.classList.contains('more')).length")
+    # when the office opens it on a phone, the overdue list shows its first three and a link to all six
+    page = page_for("bureau_admin", PASSWORD, phone=True)
+    lists = page.locator("#home-office ul.homelist")
+    counts = [lists.nth(i).locator("li").evaluate_all(visible) for i in range(lists.count())]
+    assert max(counts) == 3, counts
+    assert "全部 6 项逾期隐患" in page.inner_text("#home-office")
+    shot(page, "home_office_phone_short")
+    # and at a laptop all six are listed
+    page.set_viewport_size(DESKTOP)
+    counts = [lists.nth(i).locator("li").evaluate_all(visible) for i in range(lists.count())]
+    assert max(counts) == 6, counts

@@ -20,7 +20,7 @@ CASES = [
          target="a1", kind="write", method="post", data=lambda w: {}),
     # Bulk disable of a1's member: those above it; others are answered as for an unknown id, on the list page.
     Case("accounts:accounts_disable", lambda w: reverse("accounts:accounts_disable"), target="a1", kind="write",
-         method="post", ok=302, hidden_status=200,
+         method="post", ok=302, hidden_status=302,
          data=lambda w: {"ids": [w.users["school_member"].pk], "reason": "已调离"}),
 ]
 
@@ -36,11 +36,13 @@ def _newcomer_form(role: str, **scope: str):  # type: ignore[no-untyped-def]
 
 
 CASES += [
-    # Grant escalation: a grant over the county is for bureau admins only; a school admin is refused (403),
-    # the outsider cannot even name the a1 newcomer (the form answers as for a missing person). A role above
-    # one's own is not offered at all (the form refuses the choice; test_grants.py).
+    # Grant escalation: a grant over the county is for bureau admins only; a school admin is refused on the form
+    # (core.flash: the refusal is the form's own error, 200), the outsider cannot even name the a1 newcomer (the
+    # form answers as for a missing person). A role above one's own is not offered at all (the form refuses the
+    # choice; test_grants.py).
     Case("accounts:account_create", lambda w: reverse("accounts:account_create"), target="a1", kind="write",
          method="post", ok=302, writers={"sysadmin", "bureau_admin"}, hidden_status=200,
+         role_status={"school_admin": 200},
          data=_newcomer_form("school_admin", region="county_a")),
     # At its own level within its school a school admin may grant.
     Case("accounts:account_create", lambda w: reverse("accounts:account_create"), target="a1", kind="write",

@@ -107,7 +107,8 @@ def test_the_accounts_of_people_who_left_are_disabled_from_the_page(world, as_us
     member.refresh_from_db()
     assert not member.is_active
     # a selection by id through the same page; an out-of-scope id answers with the field message
-    response = client.post("/accounts/disable/", {"ids": [world.users["outsider"].pk], "reason": "调离"})
+    response = client.post("/accounts/disable/", {"ids": [world.users["outsider"].pk], "reason": "调离"}, follow=True)
+    assert response.redirect_chain == [("/accounts/grants/", 302)]  # flashed on the list (core.flash)
     assert "不存在或不可见" in response.content.decode()
     assert User.objects.get(pk=world.users["outsider"].pk).is_active
 

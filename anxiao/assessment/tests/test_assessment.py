@@ -81,11 +81,21 @@ def test_results_rank_schools_and_a_veto_zeroes_the_score(world):
 
     ws, body = assert_xlsx_print_ready(exports.bulletin_xlsx(scheme), header_row=3)
     assert "结果通报" in ws["A1"].value and ws["A3"].value == "排名"
+    # each indicator's weight on its own line, full-width brackets (it wrapped as “履职任务完成率（” / “30)”)
+    first = scheme.indicators.order_by("order").first()
+    assert ws["C3"].value == f"{first.name}\n（{first.weight.normalize():f}分）", ws["C3"].value
     assert all(isinstance(r[0], int) and isinstance(r[-2], (int, float)) for r in body), "rank and score are numbers"
     assert ws.page_setup.orientation == "landscape"
     assert ws.cell(row=4, column=2).value == "甲镇幼儿园"
     pdf = exports.bulletin_pdf(scheme)
     assert pdf.startswith(b"%PDF") and len(pdf) > 2000
+    from anxiao.documents.tests.checks import (
+        assert_docx_a4_with_page_numbers,
+        assert_pdf_a4_numbered_embedded,
+    )
+
+    assert_pdf_a4_numbered_embedded(pdf)  # A4, “— 1 —” on every page, the serif face embedded
+    assert_docx_a4_with_page_numbers(exports.bulletin_docx(scheme))
     keep_export("assessment_bulletin.pdf", pdf)
 
 

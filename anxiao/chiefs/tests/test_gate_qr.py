@@ -76,7 +76,7 @@ def test_the_gate_page_signs_in_only_with_the_scanned_code(client, world, c):
     assert "请在校门现场扫码" in page and "到岗签到" not in page
     # a post without the code is refused at the code
     answer = client.post(url, {"duty": _slot_today(world, c).pk})
-    assert answer.status_code == 422 and "扫描校门张贴的二维码" in answer.content.decode()
+    assert answer.status_code == 200 and "扫描校门张贴的二维码" in answer.content.decode()
     # opened by the scan (the code's address): it signs in
     page = client.get(f"{url}?k={c.gate.secret}").content.decode()
     assert "到岗签到" in page

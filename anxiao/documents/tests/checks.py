@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -68,21 +70,69 @@ def assert_pdf_a4_numbered_embedded(pdf: bytes, serif: bool = True) -> dict[str,
 
 
 def assert_xlsx_print_ready(xlsx: bytes, header_row: int) -> tuple[Any, list[list[Any]]]:
-    """A4, fitted to the page width, header row repeated, “第 X 页 共 Y 页”, a 合计 row and the sign-off block.
-    Returns the sheet and its body rows (between the header and the 合计 row)."""
+    """Every sheet (a table too wide for 8 pt is printed in parts, a sheet each): A4, fitted to the page width with
+    the body at 8 pt or more, header row repeated, “第 X 页 共 Y 页”, a 合计 row and the sign-off block.
+    Returns the first sheet and its body rows (between the header and the 合计 row)."""
     from openpyxl import load_workbook
 
-    ws = load_workbook(io.BytesIO(xlsx)).active
+    wb = load_workbook(io.BytesIO(xlsx))
+    first: tuple[Any, list[list[Any]]] | None = None
+    for ws in wb.worksheets:
+        body = _print_ready_sheet(ws, header_row)
+        first = first or (ws, body)
+    assert first is not None
+    return first
+
+
+def printed_body_pt(ws: Any) -> float:
+    """The body's size as printed, from the sheet's own column widths and orientation (documents.tables)."""
+    from openpyxl.utils import get_column_letter
+
+    from anxiao.documents.tables import Column, printed_pt
+
+    widths = [ws.column_dimensions[get_column_letter(i)].width for i in range(1, ws.max_column + 1)]
+    return printed_pt([Column("", w) for w in widths], ws.page_setup.orientation == "landscape")
+
+
+def _print_ready_sheet(ws: Any, header_row: int) -> list[list[Any]]:
     assert str(ws.page_setup.paperSize) == "9", "A4"
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     assert ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == f"${header_row}:${header_row}"
     assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+    assert printed_body_pt(ws) >= 8, f"{ws.title}: the body prints at {printed_body_pt(ws):.1f} pt"
     values = [[c.value for c in row] for row in ws.iter_rows()]
+    _headers_wrap_whole_brackets(ws, values[header_row - 1])
     totals = [i for i, row in enumerate(values) if row and row[0] == "合计"]
     assert len(totals) == 1, "one 合计 row"
     signoff = [row for row in values if row and isinstance(row[0], str) and row[0].startswith("制表单位")]
     assert signoff and any(isinstance(v, str) and v.startswith("审核") for v in signoff[0])
     assert any(isinstance(v, str) and v.startswith("制表人") for v in signoff[0])
     assert any(isinstance(v, str) and v.startswith("日期") for v in signoff[0])
-    return ws, values[header_row:totals[0]]
+    return values[header_row:totals[0]]
+
+
+def _headers_wrap_whole_brackets(ws: Any, labels: list[Any]) -> None:
+    """Header brackets are full-width (never “（30)”), and a line holding a bracket after its start fits the column,
+    so the bracket is never cut from its text (“履职任务完成率（” / “30）”)."""
+    from openpyxl.utils import get_column_letter
+
+    from anxiao.documents.tables import _display_width
+
+    for i, label in enumerate(labels, start=1):
+        text = str(label or "")
+        assert "(" not in text and ")" not in text, f"half-width bracket in the header “{text}”"
+        width = ws.column_dimensions[get_column_letter(i)].width
+        for line in text.split("\n"):
+            assert "（" not in line[1:] or _display_width(line) <= width - 1, f"“{line}” wraps in a {width} column"
+
+
+def pdf_font_sizes(pdf: bytes) -> list[float]:
+    """Every font size set in the PDF's page content (``/F1 8.00 Tf``), the streams inflated."""
+    sizes: list[float] = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        data = match.group(1)
+        with contextlib.suppress(zlib.error):
+            data = zlib.decompress(data)
+        sizes += [float(x) for x in re.findall(rb"/F\d+\s+([\d.]+)\s+Tf", data)]
+    return sizes

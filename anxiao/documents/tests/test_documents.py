@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -241,3 +242,75 @@ def test_the_assessment_result_bulletin_keeps_the_template_version_it_was_issued
     assessment.compute(None, scheme)
     actions.use_version(admin, v1)
     assert "【模板第" not in printed()
+
+
+def test_a_bulletin_drafted_from_the_data_and_issued_opens_as_a_gongwen_docx(world, as_user) -> None:
+    """The 通报 a bureau drafts from the month's data (``notices.bulletin_text``) and issues, opened as Word opens it:
+    A4 with the standard margins, the red 发文机关标志, the 发文字号 under it, the title in the 小标宋 face, the body
+    in 仿宋 at 三号, 成文日期 in the 公文 form (2026年12月5日, no zero padding anywhere), page numbers “— 1 —”."""
+    from django.utils import timezone
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from anxiao.reports import notices
+    from anxiao.reports.models import Notice
+
+    # given the January bulletin drafted from the data and issued as 通报 with its number, on 5 December
+    title, body = notices.bulletin_text(world.bureau_a, datetime.date(2026, 1, 1), datetime.date(2026, 2, 3))
+    notice = notices.issue(world.users["bureau_admin"], world.bureau_a, title=title, body=body, kind="bulletin",
+                           document_number="甲教安〔2026〕5号")
+    Notice.objects.filter(pk=notice.pk).update(
+        issued_at=timezone.make_aware(datetime.datetime(2026, 12, 5, 10, 30)))  # a one-digit day
+    # when a school opens it
+    response = as_user("school_admin").get(f"/reports/notices/{notice.pk}/notice.docx")
+    # then
+    assert response.status_code == 200
+    docx = response.content
+    assert_docx_a4_with_page_numbers(docx)
+    doc = Document(io.BytesIO(docx))
+    paras = [p for p in doc.paragraphs if p.text.strip()]
+    texts = [p.text for p in paras]
+
+    def at(text: str):  # type: ignore[no-untyped-def]
+        return next(p for p in paras if p.text == text)
+
+    mark = at(f"{world.bureau_a.name}文件")
+    assert str(mark.runs[0].font.color.rgb) == gongwen.RED and mark.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    number = at("甲教安〔2026〕5号")
+    assert texts.index(number.text) == texts.index(mark.text) + 1 and number.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    heading = at("关于2026年1月学校安全台账报送和隐患整改情况的通报")
+    assert _east_asia(heading.runs[0]) == gongwen.FONT_TITLE and heading.runs[0].font.size.pt == gongwen.SIZE_TITLE
+    first = next(p for p in paras if p.text.startswith("根据2026年1月"))
+    assert _east_asia(first.runs[0]) in (gongwen.FONT_BODY, None)  # None: the Normal style's 仿宋 at 三号
+    assert (first.runs[0].font.size or doc.styles["Normal"].font.size).pt == gongwen.SIZE_BODY
+    dated = at("2026年12月5日")
+    assert dated.alignment == WD_ALIGN_PARAGRAPH.RIGHT and texts[texts.index("2026年12月5日") - 1] == world.bureau_a.name
+    whole = "\n".join(texts)
+    assert "（印章）" in whole and not re.search(r"\d{4}-\d{2}-\d{2}|年0\d月|月0\d日", whole), whole
+    # and the PDF of the same record: A4, numbered “— 1 —”, the serif face embedded, the same number and date
+    pdf = as_user("school_admin").get(f"/reports/notices/{notice.pk}/notice.pdf").content
+    info = assert_pdf_a4_numbered_embedded(pdf)
+    flat = "".join("".join(p.split()) for p in info["pages"])
+    assert "甲教安〔2026〕5号" in flat and "2026年12月5日" in flat
+
+
+def _east_asia(run) -> str | None:  # type: ignore[no-untyped-def]
+    from docx.oxml.ns import qn
+
+    fonts = run._element.rPr.find(qn("w:rFonts")) if run._element.rPr is not None else None
+    return fonts.get(qn("w:eastAsia")) if fonts is not None else None
+
+
+def test_the_upload_page_previews_a_template_or_says_why_not(world, as_user) -> None:
+    # the check (预览) runs through core.flash like the upload: a refusal is the page again with the message (422)
+    from anxiao.documents.models import DocumentTemplate
+
+    client = as_user("bureau_admin")
+    good = client.post("/documents/templates/upload/", {"unit": world.bureau_a.pk, "kind": "notice",
+                                                        "action": "preview", "file": _upload("通知.docx",
+                                                                                           builtin_bytes("notice"))})
+    bad = client.post("/documents/templates/upload/", {"unit": world.bureau_a.pk, "kind": "notice",
+                                                       "action": "preview", "file": _upload("通知.docx", b"not a docx")})
+    assert good.status_code == 200 and bad.status_code == 422
+    assert 'class="msg error"' not in good.content.decode() and 'class="msg error"' in bad.content.decode()
+    assert not DocumentTemplate.objects.exists()

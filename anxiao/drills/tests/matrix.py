@@ -22,15 +22,15 @@ def _web(name: str, obj, target: str, markers=None, **extra) -> list[Case]:  # t
     ]
 
 
-def _api(path: str, obj, target: str, create, create_target: str, markers=None) -> list[Case]:  # type: ignore[no-untyped-def]
+def _api(path: str, obj, target: str, create, create_target: str, markers=None, **extra) -> list[Case]:  # type: ignore[no-untyped-def]
     name = path.replace("/", "_")
     return [
-        Case(f"api:{name}_list", lambda w: (obj(w), f"/api/v1/{path}")[1], api=True, markers=markers or {}),
-        Case(f"api:{name}_get", lambda w: f"/api/v1/{path}/{obj(w).pk}", target=target, api=True),
+        Case(f"api:{name}_list", lambda w: (obj(w), f"/api/v1/{path}")[1], api=True, markers=markers or {}, **extra),
+        Case(f"api:{name}_get", lambda w: f"/api/v1/{path}/{obj(w).pk}", target=target, api=True, **extra),
         Case(f"api:{name}_update", lambda w: f"/api/v1/{path}/{obj(w).pk}", target=target, kind="write",
-             method="patch", api=True, data=lambda w: {}),
+             method="patch", api=True, data=lambda w: {}, **extra),
         Case(f"api:{name}_create", lambda w: f"/api/v1/{path}", target=create_target, kind="write", method="post",
-             api=True, data=create, ok=201, hidden_status=422),
+             api=True, data=create, ok=201, hidden_status=422, **extra),
     ]
 
 
@@ -75,7 +75,7 @@ CASES = [
           data=lambda w: {"reason": "重新制定"}),
     *_api("drills", drill, "a1", _new_drill, create_target="a1", markers={"a1": lambda w: TITLE}),
     *_api("drills/plans", plan_a1, "a1", _new_plan, create_target="a1"),
-    *_api("drills/settings", settings_a, "bureau_a", lambda w: {"unit_id": w.bureau_a.pk}, create_target="bureau_a"),
+    *_api("drills/settings", settings_a, "bureau_a", lambda w: {"unit_id": w.bureau_a.pk}, create_target="bureau_a", managers_only=True),
     Case("api:drills_attempts", lambda w: (drill(w), "/api/v1/drills/attempts")[1], api=True),
     Case("api:drills_transition", lambda w: f"/api/v1/drills/{drill(w).pk}/transition", target="a1", kind="write",
          method="post", api=True, data=lambda w: {"action": "void", "reason": "重复登记"}, write_scope_first=False),

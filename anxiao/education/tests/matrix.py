@@ -34,7 +34,9 @@ def fixtures(w):  # type: ignore[no-untyped-def]
         legal = Post.objects.create(unit=w.a1, kind=PostKind.LEGAL_VICE_PRINCIPAL, title="法治副校长")
         rec = actions.record(None, kind="lecture", school=w.a1, occurred_on=timezone.localdate(), topic="防溺水讲座",
                              speaker_name="李警官", speaker_role="派出所民警")
-        w.education = {"post": post, "guard": guard, "legal": legal, "record": rec}
+        training = actions.record(None, kind="staff_training", school=w.a1, occurred_on=timezone.localdate(),
+                                  topic="消防安全培训", attendance={w.people["a1_principal"].pk: False})
+        w.education = {"post": post, "guard": guard, "legal": legal, "record": rec, "training": training}
     return w.education
 
 
@@ -71,6 +73,12 @@ CASES = [
     Case("education:record_detail", _url("record_detail", _rec), target="a1"),
     Case("education:record_void", _url("record_void", _rec), target="a1", kind="write", method="post",
          data=lambda w: {"reason": "重复录入"}, ok=302),
+    Case("education:record_attendance", _url("record_attendance", lambda w, f: f["training"].pk), target="a1", kind="write", method="post",
+         data=lambda w: {"person": w.people["a1_principal"].pk, "present": "1"}, ok=302),
+    Case("api:education_records_attendance",
+         lambda w: f"/api/v1/education/records/{fixtures(w)['training'].pk}/attendance", target="a1", kind="write",
+         method="post", api=True, data=lambda w: {"person_id": w.people["a1_principal"].pk, "present": True},
+         write_scope_first=False),
     Case("api:education_records_list", _api("records"), api=True, markers={"a1": lambda w: "防溺水讲座"}),
     Case("api:education_records_get", lambda w: f"/api/v1/education/records/{fixtures(w)['record'].pk}", target="a1",
          api=True),

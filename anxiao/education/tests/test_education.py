@@ -430,3 +430,117 @@ def test_guard_training_counts_guard_days_so_every_guard_needs_three_days(school
     actions.void(None, rec, "登记错误")
     occ.refresh_from_db()
     assert (occ.done_count, occ.status_on(TODAY)) == (5, "due")
+
+
+# --- attendance credits each person (61号令 第三十六条: 每名员工每年一次消防培训) ------------------------------
+
+
+def _staff(w):  # type: ignore[no-untyped-def]
+    """Everybody the school employs: its and its departments' active people."""
+    return list(Person.objects.filter(unit__path__startswith=w.a1.path, is_active=True).order_by("pk"))
+
+
+def test_each_employee_present_at_a_staff_training_fills_their_own_place_in_the_fire_training_slot(school):
+    staff = _staff(school)
+    n = len(staff)
+    assert n >= 3
+    absent = staff[-1]
+    # when a staff training is held with everybody but one present
+    rec = actions.record(None, kind="staff_training", school=school.a1, occurred_on=TODAY, topic="消防安全培训",
+                         attendance={p.pk: p != absent for p in staff}, today=TODAY)
+    occ = _occ("national.school.annual_fire_training", unit=school.a1, period_key="2026")
+    # then the year's slot counts the people trained, not the training: one still owes it
+    assert (occ.done_count, occ.status_on(TODAY), occ.progress) == (n - 1, "due", f"{n - 1}/{n} 人")
+    assert occ.completed_on is None
+    # and the term's "全体教职工每学期一次安全培训" still counts trainings held
+    term = _occ("national.school.term_staff_training", unit=school.a1, period_key="2026-T2")
+    assert (term.done_count, term.status_on(TODAY)) == (1, "done")
+    # when the absent one attends a second training later
+    later = TODAY + datetime.timedelta(days=3)
+    second = actions.record(None, kind="staff_training", school=school.a1, occurred_on=later, topic="补训",
+                            attendance={absent.pk: True}, today=later)
+    occ.refresh_from_db()
+    assert (occ.done_count, occ.status_on(later), occ.progress) == (n, "done", f"{n}/{n} 人")
+    assert occ.completed_on == later
+    # then the slot names both records and each record names the slot it credited
+    assert set(occ.activities.values_list("source_ref", flat=True)) == {f"education:{rec.pk}",
+                                                                         f"education:{second.pk}"}
+    # when the late-comer is taken off the second training's sheet (signed in by mistake)
+    actions.set_attendance(school.users["school_admin"], second, absent.pk, False)
+    occ.refresh_from_db()
+    assert (occ.done_count, occ.status_on(later)) == (n - 1, "due")
+    # and marked present again, then the first training voided
+    actions.set_attendance(school.users["school_admin"], second, absent.pk, True)
+    occ.refresh_from_db()
+    assert occ.done_count == n
+    actions.void(school.users["school_admin"], rec, "录错了")
+    occ.refresh_from_db()
+    assert (occ.done_count, occ.status_on(later), occ.progress) == (1, "due", f"1/{n} 人")
+
+
+def test_an_employee_who_joins_owes_the_training_and_one_who_leaves_does_not(school):
+    staff = _staff(school)
+    actions.record(None, kind="staff_training", school=school.a1, occurred_on=TODAY, topic="消防安全培训",
+                   attendance={p.pk: True for p in staff}, today=TODAY)
+    occ = _occ("national.school.annual_fire_training", unit=school.a1, period_key="2026")
+    assert occ.status_on(TODAY) == "done"
+    from unittest import mock
+
+    from anxiao.org import actions as org
+
+    with mock.patch("anxiao.obligations.actions.timezone.localdate", return_value=TODAY):
+        # when a teacher joins (through the people register's one path), this year's slot is open again
+        newcomer = org.save_person(None, None, name="新教师", unit=school.a1)
+        occ.refresh_from_db()
+        assert (occ.status_on(TODAY), occ.progress) == ("due", f"{len(staff)}/{len(staff) + 1} 人")
+        # and when they leave before being trained, it is met again
+        org.save_person(None, newcomer, is_active=False)
+    occ.refresh_from_db()
+    assert occ.status_on(TODAY) == "done"
+
+
+def test_attendance_changes_are_refused_with_a_field_message_and_audited(school):
+    staff = _staff(school)
+    rec = actions.record(None, kind="staff_training", school=school.a1, occurred_on=TODAY, topic="消防安全培训",
+                         attendance={staff[0].pk: True}, today=TODAY)
+    lesson = _lesson(school)
+    with refused("attendance"):
+        actions.set_attendance(school.users["school_admin"], lesson, staff[0].pk, True)
+    with refused("person"):
+        actions.set_attendance(school.users["school_admin"], rec, school.people["b1_principal"].pk, True)
+    with refused("person"):
+        actions.set_attendance(school.users["school_admin"], rec, 999999, True)
+    with pytest.raises(PermissionDenied):
+        actions.set_attendance(school.users["outsider"], rec, staff[0].pk, False)
+    from anxiao.core.models import AuditLog
+
+    actions.set_attendance(school.users["school_admin"], rec, staff[1].pk, True)
+    entry = AuditLog.objects.filter(object_id=str(rec.pk), action="update",
+                                    content_type__model="educationrecord").latest("pk")
+    assert entry.changes == {"attendance": [f"{staff[1].name}：未登记", f"{staff[1].name}：出席"]}
+    actions.void(school.users["school_admin"], rec, "录错了")
+    with refused("attendance"):
+        actions.set_attendance(school.users["school_admin"], rec, staff[1].pk, False)
+
+
+def test_the_slot_page_names_who_still_owes_and_the_sheet_page_marks_a_person_absent(as_user, school):
+    staff = _staff(school)
+    absent = staff[-1]
+    rec = actions.record(None, kind="staff_training", school=school.a1, occurred_on=TODAY, topic="消防安全培训",
+                         attendance={p.pk: p != absent for p in staff}, today=TODAY)
+    occ = _occ("national.school.annual_fire_training", unit=school.a1, period_key="2026")
+    client = as_user("school_admin")
+    page = client.get(f"/obligations/occurrences/{occ.pk}/").content.decode()
+    assert "尚未完成的人员（1）" in page and absent.name in page
+    record_page = client.get(f"/education/records/{rec.pk}/").content.decode()
+    assert f"{len(staff) - 1}/{len(staff)} 人" in record_page and "改为缺席" in record_page
+    # when the principal is taken off the sheet on the record's page
+    principal = school.people["a1_principal"]
+    response = client.post(f"/education/records/{rec.pk}/attendance/", {"person": principal.pk, "present": "0"})
+    assert response.status_code == 302
+    occ.refresh_from_db()
+    assert occ.progress == f"{len(staff) - 2}/{len(staff)} 人"
+    page = client.get(f"/obligations/occurrences/{occ.pk}/").content.decode()
+    assert "尚未完成的人员（2）" in page and principal.name in page
+    # and a member (the homeroom teacher) is offered no button
+    assert "改为缺席" not in as_user("school_member").get(f"/education/records/{rec.pk}/").content.decode()

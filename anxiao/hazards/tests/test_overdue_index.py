@@ -18,20 +18,29 @@ pytestmark = [pytest.mark.django_db,
               pytest.mark.skipif(connection.vendor != "postgresql", reason="EXPLAIN of a PostgreSQL plan")]
 
 
+FOUND_DAYS_AGO = 400
+
+
+def _hazards(unit, status, count, deadline):  # type: ignore[no-untyped-def]
+    """``count`` hazards of ``unit`` in ``status`` found long ago, the i-th due on ``deadline(i)``; then ANALYZE, so
+    the planner sees the table as it now is."""
+    found = timezone.now() - datetime.timedelta(days=FOUND_DAYS_AGO)
+    closed = {"closed_at": found} if status == Status.CLOSED else {}
+    Hazard.objects.bulk_create([Hazard(unit=unit(i) if callable(unit) else unit, status=status, deadline=deadline(i),
+                                       location="教学楼", category="XS", description="楼梯扶手松动", found_at=found,
+                                       **closed)
+                                for i in range(count)], batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE hazards_hazard")
+
+
 def test_the_overdue_list_uses_the_partial_index_and_skips_closed_hazards(world):
     # given many closed hazards with old deadlines and fewer open overdue ones
     today = timezone.localdate()
-    found = timezone.now() - datetime.timedelta(days=400)
     old = today - datetime.timedelta(days=300)
-    common = {"location": "教学楼", "category": "XS", "description": "楼梯扶手松动", "found_at": found}
-    Hazard.objects.bulk_create([Hazard(unit=world.a1 if i % 2 else world.a2, status=Status.CLOSED, closed_at=found,
-                                       deadline=old + datetime.timedelta(days=i % 250), **common)
-                                for i in range(20000)], batch_size=5000)
-    Hazard.objects.bulk_create([Hazard(unit=world.a1, status=Status.RECTIFYING,
-                                       deadline=today - datetime.timedelta(days=i % 200 + 1), **common)
-                                for i in range(3000)])
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE hazards_hazard")
+    _hazards(lambda i: world.a1 if i % 2 else world.a2, Status.CLOSED, 20000,
+             lambda i: old + datetime.timedelta(days=i % 250))
+    _hazards(world.a1, Status.RECTIFYING, 3000, lambda i: today - datetime.timedelta(days=i % 200 + 1))
     # when the dashboard asks for the oldest overdue hazards of a county
     qs = Hazard.objects.visible_to(world.users["bureau_admin"])
     plan = qs.filter(figure_q("overdue", today)).order_by("deadline", "id")[:15].explain()
@@ -41,23 +50,12 @@ def test_the_overdue_list_uses_the_partial_index_and_skips_closed_hazards(world)
     assert len(rows) == 15 and all(h.status == Status.RECTIFYING for h in rows)
 
 
-
 def test_a_small_scope_reads_its_own_units_overdue_hazards_not_the_provinces(world):
     # given a province whose overdue hazards lie almost all in another county (a county is 1 % of a province)
     today = timezone.localdate()
-    found = timezone.now() - datetime.timedelta(days=400)
-    common = {"location": "教学楼", "category": "XS", "description": "楼梯扶手松动", "found_at": found}
-    Hazard.objects.bulk_create([Hazard(unit=world.b1, status=Status.RECTIFYING,
-                                       deadline=today - datetime.timedelta(days=i % 300 + 1), **common)
-                                for i in range(8000)], batch_size=4000)
-    Hazard.objects.bulk_create([Hazard(unit=world.a1, status=Status.CLOSED, closed_at=found,
-                                       deadline=today - datetime.timedelta(days=i % 300 + 1), **common)
-                                for i in range(1000)])  # the county's own: mostly closed
-    Hazard.objects.bulk_create([Hazard(unit=world.a1, status=Status.GRADED,
-                                       deadline=today - datetime.timedelta(days=i % 30 + 1), **common)
-                                for i in range(40)])
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE hazards_hazard")
+    _hazards(world.b1, Status.RECTIFYING, 8000, lambda i: today - datetime.timedelta(days=i % 300 + 1))
+    _hazards(world.a1, Status.CLOSED, 1000, lambda i: today - datetime.timedelta(days=i % 300 + 1))  # mostly closed
+    _hazards(world.a1, Status.GRADED, 40, lambda i: today - datetime.timedelta(days=i % 30 + 1))
     # when the county's dashboard asks for its oldest overdue hazards
     qs = Hazard.objects.visible_to(world.users["bureau_admin"])
     with CaptureQueriesContext(connection) as ctx:

@@ -175,6 +175,32 @@ def test_the_point_sheet_has_qr_codes_as_html_and_pdf(as_user, world):
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
 
 
+def test_the_patrol_points_print_as_one_a4_poster_each_in_an_embedded_chinese_font(as_user, world):
+    """Issue 20: one poster per point (they were six small cards a page), A4, the Chinese text in the embedded CJK
+    font: the school, the point, its place, the QR code and what to do."""
+    from anxiao.documents.tests.checks import pdf_info
+
+    names = ["校门口", "实验楼危化品室", "学生宿舍一楼"]
+    for n, name in enumerate(names):
+        PatrolPoint.objects.create(unit=world.a1, name=name, location=f"第{n + 1}号位置", key_area=n == 1)
+    response = as_user("school_admin").get(f"/inspections/points/print/?format=pdf&unit={world.a1.pk}")
+    assert response.status_code == 200
+    info = pdf_info(response.content)
+    assert len(info["sizes"]) == len(names), "one page per point"
+    assert all((round(w), round(h)) == (595, 842) for w, h in info["sizes"]), "A4 portrait"
+    assert info["fonts"] and all(row[-5:-2].count("yes") >= 1 for row in info["fonts"]), info["fonts"]
+    assert all("CJK" in row[0] or "Hei" in row[0] or "Ming" in row[0] for row in info["fonts"]), info["fonts"]
+    printed = {}
+    for page in info["pages"]:
+        text = "".join(page.split())
+        n, name = next((n, name) for n, name in enumerate(names) if name in text)
+        printed[name] = text
+        assert world.a1.name in text and f"第{n + 1}号位置" in text, text
+        assert "扫码打卡" in text and "/inspections/points/" in text
+        assert ("每日巡查不少于" in text) == (n == 1)
+    assert sorted(printed) == sorted(names), "each point on its own page"
+
+
 def test_a_completed_inspection_counts_as_an_activity(world, checklist):
     from anxiao.obligations.models import Activity
 

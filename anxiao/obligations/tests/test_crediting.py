@@ -532,3 +532,39 @@ def test_a_bureau_with_the_old_per_guard_patrol_rule_gets_the_schools_slot_on_up
     migration.forward(registry, None)
     assert sorted(ObligationRule.objects.get(bureau=world.bureau_a, code=code).post_kinds) == sorted(
         [PostKind.SECURITY_GUARD, PostKind.SAFETY_OFFICER])
+
+
+def test_only_party_b_signing_fills_party_a_s_slot_and_a_late_signature_fills_the_letter_s_own_year_late(rules) -> None:
+    """The decision in docs/crediting.md: a responsibility letter signed by party B (乙方, in their own account) is the
+    record of party A's "与…签订" slot (甲方: the issuing unit and its head's post, role led); party A cannot sign for
+    B, B's own posts get nothing, and a 2026 letter signed in January 2027 fills 2026's slot, late."""
+    from unittest import mock
+
+    from django.core.exceptions import PermissionDenied
+
+    from anxiao.responsibility import actions as responsibility
+    from anxiao.responsibility.tests.fixtures import letters
+
+    w = rules
+    issued = letters(w)["a1_principal"]
+    slot = Occurrence.objects.get(rule__code="national.bureau.annual_letter_signing", post=w.posts["bureau_head"],
+                                  period_key=str(issued.year))
+    # party A (the bureau) cannot sign the letter it issued and so fill its own slot
+    with pytest.raises(PermissionDenied):
+        responsibility.sign_letter(w.users["bureau_admin"], issued)
+    slot.refresh_from_db()
+    assert slot.done_count == 0
+    # when party B (the a1 principal) signs in January of the next year
+    january = datetime.datetime(issued.year + 1, 1, 10, 4, 0, tzinfo=datetime.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=january):
+        responsibility.sign_letter(w.users["school_admin"], issued)
+    record = Activity.objects.get(source_ref=f"letter:{issued.pk}")
+    # then the record is party A's (the 局长's post, led) and reports on the letter's year
+    assert (record.responsible_post, record.post_role, record.reports_on) == (
+        w.posts["bureau_head"], "led", datetime.date(issued.year, 12, 31))
+    # and it fills exactly party A's slot of that year, late; no slot of party B and none of the next year
+    slot.refresh_from_db()
+    assert list(record.occurrences.all()) == [slot]
+    assert (slot.done_count, slot.completed_on, slot.status_on(january.date())) == (1, january.date(), "late")
+    assert not Occurrence.objects.filter(post=w.posts["a1_principal"], activities=record).exists()
+    _tally_is_right()

@@ -39,6 +39,7 @@ def _patrol(w, day: datetime.date, unit=None, today: datetime.date = TODAY):  # 
 def _same(today: datetime.date) -> None:
     live = tally.live_counts(Occurrence.objects.all(), today)
     assert tally.tally_counts(today) == live
+    assert tally.month_drift() == {}
 
 
 def test_a_daily_rule_keeps_one_row_per_month_with_a_slot_per_day(patrol) -> None:
@@ -201,6 +202,8 @@ def test_the_migration_folds_daily_rows_into_months(world) -> None:
     editor = Editor()
     editor.connection = connection  # type: ignore[attr-defined]
     migration.forwards(apps, editor)
+    # (and the later one that sums the per-day tally into the month roll-up)
+    importlib.import_module("anxiao.obligations.migrations.0013_compliance_month_tally").fill_from_days(apps, editor)
     # then one month row holds the five days, with days 2 and 4 met, and the activity points at it
     occ = Occurrence.objects.get(rule=rule)
     assert (occ.period_key, occ.slots, occ.met_slots, occ.day_mask, occ.done_count) == ("2026-03", 5, 2, 0b01010, 2)
@@ -210,7 +213,7 @@ def test_the_migration_folds_daily_rows_into_months(world) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_expanding_every_bureau_two_at_a_time_gives_what_one_at_a_time_gives(world) -> None:
-    from anxiao.obligations.models import ComplianceTally
+    from anxiao.obligations.models import ComplianceMonthTally, ComplianceTally
 
     actions.load_rules(None, world.bureau_a, ["national"])
     actions.load_rules(None, world.bureau_b, ["national"])
@@ -225,6 +228,7 @@ def test_expanding_every_bureau_two_at_a_time_gives_what_one_at_a_time_gives(wor
     # and one bureau at a time makes the same slots and the same tally
     Occurrence.objects.all().delete()
     ComplianceTally.objects.all().delete()
+    ComplianceMonthTally.objects.all().delete()
     assert actions.expand_all(TODAY, start=D(2026, 1, 1), jobs=1) == created
     assert set(Occurrence.objects.values_list("rule__code", "subject_key", "period_key", "slots", "deadline")) == rows
     assert tally.tally_counts(TODAY) == kept

@@ -100,6 +100,25 @@ def test_it_creates_nothing_new_when_expanded_twice(rules) -> None:
     assert again == 0
 
 
+def test_a_first_expansion_asks_nothing_per_rule_of_an_empty_table(rules) -> None:
+    """Issue 18 (a province-year in ≤ 90 s): on PostgreSQL, a bureau's first expansion finds in one statement that
+    none of its rules has a slot yet, instead of asking per rule what exists and what to prune (two statements per
+    rule, some 4,000 for a province; nor whether a heightened period changed the quota of slots it just made); a second
+    run still checks each rule, and creates nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the set-based expansion is PostgreSQL's")
+    per_rule = ("SELECT period_key, COUNT(*)", "WITH gone AS", 'SELECT "obligations_occurrence"."id"')
+    with CaptureQueriesContext(connection) as first:
+        assert actions.expand(rules.bureau_a, TODAY, start=TODAY - datetime.timedelta(days=90)) > 0
+    assert not [q for q in first.captured_queries if q["sql"].lstrip().startswith(per_rule)]
+    with CaptureQueriesContext(connection) as second:
+        assert actions.expand(rules.bureau_a, TODAY, start=TODAY - datetime.timedelta(days=90)) == 0
+    assert [q for q in second.captured_queries if q["sql"].lstrip().startswith(per_rule)]
+
+
 def test_it_gives_each_class_its_weekly_safety_lesson(rules) -> None:
     # given a homeroom teacher in a1
     w = rules

@@ -22,6 +22,7 @@ def _same(today: datetime.date) -> dict:  # type: ignore[type-arg]
     live = {k: v for k, v in tally.live_counts(Occurrence.objects.all(), today).items() if any(v.values())}
     kept = tally.tally_counts(today)
     assert kept == live
+    assert tally.month_drift() == {}  # the month roll-up is the per-day tally summed by month
     return kept
 
 
@@ -90,3 +91,39 @@ def test_region_rows_read_from_the_tally_equal_the_live_roll_up(expanded) -> Non
                            TODAY, w.city)
     fast = region_rows(None, w.city, start, end, TODAY, kind="drill")
     assert [(r["done"], r["missed"]) for r in fast] == [(r["done"], r["missed"]) for r in live]
+
+
+def test_a_large_scope_reads_whole_months_from_the_month_roll_up_with_the_per_day_figures(expanded) -> None:
+    w = expanded
+    # given a quarter of slots, some met on time, some late, a daily rule's month cut by today
+    actions.save_settings(None, w.bureau_a, backdate_days=90)
+    actions.record_activity(None, kind="drill", **DRILL, unit=w.a1, occurred_on=D(2026, 3, 2), today=TODAY)
+    actions.record_activity(None, kind="drill", **DRILL, unit=w.a1, occurred_on=D(2026, 2, 20), today=TODAY)
+    assert tally.month_drift() == {}
+    # when the figures are read with the month roll-up (a large scope) and from the per-day rows alone, for
+    # windows with and without whole months, on days inside, before and after them, per kind and per scope
+    windows = [(D(2026, 1, 1), TODAY), (D(2026, 1, 1), D(2026, 3, 31)), (D(2026, 1, 15), D(2026, 2, 28)),
+               (D(2026, 2, 1), D(2026, 2, 27)), (D(2025, 9, 1), D(2026, 12, 31))]
+    days = [TODAY, D(2026, 1, 20), D(2026, 2, 1), D(2026, 2, 28), D(2026, 4, 2), D(2027, 1, 5)]
+    for start, end in windows:
+        for today in days:
+            for paths, kind in ((None, ""), ([w.city.path], ""), ([w.county_a.path], "drill"), ([], "")):
+                slow = tally.region_counts(paths, start, end, today, kind)
+                # then they are the same figures
+                assert tally.region_counts(paths, start, end, today, kind, months=True) == slow, (start, end, today)
+    # and some of them really came from month rows (the roll-up is not empty)
+    from anxiao.obligations.models import ComplianceMonthTally
+
+    assert ComplianceMonthTally.objects.filter(month=D(2026, 1, 1)).exists()
+
+
+def test_the_month_roll_up_is_rebuilt_with_the_tally(expanded) -> None:
+    from anxiao.obligations.models import ComplianceMonthTally
+
+    before = set(ComplianceMonthTally.objects.values_list("region_id", "activity_kind", "month", "deadline_month",
+                                                         "total", "done", "late"))
+    ComplianceMonthTally.objects.all().delete()
+    tally.rebuild()
+    assert set(ComplianceMonthTally.objects.values_list("region_id", "activity_kind", "month", "deadline_month",
+                                                       "total", "done", "late")) == before != set()
+    assert tally.month_drift() == {}

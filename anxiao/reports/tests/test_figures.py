@@ -458,6 +458,24 @@ def test_the_figures_check_reports_a_view_that_disagrees(world, frozen, monkeypa
     assert any(line.startswith("hazards: dashboard shows overdue = 2") for line in result.disagreements)
 
 
+def test_the_figures_check_reports_a_month_roll_up_that_left_the_per_day_tally(world, frozen):
+    from anxiao.obligations import tally
+    from anxiao.obligations.models import ComplianceMonthTally
+    from anxiao.reports import consistency
+
+    _book(world)
+    _compliance(world)
+    tally.rebuild()
+    assert consistency.check(world.users["bureau_admin"]).ok
+    # when one month row of the compliance roll-up is changed behind the tally's back
+    row = ComplianceMonthTally.objects.order_by("pk").first()
+    assert row is not None
+    ComplianceMonthTally.objects.filter(pk=row.pk).update(done=row.done + 1)
+    # then the check names it
+    assert any(d.startswith("compliance month roll-up: 1 rows differ")
+               for d in consistency.check(world.users["bureau_admin"]).disagreements)
+
+
 def test_anxiao_figures_check_command(world, frozen):
     from django.core.management import call_command
     from django.core.management.base import CommandError

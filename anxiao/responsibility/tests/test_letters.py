@@ -181,3 +181,14 @@ def test_it_counts_letters_per_status_and_overdue_for_the_bureau(world) -> None:
     # then
     assert data["letters"] == {"issued": 4, "signed": 1, "unsigned": 3, "draft": 1, "overdue": 1}
     assert data["counts"]["unsigned"] == 3
+
+
+def test_a_refused_signature_over_the_web_is_a_message_on_the_letter(world, as_user) -> None:
+    # given the teacher's letter, already signed
+    letter = letters(world)["a1_teacher"]
+    actions.sign_letter(world.users["school_member"], letter)
+    # when the teacher signs it again over the web
+    response = as_user("school_member").post(f"/responsibility/letters/{letter.pk}/sign/", follow=True)
+    # then the refusal is flashed on the letter's page
+    assert response.redirect_chain == [(f"/responsibility/letters/{letter.pk}/", 302)]
+    assert "该责任书已签订" in response.content.decode()

@@ -142,3 +142,15 @@ def test_it_counts_gaps_for_the_coverage_view(world, as_user) -> None:
     assert (c["no_leader"], c["no_department"], c["no_supervisor"]) == (2, 1, 2)
     page = as_user("bureau_admin").get(f"/responsibility/coverage/{world.bureau_a.pk}/?show=no_department")
     assert "甲镇幼儿园" in page.content.decode()
+
+
+def test_a_refused_acknowledgement_over_the_web_is_a_message_on_the_list(world, as_user) -> None:
+    # given a superseded version of the teacher's list
+    rl = lists(world)["a1_teacher"]
+    actions.edit_list(world.users["school_admin"], rl, ["语文教学"], ["本班安全教育"], "修订")
+    client = as_user("school_member")
+    # when the teacher acknowledges the old version
+    response = client.post(f"/responsibility/lists/{rl.pk}/acknowledge/", follow=True)
+    # then the refusal is flashed on the list's page (the one way a button's refusal shows), nothing recorded
+    assert response.redirect_chain == [(f"/responsibility/lists/{rl.pk}/", 302)]
+    assert "已被新版本替代" in response.content.decode() and not Acknowledgement.objects.exists()

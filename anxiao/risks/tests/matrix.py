@@ -35,15 +35,15 @@ def _web(name: str, plural_obj, target: str, **extra) -> list[Case]:  # type: ig
     ]
 
 
-def _api(path: str, obj, target: str, create, create_target: str) -> list[Case]:  # type: ignore[no-untyped-def]
+def _api(path: str, obj, target: str, create, create_target: str, **extra) -> list[Case]:  # type: ignore[no-untyped-def]
     name = path.replace("/", "_")
     return [
-        Case(f"api:{name}_list", lambda w: (obj(w), f"/api/v1/{path}")[1], api=True),
-        Case(f"api:{name}_get", lambda w: f"/api/v1/{path}/{obj(w).pk}", target=target, api=True),
+        Case(f"api:{name}_list", lambda w: (obj(w), f"/api/v1/{path}")[1], api=True, **extra),
+        Case(f"api:{name}_get", lambda w: f"/api/v1/{path}/{obj(w).pk}", target=target, api=True, **extra),
         Case(f"api:{name}_update", lambda w: f"/api/v1/{path}/{obj(w).pk}", target=target, kind="write",
-             method="patch", api=True, data=lambda w: {}),
+             method="patch", api=True, data=lambda w: {}, **extra),
         Case(f"api:{name}_create", lambda w: f"/api/v1/{path}", target=create_target, kind="write", method="post",
-             api=True, data=create, ok=201, hidden_status=422),
+             api=True, data=create, ok=201, hidden_status=422, **extra),
     ]
 
 
@@ -57,7 +57,7 @@ CASES = [
     *_api("risks", risk, "a1", lambda w: {"school_id": w.a1.pk, "area": "操场", "method": "lec", "lec_l": "3",
                                           "lec_e": "6", "lec_c": "7"}, create_target="a1"),
     *_api("risks/settings", settings_a, "bureau_a", lambda w: {"bureau_id": w.bureau_a.pk},
-          create_target="bureau_a"),
+          create_target="bureau_a", managers_only=True),
     Case("api:risks_starter", lambda w: "/api/v1/risks/starter", api=True),
     Case("api:risks_distribution", lambda w: (risk(w), "/api/v1/risks/distribution")[1], api=True,
          markers={"a1": lambda w: "新华中学"}),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -132,11 +133,18 @@ def test_the_export_has_chinese_headers_and_only_visible_rows(as_user, world):
     response = as_user("school_admin").get("/risks/export.xlsx")
     from anxiao.documents.tests.checks import assert_xlsx_print_ready
 
-    ws, rows = assert_xlsx_print_ready(response.content, header_row=2)
-    assert [c.value for c in ws[2]][:4] == ["学校", "编号", "类别", "区域/活动"]
+    ws, rows = assert_xlsx_print_ready(response.content, header_row=3)  # title, which table, header
+    assert [c.value for c in ws[3]][:4] == ["学校", "编号", "类别", "区域/活动"]
     assert ws.column_dimensions["E"].width == 36
     assert {r[1] for r in rows} == {"XF-01", "JT-01"}
-    assert all(isinstance(r[9], (int, float)) for r in rows), "风险值 is a number"
+    # too wide for 8 pt on one A4 width: the second table carries 学校, 编号 and the grading (issue 20)
+    from openpyxl import load_workbook
+
+    second = load_workbook(io.BytesIO(response.content)).worksheets[1]
+    header = [c.value for c in second[3]]
+    assert header[:3] == ["学校", "编号", "评价方法"] and "表二（共二表·评价与管控）" in second["A2"].value
+    values = [r for r in second.iter_rows(min_row=4, values_only=True) if r[1] in ("XF-01", "JT-01")]
+    assert len(values) == 2 and all(isinstance(r[header.index("风险值")], (int, float)) for r in values), "风险值"
 
 
 def test_the_edit_page_regrades_through_the_action(as_user, world):
@@ -229,3 +237,15 @@ def test_the_api_adopts_starter_risks_and_shows_history(client, world):
     # and the distribution counts them
     data = client.get("/api/v1/risks/distribution", **auth).json()
     assert data["total"] == {"red": 1, "orange": 0, "yellow": 0, "blue": 1, "total": 2}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/risks/settings", "/api/v1/staffing/settings"])
+def test_a_settings_bureau_out_of_scope_is_answered_like_an_unknown_id(world, as_user, path) -> None:
+    # the settings' bureau is a one-to-one link, resolved by core.api.resolve_fks like every other id
+    import json
+
+    client = as_user("bureau_admin")
+    answers = {pk: client.post(path, json.dumps({"bureau_id": pk}), content_type="application/json")
+               for pk in (world.bureau_b.pk, 987654)}
+    assert {pk: (a.status_code, a.json()["errors"]) for pk, a in answers.items()} == {
+        pk: (422, [{"field": "bureau", "message": f"编号为 {pk} 的单位不存在或不可见"}]) for pk in answers}

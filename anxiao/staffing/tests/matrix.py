@@ -43,15 +43,15 @@ def _web(name: str, obj, target: str, **extra) -> list[Case]:  # type: ignore[no
     ]
 
 
-def _api(plural: str, obj, target: str, create, create_target: str) -> list[Case]:  # type: ignore[no-untyped-def]
+def _api(plural: str, obj, target: str, create, create_target: str, **extra) -> list[Case]:  # type: ignore[no-untyped-def]
     name = f"staffing_{plural}"
     return [
-        Case(f"api:{name}_list", lambda w: (obj(w), f"/api/v1/staffing/{plural}")[1], api=True),
-        Case(f"api:{name}_get", lambda w: f"/api/v1/staffing/{plural}/{obj(w).pk}", target=target, api=True),
+        Case(f"api:{name}_list", lambda w: (obj(w), f"/api/v1/staffing/{plural}")[1], api=True, **extra),
+        Case(f"api:{name}_get", lambda w: f"/api/v1/staffing/{plural}/{obj(w).pk}", target=target, api=True, **extra),
         Case(f"api:{name}_update", lambda w: f"/api/v1/staffing/{plural}/{obj(w).pk}", target=target, kind="write",
-             method="patch", api=True, data=lambda w: {}),
+             method="patch", api=True, data=lambda w: {}, **extra),
         Case(f"api:{name}_create", lambda w: f"/api/v1/staffing/{plural}", target=create_target, kind="write",
-             method="post", api=True, data=create, ok=201, hidden_status=422),
+             method="post", api=True, data=create, ok=201, hidden_status=422, **extra),
     ]
 
 
@@ -66,7 +66,7 @@ CASES = [
           create_target="a1"),
     *_api("guards", guard, "a1", lambda w: {"profile_id": profile(w).pk, "name": "钱保安", "company": "平安保安公司",
                                             "birth_date": "1985-01-01"}, create_target="a1"),
-    *_api("settings", settings_a, "bureau_a", lambda w: {"bureau_id": w.bureau_a.pk}, create_target="bureau_a"),
+    *_api("settings", settings_a, "bureau_a", lambda w: {"bureau_id": w.bureau_a.pk}, create_target="bureau_a", managers_only=True),
     Case("api:rules_staffing", lambda w: "/api/v1/rules/staffing?students=1200&staff=100&boarders=0&stage=junior",
          api=True),
     Case("api:staffing_compliance_list", lambda w: (profile(w), "/api/v1/staffing/compliance")[1], api=True,
