@@ -203,7 +203,7 @@ def test_the_migration_folds_daily_rows_into_months(world) -> None:
     editor.connection = connection  # type: ignore[attr-defined]
     migration.forwards(apps, editor)
     # (and the later one that sums the per-day tally into the month roll-up)
-    importlib.import_module("anxiao.obligations.migrations.0013_compliance_month_tally").fill_from_days(apps, editor)
+    importlib.import_module("anxiao.obligations.migrations.0014_compliance_month_tally").fill_from_days(apps, editor)
     # then one month row holds the five days, with days 2 and 4 met, and the activity points at it
     occ = Occurrence.objects.get(rule=rule)
     assert (occ.period_key, occ.slots, occ.met_slots, occ.day_mask, occ.done_count) == ("2026-03", 5, 2, 0b01010, 2)

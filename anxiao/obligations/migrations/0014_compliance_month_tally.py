@@ -28,7 +28,7 @@ def fill_from_days(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('obligations', '0012_occurrence_daily_months_index'),
+        ('obligations', '0013_fire_training_credits_attendance'),
         ('org', '0003_unit_functions_and_features'),
     ]
 
