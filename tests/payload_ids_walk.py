@@ -414,7 +414,13 @@ def guess_model(user: Any, name: str, labels: dict[str, str], stems: dict[str, s
             if len(objs) == len(ids) and all(str(objs.get(v, "")).strip() and objs[v] in labels[v]
                                              for v in list(objs)[:5]):
                 return model
-    return candidates[0] if len(candidates) == 1 else None
+    if len(candidates) == 1:
+        return candidates[0]
+    for model in candidates:  # several foreign keys of that name: the one whose visible records hold those ids
+        qs = model._default_manager.all()
+        if ids and hasattr(qs, "visible_to") and qs.visible_to(user).filter(pk__in=ids).count() == len(set(ids)):
+            return model
+    return None
 
 
 @contextmanager
