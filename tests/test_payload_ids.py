@@ -321,3 +321,53 @@ def test_every_id_in_every_page_form_answers_like_an_unknown_id(world):
     assert not failures, "\n".join(failures)
     assert not unknown, "integer controls of unknown record (add to NOT_IDS if not an id):\n" + "\n".join(unknown)
     assert len(found) >= KNOWN_FORM_ID_FIELDS
+
+
+def test_every_unit_or_region_an_import_names_answers_like_an_unknown_name(world):
+    """The import names units and regions by name or code: every column it looks up (found by recording the
+    lookups a full row makes) answers a unit or region outside the importer's scope like one that does not exist."""
+    from anxiao.org import excel
+    from anxiao.org.tests.test_excel import _xlsx
+
+    rows = {"units": ["甲镇第二小学", "", "S100", "学校/幼儿园", "甲县/甲镇", "新华中学", "小学", "是", 1, "", ""],
+            "people": ["李雷", "男", "13912345678", "新华中学", "班主任", "班主任", "新华中学", "七年级（3）班"]}
+    hidden = {"_find_unit": world.b1.name, "_find_region": f"{world.county_b.name}/{world.town_b.name}"}
+    looked_up: list[tuple[str, str, str]] = []
+    for kind, row in rows.items():
+        header = [h for h, _f, _r in excel.COLUMNS[kind]]
+        originals = {name: getattr(excel, name) for name in hidden}
+
+        def spy(name, fn, kind=kind):  # type: ignore[no-untyped-def]
+            def wrapped(actor, text, *args):  # type: ignore[no-untyped-def]
+                column = args[0] if args else name.removeprefix("_find_")
+                looked_up.append((kind, column, name))
+                return fn(actor, text, *args)
+            return wrapped
+
+        with walk.rolled_back():
+            for name, fn in originals.items():
+                setattr(excel, name, spy(name, fn))
+            try:
+                result = excel.import_file(world.users["bureau_admin"], kind, _xlsx([header, row]))
+            finally:
+                for name, fn in originals.items():
+                    setattr(excel, name, fn)
+        assert result.ok, (kind, [e.message for e in result.errors])
+    columns = sorted(set(looked_up))
+    assert len(columns) >= 4, columns  # units: region, parent; people: unit, post_unit
+    failures = []
+    for kind, column, finder in columns:
+        header = [h for h, _f, _r in excel.COLUMNS[kind]]
+        index = [f for _h, f, _r in excel.COLUMNS[kind]].index(column)
+        for role in CALLERS:
+            answers = []
+            for text in (hidden[finder], "不存在的单位名称"):
+                row = list(rows[kind])
+                row[index] = text
+                before = walk.row_counts()
+                result = excel.import_file(world.users[role], kind, _xlsx([header, row]))
+                wrote = walk.written(before, walk.row_counts())
+                answers.append(([(e.row, e.column, e.message.replace(text, "NAME")) for e in result.errors], wrote))
+            if answers[0] != answers[1] or answers[0][1] or not answers[0][0]:
+                failures.append(f"{kind}.{column} as {role}: {answers[0]} ≠ {answers[1]}")
+    assert not failures, "\n".join(failures)
