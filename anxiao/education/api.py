@@ -93,9 +93,16 @@ class LectureIn(Base):
     participant_count: int | None = None
 
 
+class StaffAttendanceIn(Schema):
+    """One row of a staff training's sign-in sheet: a person of the school, present or not."""
+
+    person_id: int
+    present: bool = True
+
+
 class StaffTrainingIn(Base):
     speaker_name: str = ""
-    attendance: list[dict[str, Any]]
+    attendance: list[StaffAttendanceIn]
 
 
 class GuardTrainingIn(Base):
@@ -223,12 +230,7 @@ def create_lecture(request: HttpRequest, payload: LectureIn):  # type: ignore[no
 @router.post("/education/staff-trainings", response=RESPONSES, operation_id="education_staff_trainings_create")
 def create_staff_training(request: HttpRequest, payload: StaffTrainingIn):  # type: ignore[no-untyped-def]
     school = _school(request, payload.school_id)
-    sheet: dict[int, bool] = {}
-    for row in payload.attendance:
-        try:
-            sheet[int(row["person_id"])] = bool(row.get("present", True))
-        except (KeyError, TypeError, ValueError):
-            raise ValidationError({"attendance": ["签到每行须为 {\"person_id\": 编号, \"present\": true/false}"]})
+    sheet = {row.person_id: row.present for row in payload.attendance}
     return _save(request, ActivityKind.STAFF_TRAINING, school, payload, attendance=sheet)
 
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from anxiao.core.access import get_visible_or_404, roles_over_unit
+from anxiao.core.access import get_visible_or_404, resolve_many, resolve_visible, roles_over_unit
 from anxiao.core.choices import UnitKind
 from anxiao.core.flash import REFUSED, run_and_flash, run_form
 from anxiao.org.models import Unit
@@ -133,12 +133,14 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
     team = get_visible_or_404(EmergencyTeam.objects.select_related("unit"), request.user, pk=pk)
     posts = Post.objects.filter(unit__path__startswith=team.unit.path, is_active=True).select_related("holder", "unit")
     if request.method == "POST":
-        chosen = {int(i) for i in request.POST.getlist("members") if i.isdecimal()}
-        leader = posts.filter(pk=request.POST.get("leader") or 0).first()
-        if run_and_flash(request, lambda: actions.save_team(request.user, team, leader=leader,
-                                                            members=posts.filter(pk__in=chosen),
-                                                            duties=request.POST.get("duties", "")),
-                         "应急小组已保存") is not REFUSED:
+        def save() -> Any:
+            # ids through the one resolver, among the posts the page offers: an unknown id is refused, not dropped
+            leader = resolve_visible(posts, None, request.POST.get("leader"), "leader", "岗位")
+            members = resolve_many(posts, None, [i for i in request.POST.getlist("members") if i], "members", "岗位")
+            return actions.save_team(request.user, team, leader=leader, members=members,
+                                     duties=request.POST.get("duties", ""))
+
+        if run_and_flash(request, save, "应急小组已保存") is not REFUSED:
             return redirect("incidents:team_list", team.unit_id)
     members = set(team.members.values_list("pk", flat=True))
     return render(request, "incidents/team_form.html", {"team": team, "posts": posts, "members": members})

@@ -192,11 +192,12 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
     errors = PageErrors(request, shown={"members"})  # the page shows the team's errors at the team, the rest on top
     if request.method == "POST":
         p = request.POST
-        unit = units.filter(pk=p["unit"]).first() if p.get("unit", "").isdecimal() else None
-        by = inspecting.filter(pk=p["inspecting_unit"]).first() if p.get("inspecting_unit", "").isdecimal() else None
-        checklist = checklists.filter(pk=p["checklist"]).first() if p.get("checklist", "").isdecimal() else None
 
         def start() -> Inspection:
+            # ids through the one resolver, within what the page offers: an unknown or hidden id is a field error
+            unit = resolve_visible(units, None, p.get("unit"), "unit", "单位")
+            by = resolve_visible(inspecting, None, p.get("inspecting_unit"), "inspecting_unit", "单位")
+            checklist = resolve_visible(checklists, None, p.get("checklist"), "checklist", "检查表")
             if unit is None:
                 raise ValidationError({"unit": ["请选择受检单位"]})
             planned = parse_date(p.get("planned_on"), "planned_on", "计划日期")
