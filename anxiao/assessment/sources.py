@@ -143,10 +143,15 @@ def major_hazard_overdue(unit: Any, year: int) -> list[str]:
 
     from django.db.models import Q
 
-    from anxiao.hazards.models import Grade, Hazard
+    from anxiao.hazards.models import Grade, Hazard, overdue_q
 
-    end = min(datetime.date(year, 12, 31), timezone.localdate())
+    # 逾期未整改 as the hazard figures define it (hazards.models.overdue_q: graded or being rectified past the
+    # deadline; once rectified, waiting for acceptance or for 销号 is not the school's delay). For a year already
+    # ended: not rectified by its last day.
+    today = timezone.localdate()
+    end = min(datetime.date(year, 12, 31), today)
     rows = Hazard.objects.filter(unit__path__startswith=unit.path, grade=Grade.MAJOR, voided_at__isnull=True,
-                                 deadline__lt=end, deadline__year=year).filter(
-        Q(closed_at__isnull=True) | Q(closed_at__date__gt=end))
+                                 deadline__lt=end, deadline__year=year)
+    rows = rows.filter(overdue_q(today)) if end == today else rows.filter(
+        Q(rectified_at__isnull=True) | Q(rectified_at__date__gt=end))
     return [f"{h.location}：{h.description[:20]}（期限 {h.deadline}）" for h in rows]

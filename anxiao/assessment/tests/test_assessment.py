@@ -242,3 +242,32 @@ def test_the_api_records_licence_reviews_as_the_page_does_and_only_the_bureau_ma
         assert [(r["unit_id"], r["result"]) for r in rows] == [(world.a1.pk, "refused")]
     # and revoking (取缔) after the refusal is recorded as such
     assert post("bureau_admin", {**below, "findings": "仍未整改", "revoke": True}).json()["result"] == "revoked"
+
+
+def test_the_major_hazard_veto_counts_what_the_hazard_figures_call_overdue(world):
+    # given three major hazards of a1 whose deadline passed this year: one still being rectified, one rectified and
+    # waiting for acceptance, one accepted but not yet 销号 (closed)
+    import datetime
+
+    from django.utils import timezone
+
+    from anxiao.assessment.sources import major_hazard_overdue
+    from anxiao.hazards.figures import figure_q
+    from anxiao.hazards.models import Grade, Hazard, Status
+
+    today = timezone.localdate()
+    deadline = max(datetime.date(today.year, 1, 1), today - datetime.timedelta(days=1))
+    if deadline >= today:
+        pytest.skip("1 January: no deadline of this year has passed yet")
+    found = timezone.now() - datetime.timedelta(days=40)
+    rectified = timezone.now() - datetime.timedelta(days=2)
+    for status, description in [(Status.RECTIFYING, "配电房线路老化"), (Status.AWAITING_ACCEPTANCE, "围墙裂缝"),
+                                (Status.ACCEPTED, "消防通道堵塞")]:
+        Hazard.objects.create(unit=world.a1, location="教学楼", category="XF", description=description,
+                              grade=Grade.MAJOR, found_at=found, status=status, deadline=deadline,
+                              rectified_at=None if status == Status.RECTIFYING else rectified)
+    # then the veto names the one the dashboard counts as 逾期未整改, and only it
+    reasons = major_hazard_overdue(world.a1, today.year)
+    overdue = Hazard.objects.filter(unit=world.a1, grade=Grade.MAJOR).filter(figure_q("overdue", today))
+    assert [h.description for h in overdue] == ["配电房线路老化"]
+    assert len(reasons) == 1 and reasons[0].startswith("教学楼：配电房线路老化")
