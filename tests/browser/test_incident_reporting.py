@@ -22,6 +22,10 @@ def test_principal_records_an_incident_from_a_phone_and_sees_the_clocks(page_for
     page.click("button[type=submit]")
     # then the 30-minute and 2-hour clocks run on the incident page
     page.wait_for_selector(".countdown")
+    # the server writes 剩余 N 秒; the page's script turns it into minutes once it has run (wait for it, not a race)
+    from playwright.sync_api import expect
+
+    expect(page.locator(".countdown").first).to_contain_text("分")
     first = page.inner_text(".clock >> nth=0")
     assert "电话口头报告" in first and "剩余 29 分" in first or "剩余 30 分" in first
     assert "简要书面报告" in page.inner_text(".clock >> nth=1")
